@@ -1,0 +1,4 @@
+DROP TABLE setup_tokens;
+DROP TABLE sessions;
+DROP TABLE agents;
+DROP TABLE companies;

@@ -1,0 +1,139 @@
+//! Creating agents and changing what identifies them: plain functions on a
+//! connection, shared by the pages and the CLI.
+
+use chrono::NaiveDateTime;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::db::models::{Agent, Company, NewAgent, NewCompany, session, setup_token};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
+
+/// Why an account operation was refused; the message is shown to the user.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("An account with that email address already exists.")]
+    EmailInUse,
+    #[error("No agent has that email address.")]
+    UnknownEmail,
+    #[error("This setup link is not valid any more. AgentGate is already set up; log in instead.")]
+    SetupClosed,
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Db(DieselError),
+}
+
+impl From<DieselError> for AccountError {
+    fn from(error: DieselError) -> AccountError {
+        match error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => AccountError::EmailInUse,
+            other => AccountError::Db(other),
+        }
+    }
+}
+
+/// A validated request for a new admin.
+#[derive(Debug)]
+pub struct NewAdmin {
+    pub company: CompanyName,
+    pub name: PersonName,
+    pub email: EmailAddress,
+    pub password_hash: String,
+}
+
+/// Where `create_admin` put the new admin.
+#[derive(Debug, PartialEq, Eq)]
+pub enum AdminPlacement {
+    NewCompany,
+    ExistingCompany,
+}
+
+/// Creates the company if no company has that name, then its new admin.
+pub fn create_admin(conn: &mut DbConnection, admin: &NewAdmin, now: NaiveDateTime) -> Result<(String, AdminPlacement), AccountError> {
+    write_transaction(conn, |conn| create_admin_in_transaction(conn, admin, now))
+}
+
+fn create_admin_in_transaction(
+    conn: &mut DbConnection,
+    admin: &NewAdmin,
+    now: NaiveDateTime,
+) -> Result<(String, AdminPlacement), AccountError> {
+    if Agent::email_in_use(conn, &admin.email)? {
+        return Err(AccountError::EmailInUse);
+    }
+    let (company_id, placement) = match Company::find_by_name(conn, admin.company.as_str())? {
+        Some(company) => (company.id, AdminPlacement::ExistingCompany),
+        None => {
+            let id = new_public_id();
+            Company::insert(conn, &NewCompany { id: &id, name: admin.company.as_str(), trusted_days_max: 30, created_at: now })?;
+            (id, AdminPlacement::NewCompany)
+        }
+    };
+    let agent_id = new_public_id();
+    Agent::insert(
+        conn,
+        &NewAgent {
+            id: &agent_id,
+            company_id: &company_id,
+            name: admin.name.as_str(),
+            email: admin.email.as_str(),
+            role: Role::Admin.as_str(),
+            password_hash: Some(&admin.password_hash),
+            active: true,
+            created_at: now,
+            password_changed_at: now,
+        },
+    )?;
+    Ok((agent_id, placement))
+}
+
+/// First run (SPEC §2.1): spends the setup token and creates the first company
+/// and admin, all or nothing. Refused once any agent exists.
+pub fn complete_setup(conn: &mut DbConnection, token_hash: &str, admin: &NewAdmin, now: NaiveDateTime) -> Result<String, AccountError> {
+    write_transaction(conn, |conn| {
+        if Agent::any_exists(conn)? || !setup_token::consume(conn, token_hash)? {
+            return Err(AccountError::SetupClosed);
+        }
+        setup_token::delete_all(conn)?;
+        let (agent_id, _) = create_admin_in_transaction(conn, admin, now)?;
+        Ok(agent_id)
+    })
+}
+
+/// Applies an Account Setting update in one transaction. A new password hash
+/// ends every session of the agent; the caller gives the browser that made the
+/// change a fresh session.
+pub fn update_account(
+    conn: &mut DbConnection,
+    agent_id: &str,
+    new_name: Option<&str>,
+    new_password_hash: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    write_transaction(conn, |conn| {
+        if let Some(name) = new_name {
+            Agent::update_name(conn, agent_id, name)?;
+        }
+        if let Some(hash) = new_password_hash {
+            Agent::update_password(conn, agent_id, hash, now)?;
+            session::delete_for_agent(conn, agent_id)?;
+        }
+        Ok(())
+    })
+}
+
+/// Deactivates an agent and ends all their sessions at once.
+pub fn deactivate(conn: &mut DbConnection, agent_id: &str) -> Result<(), AccountError> {
+    write_transaction(conn, |conn| {
+        Agent::set_active(conn, agent_id, false)?;
+        session::delete_for_agent(conn, agent_id)?;
+        Ok(())
+    })
+}
+
+/// `agentgate deactivate --email`: the CLI knows the address, not the id.
+pub fn deactivate_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Agent, AccountError> {
+    let agent = Agent::find_by_email(conn, email)?.ok_or(AccountError::UnknownEmail)?;
+    deactivate(conn, &agent.id)?;
+    Ok(agent)
+}

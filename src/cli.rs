@@ -1,0 +1,159 @@
+//! The command line of SPEC §5. Exit status: 0 success, 2 bad arguments or
+//! input, 1 any other failure, always with a one-line message.
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Parser, Subcommand};
+
+use crate::auth::accounts::{self, AccountError, AdminPlacement, NewAdmin};
+use crate::auth::password::hash_blocking;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
+use crate::startup::{Application, connect_and_migrate};
+
+#[derive(Debug, Parser)]
+#[command(name = "agentgate", version, about = "Sign-in with email two-factor authentication for a helpdesk")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default); applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create a company and its first admin, or add an admin to the company of that name.
+    /// The password is read from standard input (one line) or prompted for on a terminal.
+    CreateAdmin {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Deactivate an agent and end all their sessions.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+/// A failed command: `Input` exits 2, `Failure` exits 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    Failure(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Failure(_) => 1,
+        }
+    }
+}
+
+impl From<AccountError> for CliError {
+    fn from(error: AccountError) -> CliError {
+        match error {
+            AccountError::EmailInUse | AccountError::UnknownEmail | AccountError::SetupClosed => CliError::Input(error.to_string()),
+            other => CliError::Failure(other.to_string()),
+        }
+    }
+}
+
+fn failure(e: impl std::fmt::Display) -> CliError {
+    CliError::Failure(e.to_string())
+}
+
+/// Runs one command to completion.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::from_process_env().map_err(|e| CliError::Input(format!("configuration: {e}")))?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            connect_and_migrate(&config).await.map_err(failure)?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin { company, name, email } => create_admin(config, &company, &name, &email).await,
+        Command::Deactivate { email } => {
+            let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
+            let pool = connect_and_migrate(&config).await.map_err(failure)?;
+            let agent = blocking(move || {
+                let mut conn = pool.get().map_err(failure)?;
+                Ok(accounts::deactivate_by_email(&mut conn, &email)?)
+            })
+            .await?;
+            println!("Deactivated {} and ended their sessions.", agent.email);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> Result<(), CliError> {
+    let app = Application::build(config.clone(), std::sync::Arc::new(SystemClock)).await.map_err(|e| failure(format!("{e:#}")))?;
+    tracing::info!(address = %config.bind, public_url = %config.base_url(), "AgentGate is listening");
+    if let Some(link) = &app.setup_link {
+        println!();
+        println!("  No agent exists yet. Open this one-time link to create your company and its first admin:");
+        println!();
+        println!("    {link}");
+        println!();
+    }
+    app.run_until_stopped().await.map_err(failure)
+}
+
+async fn create_admin(config: Config, company: &str, name: &str, email: &str) -> Result<(), CliError> {
+    let company = CompanyName::parse(company).map_err(|e| CliError::Input(format!("--company: {e}")))?;
+    let name = PersonName::parse(name).map_err(|e| CliError::Input(format!("--name: {e}")))?;
+    let email = EmailAddress::parse(email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
+    let raw_password = read_password()?;
+    let password = NewPassword::parse(&raw_password, &email).map_err(|e| CliError::Input(format!("password: {e}")))?;
+    let pool = connect_and_migrate(&config).await.map_err(failure)?;
+    let now = SystemClock.now();
+    let (placement, email) = blocking(move || {
+        let password_hash = hash_blocking(password.expose()).map_err(failure)?;
+        let admin = NewAdmin { company, name, email, password_hash };
+        let mut conn = pool.get().map_err(failure)?;
+        let (_, placement) = accounts::create_admin(&mut conn, &admin, now)?;
+        Ok((placement, admin.email))
+    })
+    .await?;
+    match placement {
+        AdminPlacement::NewCompany => println!("Created the company and its admin {email}."),
+        AdminPlacement::ExistingCompany => println!("Added the admin {email} to the existing company."),
+    }
+    Ok(())
+}
+
+/// One line from standard input, or a hidden prompt (asked twice) on a terminal.
+fn read_password() -> Result<String, CliError> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(failure)?;
+        let second = rpassword::prompt_password("Repeat the password: ").map_err(failure)?;
+        if first != second {
+            return Err(CliError::Input("the two passwords do not match".to_owned()));
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Input(format!("cannot read the password from standard input: {e}")))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(CliError::Input("no password on standard input".to_owned()));
+    }
+    Ok(password)
+}
+
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, CliError> + Send + 'static) -> Result<T, CliError> {
+    tokio::task::spawn_blocking(work).await.map_err(failure)?
+}
+

@@ -1,0 +1,324 @@
+//! Configuration from the environment (SPEC §5), validated at start: a wrong
+//! value stops the server with a message naming the variable.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use url::Url;
+
+/// The server secret: signs cookies and keys code hashes. Shared by all instances.
+#[derive(Clone)]
+pub struct SecretKey(Vec<u8>);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(<redacted>)")
+    }
+}
+
+impl SecretKey {
+    /// At least 64 bytes, as actix's cookie key requires.
+    pub const MIN_BYTES: usize = 64;
+
+    pub fn from_bytes(bytes: Vec<u8>) -> Result<SecretKey, String> {
+        if bytes.len() < Self::MIN_BYTES {
+            return Err(format!("must decode to at least {} bytes, got {}", Self::MIN_BYTES, bytes.len()));
+        }
+        Ok(SecretKey(bytes))
+    }
+
+    pub fn generate() -> SecretKey {
+        let mut bytes = vec![0u8; Self::MIN_BYTES];
+        rand::fill(&mut bytes[..]);
+        SecretKey(bytes)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn encoded(&self) -> String {
+        BASE64.encode(&self.0)
+    }
+}
+
+/// Where emails go (SPEC §5 `AGENTGATE_MAIL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTransportKind {
+    /// Kept in the database and shown at `/dev/mailbox` (development only).
+    Mailbox,
+    /// Delivered through `SMTP_URL`.
+    Smtp { url: String },
+    /// Written as `.eml` files into a directory.
+    File { dir: PathBuf },
+}
+
+/// Everything the server reads from its environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub public_url: Url,
+    pub database_url: String,
+    pub secret_key: SecretKey,
+    pub mail: MailTransportKind,
+    pub mail_from: String,
+    pub trusted_days: u32,
+    pub session_idle_timeout: Duration,
+    pub session_absolute_timeout: Duration,
+    pub db_pool_size: u32,
+    pub db_connect_timeout: Duration,
+    /// How many argon2 hashes may run at once (SPEC §3: off the async workers, bounded).
+    pub hash_concurrency: usize,
+    /// HTTP worker threads; `None` is one per core.
+    pub workers: Option<usize>,
+}
+
+/// A configuration value that is wrong: the message names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+fn bad(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError { variable, problem: problem.into() }
+}
+
+/// A lookup of environment variables, so tests can pass their own.
+pub trait Env {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment (after `.env` was loaded).
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+    }
+}
+
+impl<F: Fn(&str) -> Option<String>> Env for F {
+    fn get(&self, name: &str) -> Option<String> {
+        self(name)
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(env: &dyn Env, variable: &'static str, default: T) -> Result<T, ConfigError> {
+    match env.get(variable) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|_| bad(variable, format!("expected a whole number, got {raw:?}"))),
+    }
+}
+
+impl Config {
+    /// Reads the `.env` file if present, then the environment.
+    pub fn from_process_env() -> Result<Config, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Config::from_env(&ProcessEnv)
+    }
+
+    /// Reads and validates every variable of SPEC §5. Generates the secret key
+    /// into the data directory when it is not given.
+    pub fn from_env(env: &dyn Env) -> Result<Config, ConfigError> {
+        let bind_raw = env.get("AGENTGATE_BIND").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let bind: SocketAddr = bind_raw
+            .parse()
+            .map_err(|_| bad("AGENTGATE_BIND", format!("expected host:port like 127.0.0.1:8080, got {bind_raw:?}")))?;
+
+        let public_url_raw = env.get("AGENTGATE_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let public_url = Url::parse(&public_url_raw)
+            .map_err(|e| bad("AGENTGATE_PUBLIC_URL", format!("not a URL ({e}): {public_url_raw:?}")))?;
+        if !matches!(public_url.scheme(), "http" | "https") || public_url.host_str().is_none() {
+            return Err(bad("AGENTGATE_PUBLIC_URL", "must be an http:// or https:// URL with a host"));
+        }
+
+        let database_url = env.get("DATABASE_URL").unwrap_or_else(|| "data/agentgate.sqlite3".to_owned());
+        let data_dir = data_dir_of(&database_url);
+
+        let secret_key = match env.get("AGENTGATE_SECRET_KEY") {
+            Some(encoded) => {
+                let bytes = BASE64
+                    .decode(encoded.trim())
+                    .map_err(|e| bad("AGENTGATE_SECRET_KEY", format!("not valid base64: {e}")))?;
+                SecretKey::from_bytes(bytes).map_err(|p| bad("AGENTGATE_SECRET_KEY", p))?
+            }
+            None => load_or_generate_secret(&data_dir.join("secret.key"))?,
+        };
+
+        let mail = match env.get("AGENTGATE_MAIL").as_deref() {
+            None | Some("mailbox") => MailTransportKind::Mailbox,
+            Some("smtp") => {
+                let url = env.get("SMTP_URL").ok_or_else(|| bad("SMTP_URL", "must be set when AGENTGATE_MAIL=smtp"))?;
+                let parsed = Url::parse(&url).map_err(|e| bad("SMTP_URL", format!("not a URL: {e}")))?;
+                if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                    return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
+                }
+                MailTransportKind::Smtp { url }
+            }
+            Some(other) => match other.strip_prefix("file:") {
+                Some(dir) if !dir.is_empty() => MailTransportKind::File { dir: PathBuf::from(dir) },
+                _ => return Err(bad("AGENTGATE_MAIL", format!("expected mailbox, smtp or file:<dir>, got {other:?}"))),
+            },
+        };
+
+        let mail_from = env.get("MAIL_FROM").unwrap_or_else(|| "AgentGate <no-reply@localhost>".to_owned());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(bad("MAIL_FROM", format!("not a valid mailbox like 'AgentGate <no-reply@example.com>': {mail_from:?}")));
+        }
+
+        let trusted_days: u32 = parse_number(env, "AGENTGATE_TRUSTED_DAYS", 30)?;
+        if trusted_days > 365 {
+            return Err(bad("AGENTGATE_TRUSTED_DAYS", "must be between 0 and 365"));
+        }
+        let idle_minutes: u64 = parse_number(env, "AGENTGATE_SESSION_IDLE_MINUTES", 60)?;
+        let absolute_hours: u64 = parse_number(env, "AGENTGATE_SESSION_ABSOLUTE_HOURS", 12)?;
+        if idle_minutes == 0 || absolute_hours == 0 {
+            return Err(bad("AGENTGATE_SESSION_IDLE_MINUTES", "session timeouts must be at least 1"));
+        }
+        let db_pool_size: u32 = parse_number(env, "AGENTGATE_DB_POOL_SIZE", 10)?;
+        if db_pool_size == 0 {
+            return Err(bad("AGENTGATE_DB_POOL_SIZE", "must be at least 1"));
+        }
+        let db_connect_timeout_secs: u64 = parse_number(env, "AGENTGATE_DB_TIMEOUT_SECONDS", 5)?;
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let hash_concurrency: usize = parse_number(env, "AGENTGATE_HASH_CONCURRENCY", cores)?;
+        if hash_concurrency == 0 {
+            return Err(bad("AGENTGATE_HASH_CONCURRENCY", "must be at least 1"));
+        }
+
+        let workers = match env.get("AGENTGATE_WORKERS") {
+            None => None,
+            Some(_) => Some(parse_number::<usize>(env, "AGENTGATE_WORKERS", 1)?.max(1)),
+        };
+
+        Ok(Config {
+            bind,
+            public_url,
+            database_url,
+            secret_key,
+            mail,
+            mail_from,
+            trusted_days,
+            session_idle_timeout: Duration::from_secs(idle_minutes * 60),
+            session_absolute_timeout: Duration::from_secs(absolute_hours * 3600),
+            db_pool_size,
+            db_connect_timeout: Duration::from_secs(db_connect_timeout_secs.max(1)),
+            hash_concurrency,
+            workers,
+        })
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The public URL without a trailing slash, for links in emails and the console.
+    pub fn base_url(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
+    }
+}
+
+/// The directory that holds the SQLite file, or `data/` for PostgreSQL.
+fn data_dir_of(database_url: &str) -> PathBuf {
+    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
+        if let Some(parent) = Path::new(database_url).parent() {
+            if !parent.as_os_str().is_empty() {
+                return parent.to_path_buf();
+            }
+        }
+        return PathBuf::from(".");
+    }
+    PathBuf::from("data")
+}
+
+/// Reads `secret.key`, or creates it with mode 0600 on first run.
+fn load_or_generate_secret(path: &Path) -> Result<SecretKey, ConfigError> {
+    const VAR: &str = "AGENTGATE_SECRET_KEY";
+    if path.exists() {
+        let encoded = std::fs::read_to_string(path).map_err(|e| bad(VAR, format!("cannot read {}: {e}", path.display())))?;
+        let bytes = BASE64
+            .decode(encoded.trim())
+            .map_err(|e| bad(VAR, format!("{} is not valid base64: {e}", path.display())))?;
+        return SecretKey::from_bytes(bytes).map_err(|p| bad(VAR, format!("{}: {p}", path.display())));
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| bad(VAR, format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let key = SecretKey::generate();
+    write_private_file(path, key.encoded().as_bytes()).map_err(|e| bad(VAR, format!("cannot write {}: {e}", path.display())))?;
+    Ok(key)
+}
+
+#[cfg(unix)]
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(contents)
+}
+
+#[cfg(not(unix))]
+fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("db.sqlite3").display().to_string();
+        let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        map.entry("DATABASE_URL".into()).or_insert(db);
+        let lookup = move |name: &str| map.get(name).cloned();
+        Config::from_env(&lookup)
+    }
+
+    #[test]
+    fn defaults_are_the_spec_defaults() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.base_url(), "http://127.0.0.1:8080");
+        assert_eq!(config.mail, MailTransportKind::Mailbox);
+        assert_eq!(config.trusted_days, 30);
+        assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
+        assert_eq!(config.session_absolute_timeout, Duration::from_secs(12 * 3600));
+    }
+
+    #[test]
+    fn wrong_values_name_the_variable() {
+        for (variable, value) in [
+            ("AGENTGATE_BIND", "localhost"),
+            ("AGENTGATE_PUBLIC_URL", "ftp://example.com"),
+            ("AGENTGATE_SECRET_KEY", "c2hvcnQ="),
+            ("AGENTGATE_MAIL", "pigeon"),
+            ("AGENTGATE_TRUSTED_DAYS", "thirty"),
+            ("MAIL_FROM", "not an address"),
+        ] {
+            let err = config_with(&[(variable, value)]).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}");
+        }
+        assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp")]).unwrap_err().variable, "SMTP_URL");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn generated_secret_is_private_and_stable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        let first = load_or_generate_secret(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let second = load_or_generate_secret(&path).unwrap();
+        assert_eq!(first.bytes(), second.bytes());
+    }
+}

@@ -1,0 +1,166 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, the
+//! r2d2 pool, migrations and the write-transaction helper.
+
+pub mod models;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::pg::PgConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend `DATABASE_URL` names. Queries are written
+/// once against this type; only migrations and transactions look inside it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// The pool every request and worker borrows connections from.
+pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+/// A connection borrowed from [`DbPool`].
+pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+
+/// Which backend a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite path.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Errors of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot reach the database: {0}")]
+    Unavailable(String),
+    #[error("database migration failed: {0}")]
+    Migration(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Pool settings (SPEC §5 leaves them to the operator).
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_size: u32,
+    pub connect_timeout: Duration,
+}
+
+/// Sets the per-connection SQLite pragmas; PostgreSQL needs none.
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(sqlite) = conn {
+            // busy_timeout makes writers queue instead of failing with "database is locked".
+            sqlite
+                .batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the pool, creating the SQLite file (and its directory) when needed.
+pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
+    if Backend::of_url(url) == Backend::Sqlite {
+        if let Some(parent) = std::path::Path::new(url).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", parent.display())))?;
+            }
+        }
+        // WAL is a property of the file, set once: readers no longer block the writer.
+        let mut conn = SqliteConnection::establish(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
+        conn.batch_execute("PRAGMA journal_mode = WAL;")
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+    }
+    let manager = ConnectionManager::<DbConnection>::new(url);
+    Pool::builder()
+        .max_size(settings.max_size)
+        .connection_timeout(settings.connect_timeout)
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(manager)
+        .map_err(|e| DbError::Unavailable(e.to_string()))
+}
+
+/// Applies the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+    };
+    applied.map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Runs `work` in a transaction that takes the write lock at once.
+///
+/// On SQLite a deferred transaction that reads and then writes can fail with
+/// SQLITE_BUSY without waiting for the busy timeout; `BEGIN IMMEDIATE` queues
+/// instead. PostgreSQL uses an ordinary transaction. Do not nest.
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgres(_) => conn.transaction(work),
+        DbConnection::Sqlite(_) => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            let mut guard = RollbackOnDrop { conn: Some(conn) };
+            let result = work(guard.conn.as_deref_mut().expect("connection present until commit"));
+            let conn = guard.conn.take().expect("connection present until commit");
+            match result {
+                Ok(value) => {
+                    if let Err(e) = conn.batch_execute("COMMIT") {
+                        let _ = conn.batch_execute("ROLLBACK");
+                        return Err(e.into());
+                    }
+                    Ok(value)
+                }
+                Err(e) => {
+                    conn.batch_execute("ROLLBACK")?;
+                    Err(e)
+                }
+            }
+        }
+    }
+}
+
+/// Rolls a manual SQLite transaction back if the work panics, so the pooled
+/// connection is not returned mid-transaction.
+struct RollbackOnDrop<'a> {
+    conn: Option<&'a mut DbConnection>,
+}
+
+impl Drop for RollbackOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            let _ = conn.batch_execute("ROLLBACK");
+        }
+    }
+}

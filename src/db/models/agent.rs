@@ -1,0 +1,117 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::agents;
+use crate::domain::{EmailAddress, Role, TwoFactorStatus};
+
+/// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = agents)]
+pub struct Agent {
+    pub id: String,
+    pub company_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub two_factor: String,
+    pub created_at: NaiveDateTime,
+    pub last_login_at: Option<NaiveDateTime>,
+    pub password_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = agents)]
+pub struct NewAgent<'a> {
+    pub id: &'a str,
+    pub company_id: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+impl Agent {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Agent)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role() == Role::Admin
+    }
+
+    pub fn two_factor_status(&self) -> TwoFactorStatus {
+        TwoFactorStatus::parse(&self.two_factor).unwrap_or(TwoFactorStatus::Disabled)
+    }
+
+    /// The stored address, already validated when it was written.
+    pub fn email_address(&self) -> EmailAddress {
+        EmailAddress::parse(&self.email).expect("stored emails are validated on write")
+    }
+
+    /// The login lookup: emails are unique across the installation.
+    pub fn find_by_email(conn: &mut DbConnection, email: &EmailAddress) -> QueryResult<Option<Agent>> {
+        agents::table
+            .filter(agents::email.eq(email.as_str()))
+            .select(Agent::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// The signed-in agent, by the id kept in their server-side session.
+    pub fn find_active(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Agent>> {
+        agents::table
+            .find(id)
+            .filter(agents::active.eq(true))
+            .select(Agent::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// An agent of the given company; another company's id finds nothing.
+    pub fn find_in_company(conn: &mut DbConnection, company_id: &str, id: &str) -> QueryResult<Option<Agent>> {
+        agents::table
+            .filter(agents::company_id.eq(company_id))
+            .filter(agents::id.eq(id))
+            .select(Agent::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn email_in_use(conn: &mut DbConnection, email: &EmailAddress) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(agents::table.filter(agents::email.eq(email.as_str())))).get_result(conn)
+    }
+
+    /// True once the first agent exists: the first-run setup is then closed.
+    pub fn any_exists(conn: &mut DbConnection) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(agents::table.select(agents::id))).get_result(conn)
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewAgent<'_>) -> QueryResult<()> {
+        diesel::insert_into(agents::table).values(new).execute(conn).map(|_| ())
+    }
+
+    pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).execute(conn).map(|_| ())
+    }
+
+    pub fn update_name(conn: &mut DbConnection, id: &str, name: &str) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::name.eq(name)).execute(conn).map(|_| ())
+    }
+
+    pub fn update_password(conn: &mut DbConnection, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(agents::table.find(id))
+            .set((agents::password_hash.eq(hash), agents::password_changed_at.eq(at)))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::active.eq(active)).execute(conn).map(|_| ())
+    }
+}

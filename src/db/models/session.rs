@@ -1,0 +1,94 @@
+//! Rows of the server-side session store (see `web::session_store`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::sessions;
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = sessions)]
+pub struct SessionRow {
+    pub key_hash: String,
+    pub agent_id: Option<String>,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub idle_expires_at: NaiveDateTime,
+    pub absolute_expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = sessions)]
+pub struct NewSession<'a> {
+    pub key_hash: &'a str,
+    pub agent_id: Option<&'a str>,
+    pub state: &'a str,
+    pub created_at: NaiveDateTime,
+    pub idle_expires_at: NaiveDateTime,
+    pub absolute_expires_at: NaiveDateTime,
+}
+
+/// The state of a live session: neither idle nor past its absolute lifetime.
+pub fn load_live(conn: &mut DbConnection, key_hash: &str, now: NaiveDateTime) -> QueryResult<Option<String>> {
+    sessions::table
+        .filter(sessions::key_hash.eq(key_hash))
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .select(sessions::state)
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(sessions::table).values(new).execute(conn).map(|_| ())
+}
+
+/// Replaces the state; false when the row is gone (ended from elsewhere).
+pub fn update_state(
+    conn: &mut DbConnection,
+    key_hash: &str,
+    agent_id: Option<&str>,
+    state: &str,
+    idle_expires_at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(sessions::table.find(key_hash))
+        .set((
+            sessions::agent_id.eq(agent_id),
+            sessions::state.eq(state),
+            sessions::idle_expires_at.eq(idle_expires_at),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Extends the idle deadline, writing only when it moved by more than `min_step`,
+/// so that a burst of page views costs one write, not one each.
+pub fn touch(conn: &mut DbConnection, key_hash: &str, idle_expires_at: NaiveDateTime, min_step: chrono::Duration) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::key_hash.eq(key_hash))
+            .filter(sessions::idle_expires_at.lt(idle_expires_at - min_step)),
+    )
+    .set(sessions::idle_expires_at.eq(idle_expires_at))
+    .execute(conn)
+    .map(|_| ())
+}
+
+pub fn delete(conn: &mut DbConnection, key_hash: &str) -> QueryResult<()> {
+    diesel::delete(sessions::table.find(key_hash)).execute(conn).map(|_| ())
+}
+
+/// Ends every session of an agent (password change, deactivation).
+pub fn delete_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::agent_id.eq(agent_id))).execute(conn)
+}
+
+pub fn count_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<i64> {
+    sessions::table.filter(sessions::agent_id.eq(agent_id)).count().get_result(conn)
+}
+
+/// Removes sessions that can no longer be used.
+pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(sessions::table.filter(sessions::idle_expires_at.le(now).or(sessions::absolute_expires_at.le(now))))
+        .execute(conn)
+}

@@ -1,0 +1,14 @@
+//! Validated input. Each type is parsed once at the edge (a form, the CLI);
+//! everything inside the app can rely on the value being valid.
+
+mod email;
+mod ids;
+mod names;
+mod password;
+mod role;
+
+pub use email::{EmailAddress, EmailError};
+pub use ids::new_public_id;
+pub use names::{CompanyName, NameError, PersonName};
+pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
+pub use role::{Role, TwoFactorStatus};

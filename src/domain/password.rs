@@ -1,0 +1,143 @@
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::EmailAddress;
+
+/// SPEC §3: a password alone guards every login from a trusted computer.
+pub const MIN_PASSWORD_CHARS: usize = 15;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// The 10,000 most common passwords (assets/README.md says where they come from).
+static COMMON_PASSWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("../../assets/common-passwords.txt")
+        .lines()
+        .map(|line| line.to_lowercase())
+        .collect()
+});
+
+/// Why a new password was refused; the message is shown to the user.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PasswordError {
+    #[error("Use at least {MIN_PASSWORD_CHARS} characters. A short phrase of several words works well.")]
+    TooShort,
+    #[error("Use at most {MAX_PASSWORD_CHARS} characters.")]
+    TooLong,
+    #[error("That password is one of the most common passwords. Choose another.")]
+    Common,
+    #[error("The password cannot contain the product name.")]
+    ContainsProductName,
+    #[error("The password cannot contain your email address.")]
+    ContainsEmail,
+    #[error("The two new passwords do not match.")]
+    Mismatch,
+}
+
+/// A password that satisfies SPEC §3, normalised to NFKC: the form that is hashed.
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(<redacted>)")
+    }
+}
+
+impl NewPassword {
+    /// Checks a password an agent chose. `email` is the account's address.
+    pub fn parse(raw: &str, email: &EmailAddress) -> Result<NewPassword, PasswordError> {
+        // Refuse absurd input before normalising it: NFKC can expand a string.
+        if raw.chars().count() > MAX_PASSWORD_CHARS * 4 {
+            return Err(PasswordError::TooLong);
+        }
+        let normalised = normalise(raw);
+        let length = normalised.chars().count();
+        if length < MIN_PASSWORD_CHARS {
+            return Err(PasswordError::TooShort);
+        }
+        if length > MAX_PASSWORD_CHARS {
+            return Err(PasswordError::TooLong);
+        }
+        let lowered = normalised.to_lowercase();
+        if COMMON_PASSWORDS.contains(&lowered) {
+            return Err(PasswordError::Common);
+        }
+        if lowered.contains("agentgate") {
+            return Err(PasswordError::ContainsProductName);
+        }
+        let local = email.local_part();
+        if lowered.contains(email.as_str()) || (local.chars().count() >= 4 && lowered.contains(local)) {
+            return Err(PasswordError::ContainsEmail);
+        }
+        Ok(NewPassword(normalised))
+    }
+
+    /// Parses a new password typed twice.
+    pub fn parse_confirmed(raw: &str, confirmation: &str, email: &EmailAddress) -> Result<NewPassword, PasswordError> {
+        let password = NewPassword::parse(raw, email)?;
+        if normalise(confirmation) != password.0 {
+            return Err(PasswordError::Mismatch);
+        }
+        Ok(password)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The form a password is hashed and verified in (SPEC §3: NFKC).
+pub fn normalise(raw: &str) -> String {
+    raw.nfkc().collect()
+}
+
+/// A password typed at login, normalised; `None` when it is longer than any
+/// valid password could be, so it is refused before any hashing.
+pub fn login_candidate(raw: &str) -> Option<String> {
+    if raw.chars().count() > MAX_PASSWORD_CHARS * 4 {
+        return None;
+    }
+    let normalised = normalise(raw);
+    (normalised.chars().count() <= MAX_PASSWORD_CHARS).then_some(normalised)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email() -> EmailAddress {
+        EmailAddress::parse("grace.hopper@example.com").unwrap()
+    }
+
+    #[test]
+    fn enforces_the_length_bounds_in_code_points() {
+        assert_eq!(NewPassword::parse("short phrase", &email()).unwrap_err(), PasswordError::TooShort);
+        assert!(NewPassword::parse("correct horse battery", &email()).is_ok());
+        // 15 code points of a 2-byte character are long enough.
+        assert!(NewPassword::parse(&"é".repeat(15), &email()).is_ok());
+        assert_eq!(NewPassword::parse(&"x".repeat(129), &email()).unwrap_err(), PasswordError::TooLong);
+        assert!(NewPassword::parse(&"xy".repeat(64), &email()).is_ok());
+    }
+
+    #[test]
+    fn refuses_common_passwords_product_name_and_email() {
+        assert_eq!(NewPassword::parse("1qaz2wsx3edc4rfv", &email()).unwrap_err(), PasswordError::Common);
+        assert_eq!(NewPassword::parse("my AgentGate password", &email()).unwrap_err(), PasswordError::ContainsProductName);
+        assert_eq!(NewPassword::parse("grace.hopper@example.com!", &email()).unwrap_err(), PasswordError::ContainsEmail);
+        assert_eq!(NewPassword::parse("I am grace.hopper really", &email()).unwrap_err(), PasswordError::ContainsEmail);
+    }
+
+    #[test]
+    fn normalises_to_nfkc() {
+        // U+FB01 (the "fi" ligature) becomes "fi".
+        let password = NewPassword::parse("\u{FB01}ne tuned violin strings", &email()).unwrap();
+        assert_eq!(password.expose(), "fine tuned violin strings");
+    }
+
+    #[test]
+    fn confirmation_must_match() {
+        let err = NewPassword::parse_confirmed("correct horse battery", "correct horse battery!", &email());
+        assert_eq!(err.unwrap_err(), PasswordError::Mismatch);
+    }
+}

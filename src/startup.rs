@@ -1,0 +1,142 @@
+//! Building the application: database, migrations, session store, routes.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_session::SessionMiddleware;
+use actix_session::config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy};
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+
+use crate::auth::PasswordHasher;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::db::{self, DbPool, PoolSettings};
+use crate::error::AppError;
+use crate::routes;
+use crate::state::AppState;
+use crate::web::forms::MAX_FORM_BYTES;
+use crate::web::{csrf, middleware};
+use crate::web::session_store::DbSessionStore;
+
+/// A built, bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The first-run link, when no agent exists yet (SPEC §2.1).
+    pub setup_link: Option<String>,
+    pub state: AppState,
+}
+
+/// Connects to the database and applies pending migrations; a database that
+/// cannot be reached stops the start with a clear message.
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
+    let settings = PoolSettings { max_size: config.db_pool_size, connect_timeout: config.db_connect_timeout };
+    let url = config.database_url.clone();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
+        let pool = db::connect(&url, &settings)?;
+        let mut conn = pool.get().map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))?;
+        let applied = db::run_migrations(&mut conn)?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+        Ok(pool)
+    })
+    .await?
+}
+
+impl Application {
+    /// Binds `config.bind` (port 0 picks a free port, as the tests do).
+    pub async fn build(mut config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        let pool = connect_and_migrate(&config).await?;
+        let listener = TcpListener::bind(config.bind)?;
+        let port = listener.local_addr()?.port();
+        if config.public_url.port() == Some(0) {
+            // Bound to port 0 (tests): links must name the port actually chosen.
+            let _ = config.public_url.set_port(Some(port));
+        }
+        let config = Arc::new(config);
+        let passwords = PasswordHasher::new(config.hash_concurrency);
+        let state = AppState { config: config.clone(), pool, clock, passwords };
+
+        let setup_token = {
+            let state = state.clone();
+            let now = state.now();
+            state.db(move |conn| Ok(crate::auth::setup::issue_token_if_needed(conn, now)?)).await?
+        };
+        let setup_link = setup_token.map(|token| format!("{}/setup?token={token}", config.base_url()));
+
+        spawn_session_sweeper(state.clone());
+
+        let server = build_server(listener, state.clone())?;
+        Ok(Application { port, server, setup_link, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let config = state.config.clone();
+    let secret = Key::from(state.config.secret_key.bytes());
+    let store = DbSessionStore::new(state.pool.clone(), state.clock.clone(), config.session_absolute_timeout);
+    let session_cookie = csrf::cookie_name(&state, "agentgate_session");
+    let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
+    let workers = config.workers;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let sessions = SessionMiddleware::builder(store.clone(), secret.clone())
+            .cookie_name(session_cookie.clone())
+            .cookie_secure(config.is_https())
+            .cookie_http_only(true)
+            .cookie_same_site(SameSite::Lax)
+            .cookie_path("/".to_owned())
+            .cookie_content_security(CookieContentSecurity::Signed)
+            .session_lifecycle(
+                BrowserSession::default().state_ttl(idle).state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+            )
+            .build();
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(MAX_FORM_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| {
+                AppError::bad_request("The address of this page is malformed.").into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .wrap(from_fn(middleware::csrf_cookie))
+            .wrap(sessions)
+            .wrap(from_fn(middleware::security_headers))
+            .wrap(from_fn(middleware::request_log))
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(5);
+    let server = match workers {
+        Some(workers) => server.workers(workers),
+        None => server,
+    };
+    Ok(server.run())
+}
+
+/// Deletes expired sessions every ten minutes.
+fn spawn_session_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            ticks.tick().await;
+            let now = state.now();
+            if let Err(e) = state.db(move |conn| Ok(crate::db::models::session::delete_expired(conn, now)?)).await {
+                tracing::warn!(error = %e, "session sweep failed");
+            }
+        }
+    });
+}

@@ -1,0 +1,77 @@
+//! Extractors that decide who may open a page. The agent and their role are
+//! read from the database on every request (SPEC §3), never from the session.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use diesel::prelude::*;
+use futures_util::future::LocalBoxFuture;
+
+use crate::db::models::{Agent, Company};
+use crate::db::schema::{agents, companies};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::session::TypedSession;
+
+/// A signed-in, active agent and their company.
+pub struct SignedIn {
+    pub agent: Agent,
+    pub company: Company,
+    pub session: TypedSession,
+}
+
+/// Where to come back to after logging in: the path and query of this page.
+fn next_of(req: &HttpRequest) -> Option<String> {
+    let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    (path != "/").then(|| path.to_owned())
+}
+
+impl FromRequest for SignedIn {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<SignedIn, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let session = TypedSession::extract(&req).await.map_err(|_| AppError::SignInRequired { next: next_of(&req) })?;
+            let Some(agent_id) = session.agent_id()? else {
+                return Err(AppError::SignInRequired { next: next_of(&req) });
+            };
+            let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
+            let found = state
+                .db(move |conn| {
+                    Ok(agents::table
+                        .inner_join(companies::table)
+                        .filter(agents::id.eq(&agent_id))
+                        .filter(agents::active.eq(true))
+                        .select((Agent::as_select(), Company::as_select()))
+                        .first::<(Agent, Company)>(conn)
+                        .optional()?)
+                })
+                .await?;
+            match found {
+                Some((agent, company)) => Ok(SignedIn { agent, company, session }),
+                None => {
+                    // Deactivated or deleted since the session began.
+                    session.log_out();
+                    Err(AppError::SignInRequired { next: next_of(&req) })
+                }
+            }
+        })
+    }
+}
+
+/// A signed-in admin; an agent gets 403.
+pub struct Admin(pub SignedIn);
+
+impl FromRequest for Admin {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Admin, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let signed_in = SignedIn::from_request(req, payload);
+        Box::pin(async move {
+            let signed_in = signed_in.await?;
+            if signed_in.agent.is_admin() { Ok(Admin(signed_in)) } else { Err(AppError::forbidden()) }
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! The HTTP plumbing shared by every page: sessions, CSRF, guards, headers.
+
+pub mod csrf;
+pub mod forms;
+pub mod guards;
+pub mod layout;
+pub mod middleware;
+pub mod session;
+pub mod session_store;
+
+pub use forms::CsrfForm;
+pub use guards::{Admin, SignedIn};
+pub use layout::{Layout, render};
+pub use session::TypedSession;

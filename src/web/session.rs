@@ -1,0 +1,69 @@
+//! Typed access to the session state, so keys are spelled in one place.
+
+use actix_session::{Session, SessionExt, SessionGetError, SessionInsertError};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest};
+use std::future::{Ready, ready};
+
+use crate::auth::secrets::random_token;
+use crate::error::AppError;
+
+/// The session key holding the signed-in agent's id (also read by the store).
+pub const AGENT_ID_KEY: &str = "agent_id";
+const CSRF_KEY: &str = "csrf";
+
+/// The browser's server-side session.
+pub struct TypedSession(Session);
+
+impl TypedSession {
+    /// Signs the agent in on a new session id with a new CSRF token (SPEC §3:
+    /// the id rotates at every privilege change; the token rotates at login).
+    pub fn sign_in(&self, agent_id: &str) -> Result<(), AppError> {
+        self.0.clear();
+        self.0.renew();
+        self.0.insert(AGENT_ID_KEY, agent_id).map_err(insert_error)?;
+        self.0.insert(CSRF_KEY, random_token()).map_err(insert_error)?;
+        Ok(())
+    }
+
+    /// Keeps the agent signed in on a new session id, after their other
+    /// sessions were ended (password change).
+    pub fn rotate(&self) {
+        self.0.renew();
+    }
+
+    pub fn agent_id(&self) -> Result<Option<String>, AppError> {
+        self.0.get(AGENT_ID_KEY).map_err(get_error)
+    }
+
+    pub fn csrf_token(&self) -> Option<String> {
+        self.0.get(CSRF_KEY).ok().flatten()
+    }
+
+    /// Ends the session: the server-side record is deleted and the cookie removed.
+    pub fn log_out(&self) {
+        self.0.purge();
+    }
+
+    /// The raw session, for the modules that keep their own keys in it.
+    pub fn inner(&self) -> &Session {
+        &self.0
+    }
+}
+
+fn insert_error(e: SessionInsertError) -> AppError {
+    AppError::Internal(anyhow::anyhow!("session insert failed: {e}"))
+}
+
+fn get_error(e: SessionGetError) -> AppError {
+    AppError::Internal(anyhow::anyhow!("session read failed: {e}"))
+}
+
+impl FromRequest for TypedSession {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<TypedSession, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(TypedSession(req.get_session())))
+    }
+}

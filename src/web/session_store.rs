@@ -1,0 +1,121 @@
+//! actix-session's store, kept in the database so a session can be ended from
+//! the server (logout, password change, deactivation) on every instance.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, UpdateError};
+use actix_web::cookie::time::Duration as CookieDuration;
+use anyhow::anyhow;
+
+use crate::auth::secrets::{random_token, token_hash};
+use crate::clock::SharedClock;
+use crate::db::DbPool;
+use crate::db::models::session::{self, NewSession};
+use crate::web::session::AGENT_ID_KEY;
+
+type SessionState = HashMap<String, String>;
+
+/// Keeps `sha256(session key)`, the state as JSON, the agent it belongs to,
+/// and two deadlines: idle (extended on use) and absolute (fixed at creation).
+#[derive(Clone)]
+pub struct DbSessionStore {
+    pool: DbPool,
+    clock: SharedClock,
+    absolute_lifetime: Duration,
+}
+
+impl DbSessionStore {
+    pub fn new(pool: DbPool, clock: SharedClock, absolute_lifetime: Duration) -> DbSessionStore {
+        DbSessionStore { pool, clock, absolute_lifetime }
+    }
+
+    async fn with_conn<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let pool = self.pool.clone();
+        let now = self.clock.now();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn, now)
+        })
+        .await?
+    }
+}
+
+fn to_chrono(ttl: &CookieDuration) -> chrono::Duration {
+    chrono::Duration::seconds(ttl.whole_seconds())
+}
+
+/// The agent a session belongs to, copied into a column so that all of an
+/// agent's sessions can be ended with one query.
+fn agent_of(state: &SessionState) -> Option<String> {
+    state.get(AGENT_ID_KEY).and_then(|json| serde_json::from_str::<String>(json).ok())
+}
+
+impl SessionStore for DbSessionStore {
+    async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
+        let key_hash = token_hash(session_key.as_ref());
+        let state = self
+            .with_conn(move |conn, now| Ok(session::load_live(conn, &key_hash, now)?))
+            .await
+            .map_err(LoadError::Other)?;
+        match state {
+            // A row that does not parse is treated as no session at all.
+            Some(json) => Ok(serde_json::from_str(&json).ok()),
+            None => Ok(None),
+        }
+    }
+
+    async fn save(&self, state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, SaveError> {
+        let key = random_token();
+        let key_hash = token_hash(&key);
+        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
+        let agent_id = agent_of(&state);
+        let idle = to_chrono(ttl);
+        let absolute = chrono::Duration::from_std(self.absolute_lifetime).unwrap_or(chrono::Duration::hours(12));
+        self.with_conn(move |conn, now| {
+            session::insert(
+                conn,
+                &NewSession {
+                    key_hash: &key_hash,
+                    agent_id: agent_id.as_deref(),
+                    state: &json,
+                    created_at: now,
+                    idle_expires_at: now + idle,
+                    absolute_expires_at: now + absolute,
+                },
+            )?;
+            Ok(())
+        })
+        .await
+        .map_err(SaveError::Other)?;
+        SessionKey::try_from(key).map_err(|e| SaveError::Other(anyhow!(e)))
+    }
+
+    async fn update(&self, session_key: SessionKey, state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, UpdateError> {
+        let key_hash = token_hash(session_key.as_ref());
+        let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        let agent_id = agent_of(&state);
+        let idle = to_chrono(ttl);
+        // If the row is gone the session was ended elsewhere (logout, password
+        // change): it is not brought back, and the cookie now points at nothing.
+        self.with_conn(move |conn, now| Ok(session::update_state(conn, &key_hash, agent_id.as_deref(), &json, now + idle)?))
+            .await
+            .map_err(UpdateError::Other)?;
+        Ok(session_key)
+    }
+
+    async fn update_ttl(&self, session_key: &SessionKey, ttl: &CookieDuration) -> Result<(), anyhow::Error> {
+        let key_hash = token_hash(session_key.as_ref());
+        let idle = to_chrono(ttl);
+        self.with_conn(move |conn, now| Ok(session::touch(conn, &key_hash, now + idle, chrono::Duration::seconds(60))?))
+            .await
+    }
+
+    async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {
+        let key_hash = token_hash(session_key.as_ref());
+        self.with_conn(move |conn, _| Ok(session::delete(conn, &key_hash)?)).await
+    }
+}

@@ -1,0 +1,9 @@
+//! One test binary for the whole HTTP surface; one module per journey.
+
+mod account;
+mod bad_input;
+mod cli;
+mod helpers;
+mod login;
+mod sessions;
+mod setup;
