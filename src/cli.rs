@@ -87,9 +87,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Deactivate { email } => {
             let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
             let pool = connect_and_migrate(&config).await.map_err(failure)?;
+            let now = SystemClock.now();
             let agent = blocking(move || {
                 let mut conn = pool.get().map_err(failure)?;
-                Ok(accounts::deactivate_by_email(&mut conn, &email)?)
+                Ok(accounts::deactivate_by_email(&mut conn, &email, now)?)
             })
             .await?;
             println!("Deactivated {} and ended their sessions.", agent.email);

@@ -74,6 +74,8 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// HTTP worker threads; `None` is one per core.
     pub workers: Option<usize>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (never anyone else's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// A configuration value that is wrong: the message names the variable.
@@ -196,6 +198,16 @@ impl Config {
             Some(_) => Some(parse_number::<usize>(env, "AGENTGATE_WORKERS", 1)?.max(1)),
         };
 
+        let trusted_proxies = match env.get("AGENTGATE_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|ip| ip.parse().map_err(|_| bad("AGENTGATE_TRUSTED_PROXIES", format!("not an IP address: {ip:?}"))))
+                .collect::<Result<_, _>>()?,
+        };
+
         Ok(Config {
             bind,
             public_url,
@@ -210,6 +222,7 @@ impl Config {
             db_connect_timeout: Duration::from_secs(db_connect_timeout_secs.max(1)),
             hash_concurrency,
             workers,
+            trusted_proxies,
         })
     }
 

@@ -1,6 +1,7 @@
 //! AgentGate: sign-in with email two-factor authentication for a helpdesk.
 //! The module tree is public so that `tests/` can drive the real application.
 
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -8,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use crate::db::models::{Agent, Company, NewAgent, NewCompany, session, setup_token};
+use crate::audit::{self, Event, Outcome};
+use crate::db::models::{Agent, Company, NewAgent, NewCompany, session, setup_token, trusted_computer};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
 
@@ -101,13 +102,14 @@ pub fn complete_setup(conn: &mut DbConnection, token_hash: &str, admin: &NewAdmi
 }
 
 /// Applies an Account Setting update in one transaction. A new password hash
-/// ends every session of the agent; the caller gives the browser that made the
+/// ends every session of the agent and forgets their trusted computers; the caller gives the browser that made the
 /// change a fresh session.
 pub fn update_account(
     conn: &mut DbConnection,
     agent_id: &str,
     new_name: Option<&str>,
     new_password_hash: Option<&str>,
+    audit_entry: &audit::Entry<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
     write_transaction(conn, |conn| {
@@ -117,23 +119,29 @@ pub fn update_account(
         if let Some(hash) = new_password_hash {
             Agent::update_password(conn, agent_id, hash, now)?;
             session::delete_for_agent(conn, agent_id)?;
+            trusted_computer::delete_for_agent(conn, agent_id)?;
+            audit::record(conn, Event::PasswordChanged, Outcome::Success, audit_entry, now)?;
         }
         Ok(())
     })
 }
 
-/// Deactivates an agent and ends all their sessions at once.
-pub fn deactivate(conn: &mut DbConnection, agent_id: &str) -> Result<(), AccountError> {
+/// Deactivates an agent, ends all their sessions and forgets their trusted computers at once. `audit_entry`
+/// says who did it (its subject is the agent).
+pub fn deactivate(conn: &mut DbConnection, agent: &Agent, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AccountError> {
     write_transaction(conn, |conn| {
-        Agent::set_active(conn, agent_id, false)?;
-        session::delete_for_agent(conn, agent_id)?;
+        Agent::set_active(conn, &agent.id, false)?;
+        session::delete_for_agent(conn, &agent.id)?;
+        trusted_computer::delete_for_agent(conn, &agent.id)?;
+        let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
+        audit::record(conn, Event::AgentDeactivated, Outcome::Success, &entry, now)?;
         Ok(())
     })
 }
 
 /// `agentgate deactivate --email`: the CLI knows the address, not the id.
-pub fn deactivate_by_email(conn: &mut DbConnection, email: &EmailAddress) -> Result<Agent, AccountError> {
+pub fn deactivate_by_email(conn: &mut DbConnection, email: &EmailAddress, now: NaiveDateTime) -> Result<Agent, AccountError> {
     let agent = Agent::find_by_email(conn, email)?.ok_or(AccountError::UnknownEmail)?;
-    deactivate(conn, &agent.id)?;
+    deactivate(conn, &agent, &audit::Entry { detail: Some("via the command line"), ..Default::default() }, now)?;
     Ok(agent)
 }

@@ -12,7 +12,9 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub enum PasswordCheck {
     Accepted(Agent),
-    Rejected,
+    /// `agent` is the account the email named, if any: for the audit log only,
+    /// never for the page.
+    Rejected { agent: Option<Agent> },
 }
 
 /// Checks the credentials, doing one argon2 verification whatever the outcome.
@@ -25,6 +27,6 @@ pub async fn check_password(state: &AppState, email_raw: &str, password_raw: &st
     let password_ok = state.passwords.verify(login_candidate(password_raw), stored_hash).await?;
     Ok(match agent {
         Some(agent) if password_ok && agent.active => PasswordCheck::Accepted(agent),
-        _ => PasswordCheck::Rejected,
+        agent => PasswordCheck::Rejected { agent },
     })
 }

@@ -47,7 +47,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        occurred_at -> Timestamp,
+        company_id -> Nullable<Text>,
+        actor_id -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        event -> Text,
+        outcome -> Text,
+        ip -> Nullable<Text>,
+        user_agent -> Nullable<Text>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    trusted_computers (id) {
+        id -> Text,
+        agent_id -> Text,
+        token_hash -> Text,
+        label -> Text,
+        ip -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> companies (company_id));
+diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
 
-diesel::allow_tables_to_appear_in_same_query!(companies, agents, sessions, setup_tokens);
+diesel::allow_tables_to_appear_in_same_query!(companies, agents, sessions, setup_tokens, outbox, audit_events, trusted_computers);

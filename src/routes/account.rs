@@ -3,7 +3,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::audit;
 use crate::auth::accounts::update_account;
+use crate::web::client::ClientInfo;
 use crate::domain::{NewPassword, PersonName, login_candidate};
 use crate::error::AppError;
 use crate::routes::{notice_text, see_other};
@@ -57,6 +59,7 @@ pub struct SettingsForm {
 pub async fn settings_submit(
     state: web::Data<AppState>,
     signed_in: SignedIn,
+    client: ClientInfo,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let agent = &signed_in.agent;
@@ -86,7 +89,7 @@ pub async fn settings_submit(
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
 
-    let agent_id = agent.id.clone();
+    let audited_agent = agent.clone();
     let name_changed = name.as_str() != agent.name;
     let hash = match &new_password {
         Some(password) => Some(state.passwords.hash(password).await?),
@@ -96,7 +99,8 @@ pub async fn settings_submit(
     state
         .db(move |conn| {
             let new_name = name_changed.then_some(name.as_str());
-            Ok(update_account(conn, &agent_id, new_name, hash.as_deref(), now)?)
+            let entry = audit::Entry::for_agent(&audited_agent, Some(&client));
+            Ok(update_account(conn, &audited_agent.id, new_name, hash.as_deref(), &entry, now)?)
         })
         .await?;
 

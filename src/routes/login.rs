@@ -3,8 +3,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::audit::{self, Event, Outcome};
 use crate::auth::login::{PasswordCheck, check_password};
 use crate::db::models::Agent;
+use crate::db::write_transaction;
+use crate::web::client::ClientInfo;
 use crate::error::AppError;
 use crate::routes::{notice_text, safe_next, see_other};
 use crate::state::AppState;
@@ -56,19 +59,37 @@ pub async fn login_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
+    client: ClientInfo,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     match check_password(&state, &form.email, &form.password).await? {
         PasswordCheck::Accepted(agent) => {
             session.sign_in(&agent.id)?;
             let now = state.now();
-            let agent_id = agent.id.clone();
-            state.db(move |conn| Ok(Agent::record_login(conn, &agent_id, now)?)).await?;
-            tracing::info!(agent = %agent.id, "login succeeded");
+            state
+                .db(move |conn| {
+                    write_transaction(conn, |conn| {
+                        Agent::record_login(conn, &agent.id, now)?;
+                        let entry = audit::Entry::for_agent(&agent, Some(&client));
+                        audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)
+                    })
+                    .map_err(AppError::from)
+                })
+                .await?;
             Ok(see_other(safe_next(form.next.as_deref()).as_deref().unwrap_or("/")))
         }
-        PasswordCheck::Rejected => {
-            tracing::info!("login failed");
+        PasswordCheck::Rejected { agent } => {
+            let now = state.now();
+            let audit_client = client.clone();
+            state
+                .db(move |conn| {
+                    let entry = match &agent {
+                        Some(agent) => audit::Entry::for_agent(agent, Some(&audit_client)),
+                        None => audit::Entry { client: Some(&audit_client), detail: Some("unknown email"), ..Default::default() },
+                    };
+                    Ok(audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?)
+                })
+                .await?;
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
                 email: form.email.chars().take(254).collect(),

@@ -2,6 +2,7 @@
 
 pub mod csrf;
 pub mod forms;
+pub mod client;
 pub mod guards;
 pub mod layout;
 pub mod middleware;

@@ -29,7 +29,11 @@ async fn unknown_email_wrong_password_and_deactivated_account_fail_alike() {
     let app = spawn_app().await;
     let admin = app.complete_setup().await;
     let agent_id = app.add_agent(&admin, "Bob Agent", "bob@acme.test", Role::Agent).await;
-    app.db(move |conn| agentgate::auth::accounts::deactivate(conn, &agent_id).unwrap()).await;
+    let now = app.clock_now();
+    app.db(move |conn| {
+        let agent = agentgate::db::models::Agent::find_active(conn, &agent_id).unwrap().unwrap();
+        agentgate::auth::accounts::deactivate(conn, &agent, &Default::default(), now).unwrap()
+    }).await;
 
     let mut pages = Vec::new();
     for (email, password) in [("nobody@acme.test", PASSWORD), ("ada@acme.test", "a wrong password here"), ("bob@acme.test", PASSWORD)] {

@@ -76,7 +76,11 @@ async fn deactivation_ends_every_session_at_once() {
     login_with(&bob, &app.address, "bob@acme.test", PASSWORD).await;
     assert_eq!(get_with(&bob, &app.url("/")).await.status(), 200);
 
-    app.db(move |conn| agentgate::auth::accounts::deactivate(conn, &agent_id).unwrap()).await;
+    let now = app.clock_now();
+    app.db(move |conn| {
+        let agent = agentgate::db::models::Agent::find_active(conn, &agent_id).unwrap().unwrap();
+        agentgate::auth::accounts::deactivate(conn, &agent, &Default::default(), now).unwrap()
+    }).await;
     assert_eq!(location(&get_with(&bob, &app.url("/")).await), "/login");
     assert_eq!(login_with(&bob, &app.address, "bob@acme.test", PASSWORD).await.status(), 401);
 }

@@ -5,6 +5,7 @@ pub mod agent;
 pub mod company;
 pub mod session;
 pub mod setup_token;
+pub mod trusted_computer;
 
 pub use agent::{Agent, NewAgent};
 pub use company::{Company, NewCompany};
