@@ -4,6 +4,8 @@ mod account;
 mod bad_input;
 mod cli;
 mod helpers;
+mod instances;
 mod login;
+mod proxy;
 mod sessions;
 mod setup;
