@@ -26,6 +26,13 @@ struct LoginPage {
     error: Option<&'static str>,
 }
 
+/// The anonymous login page with a given CSRF token, rendered and nothing
+/// else: the benchmark's "bare actix-web + askama" baseline serves exactly this.
+pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
+    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None };
+    Ok(page.render()?)
+}
+
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,

@@ -5,7 +5,7 @@ mod account;
 mod assets;
 mod health;
 mod home;
-mod login;
+pub mod login;
 mod setup;
 
 use actix_web::{HttpResponse, web};
