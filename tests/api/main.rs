@@ -5,5 +5,8 @@ mod bad_input;
 mod cli;
 mod helpers;
 mod login;
+mod mail_server;
 mod sessions;
 mod setup;
+mod two_factor_journey;
+mod two_factor_steps;
