@@ -3,9 +3,11 @@
 mod account;
 mod bad_input;
 mod cli;
+mod code_rules;
 mod helpers;
 mod login;
 mod mail_server;
+mod password_reset;
 mod sessions;
 mod setup;
 mod two_factor_journey;
