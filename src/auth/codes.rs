@@ -68,7 +68,9 @@ impl IssueRefusal {
             IssueRefusal::Locked { until: Some(until) } => *until - now,
             IssueRefusal::Locked { until: None } => chrono::Duration::hours(1),
         };
-        span.num_seconds().max(1) as u64
+        // Round up: "retry in 29 s" said 0.5 s early would be refused again.
+        let millis = span.num_milliseconds().max(1) as u64;
+        millis.div_ceil(1000)
     }
 }
 

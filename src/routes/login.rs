@@ -129,7 +129,7 @@ fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
                 "Too many wrong codes were entered for this account, so sign-in codes are locked until {}. We emailed you about it. If you did not enter them, change your password.",
                 when(until)
             ),
-            retry_after_secs: (until - now).num_seconds().max(1) as u64,
+            retry_after_secs: IssueRefusal::Locked { until: Some(until) }.retry_after_secs(now),
         },
         None => AppError::TooManyRequests {
             message: "Too many wrong codes were entered for this account, so sign-in codes are locked until the password is reset. Use \"Forgot your password?\" on the login page, or ask an admin to reset your two-factor authentication.".to_owned(),

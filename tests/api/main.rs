@@ -6,6 +6,7 @@ mod cli;
 mod code_rules;
 mod helpers;
 mod login;
+mod mail_delivery;
 mod mail_server;
 mod password_reset;
 mod sessions;

@@ -2,6 +2,7 @@
 //! journey file so each test reads as the story it checks.
 
 use agentgate::db::schema::outbox;
+use agentgate::mail::outbox::OutboxRow;
 use chrono::Duration;
 use diesel::prelude::*;
 use reqwest::{Client, Response};
@@ -32,6 +33,24 @@ impl TestApp {
     /// The outbox statuses, oldest first.
     pub async fn outbox_statuses(&self) -> Vec<String> {
         self.db(|conn| outbox::table.order(outbox::created_at.asc()).select(outbox::status).load::<String>(conn).unwrap()).await
+    }
+
+    /// The outbox rows, oldest first.
+    pub async fn outbox_rows(&self) -> Vec<OutboxRow> {
+        self.db(|conn| outbox::table.order(outbox::created_at.asc()).select(OutboxRow::as_select()).load(conn).unwrap()).await
+    }
+
+    /// Waits (polling, up to 10 s) until the outbox rows satisfy `done`.
+    pub async fn wait_for_outbox(&self, what: &str, done: impl Fn(&[OutboxRow]) -> bool) -> Vec<OutboxRow> {
+        let started = std::time::Instant::now();
+        loop {
+            let rows = self.outbox_rows().await;
+            if done(&rows) {
+                return rows;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(10), "the outbox never showed {what}: {rows:#?}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     /// Waits (polling, up to 10 s) until no email is queued or being sent.
