@@ -262,3 +262,20 @@ async fn a_pending_login_is_forgotten_after_ten_minutes_and_the_agent_is_told() 
     app.advance(Duration::minutes(30));
     assert_eq!(agentgate::startup::run_maintenance(&app.state).await.unwrap(), 0);
 }
+
+#[tokio::test]
+async fn a_password_change_is_announced_by_email() {
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    let new_password = "another long passphrase indeed";
+    let response = app
+        .submit_form("/account/settings", "/account/settings", &[
+            ("name", "Ada Admin"), ("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password),
+        ])
+        .await;
+    assert_eq!(location(&response), "/account/settings?notice=password_changed");
+    let notice = smtp.expect_email(&email, "your password was changed").await;
+    assert!(notice.text.contains("If this was not you"));
+    assert!(notice.html.contains("Your password was changed"));
+}
