@@ -177,3 +177,19 @@ async fn no_user_input_can_add_a_header() {
     app.outbox_settled().await;
     assert_eq!(smtp.all().len(), 1, "mallory got nothing");
 }
+
+#[tokio::test]
+async fn with_starttls_required_nothing_is_sent_in_the_clear() {
+    let smtp = TestSmtp::start(); // offers no STARTTLS
+    let app = spawn_app_with(vec![
+        ("AGENTGATE_MAIL", "smtp".to_owned()),
+        ("SMTP_URL", format!("smtp://127.0.0.1:{}?tls=required", smtp.port)),
+    ])
+    .await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    set_two_factor_box(&app.client, &app.address, "Ada Admin", true, "").await;
+    let rows = app.wait_for_outbox("a failed attempt", |rows| rows.iter().any(|r| r.attempts == 1 && r.status == "pending")).await;
+    assert!(rows[0].last_error.is_some());
+    assert_eq!(smtp.count(), 0, "the message was not sent without TLS");
+}
