@@ -173,13 +173,8 @@ pub async fn verify_login_code(
     let now = state.now();
     state
         .db(move |conn| {
-            let Some(agent_id) = CodeChallenge::find(conn, &challenge_id)?.map(|c| c.agent_id) else {
-                return Ok(CodeStepOutcome::Expired);
-            };
-            codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-                // Read again under the lock: a concurrent submission may have changed it.
-                let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-                let agent = match Agent::find_active(conn, &agent_id)? {
+            with_locked_challenge(conn, &challenge_id, now, CodeStepOutcome::Expired, |conn, challenge, lockout| {
+                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
                     Some(agent) if challenge.is_for(ChallengePurpose::Login) && agent.two_factor_status() == TwoFactorStatus::Enabled => agent,
                     _ => {
                         CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, now)?;
@@ -221,6 +216,25 @@ pub async fn verify_login_code(
         .await
 }
 
+/// Runs `work` on the challenge `challenge_id` inside its agent's code
+/// transaction, the challenge read again under the lock (a concurrent
+/// request may have changed it); `gone` when there is no such challenge.
+fn with_locked_challenge<T>(
+    conn: &mut DbConnection,
+    challenge_id: &str,
+    now: NaiveDateTime,
+    gone: T,
+    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
+        return Ok(gone);
+    };
+    codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
+        let challenge = CodeChallenge::find(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+        work(conn, challenge, lockout)
+    })
+}
+
 /// Records a new lock-out and emails the agent about it (SPEC §3).
 fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
     let detail = match lock.until {
@@ -255,12 +269,8 @@ pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &
     let now = state.now();
     state
         .db(move |conn| {
-            let Some(agent_id) = CodeChallenge::find(conn, &challenge_id)?.map(|c| c.agent_id) else {
-                return Ok(ResendOutcome::Expired);
-            };
-            codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-                let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-                let agent = match Agent::find_active(conn, &agent_id)? {
+            with_locked_challenge(conn, &challenge_id, now, ResendOutcome::Expired, |conn, challenge, lockout| {
+                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
                     Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
                     _ => return Ok(ResendOutcome::Expired),
                 };

@@ -44,23 +44,8 @@ pub struct Recipient<'a> {
     pub name: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "email/code.txt")]
-struct CodeText<'a> {
-    name: &'a str,
-    intro: &'a str,
-    code: &'a str,
-    lifetime_minutes: i64,
-    expires_at: String,
-    requested_at: String,
-    browser: &'a str,
-    ip: &'a str,
-    settings_url: String,
-}
-
-#[derive(Template)]
-#[template(path = "email/code.html")]
-struct CodeHtml<'a> {
+/// What a code email says; rendered by both of its templates.
+struct CodeFields<'a> {
     heading: &'a str,
     name: &'a str,
     intro: &'a str,
@@ -73,15 +58,26 @@ struct CodeHtml<'a> {
     settings_url: String,
 }
 
+#[derive(Template)]
+#[template(path = "email/code.txt")]
+struct CodeText<'a> {
+    m: &'a CodeFields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/code.html")]
+struct CodeHtml<'a> {
+    m: &'a CodeFields<'a>,
+}
+
 /// A link in a notice.
 pub struct Link {
     pub label: String,
     pub url: String,
 }
 
-#[derive(Template)]
-#[template(path = "email/notice.txt")]
-struct NoticeText<'a> {
+/// What a notice says; rendered by both of its templates.
+struct NoticeFields<'a> {
     name: &'a str,
     title: &'a str,
     paragraphs: &'a [String],
@@ -91,14 +87,15 @@ struct NoticeText<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "email/notice.txt")]
+struct NoticeText<'a> {
+    m: &'a NoticeFields<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "email/notice.html")]
 struct NoticeHtml<'a> {
-    name: &'a str,
-    title: &'a str,
-    paragraphs: &'a [String],
-    context: Option<String>,
-    warning: Option<&'a str>,
-    link: Option<&'a Link>,
+    m: &'a NoticeFields<'a>,
 }
 
 /// Why a code is being sent.
@@ -131,20 +128,7 @@ pub fn code_email(
             "You asked to turn on two-factor authentication. To confirm that this address receives your codes, enter this code in Account Setting:",
         ),
     };
-    let settings_url = format!("{base_url}/account/settings");
-    let text = CodeText {
-        name: to.name,
-        intro,
-        code: code.expose(),
-        lifetime_minutes: lifetime.num_minutes(),
-        expires_at: when(context.at + lifetime),
-        requested_at: when(context.at),
-        browser: &context.browser,
-        ip: &context.ip,
-        settings_url: settings_url.clone(),
-    }
-    .render()?;
-    let html = CodeHtml {
+    let fields = CodeFields {
         heading,
         name: to.name,
         intro,
@@ -154,9 +138,10 @@ pub fn code_email(
         requested_at: when(context.at),
         browser: &context.browser,
         ip: &context.ip,
-        settings_url,
-    }
-    .render()?;
+        settings_url: format!("{base_url}/account/settings"),
+    };
+    let text = CodeText { m: &fields }.render()?;
+    let html = CodeHtml { m: &fields }.render()?;
     Ok(Email { kind, to: to.email.clone(), subject, text, html })
 }
 
@@ -173,25 +158,16 @@ struct Notice<'a> {
 }
 
 fn render_notice(to: &Recipient<'_>, notice: Notice<'_>) -> Result<Email, askama::Error> {
-    let context = notice.context.map(RequestContext::sentence);
-    let text = NoticeText {
+    let fields = NoticeFields {
         name: to.name,
         title: notice.title,
         paragraphs: &notice.paragraphs,
-        context: context.clone(),
+        context: notice.context.map(RequestContext::sentence),
         warning: notice.warning,
         link: notice.link.as_ref(),
-    }
-    .render()?;
-    let html = NoticeHtml {
-        name: to.name,
-        title: notice.title,
-        paragraphs: &notice.paragraphs,
-        context,
-        warning: notice.warning,
-        link: notice.link.as_ref(),
-    }
-    .render()?;
+    };
+    let text = NoticeText { m: &fields }.render()?;
+    let html = NoticeHtml { m: &fields }.render()?;
     Ok(Email { kind: notice.kind, to: to.email.clone(), subject: notice.subject.to_owned(), text, html })
 }
 
