@@ -112,11 +112,12 @@ fn start_pending_login(
         },
     )?;
     let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-    let refusal = send_code(conn, config, agent, &challenge, lockout, CodePurpose::Login, client, now)?.err();
+    let refusal = send_code(conn, config, agent, &challenge, lockout, client, now)?.err();
     Ok(LoginDecision::CodeRequired { challenge_id, refusal })
 }
 
-/// Issues a code for `challenge` and queues its email, in the caller's
+/// Issues a code for `challenge` and queues its email (a sign-in or a
+/// confirmation code, as the challenge is for), in the caller's
 /// transaction; or says why no code may be sent now.
 pub(crate) fn send_code(
     conn: &mut DbConnection,
@@ -124,10 +125,10 @@ pub(crate) fn send_code(
     agent: &Agent,
     challenge: &CodeChallenge,
     lockout: &CodeLockout,
-    purpose: CodePurpose,
     client: &ClientInfo,
     now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AppError> {
+    let purpose = if challenge.is_for(ChallengePurpose::Login) { CodePurpose::Login } else { CodePurpose::ConfirmTwoFactor };
     let code = match codes::issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal)),
@@ -274,7 +275,7 @@ pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &
                     Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
                     _ => return Ok(ResendOutcome::Expired),
                 };
-                Ok(match send_code(conn, &config, &agent, &challenge, &lockout, CodePurpose::Login, &client, now)? {
+                Ok(match send_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
                     Ok(()) => ResendOutcome::Sent,
                     Err(refusal) => ResendOutcome::Refused(refusal),
                 })

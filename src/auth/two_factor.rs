@@ -18,7 +18,7 @@ use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::{Agent, trusted_computer};
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, new_public_id};
 use crate::error::AppError;
-use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
+use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::web::client::ClientInfo;
 
@@ -113,7 +113,7 @@ fn new_confirmation(
         },
     )?;
     let challenge = CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?;
-    send_code(conn, config, agent, &challenge, lockout, CodePurpose::ConfirmTwoFactor, client, now)
+    send_code(conn, config, agent, &challenge, lockout, client, now)
 }
 
 /// "Send a new code" on the confirmation page: another code for the open
@@ -124,7 +124,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, config: &Config, agent: &Age
             return Ok(Ok(()));
         }
         match CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? {
-            Some(challenge) => send_code(conn, config, agent, &challenge, &lockout, CodePurpose::ConfirmTwoFactor, client, now),
+            Some(challenge) => send_code(conn, config, agent, &challenge, &lockout, client, now),
             None => new_confirmation(conn, config, agent, &lockout, client, now),
         }
     })
