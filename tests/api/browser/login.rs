@@ -17,6 +17,7 @@ async fn a_wrong_password_is_announced_and_the_email_kept() {
         assert_eq!(browser.path().await, "/login");
         assert_eq!(browser.value("#email").await, email);
         assert_eq!(browser.value("#password").await, "", "a rejected password is not sent back");
+        assert_eq!(browser.focused().await, "input#password", "the email is kept, so the password field has the focus");
         browser.assert_accessible().await;
     })
     .await;

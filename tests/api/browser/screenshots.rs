@@ -31,16 +31,18 @@ async fn readme_screenshots() {
         let email = app.complete_setup().await;
 
         browser.visit(&app, "/login").await;
-        browser.resize(README_WIDTH, 640).await;
+        browser.fit_to_page(README_WIDTH).await;
         save(&browser, "login").await;
 
         browser.log_in(&app, &email, PASSWORD).await;
-        browser.visit(&app, "/account/settings").await;
         browser.open_account_menu().await;
+        browser.fit_to_page(README_WIDTH).await;
+        save(&browser, "home-menu").await;
+
+        browser.visit(&app, "/account/settings").await;
         browser.fit_to_page(README_WIDTH).await;
         save(&browser, "account-setting").await;
 
-        browser.visit(&app, "/login").await;
         browser.log_out().await;
         browser.fit_to_page(320).await;
         save(&browser, "login-phone").await;
