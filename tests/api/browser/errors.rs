@@ -25,10 +25,9 @@ async fn an_unknown_page_explains_itself_and_links_back() {
 async fn a_used_setup_link_is_closed() {
     browser_test("error_setup_closed", |browser| async move {
         let app = spawn_app().await;
-        let link = app.setup_link.clone().expect("a setup link");
         app.complete_setup().await;
 
-        browser.visit(&app, link.trim_start_matches(&app.address)).await;
+        browser.open_setup_link(&app).await;
         browser.wait_for_text("h1", "Page not found").await;
         browser.assert_accessible().await;
     })

@@ -10,8 +10,7 @@ use super::journeys::ADMIN_EMAIL;
 async fn the_setup_link_creates_the_first_admin_who_then_logs_in() {
     browser_test("first_run_setup", |browser| async move {
         let app = spawn_app().await;
-        let link = app.setup_link.clone().expect("a setup link");
-        browser.visit(&app, link.trim_start_matches(&app.address)).await;
+        browser.open_setup_link(&app).await;
         assert_eq!(browser.title().await, "Set up AgentGate · AgentGate");
         browser.wait_for_text("h1", "Set up AgentGate").await;
         browser.assert_accessible().await;
@@ -35,8 +34,7 @@ async fn the_setup_link_creates_the_first_admin_who_then_logs_in() {
 async fn setup_mistakes_are_announced_and_the_typed_values_kept() {
     browser_test("first_run_setup_errors", |browser| async move {
         let app = spawn_app().await;
-        let link = app.setup_link.clone().expect("a setup link");
-        browser.visit(&app, link.trim_start_matches(&app.address)).await;
+        browser.open_setup_link(&app).await;
         browser.fill("#company", "Acme Support").await;
         browser.fill("#name", "Ada Admin").await;
         browser.fill("#email", ADMIN_EMAIL).await;

@@ -396,7 +396,7 @@ impl Browser {
         let ready = self
             .poll(|| async {
                 let state = self.client.execute("return document.readyState", vec![]).await.ok()?;
-                (state == Value::from("complete")).then_some(())
+                (state == "complete").then_some(())
             })
             .await;
         assert!(ready.is_some(), "the page did not finish loading within {TIMEOUT:?}");
@@ -613,7 +613,7 @@ impl BrowserSlot {
         let path = std::env::temp_dir().join("agentgate-browser-tests.lock");
         tokio::task::spawn_blocking(move || {
             let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).expect("browser lock file");
-            file.lock().expect("browser lock");
+            rustix::fs::flock(&file, rustix::fs::FlockOperation::LockExclusive).expect("browser lock");
             BrowserSlot(file)
         })
         .await

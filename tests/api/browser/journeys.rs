@@ -10,13 +10,17 @@ pub const ADMIN_NAME: &str = "Ada Admin";
 pub const ADMIN_EMAIL: &str = "ada@acme.test";
 
 impl Browser {
+    /// Opens the one-time setup link the app printed at start.
+    pub async fn open_setup_link(&self, app: &TestApp) {
+        let link = app.setup_link.clone().expect("a fresh app prints a setup link");
+        self.visit(app, link.trim_start_matches(&app.address)).await;
+    }
+
     /// Opens the app's one-time setup link, creates "Acme Support" with
     /// Ada Admin (`ADMIN_EMAIL`, `password`), and waits for the login page.
     /// Returns the admin's email.
     pub async fn complete_setup(&self, app: &TestApp, password: &str) -> String {
-        let link = app.setup_link.clone().expect("a fresh app prints a setup link");
-        let path = link.trim_start_matches(&app.address).to_owned();
-        self.visit(app, &path).await;
+        self.open_setup_link(app).await;
         self.fill("#company", "Acme Support").await;
         self.fill("#name", ADMIN_NAME).await;
         self.fill("#email", ADMIN_EMAIL).await;

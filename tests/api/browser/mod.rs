@@ -10,7 +10,8 @@
 //! 2. Inside: `let app = spawn_app().await;` (or `spawn_app_with(env)`), arrange
 //!    with the HTTP helpers (`app.complete_setup()`, `app.add_agent(..)`,
 //!    `app.db(..)`), then act as a user with `Browser`:
-//!    - `browser.complete_setup(&app, PASSWORD)`, `browser.log_in(&app, email, password)`,
+//!    - `browser.open_setup_link(&app)`, `browser.complete_setup(&app, PASSWORD)`,
+//!      `browser.log_in(&app, email, password)`,
 //!      `browser.submit_login(..)` (when the login should fail), `browser.open_account_menu()`,
 //!      `browser.log_out()` (journeys.rs);
 //!    - `visit(&app, path)`, `fill(css, text)`, `click(css)`, `click_on("Update")`

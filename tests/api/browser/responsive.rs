@@ -22,8 +22,7 @@ async fn check_both_widths(browser: &Browser, page: &str) {
 async fn pages_fit_from_320_px_to_wide_screens() {
     browser_test("responsive", |browser| async move {
         let app = spawn_app().await;
-        let link = app.setup_link.clone().expect("a setup link");
-        browser.visit(&app, link.trim_start_matches(&app.address)).await;
+        browser.open_setup_link(&app).await;
         check_both_widths(&browser, "setup").await;
 
         let email = browser.complete_setup(&app, PASSWORD).await;
