@@ -2,6 +2,7 @@
 
 mod account;
 mod bad_input;
+mod browser;
 mod cli;
 mod helpers;
 mod instances;
