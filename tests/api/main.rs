@@ -2,13 +2,16 @@
 
 mod account;
 mod bad_input;
+mod browser;
 mod cli;
 mod code_rules;
 mod helpers;
+mod instances;
 mod login;
 mod mail_delivery;
 mod mail_server;
 mod password_reset;
+mod proxy;
 mod sessions;
 mod setup;
 mod two_factor_journey;
