@@ -56,6 +56,71 @@ pub enum MailTransportKind {
     File { dir: PathBuf },
 }
 
+/// The numbers of the code rules (SPEC §3). Every one is a policy, so every
+/// one is configurable; the defaults are the specification's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodePolicy {
+    /// How long an emailed code works.
+    pub code_lifetime: chrono::Duration,
+    /// How long the password step is remembered while the code is awaited.
+    pub pending_login_lifetime: chrono::Duration,
+    /// The shortest time between two codes of one login.
+    pub resend_cooldown: chrono::Duration,
+    /// At most this many codes per agent within `codes_window`.
+    pub codes_per_window: i64,
+    pub codes_window: chrono::Duration,
+    /// Wrong codes per pending login before its codes are dead.
+    pub attempts_per_login: i32,
+    /// Consecutive wrong codes (across logins) that lock the agent's codes for `lock_duration`.
+    pub lock_after: i32,
+    pub lock_duration: chrono::Duration,
+    /// Consecutive wrong codes that lock them until a password reset or an admin's 2FA reset.
+    pub lock_until_reset_after: i32,
+    /// How long a password reset link works.
+    pub reset_link_lifetime: chrono::Duration,
+}
+
+impl Default for CodePolicy {
+    fn default() -> CodePolicy {
+        CodePolicy {
+            code_lifetime: chrono::Duration::minutes(10),
+            pending_login_lifetime: chrono::Duration::minutes(10),
+            resend_cooldown: chrono::Duration::seconds(30),
+            codes_per_window: 5,
+            codes_window: chrono::Duration::minutes(15),
+            attempts_per_login: 5,
+            lock_after: 10,
+            lock_duration: chrono::Duration::minutes(15),
+            lock_until_reset_after: 100,
+            reset_link_lifetime: chrono::Duration::minutes(60),
+        }
+    }
+}
+
+/// How the outbox worker retries (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRetryPolicy {
+    /// The wait before the first retry; it doubles up to `max_delay`.
+    pub first_delay: chrono::Duration,
+    pub max_delay: chrono::Duration,
+    /// After this long since the email was written, it is marked failed.
+    pub give_up_after: chrono::Duration,
+    /// How often the worker looks at the outbox when nothing woke it (mail
+    /// written by another instance, a retry coming due).
+    pub poll_interval: Duration,
+}
+
+impl Default for MailRetryPolicy {
+    fn default() -> MailRetryPolicy {
+        MailRetryPolicy {
+            first_delay: chrono::Duration::seconds(5),
+            max_delay: chrono::Duration::minutes(5),
+            give_up_after: chrono::Duration::hours(24),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
 /// Everything the server reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -76,6 +141,10 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (never anyone else's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The code rules of SPEC §3.
+    pub codes: CodePolicy,
+    /// The outbox worker's retries (SPEC §6).
+    pub mail_retry: MailRetryPolicy,
 }
 
 /// A configuration value that is wrong: the message names the variable.
@@ -160,6 +229,10 @@ impl Config {
                 if !matches!(parsed.scheme(), "smtp" | "smtps") {
                     return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
                 }
+                // Let lettre read it now, so a URL it cannot use stops the start
+                // instead of failing every email later.
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
+                    .map_err(|e| bad("SMTP_URL", format!("lettre cannot use it: {e}")))?;
                 MailTransportKind::Smtp { url }
             }
             Some(other) => match other.strip_prefix("file:") {
@@ -208,6 +281,13 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let codes = code_policy(env)?;
+        let mail_retry = MailRetryPolicy {
+            poll_interval: Duration::from_millis(parse_number(env, "AGENTGATE_MAIL_POLL_MS", 5000u64)?.clamp(50, 60_000)),
+            give_up_after: chrono::Duration::hours(positive(env, "AGENTGATE_MAIL_RETRY_HOURS", 24)?),
+            ..MailRetryPolicy::default()
+        };
+
         Ok(Config {
             bind,
             public_url,
@@ -223,6 +303,8 @@ impl Config {
             hash_concurrency,
             workers,
             trusted_proxies,
+            codes,
+            mail_retry,
         })
     }
 
@@ -235,6 +317,36 @@ impl Config {
     pub fn base_url(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_owned()
     }
+}
+
+/// A whole number of at least 1.
+fn positive(env: &dyn Env, variable: &'static str, default: i64) -> Result<i64, ConfigError> {
+    let value: i64 = parse_number(env, variable, default)?;
+    if value < 1 {
+        return Err(bad(variable, "must be at least 1"));
+    }
+    Ok(value)
+}
+
+/// The `AGENTGATE_CODE_*` variables (SPEC §3 numbers).
+fn code_policy(env: &dyn Env) -> Result<CodePolicy, ConfigError> {
+    use chrono::Duration as Span;
+    let policy = CodePolicy {
+        code_lifetime: Span::minutes(positive(env, "AGENTGATE_CODE_LIFETIME_MINUTES", 10)?),
+        pending_login_lifetime: Span::minutes(positive(env, "AGENTGATE_PENDING_LOGIN_MINUTES", 10)?),
+        resend_cooldown: Span::seconds(positive(env, "AGENTGATE_CODE_RESEND_SECONDS", 30)?),
+        codes_per_window: positive(env, "AGENTGATE_CODES_PER_WINDOW", 5)?,
+        codes_window: Span::minutes(positive(env, "AGENTGATE_CODE_WINDOW_MINUTES", 15)?),
+        attempts_per_login: positive(env, "AGENTGATE_CODE_ATTEMPTS", 5)? as i32,
+        lock_after: positive(env, "AGENTGATE_CODE_LOCK_AFTER", 10)? as i32,
+        lock_duration: Span::minutes(positive(env, "AGENTGATE_CODE_LOCK_MINUTES", 15)?),
+        lock_until_reset_after: positive(env, "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", 100)? as i32,
+        reset_link_lifetime: Span::minutes(positive(env, "AGENTGATE_RESET_LINK_MINUTES", 60)?),
+    };
+    if policy.lock_until_reset_after < policy.lock_after {
+        return Err(bad("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "must be at least AGENTGATE_CODE_LOCK_AFTER"));
+    }
+    Ok(policy)
 }
 
 /// The directory that holds the SQLite file, or `data/` for PostgreSQL.
@@ -304,6 +416,33 @@ mod tests {
         assert_eq!(config.trusted_days, 30);
         assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
         assert_eq!(config.session_absolute_timeout, Duration::from_secs(12 * 3600));
+        assert_eq!(config.codes, CodePolicy::default());
+        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(10));
+        assert_eq!(config.codes.lock_until_reset_after, 100);
+        assert_eq!(config.mail_retry, MailRetryPolicy::default());
+    }
+
+    #[test]
+    fn smtp_urls_are_checked_by_lettre_at_start() {
+        for url in ["smtp://127.0.0.1:2525", "smtp://user:pass@mail.example.com:587?tls=required", "smtps://user:pass@mail.example.com"] {
+            let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap();
+            assert_eq!(config.mail, MailTransportKind::Smtp { url: url.to_owned() });
+        }
+        for url in ["http://mail.example.com", "smtp://mail.example.com?tls=sometimes", "smtp:///nohost"] {
+            assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap_err().variable, "SMTP_URL", "{url}");
+        }
+    }
+
+    #[test]
+    fn code_numbers_are_configurable() {
+        let config = config_with(&[("AGENTGATE_CODE_LIFETIME_MINUTES", "3"), ("AGENTGATE_CODE_ATTEMPTS", "7")]).unwrap();
+        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(3));
+        assert_eq!(config.codes.attempts_per_login, 7);
+        assert_eq!(config_with(&[("AGENTGATE_CODE_ATTEMPTS", "0")]).unwrap_err().variable, "AGENTGATE_CODE_ATTEMPTS");
+        assert_eq!(
+            config_with(&[("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "5")]).unwrap_err().variable,
+            "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER"
+        );
     }
 
     #[test]

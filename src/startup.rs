@@ -10,12 +10,14 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use tokio::sync::Notify;
 
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, MailTransportKind};
 use crate::db::{self, DbPool, PoolSettings};
 use crate::error::AppError;
+use crate::mail::{self, transport::Mailer};
 use crate::routes;
 use crate::state::AppState;
 use crate::web::forms::MAX_FORM_BYTES;
@@ -60,7 +62,8 @@ impl Application {
         }
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
-        let state = AppState { config: config.clone(), pool, clock, passwords };
+        let mailer = Mailer::from_config(&config)?;
+        let state = AppState { config: config.clone(), pool, clock, passwords, mail_wake: Arc::new(Notify::new()) };
 
         let setup_token = {
             let state = state.clone();
@@ -70,6 +73,11 @@ impl Application {
         let setup_link = setup_token.map(|token| format!("{}/setup?token={token}", config.base_url()));
 
         spawn_session_sweeper(state.clone());
+        spawn_maintenance(state.clone());
+        if config.mail == MailTransportKind::Mailbox {
+            tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
+        }
+        mail::worker::spawn(state.clone(), mailer);
 
         let server = build_server(listener, state.clone())?;
         Ok(Application { port, server, setup_link, state })
@@ -91,6 +99,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;
+    let dev_mailbox = config.mail == MailTransportKind::Mailbox;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), secret.clone())
@@ -117,6 +126,11 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::request_log))
             .configure(routes::configure)
+            .configure(|cfg| {
+                if dev_mailbox {
+                    routes::configure_dev_mailbox(cfg);
+                }
+            })
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
@@ -140,4 +154,38 @@ fn spawn_session_sweeper(state: AppState) {
             }
         }
     });
+}
+
+/// How often the housekeeping runs.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Reports abandoned logins (SPEC §6 security notice) and forgets what has
+/// expired, once a minute. Every instance runs it; the work is claimed row
+/// by row, so running it twice at once sends nothing twice.
+fn spawn_maintenance(state: AppState) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(MAINTENANCE_INTERVAL);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = run_maintenance(&state).await {
+                tracing::warn!(error = %e, "maintenance failed");
+            }
+        }
+    });
+}
+
+/// One round of housekeeping; public so tests run it instead of waiting.
+pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
+    let config = state.config.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            let notified = crate::auth::login::notify_abandoned_logins(conn, &config, now)?;
+            // Keep a day of finished challenges and a week of delivered mail for the record.
+            crate::db::models::code_challenge::CodeChallenge::delete_ended_before(conn, now - chrono::Duration::days(1))?;
+            crate::db::models::password_reset_token::delete_expired(conn, now - chrono::Duration::days(1))?;
+            mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
+            Ok(notified)
+        })
+        .await
 }

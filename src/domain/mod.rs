@@ -1,12 +1,14 @@
 //! Validated input. Each type is parsed once at the edge (a form, the CLI);
 //! everything inside the app can rely on the value being valid.
 
+mod code;
 mod email;
 mod ids;
 mod names;
 mod password;
 mod role;
 
+pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
 pub use ids::new_public_id;
 pub use names::{CompanyName, NameError, PersonName};

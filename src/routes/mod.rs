@@ -3,9 +3,11 @@
 
 mod account;
 mod assets;
+mod dev;
 mod health;
 mod home;
 pub mod login;
+mod password;
 mod setup;
 
 use actix_web::{HttpResponse, web};
@@ -23,9 +25,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/setup", web::post().to(setup::setup_submit))
         .route("/login", web::get().to(login::login_page))
         .route("/login", web::post().to(login::login_submit))
+        .route("/login/verify", web::get().to(login::verify_page))
+        .route("/login/verify", web::post().to(login::verify_submit))
+        .route("/login/resend", web::post().to(login::resend))
         .route("/logout", web::post().to(login::logout))
         .route("/account/settings", web::get().to(account::settings_page))
-        .route("/account/settings", web::post().to(account::settings_submit));
+        .route("/account/settings", web::post().to(account::settings_submit))
+        .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
+        .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
+        .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
+        .route("/password/forgot", web::get().to(password::forgot_page))
+        .route("/password/forgot", web::post().to(password::forgot_submit))
+        .route("/password/reset", web::get().to(password::reset_page))
+        .route("/password/reset", web::post().to(password::reset_submit));
+}
+
+/// The development mailbox (SPEC §4 `/dev/mailbox`): registered only when
+/// `AGENTGATE_MAIL=mailbox`; with any other transport the route does not exist.
+pub fn configure_dev_mailbox(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dev/mailbox", web::get().to(dev::mailbox));
 }
 
 /// 303 See Other: the answer to a successful form post.
@@ -46,6 +64,14 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "logged_out" => "You have been logged out.",
         "saved" => "Your settings were updated.",
         "password_changed" => "Your password was changed. Your other sessions have been signed out.",
+        "login_expired" => "Your login took too long and was forgotten. Enter your email and password again.",
+        "code_resent" => "A new code is on its way. Earlier codes still work until they expire.",
+        "code_not_sent" => "Too many codes were sent to your address lately, so no new one was sent. Wait a few minutes, then choose to send a new code.",
+        "confirmation_sent" => "We emailed you a code. Enter it here to turn on two-factor authentication.",
+        "two_factor_enabled" => "Two-factor authentication is on. Each login will now ask for a code sent to your email.",
+        "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
+        "two_factor_cancelled" => "Two-factor authentication was not turned on.",
+        "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
         _ => return None,
     };
     Some(text.to_owned())

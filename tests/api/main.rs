@@ -2,10 +2,17 @@
 
 mod account;
 mod bad_input;
+mod browser;
 mod cli;
+mod code_rules;
 mod helpers;
 mod instances;
 mod login;
+mod mail_delivery;
+mod mail_server;
+mod password_reset;
 mod proxy;
 mod sessions;
 mod setup;
+mod two_factor_journey;
+mod two_factor_steps;

@@ -111,6 +111,11 @@ impl Agent {
             .map(|_| ())
     }
 
+    /// Sets the 2FA state (SPEC §2.2: disabled, pending confirmation, enabled).
+    pub fn set_two_factor(conn: &mut DbConnection, id: &str, status: TwoFactorStatus) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::two_factor.eq(status.as_str())).execute(conn).map(|_| ())
+    }
+
     pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> QueryResult<()> {
         diesel::update(agents::table.find(id)).set(agents::active.eq(active)).execute(conn).map(|_| ())
     }
