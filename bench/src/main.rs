@@ -3,6 +3,7 @@
 //!
 //! Run: `scripts/bench` (builds both binaries in release mode first).
 
+mod journeys;
 mod load;
 mod server;
 
@@ -14,7 +15,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use load::Stats;
 use server::Server;
 
-const PASSWORD: &str = "correct horse battery staple";
+use journeys::{Fixtures, LoginPath, browser, complete_login, csrf_token_in};
 
 /// One row of the results table.
 struct Row {
@@ -54,6 +55,11 @@ fn duration_from_env() -> Duration {
     Duration::from_secs(seconds)
 }
 
+fn fmt_journeys(stats: &Stats) -> String {
+    format!("{:.1}/s (p50 {:.0} ms, p99 {:.0} ms, {} errors{})", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99), stats.errors,
+        stats.first_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default())
+}
+
 fn fmt_rps(stats: &Stats) -> String {
     format!("{:.0}/s (p50 {:.2} ms, p99 {:.2} ms)", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99))
 }
@@ -63,7 +69,7 @@ fn argon2_hash_time() -> Duration {
     let mut times: Vec<Duration> = (0..15)
         .map(|_| {
             let started = Instant::now();
-            agentgate::auth::password::hash_blocking(PASSWORD).expect("hash");
+            agentgate::auth::password::hash_blocking(journeys::PASSWORD).expect("hash");
             started.elapsed()
         })
         .collect();
@@ -103,7 +109,13 @@ async fn get_ok(client: &reqwest::Client, url: &str) -> Result<(), String> {
 }
 
 async fn page_rps(url: String, concurrency: usize, duration: Duration) -> Stats {
-    let clients: Arc<Vec<reqwest::Client>> = Arc::new((0..concurrency).map(|_| reqwest::Client::new()).collect());
+    page_rps_with((0..concurrency).map(|_| reqwest::Client::new()).collect(), url, duration).await
+}
+
+/// GETs `url` from each client in a loop (one task per client).
+async fn page_rps_with(clients: Vec<reqwest::Client>, url: String, duration: Duration) -> Stats {
+    let concurrency = clients.len();
+    let clients = Arc::new(clients);
     load::run(concurrency, duration, move |worker| {
         let client = clients[worker].clone();
         let url = url.clone();
@@ -149,6 +161,88 @@ async fn main() -> anyhow::Result<()> {
     );
     report.add("GET /login relative to the bare baseline", format!("{ratio:.2}x"), ">= 0.50x", Some(ratio >= 0.5));
 
+    let fixtures = Fixtures::seed(&server.database_url, 20_000)?;
+    let base = server.base_url.clone();
+
+    // Complete logins: login page, password, code from the outbox, code, home.
+    let mut best = 0.0f64;
+    for concurrency in [1usize, 4, 16, 64] {
+        let (fixtures, base) = (fixtures.clone(), base.clone());
+        let stats = load::run(concurrency, duration, move |_| {
+            let (fixtures, base) = (fixtures.clone(), base.clone());
+            async move {
+                let email = fixtures.next_agent();
+                complete_login(&browser(), &base, &fixtures, &email, false).await.map(|_| ())
+            }
+        })
+        .await;
+        best = best.max(stats.per_second());
+        let target = if concurrency == 64 { "0 errors (SQLite: no 'database is locked')" } else { "0 errors" };
+        report.add(format!("complete logins with an emailed code, {concurrency} at once"), fmt_journeys(&stats), target, Some(stats.errors == 0));
+    }
+    let fraction = best / bound;
+    report.add("best complete logins / argon2 bound", format!("{fraction:.2}"), ">= 0.90", Some(fraction >= 0.9));
+
+    // Half the agents on trusted computers: each trusted agent has its own browser.
+    let trusted_browsers = 8usize;
+    let mut trusted = Vec::new();
+    for _ in 0..trusted_browsers {
+        let client = browser();
+        let email = fixtures.next_agent();
+        complete_login(&client, &base, &fixtures, &email, true).await.map_err(anyhow::Error::msg)?;
+        trusted.push((client, email));
+    }
+    let trusted = Arc::new(trusted);
+    let skipped = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stats = {
+        let (fixtures, base, trusted, skipped) = (fixtures.clone(), base.clone(), trusted.clone(), skipped.clone());
+        load::run(trusted_browsers * 2, duration, move |worker| {
+            let (fixtures, base, trusted, skipped) = (fixtures.clone(), base.clone(), trusted.clone(), skipped.clone());
+            async move {
+                let path = if worker % 2 == 0 {
+                    let (client, email) = &trusted[worker / 2];
+                    complete_login(client, &base, &fixtures, email, false).await?
+                } else {
+                    complete_login(&browser(), &base, &fixtures, &fixtures.next_agent(), false).await?
+                };
+                if matches!(path, LoginPath::TrustedComputer) {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(())
+            }
+        })
+        .await
+    };
+    let skipped = skipped.load(std::sync::atomic::Ordering::Relaxed);
+    report.add(
+        format!("complete logins, half on trusted computers, {} at once", trusted_browsers * 2),
+        format!("{} ({skipped} skipped the code)", fmt_journeys(&stats)),
+        "0 errors",
+        Some(stats.errors == 0),
+    );
+
+    // Isolation: pages stay fast while logins saturate the CPU.
+    let signed_in = browser();
+    complete_login_without_logout(&signed_in, &base).await?;
+    let background = {
+        let (fixtures, base) = (fixtures.clone(), base.clone());
+        tokio::spawn(load::run(32, duration + Duration::from_secs(1), move |_| {
+            let (fixtures, base) = (fixtures.clone(), base.clone());
+            async move { complete_login(&browser(), &base, &fixtures, &fixtures.next_agent(), false).await.map(|_| ()) }
+        }))
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let login_during = page_rps_with(vec![reqwest::Client::new(); 2], format!("{base}/login"), duration).await;
+    let home_during = page_rps_with(vec![signed_in.clone(); 2], format!("{base}/"), duration).await;
+    let _ = background.await;
+    report.add("GET /login p99 while logins saturate the CPU", format!("{:.2} ms", login_during.quantile_ms(0.99)), "< 10 ms", Some(login_during.quantile_ms(0.99) < 10.0 && login_during.errors == 0));
+    report.add("GET / (signed in) p99 while logins saturate the CPU", format!("{:.2} ms", home_during.quantile_ms(0.99)), "< 10 ms", Some(home_during.quantile_ms(0.99) < 10.0 && home_during.errors == 0));
+
+    // A flood of 1,000 concurrent wrong passwords.
+    let (flood_5xx, flood_statuses) = wrong_password_flood(&base, 1000).await;
+    let (_, peak) = server.memory_mib();
+    report.add("1,000 concurrent wrong-password attempts: 5xx answers", format!("{flood_5xx} ({flood_statuses})"), "0", Some(flood_5xx == 0));
+
     let (_, peak) = server.memory_mib();
     report.add("peak resident memory over the run", format!("{peak:.1} MiB"), "< 200 MiB", Some(peak < 200.0));
     drop(server);
@@ -158,4 +252,47 @@ async fn main() -> anyhow::Result<()> {
     println!();
     report.print();
     Ok(())
+}
+
+/// Signs the admin (no 2FA) in and stays signed in.
+async fn complete_login_without_logout(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let login = client.get(format!("{base}/login")).send().await?.text().await?;
+    let token = csrf_token_in(&login).ok_or_else(|| anyhow::anyhow!("no CSRF token"))?;
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("csrf_token", token.as_str()), ("email", "admin@bench.test"), ("password", journeys::PASSWORD)])
+        .send()
+        .await?;
+    anyhow::ensure!(response.status() == 303, "admin login answered {}", response.status());
+    Ok(())
+}
+
+/// 1,000 browsers post a wrong password at once; returns the count of 5xx
+/// answers and a summary of the statuses.
+async fn wrong_password_flood(base: &str, attempts: usize) -> (usize, String) {
+    let mut tasks = Vec::new();
+    for i in 0..attempts {
+        let base = base.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let client = browser();
+            let login = client.get(format!("{base}/login")).send().await.ok()?.text().await.ok()?;
+            let token = csrf_token_in(&login)?;
+            let email = format!("agent{}@bench.test", 1 + i % 500);
+            let response = client
+                .post(format!("{base}/login"))
+                .form(&[("csrf_token", token.as_str()), ("email", email.as_str()), ("password", "not the password at all")])
+                .send()
+                .await
+                .ok()?;
+            Some(response.status().as_u16())
+        }));
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for task in tasks {
+        let status = task.await.ok().flatten().unwrap_or(0);
+        *counts.entry(status).or_insert(0usize) += 1;
+    }
+    let errors = counts.iter().filter(|(s, _)| **s >= 500 || **s == 0).map(|(_, n)| n).sum();
+    let summary = counts.iter().map(|(s, n)| format!("{n}x {s}")).collect::<Vec<_>>().join(", ");
+    (errors, summary)
 }

@@ -1,7 +1,7 @@
 //! The server under test: the release `agentgate` binary as a child process
 //! on a fresh database, and its memory as the kernel reports it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,8 @@ use tokio::process::{Child, Command};
 pub struct Server {
     pub child: Child,
     pub base_url: String,
-    pub dir: tempfile::TempDir,
+    /// Holds the fresh database until the server is dropped.
+    _dir: tempfile::TempDir,
     pub startup: Duration,
     pub database_url: String,
 }
@@ -61,7 +62,7 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         let startup = started.elapsed();
-        Ok(Server { child, base_url, dir, startup, database_url })
+        Ok(Server { child, base_url, _dir: dir, startup, database_url })
     }
 
     pub fn pid(&self) -> u32 {
@@ -81,9 +82,5 @@ impl Server {
                 .unwrap_or(f64::NAN)
         };
         (field("VmRSS:"), field("VmHWM:"))
-    }
-
-    pub fn data_dir(&self) -> &Path {
-        self.dir.path()
     }
 }
