@@ -5,5 +5,6 @@ pub mod login;
 pub mod password;
 pub mod secrets;
 pub mod setup;
+pub mod throttle;
 
 pub use password::PasswordHasher;

@@ -94,8 +94,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_buckets (purpose, bucket_key) {
+        purpose -> Text,
+        bucket_key -> Text,
+        hits -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> companies (company_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
 
-diesel::allow_tables_to_appear_in_same_query!(companies, agents, sessions, setup_tokens, outbox, audit_events, trusted_computers);
+diesel::allow_tables_to_appear_in_same_query!(companies, agents, sessions, setup_tokens, outbox, audit_events, trusted_computers, rate_buckets);

@@ -4,7 +4,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::login::{PasswordCheck, check_password};
+use crate::auth::login::{PasswordCheck, check_password, throttled_message};
+use crate::auth::throttle;
 use crate::db::models::Agent;
 use crate::db::write_transaction;
 use crate::web::client::ClientInfo;
@@ -62,7 +63,7 @@ pub async fn login_submit(
     client: ClientInfo,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    match check_password(&state, &form.email, &form.password).await? {
+    match check_password(&state, &client, &form.email, &form.password).await? {
         PasswordCheck::Accepted(agent) => {
             session.sign_in(&agent.id)?;
             let now = state.now();
@@ -78,18 +79,8 @@ pub async fn login_submit(
                 .await?;
             Ok(see_other(safe_next(form.next.as_deref()).as_deref().unwrap_or("/")))
         }
-        PasswordCheck::Rejected { agent } => {
-            let now = state.now();
-            let audit_client = client.clone();
-            state
-                .db(move |conn| {
-                    let entry = match &agent {
-                        Some(agent) => audit::Entry::for_agent(agent, Some(&audit_client)),
-                        None => audit::Entry { client: Some(&audit_client), detail: Some("unknown email"), ..Default::default() },
-                    };
-                    Ok(audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?)
-                })
-                .await?;
+        PasswordCheck::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        PasswordCheck::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
                 email: form.email.chars().take(254).collect(),
@@ -104,8 +95,25 @@ pub async fn login_submit(
 #[derive(Deserialize)]
 pub struct LogoutForm {}
 
-/// `POST /logout`: deletes the server-side session.
-pub async fn logout(session: TypedSession, CsrfForm(_): CsrfForm<LogoutForm>) -> Result<HttpResponse, AppError> {
+/// `POST /logout`: deletes the server-side session and records that it ended.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: TypedSession,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<LogoutForm>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(agent_id) = session.agent_id()? {
+        let now = state.now();
+        state
+            .db(move |conn| {
+                if let Some(agent) = Agent::find_active(conn, &agent_id)? {
+                    let entry = audit::Entry { detail: Some("logged out"), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                    audit::record(conn, Event::SessionEnded, Outcome::Success, &entry, now)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     session.log_out();
     Ok(see_other("/login?notice=logged_out"))
 }

@@ -7,3 +7,4 @@ mod helpers;
 mod login;
 mod sessions;
 mod setup;
+mod throttle;

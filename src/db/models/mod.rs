@@ -3,6 +3,7 @@
 
 pub mod agent;
 pub mod company;
+pub mod rate_bucket;
 pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;
