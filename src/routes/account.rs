@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use crate::audit;
 use crate::auth::accounts::update_account;
-use crate::web::client::ClientInfo;
+use crate::web::client::{ClientInfo, browser_summary};
 use crate::domain::{NewPassword, PersonName, login_candidate};
 use crate::error::AppError;
 use crate::routes::{notice_text, see_other};
@@ -20,16 +20,43 @@ struct SettingsPage {
     name: String,
     email: String,
     errors: Vec<String>,
+    sign_ins: Vec<SignIn>,
 }
 
+/// One of the agent's recent sign-in attempts, as Account Setting lists them.
+struct SignIn {
+    when: String,
+    succeeded: bool,
+    ip: String,
+    browser: String,
+    user_agent: String,
+}
+
+/// How many recent sign-ins Account Setting shows.
+const RECENT_SIGN_INS: i64 = 10;
+
 impl SettingsPage {
-    fn new(signed_in: &SignedIn, notice: Option<String>) -> SettingsPage {
-        SettingsPage {
+    /// The page for `signed_in`, with their latest sign-in attempts.
+    async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
+        let agent_id = signed_in.agent.id.clone();
+        let events = state.db(move |conn| Ok(audit::recent_sign_ins(conn, &agent_id, RECENT_SIGN_INS)?)).await?;
+        let sign_ins = events
+            .iter()
+            .map(|event| SignIn {
+                when: crate::routes::activity::when(event),
+                succeeded: event.outcome == audit::Outcome::Success.as_str(),
+                ip: event.ip.clone().unwrap_or_default(),
+                browser: event.user_agent.as_deref().map(browser_summary).unwrap_or_default(),
+                user_agent: event.user_agent.clone().unwrap_or_default(),
+            })
+            .collect();
+        Ok(SettingsPage {
             layout: Layout::signed_in("Account Setting", signed_in, "account").with_notice(notice),
             name: signed_in.agent.name.clone(),
             email: signed_in.agent.email.clone(),
             errors: Vec::new(),
-        }
+            sign_ins,
+        })
     }
 }
 
@@ -39,8 +66,8 @@ pub struct SettingsQuery {
 }
 
 /// `GET /account/settings`: the Account Setting page.
-pub async fn settings_page(signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
-    render(&SettingsPage::new(&signed_in, notice_text(query.notice.as_deref())))
+pub async fn settings_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
+    render(&SettingsPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
 #[derive(Deserialize)]
@@ -83,7 +110,7 @@ pub async fn settings_submit(
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut page = SettingsPage::new(&signed_in, None);
+        let mut page = SettingsPage::load(&state, &signed_in, None).await?;
         page.name = form.name;
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);

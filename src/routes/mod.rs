@@ -2,6 +2,7 @@
 //! the form into domain types, call one function, render or redirect.
 
 mod account;
+pub(crate) mod activity;
 mod assets;
 mod health;
 mod home;
@@ -25,7 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login::login_submit))
         .route("/logout", web::post().to(login::logout))
         .route("/account/settings", web::get().to(account::settings_page))
-        .route("/account/settings", web::post().to(account::settings_submit));
+        .route("/account/settings", web::post().to(account::settings_submit))
+        .route("/activity", web::get().to(activity::activity_page));
 }
 
 /// 303 See Other: the answer to a successful form post.

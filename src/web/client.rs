@@ -44,10 +44,45 @@ impl ClientInfo {
     }
 }
 
+/// A short name for a User-Agent ("Firefox on Windows"), for the sign-in
+/// lists; the full string stays in the audit entry.
+pub fn browser_summary(user_agent: &str) -> String {
+    let browser = [("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari"), ("curl/", "curl")]
+        .into_iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map(|(_, name)| name);
+    let system = [("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux")]
+        .into_iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => format!("A browser on {s}"),
+        (None, None) if user_agent.trim().is_empty() => "Unknown browser".to_owned(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
 /// The right-most address of `X-Forwarded-For`: the one our proxy appended.
 fn forwarded_client(req: &HttpRequest) -> Option<IpAddr> {
     let header = req.headers().get("x-forwarded-for")?.to_str().ok()?;
     header.rsplit(',').next()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_summary;
+
+    #[test]
+    fn user_agents_are_summarised() {
+        let firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+        assert_eq!(browser_summary(firefox), "Firefox on Windows");
+        let chrome = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+        assert_eq!(browser_summary(chrome), "Chrome on macOS");
+        assert_eq!(browser_summary(""), "Unknown browser");
+        assert_eq!(browser_summary("reqwest"), "reqwest");
+    }
 }
 
 impl FromRequest for ClientInfo {

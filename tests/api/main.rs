@@ -1,6 +1,7 @@
 //! One test binary for the whole HTTP surface; one module per journey.
 
 mod account;
+mod activity;
 mod bad_input;
 mod cli;
 mod helpers;
