@@ -9,3 +9,4 @@ mod login;
 mod sessions;
 mod setup;
 mod throttle;
+mod timing;
