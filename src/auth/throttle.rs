@@ -150,7 +150,8 @@ impl Hit {
 pub enum Decision {
     /// The attempt was counted; go ahead.
     Allowed(Hit),
-    /// The window is full; nothing was counted. `retry_after` is at least one second.
+    /// The window is full; nothing was counted. After `retry_after` (exact, to
+    /// the millisecond; [`whole_seconds_up`] for a header) an attempt is admitted.
     Refused { retry_after: Duration },
 }
 
@@ -162,23 +163,20 @@ pub fn hit(conn: &mut DbConnection, bucket: &Bucket, limit: Limit, now: NaiveDat
         match rate_bucket::find(conn, bucket.purpose, &bucket.key)? {
             None => {
                 if max == 0 {
-                    return Ok(Decision::Refused { retry_after: at_least_a_second(limit.window) });
+                    return Ok(Decision::Refused { retry_after: limit.window });
                 }
                 if rate_bucket::insert_if_absent(conn, bucket.purpose, &bucket.key, &encode(&[now_ms]), now)? {
                     return Ok(Decision::Allowed(Hit { at_ms: now_ms, remaining: limit.max - 1 }));
                 }
             }
-            Some(row) => {
-                let mut live = live_hits(&row.hits, limit.window, now_ms);
-                if let Some(retry_after) = wait_for_room(&live, limit, now_ms) {
-                    return Ok(Decision::Refused { retry_after });
+            Some(row) => match admit(&decode(&row.hits), limit, now_ms) {
+                Err(retry_after) => return Ok(Decision::Refused { retry_after }),
+                Ok((hits, remaining)) => {
+                    if rate_bucket::compare_and_swap(conn, bucket.purpose, &bucket.key, row.version, &encode(&hits), now)? {
+                        return Ok(Decision::Allowed(Hit { at_ms: now_ms, remaining }));
+                    }
                 }
-                live.push(now_ms);
-                let remaining = (max - live.len()) as u32;
-                if rate_bucket::compare_and_swap(conn, bucket.purpose, &bucket.key, row.version, &encode(&live), now)? {
-                    return Ok(Decision::Allowed(Hit { at_ms: now_ms, remaining }));
-                }
-            }
+            },
         }
     }
     tracing::warn!(purpose = bucket.purpose, "rate bucket too contended; attempt refused");
@@ -189,9 +187,9 @@ pub fn hit(conn: &mut DbConnection, bucket: &Bucket, limit: Limit, now: NaiveDat
 pub fn retry_after(conn: &mut DbConnection, bucket: &Bucket, limit: Limit, now: NaiveDateTime) -> QueryResult<Option<Duration>> {
     let now_ms = millis(now);
     Ok(match rate_bucket::find(conn, bucket.purpose, &bucket.key)? {
-        None if limit.max == 0 => Some(at_least_a_second(limit.window)),
+        None if limit.max == 0 => Some(limit.window),
         None => None,
-        Some(row) => wait_for_room(&live_hits(&row.hits, limit.window, now_ms), limit, now_ms),
+        Some(row) => wait_for_room(&live_hits(&decode(&row.hits), limit.window, now_ms), limit, now_ms),
     })
 }
 
@@ -231,6 +229,23 @@ pub fn whole_seconds_up(duration: Duration) -> u64 {
     ms.div_ceil(1000).max(1)
 }
 
+/// The rule itself, without storage: given the stored attempt times, either
+/// the hits to store with this attempt added (and how many remain), or how
+/// long to wait. Only the newest `max` hits are kept: older ones can never
+/// decide anything again.
+fn admit(stored: &[i64], limit: Limit, now_ms: i64) -> Result<(Vec<i64>, u32), Duration> {
+    let max = limit.max as usize;
+    let mut live = live_hits(stored, limit.window, now_ms);
+    if let Some(wait) = wait_for_room(&live, limit, now_ms) {
+        return Err(wait);
+    }
+    live.push(now_ms);
+    let keep_from = live.len().saturating_sub(max);
+    let live = live.split_off(keep_from);
+    let remaining = (max - live.len()) as u32;
+    Ok((live, remaining))
+}
+
 /// When the window holds `max` or more attempts: how long until enough of
 /// them have left it for one more. `live` is sorted, oldest first.
 fn wait_for_room(live: &[i64], limit: Limit, now_ms: i64) -> Option<Duration> {
@@ -240,18 +255,15 @@ fn wait_for_room(live: &[i64], limit: Limit, now_ms: i64) -> Option<Duration> {
     }
     // After live[len - max] leaves the window, max - 1 attempts remain in it.
     let frees_at = live.get(live.len() - max).map(|t| t + limit.window.num_milliseconds()).unwrap_or(now_ms);
-    Some(at_least_a_second(Duration::milliseconds(frees_at - now_ms)))
-}
-
-fn at_least_a_second(duration: Duration) -> Duration {
-    duration.max(Duration::seconds(1))
+    // Positive: every live hit is later than `now - window`.
+    Some(Duration::milliseconds((frees_at - now_ms).max(1)))
 }
 
 /// The stored attempts still inside the window, oldest first. Only the newest
 /// `max` could ever matter, and the write keeps no more than that.
-fn live_hits(stored: &str, window: Duration, now_ms: i64) -> Vec<i64> {
+fn live_hits(stored: &[i64], window: Duration, now_ms: i64) -> Vec<i64> {
     let cutoff = now_ms - window.num_milliseconds();
-    let mut live: Vec<i64> = decode(stored).into_iter().filter(|&t| t > cutoff).collect();
+    let mut live: Vec<i64> = stored.iter().copied().filter(|&t| t > cutoff).collect();
     // Instances' clocks may differ by a little: keep the list ordered.
     live.sort_unstable();
     live
@@ -399,7 +411,7 @@ mod tests {
     fn expired_and_unreadable_hits_are_ignored() {
         let now = 10_000_000;
         let stored = format!("{},garbage,{},{}", now - 20 * 60_000, now - 60_000, now - 1);
-        assert_eq!(live_hits(&stored, Duration::minutes(15), now), vec![now - 60_000, now - 1]);
+        assert_eq!(live_hits(&decode(&stored), Duration::minutes(15), now), vec![now - 60_000, now - 1]);
         assert_eq!(decode(""), Vec::<i64>::new());
     }
 
@@ -419,6 +431,55 @@ mod tests {
         assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("2001:db8:1:2:3:4:5:6")).key(), "2001:db8:1:2::/64");
         assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("203.0.113.7")).key(), "203.0.113.7");
         assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("::ffff:203.0.113.7")).key(), "203.0.113.7");
+    }
+
+    proptest::proptest! {
+        /// Whatever the order and spacing of attempts: no window ever holds
+        /// more than `max` admitted attempts; a refusal happens only when the
+        /// window is full; and the wait it gives is exact (one millisecond
+        /// earlier is still refused, at the end of the wait it is admitted).
+        #[test]
+        fn the_sliding_window_admits_at_most_max_per_window(
+            max in 1u32..6,
+            window_s in 1i64..120,
+            gaps_ms in proptest::collection::vec(0i64..40_000, 1..60),
+        ) {
+            let limit = Limit { max, window: Duration::seconds(window_s) };
+            let window_ms = window_s * 1000;
+            let mut stored: Vec<i64> = Vec::new();
+            let mut admitted: Vec<i64> = Vec::new();
+            let mut now = 1_000_000_000_000i64;
+            for gap in gaps_ms {
+                now += gap;
+                let in_window = admitted.iter().filter(|&&t| t > now - window_ms).count();
+                match admit(&stored, limit, now) {
+                    Ok((hits, remaining)) => {
+                        proptest::prop_assert!(in_window < max as usize);
+                        proptest::prop_assert_eq!(remaining as usize, max as usize - (in_window + 1));
+                        proptest::prop_assert!(hits.len() <= max as usize);
+                        stored = hits;
+                        admitted.push(now);
+                    }
+                    Err(wait) => {
+                        proptest::prop_assert!(in_window >= max as usize);
+                        let wait_ms = wait.num_milliseconds();
+                        proptest::prop_assert!(wait_ms >= 1 && wait_ms <= window_ms);
+                        if wait_ms > 1 {
+                            proptest::prop_assert!(admit(&stored, limit, now + wait_ms - 1).is_err());
+                        }
+                        proptest::prop_assert!(admit(&stored, limit, now + wait_ms).is_ok());
+                    }
+                }
+            }
+        }
+
+        /// A damaged row never panics and never admits more than the limit allows.
+        #[test]
+        fn any_stored_text_is_read_safely(stored in ".{0,200}", now in 0i64..4_000_000_000_000) {
+            let hits = decode(&stored);
+            let _ = admit(&hits, Limit::per_minutes(3, 15), now);
+            proptest::prop_assert_eq!(decode(&encode(&hits)), hits);
+        }
     }
 
     #[test]

@@ -74,4 +74,27 @@ mod tests {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
         }
     }
+
+    proptest::proptest! {
+        /// Any input: no panic; what comes out is a local path (one leading
+        /// slash, no backslash, no control character), and a second pass
+        /// changes nothing.
+        #[test]
+        fn next_is_always_a_local_path(raw in proptest::prelude::any::<String>()) {
+            if let Some(next) = safe_next(Some(&raw)) {
+                proptest::prop_assert!(next.starts_with('/'));
+                proptest::prop_assert!(!next.starts_with("//"));
+                proptest::prop_assert!(!next.contains('\\'));
+                proptest::prop_assert!(!next.chars().any(char::is_control));
+                proptest::prop_assert_eq!(safe_next(Some(&next)), Some(next.clone()));
+            }
+        }
+
+        /// Scheme-relative and absolute URLs are always refused, however padded.
+        #[test]
+        fn other_sites_are_refused(host in "[a-z]{1,10}\\.[a-z]{2,4}", pad in "[ \t]{0,2}", scheme in "(https?:)?") {
+            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}{scheme}//{host}/x"))), None);
+            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}https://{host}"))), None);
+        }
+    }
 }
