@@ -32,6 +32,8 @@ pub enum PasswordError {
     ContainsEmail,
     #[error("The two new passwords do not match.")]
     Mismatch,
+    #[error("The password cannot contain control characters such as line breaks or tabs (they cannot be typed into a password field).")]
+    ControlCharacter,
 }
 
 /// A password that satisfies SPEC §3, normalised to NFKC: the form that is hashed.
@@ -58,6 +60,11 @@ impl NewPassword {
         }
         if length > MAX_PASSWORD_CHARS {
             return Err(PasswordError::TooLong);
+        }
+        // A password with a NUL, CR, LF or tab could be set through a crafted
+        // form but never typed into a login field again.
+        if normalised.chars().any(char::is_control) {
+            return Err(PasswordError::ControlCharacter);
         }
         let lowered = normalised.to_lowercase();
         if COMMON_PASSWORDS.contains(&lowered) {
@@ -136,6 +143,13 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_refused() {
+        for bad in ["correct horse\nbattery staple", "correct horse\0battery staple", "correct\thorse battery staple"] {
+            assert_eq!(NewPassword::parse(bad, &email()).unwrap_err(), PasswordError::ControlCharacter, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn confirmation_must_match() {
         let err = NewPassword::parse_confirmed("correct horse battery", "correct horse battery!", &email());
         assert_eq!(err.unwrap_err(), PasswordError::Mismatch);
@@ -151,6 +165,7 @@ mod tests {
             if let Ok(password) = NewPassword::parse(&raw, &email) {
                 let text = password.expose();
                 proptest::prop_assert_eq!(normalise(text), text);
+                proptest::prop_assert!(!text.chars().any(char::is_control));
                 proptest::prop_assert!((MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&text.chars().count()));
                 proptest::prop_assert!(NewPassword::parse(text, &email).is_ok());
                 let at_login = login_candidate(&raw);

@@ -83,7 +83,8 @@ pub async fn login_submit(
         PasswordCheck::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
-                email: form.email.chars().take(254).collect(),
+                // Echoed so the agent need not retype it; never a control character.
+                email: form.email.chars().filter(|c| !c.is_control()).take(254).collect(),
                 next: safe_next(form.next.as_deref()).unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
             };

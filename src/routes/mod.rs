@@ -4,6 +4,8 @@
 mod account;
 pub(crate) mod activity;
 mod assets;
+#[doc(hidden)]
+pub mod fuzz_targets;
 mod health;
 mod home;
 mod login;
@@ -53,10 +55,14 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
     Some(text.to_owned())
 }
 
+/// The longest `next` kept; a longer one is dropped (the login page echoes it).
+pub const MAX_NEXT_CHARS: usize = 2048;
+
 /// A `next` that stays on this site: a path, not `//host` or a scheme.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?.trim();
-    let is_local_path = next.starts_with('/')
+    let is_local_path = next.len() <= MAX_NEXT_CHARS
+        && next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
         && !next.chars().any(|c| c.is_control() || c == '\\');
@@ -65,7 +71,7 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{MAX_NEXT_CHARS, safe_next};
 
     #[test]
     fn next_must_be_a_local_path() {
@@ -82,7 +88,7 @@ mod tests {
         #[test]
         fn next_is_always_a_local_path(raw in proptest::prelude::any::<String>()) {
             if let Some(next) = safe_next(Some(&raw)) {
-                proptest::prop_assert!(next.starts_with('/'));
+                proptest::prop_assert!(next.starts_with('/') && next.len() <= MAX_NEXT_CHARS);
                 proptest::prop_assert!(!next.starts_with("//"));
                 proptest::prop_assert!(!next.contains('\\'));
                 proptest::prop_assert!(!next.chars().any(char::is_control));

@@ -36,7 +36,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let fields = decode_fields(&body)?;
             let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
             let session = TypedSession::extract(&req).await.map_err(|_| AppError::CsrfRejected)?;
-            let token = fields.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str());
+            // Exactly one token: with two, which one was checked would depend on the reader.
+            let tokens: Vec<&str> = fields.iter().filter(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).collect();
+            if tokens.len() > 1 {
+                return Err(AppError::CsrfRejected);
+            }
+            let token = tokens.first().copied();
             csrf::verify(state, &req, &session, token)?;
             let value = serde_urlencoded::from_bytes::<T>(&body)
                 .map_err(|_| AppError::bad_request("The form was incomplete or malformed. Go back and try again."))?;

@@ -4,6 +4,7 @@ mod account;
 mod activity;
 mod bad_input;
 mod cli;
+mod edges;
 mod helpers;
 mod login;
 mod sessions;
