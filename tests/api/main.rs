@@ -5,6 +5,7 @@ mod activity;
 mod bad_input;
 mod cli;
 mod edges;
+mod hardening;
 mod helpers;
 mod login;
 mod sessions;
