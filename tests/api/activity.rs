@@ -10,7 +10,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use reqwest::Client;
 
-use crate::helpers::{PASSWORD, TestApp, get_with, location, login_with, spawn_app, submit_form_with};
+use crate::helpers::{PASSWORD, TestApp, change_password_with, get_with, location, login_with, spawn_app, submit_form_with};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
 
@@ -201,10 +201,7 @@ async fn the_audit_log_tells_a_complete_secret_free_story() {
     let page = get_with(&browser, &app.url("/account/settings")).await.text().await.unwrap();
     let csrf = crate::helpers::csrf_token_in(&page).unwrap();
     let new_password = "a completely new passphrase";
-    let change = submit_form_with(&browser, &app.address, "/account/settings", "/account/settings", &[
-        ("name", "Ada Admin"), ("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password),
-    ])
-    .await;
+    let change = change_password_with(&browser, &app.address, PASSWORD, new_password).await;
     assert_eq!(change.status(), 303);
     app.clock.advance(Duration::seconds(1));
     assert_eq!(submit_form_with(&browser, &app.address, "/", "/logout", &[]).await.status(), 303);

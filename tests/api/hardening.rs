@@ -9,7 +9,7 @@ use agentgate::db::schema::trusted_computers;
 use agentgate::domain::{Role, new_public_id};
 use diesel::prelude::*;
 
-use crate::helpers::{PASSWORD, TestApp, csrf_token_in, get_with, login_with, new_browser, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, TestApp, change_password_with, csrf_token_in, get_with, login_with, new_browser, spawn_app, spawn_app_with};
 
 fn set_cookie_named<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
     response
@@ -138,11 +138,7 @@ async fn a_password_change_and_a_deactivation_forget_trusted_computers() {
 
     app.login(&admin, PASSWORD).await;
     let new_password = "a brand new passphrase for ada";
-    let response = app
-        .submit_form("/account/settings", "/account/settings", &[
-            ("name", "Ada Admin"), ("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password),
-        ])
-        .await;
+    let response = change_password_with(&app.client, &app.address, PASSWORD, new_password).await;
     assert_eq!(response.status(), 303);
     assert_eq!(trusted_count(&app, &ada_id).await, 0, "password change forgets them");
     assert_eq!(trusted_count(&app, &bob_id).await, 1, "only the agent's own");
