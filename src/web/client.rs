@@ -70,6 +70,15 @@ fn forwarded_client(req: &HttpRequest) -> Option<IpAddr> {
     header.rsplit(',').next()?.trim().parse().ok()
 }
 
+impl FromRequest for ClientInfo {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<ClientInfo, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(ClientInfo::of(req)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::browser_summary;
@@ -82,14 +91,5 @@ mod tests {
         assert_eq!(browser_summary(chrome), "Chrome on macOS");
         assert_eq!(browser_summary(""), "Unknown browser");
         assert_eq!(browser_summary("reqwest"), "reqwest");
-    }
-}
-
-impl FromRequest for ClientInfo {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<ClientInfo, actix_web::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(ClientInfo::of(req)))
     }
 }

@@ -105,7 +105,7 @@ async fn every_setup_field_at_its_edges_is_refused_and_creates_nothing() {
     let token = page.rsplit('=').next().unwrap().to_owned();
     let before = fingerprint(&app).await;
     let field = |name: &str, value: &str| -> String {
-        let mut fields = vec![
+        let mut fields = [
             ("token", token.clone()),
             ("company", "Acme Support".to_owned()),
             ("name", "Ada Admin".to_owned()),
