@@ -92,10 +92,13 @@ pub struct Bucket {
 }
 
 impl Bucket {
-    /// A bucket; a key longer than [`MAX_KEY_CHARS`] is stored as its hash.
+    /// A bucket. A key longer than [`MAX_KEY_CHARS`], or holding a control
+    /// character (PostgreSQL refuses a NUL in text), is stored as its hash, so
+    /// any user input can be a key.
     pub fn new(purpose: &'static str, key: impl Into<String>) -> Bucket {
         let key = key.into();
-        let key = if key.chars().count() > MAX_KEY_CHARS { format!("sha256:{}", token_hash(&key)) } else { key };
+        let storable = key.chars().count() <= MAX_KEY_CHARS && !key.chars().any(char::is_control);
+        let key = if storable { key } else { format!("sha256:{}", token_hash(&key)) };
         Bucket { purpose, key }
     }
 
@@ -427,6 +430,7 @@ mod tests {
     fn long_keys_are_hashed_and_ipv6_is_counted_per_64() {
         let long = Bucket::new(LOGIN_ACCOUNT, "x".repeat(1000));
         assert!(long.key().starts_with("sha256:") && long.key().len() < MAX_KEY_CHARS);
+        assert!(Bucket::new(LOGIN_ACCOUNT, "email:ada\0@x.test").key().starts_with("sha256:"));
         let client = |ip: &str| ClientInfo { ip: ip.to_owned(), user_agent: String::new() };
         assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("2001:db8:1:2:3:4:5:6")).key(), "2001:db8:1:2::/64");
         assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("203.0.113.7")).key(), "203.0.113.7");

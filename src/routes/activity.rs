@@ -14,7 +14,7 @@ use crate::audit::{self, AuditEvent, Event, Filter};
 use crate::db::DbConnection;
 use crate::db::models::Agent;
 use crate::db::schema::agents;
-use crate::domain::EmailAddress;
+use crate::domain::{EmailAddress, is_public_id};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::browser_summary;
@@ -90,6 +90,10 @@ fn find_filtered_agent(conn: &mut DbConnection, company_id: &str, query: &Activi
         return Ok(Some(agent));
     }
     if let Some(id) = query.agent.as_deref().filter(|id| !id.is_empty()) {
+        // Not an id AgentGate makes: no agent, and no query with junk in it.
+        if !is_public_id(id) {
+            return Ok(Some(None));
+        }
         return Ok(Some(Agent::find_in_company(conn, company_id, id)?));
     }
     Ok(None)

@@ -161,7 +161,12 @@ async fn the_log_filters_by_agent_and_event_and_pages() {
     assert_eq!(beyond.status(), 200);
     assert!(beyond.text().await.unwrap().contains("No activity to show on this page."));
 
-    for bad in ["/activity?event=drop_tables", "/activity?page=-1", "/activity?page=abc"] {
+    for junk in ["/activity?agent=%00", "/activity?agent=x%27%20OR%201%3D1", "/activity?email=%00%40x.test"] {
+        let response = app.get(junk).await;
+        assert_eq!(response.status(), 200, "{junk}");
+        assert!(response.text().await.unwrap().contains("No agent of your company matches that filter."), "{junk}");
+    }
+    for bad in ["/activity?event=drop_tables", "/activity?page=-1", "/activity?page=abc", "/activity?event=%00"] {
         let response = app.get(bad).await;
         assert_eq!(response.status(), 400, "{bad}");
     }
