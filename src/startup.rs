@@ -113,6 +113,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .wrap(from_fn(middleware::csrf_cookie))
             .wrap(sessions)
+            .wrap(from_fn(middleware::session_store_errors))
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::request_log))
             .configure(routes::configure)
