@@ -9,6 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use url::Url;
 
+use crate::auth::throttle::{Limit, LoginLimits};
+
 /// The server secret: signs cookies and keys code hashes. Shared by all instances.
 #[derive(Clone)]
 pub struct SecretKey(Vec<u8>);
@@ -145,6 +147,11 @@ pub struct Config {
     pub codes: CodePolicy,
     /// The outbox worker's retries (SPEC §6).
     pub mail_retry: MailRetryPolicy,
+    /// `AGENTGATE_TLS_TERMINATED_BY_PROXY=true`: browsers reach this server over
+    /// https through a proxy, even though the public URL says `http://`.
+    pub tls_terminated_by_proxy: bool,
+    /// Failed password steps allowed per account and per client IP (SPEC §3).
+    pub login_limits: LoginLimits,
 }
 
 /// A configuration value that is wrong: the message names the variable.
@@ -287,6 +294,32 @@ impl Config {
             give_up_after: chrono::Duration::hours(positive(env, "AGENTGATE_MAIL_RETRY_HOURS", 24)?),
             ..MailRetryPolicy::default()
         };
+        let tls_terminated_by_proxy = match env.get("AGENTGATE_TLS_TERMINATED_BY_PROXY").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => return Err(bad("AGENTGATE_TLS_TERMINATED_BY_PROXY", format!("expected true or false, got {other:?}"))),
+        };
+        check_transport_safety(&public_url, bind, &mail, tls_terminated_by_proxy)?;
+
+        let login_limits = {
+            let defaults = LoginLimits::default();
+            let per_account: u32 = parse_number(env, "AGENTGATE_LOGIN_MAX_FAILURES", defaults.per_account.max)?;
+            let per_ip: u32 = parse_number(env, "AGENTGATE_LOGIN_IP_MAX_FAILURES", defaults.per_ip.max)?;
+            let minutes: u32 = parse_number(env, "AGENTGATE_LOGIN_WINDOW_MINUTES", 15)?;
+            if per_account == 0 {
+                return Err(bad("AGENTGATE_LOGIN_MAX_FAILURES", "must be at least 1"));
+            }
+            if per_ip == 0 {
+                return Err(bad("AGENTGATE_LOGIN_IP_MAX_FAILURES", "must be at least 1"));
+            }
+            if minutes == 0 || minutes > 24 * 60 {
+                return Err(bad("AGENTGATE_LOGIN_WINDOW_MINUTES", "must be between 1 and 1440"));
+            }
+            LoginLimits {
+                per_account: Limit::per_minutes(per_account, i64::from(minutes)),
+                per_ip: Limit::per_minutes(per_ip, i64::from(minutes)),
+            }
+        };
 
         Ok(Config {
             bind,
@@ -305,12 +338,15 @@ impl Config {
             trusted_proxies,
             codes,
             mail_retry,
+            tls_terminated_by_proxy,
+            login_limits,
         })
     }
 
-    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    /// Cookies get `Secure` and the `__Host-` prefix, and responses HSTS, when
+    /// browsers use https: the public URL is https, or TLS ends at a proxy.
     pub fn is_https(&self) -> bool {
-        self.public_url.scheme() == "https"
+        self.public_url.scheme() == "https" || self.tls_terminated_by_proxy
     }
 
     /// The public URL without a trailing slash, for links in emails and the console.
@@ -347,6 +383,47 @@ fn code_policy(env: &dyn Env) -> Result<CodePolicy, ConfigError> {
         return Err(bad("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "must be at least AGENTGATE_CODE_LOCK_AFTER"));
     }
     Ok(policy)
+}
+
+/// True for `localhost` (and `*.localhost`, RFC 6761), 127.0.0.0/8 and ::1.
+pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// Refuses configurations that would expose secrets on the network:
+/// - the `mailbox` transport shows every email (login codes included) at
+///   `/dev/mailbox`, so it runs only where nobody else can reach the server:
+///   a loopback public URL and a loopback listen address;
+/// - an `http://` public URL off loopback would carry passwords and session
+///   cookies in clear, unless the operator says TLS ends at a proxy in front.
+fn check_transport_safety(public_url: &Url, bind: SocketAddr, mail: &MailTransportKind, tls_by_proxy: bool) -> Result<(), ConfigError> {
+    let url_is_loopback = public_url.host().as_ref().is_some_and(is_loopback_host);
+    if *mail == MailTransportKind::Mailbox && !(url_is_loopback && bind.ip().is_loopback()) {
+        return Err(bad(
+            "AGENTGATE_MAIL",
+            format!(
+                "the mailbox transport shows every email, sign-in codes included, at /dev/mailbox; it is for development on \
+                 loopback only, but the server would be reachable at {public_url} (listening on {bind}). Use smtp or file:<dir>"
+            ),
+        ));
+    }
+    if public_url.scheme() == "http" && !url_is_loopback && !tls_by_proxy {
+        return Err(bad(
+            "AGENTGATE_PUBLIC_URL",
+            format!(
+                "{public_url} is plain http on a non-loopback host: passwords and session cookies would cross the network in \
+                 clear. Use an https:// URL, or set AGENTGATE_TLS_TERMINATED_BY_PROXY=true if a TLS proxy is in front"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The directory that holds the SQLite file, or `data/` for PostgreSQL.
@@ -459,6 +536,72 @@ mod tests {
             assert_eq!(err.variable, variable, "{value}");
         }
         assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp")]).unwrap_err().variable, "SMTP_URL");
+    }
+
+    #[test]
+    fn the_mailbox_transport_is_refused_off_loopback() {
+        for (url, bind) in [
+            ("https://helpdesk.example.com", "127.0.0.1:8080"),
+            ("http://192.0.2.10:8080", "192.0.2.10:8080"),
+            ("http://localhost:8080", "0.0.0.0:8080"),
+        ] {
+            let err = config_with(&[("AGENTGATE_PUBLIC_URL", url), ("AGENTGATE_BIND", bind), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")])
+                .unwrap_err();
+            assert_eq!(err.variable, "AGENTGATE_MAIL", "{url} {bind}");
+            assert!(err.problem.contains("/dev/mailbox"), "{}", err.problem);
+        }
+        // The default bind and public URL are loopback, where the mailbox is allowed.
+        for url in ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://agentgate.localhost:8080"] {
+            assert!(config_with(&[("AGENTGATE_PUBLIC_URL", url)]).is_ok(), "{url}");
+        }
+        let file = config_with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com"), ("AGENTGATE_MAIL", "file:/tmp/agentgate-mail")]);
+        assert!(file.is_ok());
+    }
+
+    #[test]
+    fn plain_http_off_loopback_needs_a_tls_proxy() {
+        let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = smtp.to_vec();
+            vars.extend_from_slice(extra);
+            config_with(&vars)
+        };
+        let err = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_PUBLIC_URL");
+        assert!(err.problem.contains("AGENTGATE_TLS_TERMINATED_BY_PROXY"), "{}", err.problem);
+
+        let behind_proxy = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com"), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")]).unwrap();
+        assert!(behind_proxy.is_https(), "browsers use https through the proxy: cookies get Secure");
+
+        let https = with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com")]).unwrap();
+        assert!(https.is_https() && !https.tls_terminated_by_proxy);
+        let local = with(&[("AGENTGATE_PUBLIC_URL", "http://127.0.0.1:8080")]).unwrap();
+        assert!(!local.is_https());
+
+        let err = with(&[("AGENTGATE_TLS_TERMINATED_BY_PROXY", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_TLS_TERMINATED_BY_PROXY");
+    }
+
+    #[test]
+    fn login_limits_default_to_the_spec_and_are_configurable() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.login_limits, LoginLimits::default());
+        assert_eq!(config.login_limits.per_account, Limit::per_minutes(10, 15));
+        let custom = config_with(&[
+            ("AGENTGATE_LOGIN_MAX_FAILURES", "5"),
+            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "50"),
+            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "30"),
+        ])
+        .unwrap();
+        assert_eq!(custom.login_limits.per_account, Limit::per_minutes(5, 30));
+        assert_eq!(custom.login_limits.per_ip, Limit::per_minutes(50, 30));
+        for (variable, value) in [
+            ("AGENTGATE_LOGIN_MAX_FAILURES", "0"),
+            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "many"),
+            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "0"),
+        ] {
+            assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable);
+        }
     }
 
     #[cfg(unix)]

@@ -142,7 +142,8 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     Ok(server.run())
 }
 
-/// Deletes expired sessions every ten minutes.
+/// Deletes expired sessions, and rate buckets idle for a day (far longer
+/// than any window), every ten minutes.
 fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(600));
@@ -151,6 +152,10 @@ fn spawn_session_sweeper(state: AppState) {
             let now = state.now();
             if let Err(e) = state.db(move |conn| Ok(crate::db::models::session::delete_expired(conn, now)?)).await {
                 tracing::warn!(error = %e, "session sweep failed");
+            }
+            let idle = chrono::Duration::days(1);
+            if let Err(e) = state.db(move |conn| Ok(crate::auth::throttle::sweep(conn, now, idle)?)).await {
+                tracing::warn!(error = %e, "rate bucket sweep failed");
             }
         }
     });

@@ -8,5 +8,6 @@ pub mod password_reset;
 pub mod secrets;
 pub mod setup;
 pub mod two_factor;
+pub mod throttle;
 
 pub use password::PasswordHasher;

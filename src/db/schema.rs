@@ -142,6 +142,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rate_buckets (purpose, bucket_key) {
+        purpose -> Text,
+        bucket_key -> Text,
+        hits -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> companies (company_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
@@ -162,4 +172,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     one_time_codes,
     code_lockouts,
     password_reset_tokens,
+    rate_buckets,
 );

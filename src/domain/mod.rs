@@ -10,7 +10,7 @@ mod role;
 
 pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
-pub use ids::new_public_id;
+pub use ids::{is_public_id, new_public_id};
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
 pub use role::{Role, TwoFactorStatus};

@@ -14,7 +14,7 @@ use crate::mail::outbox;
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, SignedIn, render};
 
@@ -29,12 +29,38 @@ struct SettingsPage {
     /// The checkbox as shown: on while enabled or pending.
     two_factor_ticked: bool,
     errors: Vec<String>,
+    sign_ins: Vec<SignIn>,
 }
 
+/// One of the agent's recent sign-in attempts, as Account Setting lists them.
+struct SignIn {
+    when: String,
+    succeeded: bool,
+    ip: String,
+    browser: String,
+    user_agent: String,
+}
+
+/// How many recent sign-ins Account Setting shows.
+const RECENT_SIGN_INS: i64 = 10;
+
 impl SettingsPage {
-    fn new(signed_in: &SignedIn, notice: Option<String>) -> SettingsPage {
+    /// The page for `signed_in`, with their latest sign-in attempts.
+    async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
+        let agent_id = signed_in.agent.id.clone();
+        let events = state.db(move |conn| Ok(audit::recent_sign_ins(conn, &agent_id, RECENT_SIGN_INS)?)).await?;
+        let sign_ins = events
+            .iter()
+            .map(|event| SignIn {
+                when: crate::routes::activity::when(event),
+                succeeded: event.outcome == audit::Outcome::Success.as_str(),
+                ip: event.ip.clone().unwrap_or_default(),
+                browser: event.user_agent.as_deref().map(browser_label).unwrap_or_default(),
+                user_agent: event.user_agent.clone().unwrap_or_default(),
+            })
+            .collect();
         let two_factor = signed_in.agent.two_factor_status();
-        SettingsPage {
+        Ok(SettingsPage {
             layout: Layout::signed_in("Account Setting", signed_in, "account").with_notice(notice),
             name: signed_in.agent.name.clone(),
             email: signed_in.agent.email.clone(),
@@ -42,7 +68,8 @@ impl SettingsPage {
             two_factor,
             two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
-        }
+            sign_ins,
+        })
     }
 }
 
@@ -52,8 +79,8 @@ pub struct SettingsQuery {
 }
 
 /// `GET /account/settings`: the Account Setting page.
-pub async fn settings_page(signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
-    render(&SettingsPage::new(&signed_in, notice_text(query.notice.as_deref())))
+pub async fn settings_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
+    render(&SettingsPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
 #[derive(Deserialize)]
@@ -112,7 +139,7 @@ pub async fn settings_submit(
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut page = SettingsPage::new(&signed_in, None);
+        let mut page = SettingsPage::load(&state, &signed_in, None).await?;
         page.name = form.name;
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);

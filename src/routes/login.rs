@@ -9,8 +9,9 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
 use crate::auth::login::{
     CodeStepOutcome, LoginDecision, PasswordCheck, PendingLoginView, ResendOutcome, after_password, check_password, pending_login_view,
-    resend_login_code, verify_login_code,
+    resend_login_code, throttled_message, verify_login_code,
 };
+use crate::auth::throttle;
 use crate::db::models::Agent;
 use crate::db::write_transaction;
 use crate::domain::OneTimeCode;
@@ -79,7 +80,7 @@ pub async fn login_submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
-    match check_password(&state, &form.email, &form.password).await? {
+    match check_password(&state, &client, &form.email, &form.password).await? {
         PasswordCheck::Accepted(agent) => {
             let previous_pending = session.pending_login()?;
             match after_password(&state, agent, &client, previous_pending).await? {
@@ -105,21 +106,12 @@ pub async fn login_submit(
                 LoginDecision::CodesLocked { until } => Err(codes_locked(until, state.now())),
             }
         }
-        PasswordCheck::Rejected { agent } => {
-            let now = state.now();
-            let audit_client = client.clone();
-            state
-                .db(move |conn| {
-                    let entry = match &agent {
-                        Some(agent) => audit::Entry::for_agent(agent, Some(&audit_client)),
-                        None => audit::Entry { client: Some(&audit_client), detail: Some("unknown email"), ..Default::default() },
-                    };
-                    Ok(audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?)
-                })
-                .await?;
+        PasswordCheck::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        PasswordCheck::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
-                email: form.email.chars().take(254).collect(),
+                // Echoed so the agent need not retype it; never a control character.
+                email: form.email.chars().filter(|c| !c.is_control()).take(254).collect(),
                 next: next.unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
             };
@@ -321,8 +313,25 @@ pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
 #[derive(Deserialize)]
 pub struct LogoutForm {}
 
-/// `POST /logout`: deletes the server-side session.
-pub async fn logout(session: TypedSession, CsrfForm(_): CsrfForm<LogoutForm>) -> Result<HttpResponse, AppError> {
+/// `POST /logout`: deletes the server-side session and records that it ended.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: TypedSession,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<LogoutForm>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(agent_id) = session.agent_id()? {
+        let now = state.now();
+        state
+            .db(move |conn| {
+                if let Some(agent) = Agent::find_active(conn, &agent_id)? {
+                    let entry = audit::Entry { detail: Some("logged out"), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                    audit::record(conn, Event::SessionEnded, Outcome::Success, &entry, now)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     session.log_out();
     Ok(see_other("/login?notice=logged_out"))
 }

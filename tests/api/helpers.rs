@@ -217,6 +217,13 @@ pub async fn login_with(client: &Client, address: &str, email: &str, password: &
     submit_form_with(client, address, "/login", "/login", &[("email", email), ("password", password)]).await
 }
 
+/// Changes the password of the agent signed in on `client` through Account
+/// Setting, keeping the name "Ada Admin" (the setup admin's).
+pub async fn change_password_with(client: &Client, address: &str, current: &str, new: &str) -> Response {
+    let fields = [("name", "Ada Admin"), ("current_password", current), ("new_password", new), ("confirm_password", new)];
+    submit_form_with(client, address, "/account/settings", "/account/settings", &fields).await
+}
+
 /// The value of the first `csrf_token` field in a page.
 pub fn csrf_token_in(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";

@@ -1,10 +1,13 @@
 //! One test binary for the whole HTTP surface; one module per journey.
 
 mod account;
+mod activity;
 mod bad_input;
 mod browser;
 mod cli;
 mod code_rules;
+mod edges;
+mod hardening;
 mod helpers;
 mod instances;
 mod login;
@@ -16,3 +19,5 @@ mod sessions;
 mod setup;
 mod two_factor_journey;
 mod two_factor_steps;
+mod throttle;
+mod timing;

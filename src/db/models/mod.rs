@@ -7,6 +7,7 @@ pub mod code_lockout;
 pub mod company;
 pub mod one_time_code;
 pub mod password_reset_token;
+pub mod rate_bucket;
 pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;

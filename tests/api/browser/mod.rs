@@ -34,6 +34,7 @@ mod harness;
 mod journeys;
 
 mod account;
+mod activity;
 mod errors;
 mod first_run;
 mod keyboard;
