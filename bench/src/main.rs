@@ -238,9 +238,11 @@ async fn main() -> anyhow::Result<()> {
     report.add("GET /login p99 while logins saturate the CPU", format!("{:.2} ms", login_during.quantile_ms(0.99)), "< 10 ms", Some(login_during.quantile_ms(0.99) < 10.0 && login_during.errors == 0));
     report.add("GET / (signed in) p99 while logins saturate the CPU", format!("{:.2} ms", home_during.quantile_ms(0.99)), "< 10 ms", Some(home_during.quantile_ms(0.99) < 10.0 && home_during.errors == 0));
 
+    let (_, peak_before_flood) = server.memory_mib();
+    report.add("peak resident memory before the flood", format!("{peak_before_flood:.1} MiB"), "< 200 MiB", Some(peak_before_flood < 200.0));
+
     // A flood of 1,000 concurrent wrong passwords.
     let (flood_5xx, flood_statuses) = wrong_password_flood(&base, 1000).await;
-    let (_, peak) = server.memory_mib();
     report.add("1,000 concurrent wrong-password attempts: 5xx answers", format!("{flood_5xx} ({flood_statuses})"), "0", Some(flood_5xx == 0));
 
     let (_, peak) = server.memory_mib();

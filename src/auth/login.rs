@@ -52,6 +52,10 @@ pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &s
     let email_raw = email_raw.to_owned();
     let limits = state.config.login_limits;
     let ip_bucket = Bucket::for_client_ip(throttle::LOGIN_IP, client);
+    // The throttle counts an attempt before its hash; taking the hashing slot
+    // first means only attempts about to hash are in flight in that count, so
+    // a crowd of agents behind one office IP is not refused for logging in at once.
+    let slot = state.passwords.reserve().await?;
     let now = state.now();
     let (agent, gate) = state
         .db(move |conn| {
@@ -73,7 +77,7 @@ pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &s
     };
 
     let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
-    let password_ok = state.passwords.verify(login_candidate(password_raw), stored_hash).await?;
+    let password_ok = slot.verify(login_candidate(password_raw), stored_hash).await?;
     let accepted = password_ok && agent.as_ref().is_some_and(|a| a.active);
 
     let client = client.clone();
