@@ -174,7 +174,7 @@ pub enum CodeStepOutcome {
     /// The code was right: sign the browser in. `trusted` is set when the
     /// "I am on a trusted computer" box was ticked and the browser is now
     /// trusted (it holds the cookie to set).
-    SignedIn { agent: Agent, trusted: Option<Granted> },
+    SignedIn { agent: Box<Agent>, trusted: Option<Granted> },
     Wrong { attempts_left: i32 },
     /// Too many wrong codes for this login: a new code must be requested.
     NeedsNewCode,
@@ -222,7 +222,7 @@ pub async fn verify_login_code(
                         } else {
                             None
                         };
-                        CodeStepOutcome::SignedIn { agent, trusted }
+                        CodeStepOutcome::SignedIn { agent: Box::new(agent), trusted }
                     }
                     CodeCheck::Wrong { attempts_left, locked } => {
                         let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
