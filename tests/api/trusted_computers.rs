@@ -94,6 +94,14 @@ async fn trust_browser(app: &TestApp, smtp: &TestSmtp, browser: &Browser, email:
     response
 }
 
+/// An app that delivers to a test SMTP server, with Ada (admin, from setup) and 2FA on.
+async fn app_with_ada() -> (TestApp, TestSmtp, String) {
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let email = app.complete_setup().await;
+    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    (app, smtp, email)
+}
+
 /// Ada (admin, from setup) and Bea (agent), both with 2FA on.
 async fn two_agents_with_two_factor(app: &TestApp, smtp: &TestSmtp) -> (String, String) {
     let ada = app.complete_setup().await;
@@ -170,9 +178,7 @@ async fn no_code_was_sent(app: &TestApp, smtp: &TestSmtp, email: &str) {
 
 #[tokio::test]
 async fn ticking_the_box_once_skips_the_code_on_that_browser_and_only_there() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
 
     // The code page offers the box for the server's 30 days.
     let browser = Browser::new(&app, CHROME_ON_WINDOWS);
@@ -245,9 +251,7 @@ async fn ticking_the_box_once_skips_the_code_on_that_browser_and_only_there() {
 
 #[tokio::test]
 async fn without_the_box_nothing_is_trusted() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     let browser = Browser::new(&app, FIREFOX_ON_LINUX);
     let code = password_then_code_page(&app, &smtp, &browser, &email).await;
     let response = enter_code(&app, &browser, &code, false).await;
@@ -260,9 +264,7 @@ async fn without_the_box_nothing_is_trusted() {
 
 #[tokio::test]
 async fn the_cookie_is_http_only_same_site_lax_on_the_whole_site_for_the_lifetime() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     let browser = Browser::new(&app, FIREFOX_ON_LINUX);
     let response = trust_browser(&app, &smtp, &browser, &email).await;
     let raw: Vec<String> = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
@@ -428,9 +430,7 @@ async fn on_a_shared_browser_each_agent_trusts_it_for_themselves_only() {
 
 #[tokio::test]
 async fn trust_is_kept_while_admins_must_enter_codes_and_trusting_again_replaces_it() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     let browser = Browser::new(&app, FIREFOX_ON_LINUX);
     trust_browser(&app, &smtp, &browser, &email).await;
     let first = browser.tokens();
@@ -474,9 +474,7 @@ async fn a_cookie_copied_to_another_browser_never_exempts_a_different_agent() {
 
 #[tokio::test]
 async fn a_forged_or_damaged_cookie_means_a_code_and_is_cleared() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     for forged in [agentgate::auth::secrets::random_token(), "not-a-token".to_owned(), "x".repeat(3000)] {
         let browser = Browser::new(&app, FIREFOX_ON_LINUX);
         browser.plant_trusted_cookie(&forged);
@@ -492,9 +490,7 @@ async fn a_forged_or_damaged_cookie_means_a_code_and_is_cleared() {
 
 #[tokio::test]
 async fn an_expired_trust_asks_for_a_code_again_and_clears_the_cookie() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     let browser = Browser::new(&app, FIREFOX_ON_LINUX);
     trust_browser(&app, &smtp, &browser, &email).await;
     browser.log_out(&app).await;
@@ -514,9 +510,7 @@ async fn an_expired_trust_asks_for_a_code_again_and_clears_the_cookie() {
 
 #[tokio::test]
 async fn a_company_period_of_zero_days_removes_the_box_and_says_why() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
     set_company_policy(&app, 0, false).await;
     let browser = Browser::new(&app, FIREFOX_ON_LINUX);
     let code = password_then_code_page(&app, &smtp, &browser, &email).await;
@@ -532,9 +526,7 @@ async fn a_company_period_of_zero_days_removes_the_box_and_says_why() {
 
 #[tokio::test]
 async fn a_company_period_of_seven_days_caps_new_and_earlier_trust() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let email = app.complete_setup().await;
-    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let (app, smtp, email) = app_with_ada().await;
 
     // Trusted for the server's 30 days, then the company lowers its period to 7.
     let earlier = Browser::new(&app, FIREFOX_ON_LINUX);
@@ -585,20 +577,18 @@ async fn admins_always_enter_a_code_when_the_company_says_so() {
     assert_eq!(password(&app, &beas, &bea).await.0, "/");
 }
 
-/// Ada with 2FA on and one trusted browser; returns the browser.
-async fn ada_with_a_trusted_browser(app: &TestApp, smtp: &TestSmtp) -> (String, Browser) {
-    let email = app.complete_setup().await;
-    agent_with_two_factor(app, smtp, &email, "Ada Admin").await;
-    let browser = Browser::new(app, FIREFOX_ON_LINUX);
-    trust_browser(app, smtp, &browser, &email).await;
-    assert_eq!(rows(app).await.len(), 1);
-    (email, browser)
+/// Ada with 2FA on and one trusted browser (Firefox on Linux).
+async fn ada_with_a_trusted_browser() -> (TestApp, TestSmtp, String, Browser) {
+    let (app, smtp, email) = app_with_ada().await;
+    let browser = Browser::new(&app, FIREFOX_ON_LINUX);
+    trust_browser(&app, &smtp, &browser, &email).await;
+    assert_eq!(rows(&app).await.len(), 1);
+    (app, smtp, email, browser)
 }
 
 #[tokio::test]
 async fn account_setting_lists_trusted_computers_and_marks_this_one() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, firefox) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, smtp, email, firefox) = ada_with_a_trusted_browser().await;
     let chrome = Browser::new(&app, CHROME_ON_WINDOWS);
     trust_browser(&app, &smtp, &chrome, &email).await;
 
@@ -682,8 +672,7 @@ async fn forget_brings_the_code_back_and_only_for_the_agents_own_computers() {
 
 #[tokio::test]
 async fn forget_all_forgets_every_computer_of_the_agent() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, firefox) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, smtp, email, firefox) = ada_with_a_trusted_browser().await;
     let chrome = Browser::new(&app, CHROME_ON_WINDOWS);
     trust_browser(&app, &smtp, &chrome, &email).await;
     let response = submit_form_with(&chrome.client, &app.address, "/account/settings", "/account/trusted-computers/revoke-all", &[]).await;
@@ -699,8 +688,7 @@ async fn forget_all_forgets_every_computer_of_the_agent() {
 
 #[tokio::test]
 async fn a_password_change_forgets_trusted_computers() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, browser) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, _smtp, email, browser) = ada_with_a_trusted_browser().await;
     let new_password = "another long passphrase here";
     let fields = [("name", "Ada Admin"), ("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password)];
     let response = submit_form_with(&browser.client, &app.address, "/account/settings", "/account/settings", &fields).await;
@@ -715,8 +703,7 @@ async fn a_password_change_forgets_trusted_computers() {
 
 #[tokio::test]
 async fn a_password_reset_forgets_trusted_computers() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, browser) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, smtp, email, browser) = ada_with_a_trusted_browser().await;
     let new_password = crate::password_reset::reset_password_by_email(&app, &smtp, &email).await;
     assert!(rows(&app).await.is_empty());
     assert_eq!(forgotten_entries(&app).await, vec!["Firefox on Linux: password reset".to_owned()]);
@@ -727,8 +714,7 @@ async fn a_password_reset_forgets_trusted_computers() {
 
 #[tokio::test]
 async fn turning_two_factor_off_forgets_trusted_computers() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, browser) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, smtp, email, browser) = ada_with_a_trusted_browser().await;
     let response = set_two_factor_box(&browser.client, &app.address, "Ada Admin", false, PASSWORD).await;
     assert_eq!(location(&response), "/account/settings?notice=two_factor_disabled");
     assert!(rows(&app).await.is_empty());
@@ -741,8 +727,7 @@ async fn turning_two_factor_off_forgets_trusted_computers() {
 
 #[tokio::test]
 async fn an_admin_reset_of_two_factor_forgets_trusted_computers() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, _browser) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, _smtp, email, _browser) = ada_with_a_trusted_browser().await;
     let (config, now) = (app.state.config.clone(), app.clock_now());
     app.db(move |conn| agentgate::auth::two_factor::reset_by_email(conn, &config, &EmailAddress::parse(&email).unwrap(), now).unwrap().unwrap())
         .await;
@@ -752,8 +737,7 @@ async fn an_admin_reset_of_two_factor_forgets_trusted_computers() {
 
 #[tokio::test]
 async fn deactivation_forgets_trusted_computers() {
-    let (app, smtp) = spawn_app_with_smtp().await;
-    let (email, browser) = ada_with_a_trusted_browser(&app, &smtp).await;
+    let (app, _smtp, email, browser) = ada_with_a_trusted_browser().await;
     let now = app.clock_now();
     app.db(move |conn| agentgate::auth::accounts::deactivate_by_email(conn, &EmailAddress::parse(&email).unwrap(), now).unwrap()).await;
     assert!(rows(&app).await.is_empty());
