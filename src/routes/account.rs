@@ -32,6 +32,8 @@ struct SettingsPage {
     errors: Vec<String>,
     /// The Trusted computers section.
     trusted_computers: Vec<TrustedComputerLine>,
+    /// Why trusted computers do not skip the code for this agent now, if they do not.
+    trust_unavailable: Option<&'static str>,
 }
 
 /// One trusted computer as the page shows it.
@@ -59,12 +61,17 @@ impl From<TrustedComputerView> for TrustedComputerLine {
     }
 }
 
-/// The signed-in agent's trusted computers, "this computer" marked from the request's cookie.
-async fn trusted_computer_lines(state: &AppState, req: &HttpRequest, signed_in: &SignedIn) -> Result<Vec<TrustedComputerLine>, AppError> {
-    let presented = trusted_cookie::read(state, req);
-    let (config, agent, company, now) = (state.config.clone(), signed_in.agent.clone(), signed_in.company.clone(), state.now());
-    let views = state.db(move |conn| Ok(trusted_computers::list(conn, &config, &agent, &company, &presented, now)?)).await?;
-    Ok(views.into_iter().map(TrustedComputerLine::from).collect())
+impl SettingsPage {
+    /// Fills the Trusted computers section: the signed-in agent's trusted
+    /// computers, "this computer" marked from the request's cookie.
+    async fn with_trusted_computers(mut self, state: &AppState, req: &HttpRequest, signed_in: &SignedIn) -> Result<SettingsPage, AppError> {
+        let presented = trusted_cookie::read(state, req);
+        let (config, agent, company, now) = (state.config.clone(), signed_in.agent.clone(), signed_in.company.clone(), state.now());
+        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason();
+        let views = state.db(move |conn| Ok(trusted_computers::list(conn, &config, &agent, &company, &presented, now)?)).await?;
+        self.trusted_computers = views.into_iter().map(TrustedComputerLine::from).collect();
+        Ok(self)
+    }
 }
 
 impl SettingsPage {
@@ -79,6 +86,7 @@ impl SettingsPage {
             two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
             trusted_computers: Vec::new(),
+            trust_unavailable: None,
         }
     }
 }
@@ -95,8 +103,7 @@ pub async fn settings_page(
     signed_in: SignedIn,
     query: web::Query<SettingsQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let mut page = SettingsPage::new(&signed_in, notice_text(query.notice.as_deref()));
-    page.trusted_computers = trusted_computer_lines(&state, &req, &signed_in).await?;
+    let page = SettingsPage::new(&signed_in, notice_text(query.notice.as_deref())).with_trusted_computers(&state, &req, &signed_in).await?;
     render(&page)
 }
 
@@ -157,10 +164,9 @@ pub async fn settings_submit(
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut page = SettingsPage::new(&signed_in, None);
+        let mut page = SettingsPage::new(&signed_in, None).with_trusted_computers(&state, &req, &signed_in).await?;
         page.name = form.name;
         page.errors = errors;
-        page.trusted_computers = trusted_computer_lines(&state, &req, &signed_in).await?;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
 

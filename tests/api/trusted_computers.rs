@@ -564,10 +564,14 @@ async fn admins_always_enter_a_code_when_the_company_says_so() {
     set_company_policy(&app, 30, true).await;
 
     // The admin's trusted browser asks for a code, and offers no box.
-    password_then_code_page(&app, &smtp, &adas, &ada).await;
+    let code = password_then_code_page(&app, &smtp, &adas, &ada).await;
     let page = get_with(&adas.client, &app.url("/login/verify")).await.text().await.unwrap();
     assert!(!page.contains("name=\"trusted\""));
     assert!(page.contains("Your company asks admins to enter a code at every login"));
+    assert_eq!(location(&enter_code(&app, &adas, &code, false).await), "/");
+    let settings = get_with(&adas.client, &app.url("/account/settings")).await.text().await.unwrap();
+    assert!(settings.contains("This computer"), "the trust is kept");
+    assert!(settings.contains("Your company asks admins to enter a code at every login"), "Account Setting says why it skips nothing now");
 
     // An agent of the same company still may trust a browser.
     let beas = Browser::new(&app, CHROME_ON_WINDOWS);
