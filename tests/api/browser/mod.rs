@@ -41,4 +41,5 @@ mod keyboard;
 mod login;
 mod responsive;
 mod screenshots;
+mod trusted_computers;
 mod two_factor;
