@@ -32,6 +32,9 @@ pub enum Event {
     AgentAdded,
     AgentDeactivated,
     AgentReactivated,
+    InvitationSent,
+    InvitationAccepted,
+    RoleChanged,
     PolicyChanged,
     AccessRefused,
 }
@@ -58,6 +61,9 @@ impl Event {
             Event::AgentAdded => "agent_added",
             Event::AgentDeactivated => "agent_deactivated",
             Event::AgentReactivated => "agent_reactivated",
+            Event::InvitationSent => "invitation_sent",
+            Event::InvitationAccepted => "invitation_accepted",
+            Event::RoleChanged => "role_changed",
             Event::PolicyChanged => "policy_changed",
             Event::AccessRefused => "access_refused",
         }

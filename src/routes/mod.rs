@@ -2,9 +2,11 @@
 //! the form into domain types, call one function, render or redirect.
 
 mod account;
+mod agents;
 mod assets;
 mod health;
 mod home;
+mod invitation;
 mod login;
 mod setup;
 
@@ -25,7 +27,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(login::login_submit))
         .route("/logout", web::post().to(login::logout))
         .route("/account/settings", web::get().to(account::settings_page))
-        .route("/account/settings", web::post().to(account::settings_submit));
+        .route("/account/settings", web::post().to(account::settings_submit))
+        .route("/invitation", web::get().to(invitation::invitation_page))
+        .route("/invitation", web::post().to(invitation::invitation_submit))
+        .route("/agents", web::get().to(agents::list))
+        .route("/agents.csv", web::get().to(agents::export_csv))
+        .route("/agents/new", web::get().to(agents::new_page))
+        .route("/agents/new", web::post().to(agents::new_submit))
+        .route("/agents/policy", web::get().to(agents::policy_page))
+        .route("/agents/policy", web::post().to(agents::policy_submit))
+        .route("/agents/{id}", web::get().to(agents::detail))
+        .route("/agents/{id}/deactivate", web::get().to(agents::deactivate_page))
+        .route("/agents/{id}/deactivate", web::post().to(agents::deactivate_submit))
+        .route("/agents/{id}/reactivate", web::get().to(agents::reactivate_page))
+        .route("/agents/{id}/reactivate", web::post().to(agents::reactivate_submit))
+        .route("/agents/{id}/reset-two-factor", web::get().to(agents::reset_two_factor_page))
+        .route("/agents/{id}/reset-two-factor", web::post().to(agents::reset_two_factor_submit))
+        .route("/agents/{id}/resend-invitation", web::post().to(agents::resend_invitation_submit))
+        .route("/agents/{id}/role", web::post().to(agents::role_submit));
 }
 
 /// 303 See Other: the answer to a successful form post.
@@ -46,6 +65,7 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "logged_out" => "You have been logged out.",
         "saved" => "Your settings were updated.",
         "password_changed" => "Your password was changed. Your other sessions have been signed out.",
+        "invitation_accepted" => "Your password is set. Log in with your email address and the password you just chose.",
         _ => return None,
     };
     Some(text.to_owned())

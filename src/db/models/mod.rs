@@ -3,9 +3,10 @@
 
 pub mod agent;
 pub mod company;
+pub mod invitation;
 pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;
 
 pub use agent::{Agent, NewAgent};
-pub use company::{Company, NewCompany};
+pub use company::{Company, CompanyPolicy, NewCompany};
