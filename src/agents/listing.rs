@@ -3,15 +3,15 @@
 //!
 //! How it stays fast (the README has the measurements):
 //! - every sort, alone and after the two-factor filter, has an index that
-//!   returns the page in order and holds what the search predicate reads, so a
-//!   page is found from the index alone ("deferred join": the ids of the page
-//!   first, then the 50 rows);
-//! - the totals come from one index-only count grouped by status;
-//! - a search is first counted up to [`NARROW_SEARCH_MAX`] matches through the
-//!   name-word and email indexes. A narrow search then sorts just its matches;
-//!   a broad one walks the sort index and stops after the page, and only its
-//!   first [`BROAD_SEARCH_SHOWN`] matches are paged;
-//! - the trusted-computer counts of the page are 50 index probes in the same query.
+//!   returns the page in order and holds what the search test reads, so a
+//!   page's ids come from the index alone ("deferred join"), then 50 rows;
+//! - the totals are a few counters kept by triggers, not a count;
+//! - a search is first counted through the name-word and email indexes, no
+//!   further than [`NARROW_SEARCH_MAX`] matches. A narrow search then looks its
+//!   matches up in a covering index by id and sorts them; a broad one walks the
+//!   sort index and stops after the page, and only its first
+//!   [`BROAD_SEARCH_SHOWN`] matches are paged;
+//! - the trusted-computer counts of a page are 50 index probes in its query.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -25,9 +25,12 @@ use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus, like_prefix_
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;
 /// A search with at most this many matches sorts all of them.
-pub const NARROW_SEARCH_MAX: i64 = 2000;
+pub const NARROW_SEARCH_MAX: i64 = 5000;
 /// A broader search pages through its first this many matches only.
 pub const BROAD_SEARCH_SHOWN: i64 = 1000;
+/// How many index entries a broad search with the two-factor filter reads to
+/// count its matches; past that, the page says "at least".
+pub const BROAD_COUNT_BUDGET: i64 = 25_000;
 
 /// A column of the table, as the `sort` parameter names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -329,9 +332,9 @@ impl AgentRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Total {
     Exact(i64),
-    /// A broad search: more than [`NARROW_SEARCH_MAX`] matches, of which the
-    /// first [`BROAD_SEARCH_SHOWN`] are paged.
-    MoreThan(i64),
+    /// A broad search: at least this many agents match (counting stopped
+    /// there); its first [`BROAD_SEARCH_SHOWN`] matches are paged.
+    AtLeast(i64),
 }
 
 impl Total {
@@ -339,7 +342,7 @@ impl Total {
     pub fn pages(self) -> u32 {
         let rows = match self {
             Total::Exact(n) => n,
-            Total::MoreThan(_) => BROAD_SEARCH_SHOWN,
+            Total::AtLeast(_) => BROAD_SEARCH_SHOWN,
         };
         u32::try_from(((rows + PAGE_SIZE - 1) / PAGE_SIZE).max(1)).unwrap_or(u32::MAX)
     }
@@ -369,42 +372,89 @@ pub fn list_page_with_limit(
 ) -> QueryResult<AgentPage> {
     let summary = summary(conn, company_id)?;
     let filter = &view.filter;
-    let (total, plan) = match &filter.search {
-        None => (Total::Exact(summary.rows_with(filter.two_factor)), Plan::All),
-        Some(search) => match count_matches(conn, company_id, filter.two_factor, search, narrow_max)? {
-            Some(exact) => (Total::Exact(exact), Plan::Narrow(search)),
-            None => (Total::MoreThan(narrow_max), Plan::Broad(search)),
-        },
+    let offset = view.offset();
+    let Some(search) = &filter.search else {
+        let total = summary.rows_with(filter.two_factor);
+        let rows = page_rows(conn, company_id, filter, view.sort, Plan::All, offset, total, now)?;
+        return Ok(AgentPage { rows, total: Total::Exact(total), summary });
     };
-    let window = match total {
-        Total::MoreThan(_) if view.offset() >= BROAD_SEARCH_SHOWN => None,
-        Total::Exact(n) if view.offset() >= n => None,
-        _ => Some(Window { limit: PAGE_SIZE, offset: view.offset() }),
+    let matches = matching_ids(conn, company_id, search, narrow_max)?;
+    if matches.len() as i64 <= narrow_max {
+        // Few matches: look them all up, filter and sort them; show the page.
+        let ids = sorted_ids(conn, company_id, filter, view.sort, &matches)?;
+        let total = Total::Exact(ids.len() as i64);
+        let page: Vec<String> = ids.into_iter().skip(offset as usize).take(PAGE_SIZE as usize).collect();
+        let rows = load_rows_by_id(conn, &page, view.sort, now)?;
+        return Ok(AgentPage { rows, total, summary });
+    }
+    // Many matches: walk the sort index. Without a filter the count above
+    // already says "at least"; with one, count what the filter leaves, within
+    // a budget of index entries.
+    let total = match filter.two_factor {
+        None => Total::AtLeast(narrow_max),
+        Some(status) => {
+            let hits = count_broad_matches(conn, company_id, status, search, narrow_max)?;
+            let walked_all = summary.rows_with(Some(status)) <= BROAD_COUNT_BUDGET;
+            match hits {
+                n if n > narrow_max => Total::AtLeast(narrow_max),
+                n if walked_all => Total::Exact(n),
+                n => Total::AtLeast(n),
+            }
+        }
     };
-    let rows = match window {
-        Some(window) => load_rows(conn, company_id, filter, view.sort, plan, Some(window), now)?,
-        None => Vec::new(),
+    let rows = match total {
+        Total::Exact(n) => page_rows(conn, company_id, filter, view.sort, Plan::Broad(search), offset, n, now)?,
+        Total::AtLeast(_) if offset < BROAD_SEARCH_SHOWN => {
+            load_rows(conn, company_id, filter, view.sort, Plan::Broad(search), Some(Window { limit: PAGE_SIZE, offset }), now)?
+        }
+        Total::AtLeast(_) => Vec::new(),
     };
     Ok(AgentPage { rows, total, summary })
+}
+
+/// A page of a view whose total is known. A page in the second half is read
+/// from the other end (the sort turned, then the rows reversed), so no page
+/// walks more than half the index.
+#[allow(clippy::too_many_arguments)]
+fn page_rows(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &AgentFilter,
+    sort: Sort,
+    plan: Plan<'_>,
+    offset: i64,
+    total: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<AgentRow>> {
+    if offset >= total {
+        return Ok(Vec::new());
+    }
+    let limit = PAGE_SIZE.min(total - offset);
+    if offset <= total / 2 {
+        return load_rows(conn, company_id, filter, sort, plan, Some(Window { limit, offset }), now);
+    }
+    let turned = Sort { descending: !sort.descending, ..sort };
+    let window = Window { limit, offset: total - offset - limit };
+    let mut rows = load_rows(conn, company_id, filter, turned, plan, Some(window), now)?;
+    rows.reverse();
+    Ok(rows)
 }
 
 /// Every row of the filtered view, in its order (the CSV export).
 pub fn list_all(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, sort: Sort, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
     let plan = match &filter.search {
         None => Plan::All,
-        // Unpaged, the broad way is the simpler one: one pass over the sort index.
+        // Unpaged, one pass over the sort index is the simpler way.
         Some(search) => Plan::Broad(search),
     };
     load_rows(conn, company_id, filter, sort, plan, None, now)
 }
 
-/// How the rows of a view are found.
+/// How the rows of a view are found when paged by the database.
 #[derive(Clone, Copy)]
 enum Plan<'a> {
     /// No search: walk the sort index.
     All,
-    /// Few matches: collect them through the word and email indexes, sort them.
-    Narrow(&'a SearchText),
     /// Many matches: walk the sort index, testing each entry.
     Broad(&'a SearchText),
 }
@@ -416,39 +466,91 @@ struct Window {
 }
 
 #[derive(QueryableByName)]
-struct MatchCount {
+struct Count {
     #[diesel(sql_type = BigInt)]
-    matched: i64,
-    #[diesel(sql_type = BigInt)]
-    distinct_agents: i64,
+    n: i64,
 }
 
-/// The exact number of agents the search finds, or `None` when it finds more
-/// than `narrow_max` (then it stops counting).
-fn count_matches(
-    conn: &mut DbConnection,
-    company_id: &str,
-    two_factor: Option<TwoFactorStatus>,
-    search: &SearchText,
-    narrow_max: i64,
-) -> QueryResult<Option<i64>> {
-    // An agent found by two words or by name and email appears more than
-    // once below: the limit caps the work, the DISTINCT gives the answer.
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// The agents the search finds, ignoring the two-factor filter, through the
+/// word and email indexes only, and no more than `limit + 1` of them (then the
+/// search is broad). The two branches are disjoint; an agent with two name
+/// words that begin with the same search word comes twice, which only makes a
+/// search look broad a little early.
+fn matching_ids(conn: &mut DbConnection, company_id: &str, search: &SearchText, limit: i64) -> QueryResult<Vec<String>> {
     let mut sql = SqlText::new(conn.backend());
-    sql.push("SELECT COUNT(*) AS matched, COUNT(DISTINCT p.id) AS distinct_agents FROM (SELECT m.id FROM (");
+    sql.push("SELECT m.id AS id FROM (");
     push_matches(&mut sql, company_id, search, "UNION ALL");
-    sql.push(") m");
-    if let Some(status) = two_factor {
-        sql.push(" WHERE EXISTS (SELECT 1 FROM agents f WHERE f.id = m.id AND f.two_factor = ").text(status.as_str()).push(")");
+    sql.push(") m LIMIT ").big_int(limit + 1);
+    let mut ids: Vec<String> = sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect();
+    if ids.len() as i64 <= limit {
+        ids.sort_unstable();
+        ids.dedup();
     }
-    sql.push(" LIMIT ").big_int(narrow_max + 1).push(") p");
-    let count: MatchCount = sql.into_query().get_result(conn)?;
-    Ok((count.matched <= narrow_max).then_some(count.distinct_agents))
+    Ok(ids)
+}
+
+/// These agents (a narrow search's matches), filtered and in the sort order.
+/// Each is looked up in `agents_listing_by_id`, an index that holds all that
+/// the filter and the sorts read, so the table itself is not touched.
+fn sorted_ids(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, sort: Sort, ids: &[String]) -> QueryResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    sql.push("SELECT s.id AS id FROM agents s");
+    if backend == Backend::Sqlite {
+        // SQLite's planner would rather walk the filter's sort index and test
+        // each entry against the list (tens of thousands of entries); looking
+        // up at most NARROW_SEARCH_MAX ids is what keeps this query small.
+        sql.push(" INDEXED BY agents_listing_by_id");
+    }
+    sql.push(" WHERE s.id IN (");
+    push_id_list(&mut sql, ids);
+    sql.push(") AND s.company_id = ").text(company_id);
+    if let Some(status) = filter.two_factor {
+        sql.push(" AND s.two_factor = ").text(status.as_str());
+    }
+    sql.push(" ORDER BY ").push(&sort.order_by("s", backend));
+    Ok(sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect())
+}
+
+fn push_id_list(sql: &mut SqlText, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(id.as_str());
+    }
+}
+
+/// How many agents a broad search finds among those with this two-factor
+/// status: walks that status's index entries (no more than
+/// [`BROAD_COUNT_BUDGET`] of them) and stops after `limit + 1` matches.
+fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFactorStatus, search: &SearchText, limit: i64) -> QueryResult<i64> {
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM (SELECT s.search_name, s.email FROM agents s WHERE s.company_id = ")
+        .text(company_id)
+        .push(" AND s.two_factor = ")
+        .text(status.as_str())
+        .push(" LIMIT ")
+        .big_int(BROAD_COUNT_BUDGET)
+        .push(") s WHERE ");
+    push_match_predicate(&mut sql, "s", search);
+    sql.push(" LIMIT ").big_int(limit + 1).push(") m");
+    Ok(sql.into_query().get_result::<Count>(conn)?.n)
 }
 
 /// The ids of the agents a search finds, through indexes only: agents having
 /// a name word that begins with each search word (driven by the longest, the
-/// most selective), and agents whose email begins with the search text.
+/// most selective), and, disjoint from those, agents whose email begins with
+/// the search text.
 fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
     let mut words: Vec<&String> = search.words().iter().collect();
     words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
@@ -467,26 +569,62 @@ fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union:
     let email = search.email_prefix();
     sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id);
     sql.push(" AND e.email >= ").text(email).push(" AND e.email < ").text(prefix_upper_bound(email));
+    if !search.words().is_empty() {
+        sql.push(" AND NOT ");
+        push_name_predicate(sql, "e", search);
+    }
+}
+
+/// True when every search word begins a word of the name: on one index
+/// entry, the same test as the word index answers.
+fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    sql.push("(");
+    for (i, word) in search.words().iter().enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        // " ada lovelace" LIKE "% lov%": some word begins with "lov".
+        sql.push(&format!("(' ' || {alias}.search_name) LIKE "))
+            .text(format!("% {}", like_prefix_pattern(word)))
+            .push(" ESCAPE '\\'");
+    }
+    sql.push(")");
 }
 
 /// The same test as [`push_matches`], on one entry of a sort index.
 fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
     sql.push("(");
     if !search.words().is_empty() {
-        sql.push("(");
-        for (i, word) in search.words().iter().enumerate() {
-            if i > 0 {
-                sql.push(" AND ");
-            }
-            // " ada lovelace" LIKE "% lov%": some word begins with "lov".
-            sql.push(&format!("(' ' || {alias}.search_name) LIKE "))
-                .text(format!("% {}", like_prefix_pattern(word)))
-                .push(" ESCAPE '\\'");
-        }
-        sql.push(") OR ");
+        push_name_predicate(sql, alias, search);
+        sql.push(" OR ");
     }
     sql.push(&format!("{alias}.email LIKE ")).text(like_prefix_pattern(search.email_prefix())).push(" ESCAPE '\\'");
     sql.push(")");
+}
+
+/// The columns of a table row, from `agents a`: the trusted-computer count of
+/// each row is one index probe.
+fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
+    sql.push(
+        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
+         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
+    )
+    .timestamp(now)
+    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at");
+}
+
+/// The rows of these agents (at most a page), in the sort order.
+fn load_rows_by_id(conn: &mut DbConnection, ids: &[String], sort: Sort, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    push_row_columns(&mut sql, now);
+    sql.push(" FROM agents a WHERE a.id IN (");
+    push_id_list(&mut sql, ids);
+    sql.push(") ORDER BY ").push(&sort.order_by("a", backend));
+    sql.into_query().load(conn)
 }
 
 fn load_rows(
@@ -500,26 +638,9 @@ fn load_rows(
 ) -> QueryResult<Vec<AgentRow>> {
     let backend = conn.backend();
     let mut sql = SqlText::new(backend);
-    sql.push(
-        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
-         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
-    )
-    .timestamp(now)
-    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at FROM (");
-
-    // The ids of the page, from an index; then only those rows are read.
-    sql.push("SELECT s.id FROM ");
-    match plan {
-        Plan::Narrow(search) => {
-            // CROSS JOIN: SQLite keeps this order (matches first, then each by id).
-            sql.push("(");
-            push_matches(&mut sql, company_id, search, "UNION");
-            sql.push(") m CROSS JOIN agents s WHERE s.id = m.id AND s.company_id = ").text(company_id);
-        }
-        Plan::All | Plan::Broad(_) => {
-            sql.push("agents s WHERE s.company_id = ").text(company_id);
-        }
-    }
+    push_row_columns(&mut sql, now);
+    // The ids of the page, from the sort index alone; then only those rows are read.
+    sql.push(" FROM (SELECT s.id FROM agents s WHERE s.company_id = ").text(company_id);
     if let Some(status) = filter.two_factor {
         sql.push(" AND s.two_factor = ").text(status.as_str());
     }
@@ -574,6 +695,6 @@ mod tests {
         assert_eq!(Total::Exact(0).pages(), 1);
         assert_eq!(Total::Exact(50).pages(), 1);
         assert_eq!(Total::Exact(51).pages(), 2);
-        assert_eq!(Total::MoreThan(NARROW_SEARCH_MAX).pages(), (BROAD_SEARCH_SHOWN / PAGE_SIZE) as u32);
+        assert_eq!(Total::AtLeast(NARROW_SEARCH_MAX).pages(), (BROAD_SEARCH_SHOWN / PAGE_SIZE) as u32);
     }
 }

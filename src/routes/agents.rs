@@ -235,13 +235,13 @@ fn showing(view: &ListView, page: &AgentPage) -> String {
         Total::Exact(0) => "No agents match.".to_owned(),
         Total::Exact(_) if page.rows.is_empty() => "This page is past the last one.".to_owned(),
         Total::Exact(n) => format!("Showing {}–{} of {} {noun}.", format_count(first), format_count(last), format_count(n)),
-        Total::MoreThan(n) if page.rows.is_empty() => format!(
-            "More than {} agents match; only the first {} are listed. Refine the search to see the others.",
+        Total::AtLeast(n) if page.rows.is_empty() => format!(
+            "At least {} agents match; only the first {} are listed. Refine the search to see the others.",
             format_count(n),
             format_count(listing::BROAD_SEARCH_SHOWN)
         ),
-        Total::MoreThan(n) => format!(
-            "Showing {}–{} of more than {} matching agents (the first {} are listed; refine the search to see the others).",
+        Total::AtLeast(n) => format!(
+            "Showing {}–{} of at least {} matching agents (only the first {} are listed; refine the search to see the others).",
             format_count(first),
             format_count(last),
             format_count(n),

@@ -1,3 +1,4 @@
+DROP INDEX agents_listing_by_id;
 DROP INDEX agents_list_2fa_status;
 DROP INDEX agents_list_2fa_login;
 DROP INDEX agents_list_2fa_trusted;
