@@ -43,7 +43,7 @@ const VIEWS: &[&str] = &[
     "/agents?two_factor=pending&sort=-last_login&page=40",
     "/agents?two_factor=disabled&sort=email&page=300",
     "/agents?q=ada",
-    "/agents?q=a&sort=-last_login&page=20",
+    "/agents?q=a&sort=-last_login&page=10",
     "/agents?q=lovelace&two_factor=enabled&sort=trusted_computers",
     "/agents?q=ngozi&two_factor=disabled&sort=role",
     "/agents?q=ada+lov",

@@ -20,17 +20,17 @@ use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 use crate::agents::sql::SqlText;
 use crate::db::schema::{agent_counts, agents};
 use crate::db::{Backend, DbConnection};
-use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus, like_prefix_pattern, prefix_upper_bound};
+use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus, prefix_upper_bound};
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;
 /// A search with at most this many matches sorts all of them.
-pub const NARROW_SEARCH_MAX: i64 = 5000;
+pub const NARROW_SEARCH_MAX: i64 = 1000;
 /// A broader search pages through its first this many matches only.
-pub const BROAD_SEARCH_SHOWN: i64 = 1000;
+pub const BROAD_SEARCH_SHOWN: i64 = 500;
 /// How many index entries a broad search with the two-factor filter reads to
 /// count its matches; past that, the page says "at least".
-pub const BROAD_COUNT_BUDGET: i64 = 25_000;
+pub const BROAD_COUNT_BUDGET: i64 = 20_000;
 
 /// A column of the table, as the `sort` parameter names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -535,11 +535,12 @@ fn push_id_list(sql: &mut SqlText, ids: &[String]) {
 /// [`BROAD_COUNT_BUDGET`] of them) and stops after `limit + 1` matches.
 fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFactorStatus, search: &SearchText, limit: i64) -> QueryResult<i64> {
     let mut sql = SqlText::new(conn.backend());
+    // Ordered as agents_list_2fa_name is, so both backends walk that index.
     sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM (SELECT s.search_name, s.email FROM agents s WHERE s.company_id = ")
         .text(company_id)
         .push(" AND s.two_factor = ")
         .text(status.as_str())
-        .push(" LIMIT ")
+        .push(" ORDER BY s.search_name, s.id LIMIT ")
         .big_int(BROAD_COUNT_BUDGET)
         .push(") s WHERE ");
     push_match_predicate(&mut sql, "s", search);
@@ -548,23 +549,20 @@ fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFac
 }
 
 /// The ids of the agents a search finds, through indexes only: agents having
-/// a name word that begins with each search word (driven by the longest, the
-/// most selective), and, disjoint from those, agents whose email begins with
-/// the search text.
+/// a name word that begins with each search word (one index range per search
+/// word, intersected), and, disjoint from those, agents whose email begins
+/// with the search text.
 fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
-    let mut words: Vec<&String> = search.words().iter().collect();
-    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    if let Some((first, others)) = words.split_first() {
-        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
-        sql.push(" AND w.word >= ").text(first.as_str()).push(" AND w.word < ").text(prefix_upper_bound(first));
-        for other in others {
-            sql.push(" AND EXISTS (SELECT 1 FROM agent_name_words o WHERE o.agent_id = w.agent_id AND o.word >= ")
-                .text(other.as_str())
-                .push(" AND o.word < ")
-                .text(prefix_upper_bound(other))
-                .push(")");
+    if !search.words().is_empty() {
+        sql.push("SELECT n.id AS id FROM (");
+        for (i, word) in search.words().iter().enumerate() {
+            if i > 0 {
+                sql.push(" INTERSECT ");
+            }
+            sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
+            sql.push(" AND w.word >= ").text(word.as_str()).push(" AND w.word < ").text(prefix_upper_bound(word));
         }
-        sql.push(" ").push(union).push(" ");
+        sql.push(") n ").push(union).push(" ");
     }
     let email = search.email_prefix();
     sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id);
@@ -578,28 +576,39 @@ fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union:
 /// True when every search word begins a word of the name: on one index
 /// entry, the same test as the word index answers.
 fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    let find = position_function(sql.backend());
     sql.push("(");
     for (i, word) in search.words().iter().enumerate() {
         if i > 0 {
             sql.push(" AND ");
         }
-        // " ada lovelace" LIKE "% lov%": some word begins with "lov".
-        sql.push(&format!("(' ' || {alias}.search_name) LIKE "))
-            .text(format!("% {}", like_prefix_pattern(word)))
-            .push(" ESCAPE '\\'");
+        // " ada lovelace" contains " lov": some word begins with "lov".
+        sql.push(&format!("{find}(' ' || {alias}.search_name, ")).text(format!(" {word}")).push(") > 0");
     }
     sql.push(")");
 }
 
 /// The same test as [`push_matches`], on one entry of a sort index.
 fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    let find = position_function(sql.backend());
     sql.push("(");
     if !search.words().is_empty() {
         push_name_predicate(sql, alias, search);
         sql.push(" OR ");
     }
-    sql.push(&format!("{alias}.email LIKE ")).text(like_prefix_pattern(search.email_prefix())).push(" ESCAPE '\\'");
+    // An email has no spaces: " ada@x.test" contains " ada@" only at its start.
+    sql.push(&format!("{find}(' ' || {alias}.email, ")).text(format!(" {}", search.email_prefix())).push(") > 0");
     sql.push(")");
+}
+
+/// The substring search of each dialect. A comparison of its result, unlike
+/// LIKE, gets PostgreSQL's default selectivity, so the planner walks the sort
+/// index and stops after the page instead of sorting every candidate.
+fn position_function(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    }
 }
 
 /// The columns of a table row, from `agents a`: the trusted-computer count of

@@ -72,7 +72,12 @@ pub fn seed_demo(conn: &mut DbConnection, company: &CompanyName, count: usize, f
     // Outside the transaction: VACUUM cannot run in one.
     match conn.backend() {
         Backend::Sqlite => conn.batch_execute("ANALYZE")?,
-        Backend::Postgres => conn.batch_execute("VACUUM ANALYZE agents; VACUUM ANALYZE agent_name_words; VACUUM ANALYZE trusted_computers")?,
+        // One statement at a time: several in one call form a transaction block.
+        Backend::Postgres => {
+            for table in ["agents", "agent_name_words", "agent_counts", "trusted_computers"] {
+                conn.batch_execute(&format!("VACUUM ANALYZE {table}"))?;
+            }
+        }
     }
     Ok(report)
 }

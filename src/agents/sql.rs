@@ -32,6 +32,10 @@ impl SqlText {
         SqlText { backend, text: String::new(), binds: Vec::new() }
     }
 
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     /// Appends a fixed fragment (never user input).
     pub fn push(&mut self, fragment: &str) -> &mut SqlText {
         self.text.push_str(fragment);

@@ -13,4 +13,4 @@ pub use ids::new_public_id;
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
 pub use role::{Role, TwoFactorStatus};
-pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchError, SearchText, like_prefix_pattern, prefix_upper_bound, search_key, search_words};
+pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchError, SearchText, prefix_upper_bound, search_key, search_words};

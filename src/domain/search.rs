@@ -107,20 +107,6 @@ pub fn prefix_upper_bound(prefix: &str) -> String {
     format!("{prefix}\u{10FFFF}")
 }
 
-/// `prefix` as a LIKE pattern that matches it literally at the start
-/// (`%`, `_` and `\` escaped; use with `ESCAPE '\'`).
-pub fn like_prefix_pattern(prefix: &str) -> String {
-    let mut pattern = String::with_capacity(prefix.len() + 2);
-    for c in prefix.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,8 +147,7 @@ mod tests {
     }
 
     #[test]
-    fn prefix_helpers_escape_and_bound() {
-        assert_eq!(like_prefix_pattern("a_b%c\\"), "a\\_b\\%c\\\\%");
+    fn the_prefix_bound_follows_every_string_with_the_prefix() {
         let upper = prefix_upper_bound("smi");
         assert!("smith".as_bytes() < upper.as_bytes());
         assert!("smj".as_bytes() > upper.as_bytes());
