@@ -71,21 +71,39 @@ pub fn reactivate(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, no
 pub fn reset_two_factor(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
     write_transaction(conn, |conn| {
         let agent = lock_and_find(conn, actor, agent_id)?;
-        Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
-        trusted_computer::delete_for_agent(conn, &agent.id)?;
-        let email = emails::two_factor_reset(&TwoFactorResetMessage {
-            to: &agent.email_address(),
-            name: &agent.name,
-            admin: &actor.admin.name,
-            company: &actor.company.name,
-            at: now,
-            required: actor.company.require_two_factor,
-        })?;
-        outbox::enqueue(conn, &email, now)?;
-        let detail = format!("was {}", agent.two_factor_status().as_str());
-        audit::record(conn, Event::TwoFactorReset, Outcome::Success, &actor.entry(&agent.id, Some(&detail)), now)?;
+        let by = format!("{}, an admin of {},", actor.admin.name, actor.company.name);
+        reset_two_factor_in_transaction(conn, &agent, actor.company, &by, &actor.entry(&agent.id, None), now)?;
         Ok(agent)
     })
+}
+
+/// The steps of a 2FA reset, inside the caller's transaction, for any caller
+/// (an admin here; the `reset-two-factor` command for a locked-out admin):
+/// 2FA off, trusted computers forgotten, the agent emailed, an audit entry.
+/// `by` starts the email's sentence; `entry` says who did it.
+pub fn reset_two_factor_in_transaction(
+    conn: &mut DbConnection,
+    agent: &Agent,
+    company: &Company,
+    by: &str,
+    entry: &crate::audit::Entry<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AgentActionError> {
+    Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
+    trusted_computer::delete_for_agent(conn, &agent.id)?;
+    let email = emails::two_factor_reset(&TwoFactorResetMessage {
+        to: &agent.email_address(),
+        name: &agent.name,
+        by,
+        company: &company.name,
+        at: now,
+        required: company.require_two_factor,
+    })?;
+    outbox::enqueue(conn, &email, now)?;
+    let detail = format!("was {}", agent.two_factor_status().as_str());
+    let entry = crate::audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), detail: Some(&detail), ..entry.clone() };
+    audit::record(conn, Event::TwoFactorReset, Outcome::Success, &entry, now)?;
+    Ok(())
 }
 
 /// Makes the agent an admin or a plain agent; the last admin stays one.

@@ -74,7 +74,7 @@ pub fn invitation(message: &InvitationMessage<'_>) -> Result<Email, askama::Erro
 #[template(path = "email/two_factor_reset.txt")]
 struct TwoFactorResetText<'a> {
     name: &'a str,
-    admin: &'a str,
+    by: &'a str,
     company: &'a str,
     when: String,
     required: bool,
@@ -84,7 +84,7 @@ struct TwoFactorResetText<'a> {
 #[template(path = "email/two_factor_reset.html")]
 struct TwoFactorResetHtml<'a> {
     name: &'a str,
-    admin: &'a str,
+    by: &'a str,
     company: &'a str,
     when: String,
     required: bool,
@@ -94,7 +94,9 @@ struct TwoFactorResetHtml<'a> {
 pub struct TwoFactorResetMessage<'a> {
     pub to: &'a EmailAddress,
     pub name: &'a str,
-    pub admin: &'a str,
+    /// Who did it, as the sentence starts: "Ada Lovelace, an admin of Acme,"
+    /// or "The operator of this AgentGate server".
+    pub by: &'a str,
     pub company: &'a str,
     pub at: NaiveDateTime,
     /// The company requires 2FA: the agent will be asked to turn it on again.
@@ -106,7 +108,7 @@ pub fn two_factor_reset(message: &TwoFactorResetMessage<'_>) -> Result<Email, as
     let when = message.at.format("%Y-%m-%d %H:%M").to_string();
     let text = TwoFactorResetText {
         name: message.name,
-        admin: message.admin,
+        by: message.by,
         company: message.company,
         when: when.clone(),
         required: message.required,
@@ -114,7 +116,7 @@ pub fn two_factor_reset(message: &TwoFactorResetMessage<'_>) -> Result<Email, as
     .render()?;
     let html = TwoFactorResetHtml {
         name: message.name,
-        admin: message.admin,
+        by: message.by,
         company: message.company,
         when,
         required: message.required,
@@ -161,8 +163,9 @@ mod tests {
     #[test]
     fn the_reset_notice_says_whether_2fa_must_be_turned_on_again() {
         let to = EmailAddress::parse("bo@acme.test").unwrap();
-        let message = |required| TwoFactorResetMessage { to: &to, name: "Bo", admin: "Ada", company: "Acme", at: at(), required };
+        let message = |required| TwoFactorResetMessage { to: &to, name: "Bo", by: "Ada, an admin of Acme,", company: "Acme", at: at(), required };
         let required = two_factor_reset(&message(true)).unwrap();
+        assert!(required.text.contains("Ada, an admin of Acme, reset two-factor authentication on your AgentGate account on 2026-12-05 09:30 UTC."));
         assert!(required.text.contains("you will be asked to turn it on again"));
         assert!(required.html.contains("you will be asked to turn it on again"));
         let optional = two_factor_reset(&message(false)).unwrap();

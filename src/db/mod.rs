@@ -126,14 +126,15 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     // The search form of names is computed in Rust (Unicode-aware lower-casing
     // that SQL cannot match on both backends): fill it in once, when the
     // migration that added it has just run.
-    if applied.iter().any(|version| version.ends_with(AGENTS_TAB_MIGRATION)) {
+    if applied.iter().any(|version| version == AGENTS_TAB_MIGRATION) {
         write_transaction(conn, models::Agent::reindex_all_names)?;
     }
     Ok(applied.len())
 }
 
-/// The version suffix of the migration that added `agents.search_name`.
-const AGENTS_TAB_MIGRATION: &str = "000030";
+/// The version of the migration that added `agents.search_name`
+/// (`2026-11-28-000030_agents_tab`).
+const AGENTS_TAB_MIGRATION: &str = "20261128000030";
 
 /// Runs `work` in a transaction that takes the write lock at once.
 ///

@@ -28,6 +28,7 @@ async fn an_invited_agent_chooses_a_password_and_logs_in() {
     // Bo exists without a password, shown as invited.
     let stored = agent(&app, &bo).await;
     assert!(stored.password_hash.is_none() && stored.active);
+    assert_eq!(stored.company_id, company_of(&app, ADMIN_EMAIL).await, "added to the admin's own company");
     let table = app.get("/agents").await.text().await.unwrap();
     assert!(text_of(&table).contains("Bo Builder bo@acme.test Agent Disabled 0 Never Invited"), "{}", text_of(&table));
 

@@ -4,6 +4,7 @@ mod account;
 mod agents_actions;
 mod agents_invitation;
 mod agents_policy;
+mod agents_seed;
 mod agents_support;
 mod agents_table;
 mod agents_tenancy;
