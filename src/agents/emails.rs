@@ -7,28 +7,6 @@ use chrono::NaiveDateTime;
 use crate::domain::EmailAddress;
 use crate::mail::{Email, EmailKind};
 
-#[derive(Template)]
-#[template(path = "email/invitation.txt")]
-struct InvitationText<'a> {
-    name: &'a str,
-    email: &'a str,
-    inviter: &'a str,
-    company: &'a str,
-    link: &'a str,
-    expires: String,
-}
-
-#[derive(Template)]
-#[template(path = "email/invitation.html")]
-struct InvitationHtml<'a> {
-    name: &'a str,
-    email: &'a str,
-    inviter: &'a str,
-    company: &'a str,
-    link: &'a str,
-    expires: String,
-}
-
 /// What an invitation says.
 pub struct InvitationMessage<'a> {
     pub to: &'a EmailAddress,
@@ -40,54 +18,30 @@ pub struct InvitationMessage<'a> {
     pub expires_at: NaiveDateTime,
 }
 
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+struct InvitationText<'a> {
+    m: &'a InvitationMessage<'a>,
+    expires: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/invitation.html")]
+struct InvitationHtml<'a> {
+    m: &'a InvitationMessage<'a>,
+    expires: &'a str,
+}
+
 /// The invitation email: who invited whom to which company, and the link.
 pub fn invitation(message: &InvitationMessage<'_>) -> Result<Email, askama::Error> {
     let expires = message.expires_at.format("%Y-%m-%d %H:%M").to_string();
-    let text = InvitationText {
-        name: message.name,
-        email: message.to.as_str(),
-        inviter: message.inviter,
-        company: message.company,
-        link: message.link,
-        expires: expires.clone(),
-    }
-    .render()?;
-    let html = InvitationHtml {
-        name: message.name,
-        email: message.to.as_str(),
-        inviter: message.inviter,
-        company: message.company,
-        link: message.link,
-        expires,
-    }
-    .render()?;
     Ok(Email {
         kind: EmailKind::Invitation,
         to: message.to.clone(),
         subject: format!("You are invited to the {} helpdesk on AgentGate", message.company),
-        text,
-        html,
+        text: InvitationText { m: message, expires: &expires }.render()?,
+        html: InvitationHtml { m: message, expires: &expires }.render()?,
     })
-}
-
-#[derive(Template)]
-#[template(path = "email/two_factor_reset.txt")]
-struct TwoFactorResetText<'a> {
-    name: &'a str,
-    by: &'a str,
-    company: &'a str,
-    when: String,
-    required: bool,
-}
-
-#[derive(Template)]
-#[template(path = "email/two_factor_reset.html")]
-struct TwoFactorResetHtml<'a> {
-    name: &'a str,
-    by: &'a str,
-    company: &'a str,
-    when: String,
-    required: bool,
 }
 
 /// What the "your 2FA was reset" notice says.
@@ -103,31 +57,29 @@ pub struct TwoFactorResetMessage<'a> {
     pub required: bool,
 }
 
-/// Tells an agent that an admin reset their two-factor authentication.
+#[derive(Template)]
+#[template(path = "email/two_factor_reset.txt")]
+struct TwoFactorResetText<'a> {
+    m: &'a TwoFactorResetMessage<'a>,
+    when: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/two_factor_reset.html")]
+struct TwoFactorResetHtml<'a> {
+    m: &'a TwoFactorResetMessage<'a>,
+    when: &'a str,
+}
+
+/// Tells an agent that their two-factor authentication was reset.
 pub fn two_factor_reset(message: &TwoFactorResetMessage<'_>) -> Result<Email, askama::Error> {
     let when = message.at.format("%Y-%m-%d %H:%M").to_string();
-    let text = TwoFactorResetText {
-        name: message.name,
-        by: message.by,
-        company: message.company,
-        when: when.clone(),
-        required: message.required,
-    }
-    .render()?;
-    let html = TwoFactorResetHtml {
-        name: message.name,
-        by: message.by,
-        company: message.company,
-        when,
-        required: message.required,
-    }
-    .render()?;
     Ok(Email {
         kind: EmailKind::SecurityNotice,
         to: message.to.clone(),
         subject: "Your two-factor authentication was reset".to_owned(),
-        text,
-        html,
+        text: TwoFactorResetText { m: message, when: &when }.render()?,
+        html: TwoFactorResetHtml { m: message, when: &when }.render()?,
     })
 }
 

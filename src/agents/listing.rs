@@ -310,6 +310,22 @@ pub struct AgentRow {
 }
 
 impl AgentRow {
+    /// The row of one agent already loaded (their own page).
+    pub fn of(agent: &crate::db::models::Agent, trusted_computers: i64, invitation_expires_at: Option<NaiveDateTime>) -> AgentRow {
+        AgentRow {
+            id: agent.id.clone(),
+            name: agent.name.clone(),
+            email: agent.email.clone(),
+            role: agent.role.clone(),
+            two_factor: agent.two_factor.clone(),
+            active: agent.active,
+            invited: agent.is_invited(),
+            last_login_at: agent.last_login_at,
+            trusted_computers,
+            invitation_expires_at,
+        }
+    }
+
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Agent)
     }

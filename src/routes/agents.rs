@@ -58,7 +58,10 @@ fn format_time(at: Option<NaiveDateTime>) -> String {
 /// An agent id in a URL: a public id is 22 letters and digits. Anything else
 /// cannot name an agent, so it is 404 without a query.
 fn agent_id(path: web::Path<String>) -> Result<String, AppError> {
-    let id = path.into_inner();
+    checked_agent_id(path.into_inner())
+}
+
+fn checked_agent_id(id: String) -> Result<String, AppError> {
     if id.len() == 22 && id.chars().all(|c| c.is_ascii_alphanumeric()) { Ok(id) } else { Err(AppError::NotFound) }
 }
 
@@ -445,15 +448,9 @@ fn new_agent_again(signed_in: &SignedIn, form: NewAgentForm, errors: Vec<String>
 struct AgentDetailPage {
     layout: Layout,
     agent: Agent,
+    row: RowView,
     is_self: bool,
-    role: &'static str,
-    two_factor: &'static str,
-    two_factor_class: &'static str,
-    compliance: Option<String>,
-    trusted_computers: i64,
-    last_login: String,
     created: String,
-    status: &'static str,
     invitation: Option<String>,
     error: Option<String>,
 }
@@ -492,33 +489,18 @@ async fn detail_page(
             Ok((agent, trusted, invitation))
         })
         .await?;
-    let status = agent.two_factor_status();
-    let compliance = match (agent.active, policy::requirement(&signed_in.company, &agent, now)) {
-        (true, TwoFactorRequirement::Enforced) => Some("Not compliant with the company's two-factor requirement.".to_owned()),
-        (true, TwoFactorRequirement::Grace { from }) => Some(format!("Must turn on two-factor authentication by {} (UTC).", from.format("%Y-%m-%d"))),
-        _ => None,
-    };
-    let invitation = match (agent.is_invited() && agent.active, invitation) {
-        (true, Some(found)) if found.expires_at > now => Some(format!("Invitation sent; the link works until {} UTC.", found.expires_at.format("%Y-%m-%d %H:%M"))),
+    let invitation_expires_at = invitation.as_ref().map(|found| found.expires_at);
+    let invitation = match (agent.is_invited() && agent.active, invitation_expires_at) {
+        (true, Some(expires)) if expires > now => Some(format!("Invitation sent; the link works until {} UTC.", expires.format("%Y-%m-%d %H:%M"))),
         (true, _) => Some("The invitation link has expired or was never sent: send a new one.".to_owned()),
         (false, _) => None,
     };
     let http_status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = AgentDetailPage {
         layout: Layout::signed_in(agent.name.clone(), signed_in, "agents").with_notice(notice),
+        row: RowView::new(&AgentRow::of(&agent, trusted, invitation_expires_at), &signed_in.company, now),
         is_self: agent.id == signed_in.agent.id,
-        role: agent.role().label(),
-        two_factor: status.label(),
-        two_factor_class: status.as_str(),
-        compliance,
-        trusted_computers: trusted,
-        last_login: format_time(agent.last_login_at),
         created: format_time(Some(agent.created_at)),
-        status: match (agent.active, agent.is_invited()) {
-            (false, _) => "Deactivated",
-            (true, true) => "Invited",
-            (true, false) => "Active",
-        },
         invitation,
         error,
         agent,
@@ -535,6 +517,10 @@ enum Action {
 }
 
 impl Action {
+    fn parse(segment: &str) -> Option<Action> {
+        [Action::Deactivate, Action::Reactivate, Action::ResetTwoFactor].into_iter().find(|a| a.path() == segment)
+    }
+
     fn path(self) -> &'static str {
         match self {
             Action::Deactivate => "deactivate",
@@ -611,8 +597,7 @@ fn confirm_page(signed_in: &SignedIn, agent: &Agent, action: Action, error: Opti
     )
 }
 
-async fn confirm(state: &AppState, signed_in: &SignedIn, path: web::Path<String>, action: Action) -> Result<HttpResponse, AppError> {
-    let id = agent_id(path)?;
+async fn confirm(state: &AppState, signed_in: &SignedIn, id: String, action: Action) -> Result<HttpResponse, AppError> {
     let company_id = signed_in.company.id.clone();
     let agent = state.db(move |conn| Agent::find_in_company(conn, &company_id, &id)?.ok_or(AppError::NotFound)).await?;
     confirm_page(signed_in, &agent, action, None)
@@ -622,10 +607,9 @@ async fn perform(
     state: &AppState,
     signed_in: SignedIn,
     client: ClientInfo,
-    path: web::Path<String>,
+    id: String,
     action: Action,
 ) -> Result<HttpResponse, AppError> {
-    let id = agent_id(path)?;
     let now = state.now();
     let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
     let target = id.clone();
@@ -655,52 +639,25 @@ async fn perform(
     }
 }
 
-/// `GET /agents/{id}/deactivate`: the confirmation page.
-pub async fn deactivate_page(state: web::Data<AppState>, Admin(signed_in): Admin, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    confirm(&state, &signed_in, path, Action::Deactivate).await
+/// `GET /agents/{id}/{action}` (deactivate, reactivate, reset-two-factor):
+/// the confirmation page, with the button that posts the action.
+pub async fn action_page(state: web::Data<AppState>, Admin(signed_in): Admin, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (id, action) = path.into_inner();
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    confirm(&state, &signed_in, checked_agent_id(id)?, action).await
 }
 
-/// `POST /agents/{id}/deactivate`.
-pub async fn deactivate_submit(
+/// `POST /agents/{id}/{action}`: the confirmed action.
+pub async fn action_submit(
     state: web::Data<AppState>,
     Admin(signed_in): Admin,
     client: ClientInfo,
-    path: web::Path<String>,
+    path: web::Path<(String, String)>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
-    perform(&state, signed_in, client, path, Action::Deactivate).await
-}
-
-/// `GET /agents/{id}/reactivate`: the confirmation page.
-pub async fn reactivate_page(state: web::Data<AppState>, Admin(signed_in): Admin, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    confirm(&state, &signed_in, path, Action::Reactivate).await
-}
-
-/// `POST /agents/{id}/reactivate`.
-pub async fn reactivate_submit(
-    state: web::Data<AppState>,
-    Admin(signed_in): Admin,
-    client: ClientInfo,
-    path: web::Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    perform(&state, signed_in, client, path, Action::Reactivate).await
-}
-
-/// `GET /agents/{id}/reset-two-factor`: the confirmation page.
-pub async fn reset_two_factor_page(state: web::Data<AppState>, Admin(signed_in): Admin, path: web::Path<String>) -> Result<HttpResponse, AppError> {
-    confirm(&state, &signed_in, path, Action::ResetTwoFactor).await
-}
-
-/// `POST /agents/{id}/reset-two-factor`.
-pub async fn reset_two_factor_submit(
-    state: web::Data<AppState>,
-    Admin(signed_in): Admin,
-    client: ClientInfo,
-    path: web::Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
-) -> Result<HttpResponse, AppError> {
-    perform(&state, signed_in, client, path, Action::ResetTwoFactor).await
+    let (id, action) = path.into_inner();
+    let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    perform(&state, signed_in, client, checked_agent_id(id)?, action).await
 }
 
 /// A form with nothing but its CSRF token.

@@ -37,14 +37,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/agents/policy", web::get().to(agents::policy_page))
         .route("/agents/policy", web::post().to(agents::policy_submit))
         .route("/agents/{id}", web::get().to(agents::detail))
-        .route("/agents/{id}/deactivate", web::get().to(agents::deactivate_page))
-        .route("/agents/{id}/deactivate", web::post().to(agents::deactivate_submit))
-        .route("/agents/{id}/reactivate", web::get().to(agents::reactivate_page))
-        .route("/agents/{id}/reactivate", web::post().to(agents::reactivate_submit))
-        .route("/agents/{id}/reset-two-factor", web::get().to(agents::reset_two_factor_page))
-        .route("/agents/{id}/reset-two-factor", web::post().to(agents::reset_two_factor_submit))
         .route("/agents/{id}/resend-invitation", web::post().to(agents::resend_invitation_submit))
-        .route("/agents/{id}/role", web::post().to(agents::role_submit));
+        .route("/agents/{id}/role", web::post().to(agents::role_submit))
+        // deactivate, reactivate, reset-two-factor: GET confirms, POST acts.
+        .route("/agents/{id}/{action}", web::get().to(agents::action_page))
+        .route("/agents/{id}/{action}", web::post().to(agents::action_submit));
 }
 
 /// 303 See Other: the answer to a successful form post.
