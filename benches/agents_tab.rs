@@ -67,7 +67,7 @@ async fn run() -> anyhow::Result<()> {
     let agents: usize = std::env::var("BENCH_AGENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let requests: usize = std::env::var("BENCH_REQUESTS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let secret = base64::engine::general_purpose::STANDARD.encode((0..64).map(|_| rand::random::<u8>()).collect::<Vec<u8>>());
-    let env = vec![
+    let env = [
         ("AGENTGATE_BIND", "127.0.0.1:0".to_owned()),
         ("DATABASE_URL", database_url.clone()),
         ("AGENTGATE_SECRET_KEY", secret),
