@@ -664,20 +664,27 @@ fn load_rows(
     let backend = conn.backend();
     let mut sql = SqlText::new(backend);
     push_row_columns(&mut sql, now);
-    // The ids of the page, from the sort index alone; then only those rows are read.
-    sql.push(" FROM (SELECT s.id FROM agents s WHERE s.company_id = ").text(company_id);
+    // A page: its ids from the sort index alone, then only those rows are
+    // read. Every row (the export): one walk of the sort index.
+    let alias = if window.is_some() { "s" } else { "a" };
+    if window.is_some() {
+        sql.push(" FROM (SELECT s.id FROM agents s");
+    } else {
+        sql.push(" FROM agents a");
+    }
+    sql.push(&format!(" WHERE {alias}.company_id = ")).text(company_id);
     if let Some(status) = filter.two_factor {
-        sql.push(" AND s.two_factor = ").text(status.as_str());
+        sql.push(&format!(" AND {alias}.two_factor = ")).text(status.as_str());
     }
     if let Plan::Broad(search) = plan {
         sql.push(" AND ");
-        push_match_predicate(&mut sql, "s", search);
+        push_match_predicate(&mut sql, alias, search);
     }
-    sql.push(" ORDER BY ").push(&sort.order_by("s", backend));
+    sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
     if let Some(window) = window {
         sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
+        sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
     }
-    sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
     sql.into_query().load(conn)
 }
 
