@@ -30,7 +30,7 @@ pub const NARROW_SEARCH_MAX: i64 = 1000;
 pub const BROAD_SEARCH_SHOWN: i64 = 500;
 /// How many index entries a broad search with the two-factor filter reads to
 /// count its matches; past that, the page says "at least".
-pub const BROAD_COUNT_BUDGET: i64 = 20_000;
+pub const BROAD_COUNT_BUDGET: i64 = 10_000;
 
 /// A column of the table, as the `sort` parameter names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
