@@ -27,6 +27,7 @@ pub enum Event {
     TrustedComputerForgotten,
     PasswordChanged,
     PasswordResetRequested,
+    PasswordResetCompleted,
     EmailChanged,
     SessionEnded,
     AgentAdded,
@@ -40,6 +41,71 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every event, in the order the Activity page's filter lists them.
+    pub const ALL: [Event; 25] = [
+        Event::LoginSucceeded,
+        Event::LoginFailed,
+        Event::LoginThrottled,
+        Event::CodeSent,
+        Event::CodeAccepted,
+        Event::CodeRejected,
+        Event::CodeLockout,
+        Event::TwoFactorEnabled,
+        Event::TwoFactorDisabled,
+        Event::TwoFactorReset,
+        Event::TrustedComputerAdded,
+        Event::TrustedComputerForgotten,
+        Event::PasswordChanged,
+        Event::PasswordResetRequested,
+        Event::EmailChanged,
+        Event::SessionEnded,
+        Event::AgentAdded,
+        Event::AgentDeactivated,
+        Event::AgentReactivated,
+        Event::InvitationSent,
+        Event::InvitationAccepted,
+        Event::RoleChanged,
+        Event::PolicyChanged,
+        Event::AccessRefused,
+        Event::PasswordResetCompleted,
+    ];
+
+    /// The event stored as `raw`, if it is one.
+    pub fn parse(raw: &str) -> Option<Event> {
+        Event::ALL.into_iter().find(|e| e.as_str() == raw)
+    }
+
+    /// What the Activity page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Event::LoginSucceeded => "Signed in",
+            Event::LoginFailed => "Sign-in failed",
+            Event::LoginThrottled => "Sign-ins paused (too many failures)",
+            Event::CodeSent => "Code sent",
+            Event::CodeAccepted => "Code accepted",
+            Event::CodeRejected => "Code rejected",
+            Event::CodeLockout => "Codes locked",
+            Event::TwoFactorEnabled => "2FA enabled",
+            Event::TwoFactorDisabled => "2FA disabled",
+            Event::TwoFactorReset => "2FA reset",
+            Event::TrustedComputerAdded => "Trusted computer added",
+            Event::TrustedComputerForgotten => "Trusted computer forgotten",
+            Event::PasswordChanged => "Password changed",
+            Event::PasswordResetRequested => "Password reset requested",
+            Event::PasswordResetCompleted => "Password reset",
+            Event::EmailChanged => "Email changed",
+            Event::SessionEnded => "Session ended",
+            Event::AgentAdded => "Agent added",
+            Event::AgentDeactivated => "Agent deactivated",
+            Event::AgentReactivated => "Agent reactivated",
+            Event::InvitationSent => "Invitation sent",
+            Event::InvitationAccepted => "Invitation accepted",
+            Event::RoleChanged => "Role changed",
+            Event::PolicyChanged => "Policy changed",
+            Event::AccessRefused => "Access refused",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Event::LoginSucceeded => "login_succeeded",
@@ -56,6 +122,7 @@ impl Event {
             Event::TrustedComputerForgotten => "trusted_computer_forgotten",
             Event::PasswordChanged => "password_changed",
             Event::PasswordResetRequested => "password_reset_requested",
+            Event::PasswordResetCompleted => "password_reset_completed",
             Event::EmailChanged => "email_changed",
             Event::SessionEnded => "session_ended",
             Event::AgentAdded => "agent_added",
@@ -111,6 +178,10 @@ impl<'a> Entry<'a> {
 }
 
 /// Appends an entry. Call it in the transaction of the change it records.
+///
+/// This module has no function that updates or deletes an entry, and none may
+/// be added: the log is append-only through the application (a test checks
+/// the source for it).
 pub fn record(conn: &mut DbConnection, event: Event, outcome: Outcome, entry: &Entry<'_>, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values((
@@ -127,4 +198,110 @@ pub fn record(conn: &mut DbConnection, event: Event, outcome: Outcome, entry: &E
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// A stored entry, as the Activity page and Account Setting read it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditEvent {
+    pub id: String,
+    pub occurred_at: NaiveDateTime,
+    pub company_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub subject_id: Option<String>,
+    pub event: String,
+    pub outcome: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// Which of a company's entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Entries where this agent acted or was acted on.
+    pub agent_id: Option<String>,
+    pub event: Option<Event>,
+}
+
+/// One page of a company's log, newest first, and whether older entries follow.
+/// `page` counts from 1.
+pub fn company_page(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &Filter,
+    page: u32,
+    per_page: u32,
+) -> QueryResult<(Vec<AuditEvent>, bool)> {
+    let mut query = audit_events::table
+        .filter(audit_events::company_id.eq(company_id))
+        .select(AuditEvent::as_select())
+        .into_boxed();
+    if let Some(agent_id) = &filter.agent_id {
+        query = query.filter(audit_events::actor_id.eq(agent_id.clone()).or(audit_events::subject_id.eq(agent_id.clone())));
+    }
+    if let Some(event) = filter.event {
+        query = query.filter(audit_events::event.eq(event.as_str()));
+    }
+    let offset = i64::from(page.max(1) - 1) * i64::from(per_page);
+    let mut rows = query
+        .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+        .limit(i64::from(per_page) + 1)
+        .offset(offset)
+        .load(conn)?;
+    let has_more = rows.len() > per_page as usize;
+    rows.truncate(per_page as usize);
+    Ok((rows, has_more))
+}
+
+/// An agent's latest sign-in attempts on their own account (Account Setting).
+pub fn recent_sign_ins(conn: &mut DbConnection, agent_id: &str, limit: i64) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::subject_id.eq(agent_id))
+        .filter(audit_events::event.eq_any([Event::LoginSucceeded.as_str(), Event::LoginFailed.as_str()]))
+        .order((audit_events::occurred_at.desc(), audit_events::id.desc()))
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_parses_back_from_its_stored_name() {
+        for event in Event::ALL {
+            assert_eq!(Event::parse(event.as_str()), Some(event));
+            assert!(!event.label().is_empty());
+        }
+        assert_eq!(Event::parse("login_succeeded "), None);
+    }
+
+    /// "Entries are append-only through the application": no code in the
+    /// crate updates or deletes `audit_events`.
+    #[test]
+    fn no_code_updates_or_deletes_audit_entries() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut dirs = vec![src];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap().replace(char::is_whitespace, "").to_lowercase();
+                    // Built here so this test's own source does not match.
+                    for verb in ["update(", "delete(", "update", "deletefrom", "truncate", "truncatetable"] {
+                        let forbidden = format!("{verb}{}", ["audit", "events"].join("_"));
+                        if text.contains(&forbidden) {
+                            offenders.push(format!("{}: {forbidden}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "the audit log must stay append-only: {offenders:?}");
+    }
 }

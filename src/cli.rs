@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::auth::accounts::{self, AccountError, AdminPlacement, NewAdmin};
 use crate::auth::password::hash_blocking;
+use crate::auth::two_factor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
@@ -32,6 +33,12 @@ pub enum Command {
         company: String,
         #[arg(long)]
         name: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Turn two-factor authentication off for an agent and forget their trusted
+    /// computers (for an agent, or the last admin, locked out). Also lifts a code lock-out.
+    ResetTwoFactor {
         #[arg(long)]
         email: String,
     },
@@ -95,6 +102,22 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::CreateAdmin { company, name, email } => create_admin(config, &company, &name, &email).await,
+        Command::ResetTwoFactor { email } => {
+            let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
+            let pool = connect_and_migrate(&config).await.map_err(failure)?;
+            let now = SystemClock.now();
+            let agent = blocking(move || {
+                let mut conn = pool.get().map_err(failure)?;
+                two_factor::reset_by_email(&mut conn, &config, &email, now).map_err(failure)
+            })
+            .await?
+            .ok_or_else(|| CliError::Input(AccountError::UnknownEmail.to_string()))?;
+            println!(
+                "Two-factor authentication is off for {} and their trusted computers are forgotten. They were emailed about it (sent by the running server).",
+                agent.email
+            );
+            Ok(())
+        }
         Command::Deactivate { email } => {
             let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
             let pool = connect_and_migrate(&config).await.map_err(failure)?;

@@ -3,7 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, SubsecRound, Utc};
 
 /// The source of the current UTC time.
 pub trait Clock: Send + Sync + 'static {
@@ -16,8 +16,14 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> NaiveDateTime {
-        Utc::now().naive_utc()
+        database_precision(Utc::now().naive_utc())
     }
+}
+
+/// Microseconds: what both databases keep of a timestamp, so a time read
+/// back equals the time written and differences come out in whole seconds.
+fn database_precision(at: NaiveDateTime) -> NaiveDateTime {
+    at.trunc_subsecs(6)
 }
 
 /// A clock that starts at the real time and moves only when told to (tests).
@@ -28,7 +34,7 @@ pub struct ManualClock {
 
 impl Default for ManualClock {
     fn default() -> Self {
-        ManualClock { now: Arc::new(Mutex::new(Utc::now().naive_utc())) }
+        ManualClock { now: Arc::new(Mutex::new(database_precision(Utc::now().naive_utc()))) }
     }
 }
 

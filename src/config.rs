@@ -9,6 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use url::Url;
 
+use crate::auth::throttle::{Limit, LoginLimits};
+
 /// The server secret: signs cookies and keys code hashes. Shared by all instances.
 #[derive(Clone)]
 pub struct SecretKey(Vec<u8>);
@@ -56,6 +58,71 @@ pub enum MailTransportKind {
     File { dir: PathBuf },
 }
 
+/// The numbers of the code rules (SPEC §3). Every one is a policy, so every
+/// one is configurable; the defaults are the specification's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodePolicy {
+    /// How long an emailed code works.
+    pub code_lifetime: chrono::Duration,
+    /// How long the password step is remembered while the code is awaited.
+    pub pending_login_lifetime: chrono::Duration,
+    /// The shortest time between two codes of one login.
+    pub resend_cooldown: chrono::Duration,
+    /// At most this many codes per agent within `codes_window`.
+    pub codes_per_window: i64,
+    pub codes_window: chrono::Duration,
+    /// Wrong codes per pending login before its codes are dead.
+    pub attempts_per_login: i32,
+    /// Consecutive wrong codes (across logins) that lock the agent's codes for `lock_duration`.
+    pub lock_after: i32,
+    pub lock_duration: chrono::Duration,
+    /// Consecutive wrong codes that lock them until a password reset or an admin's 2FA reset.
+    pub lock_until_reset_after: i32,
+    /// How long a password reset link works.
+    pub reset_link_lifetime: chrono::Duration,
+}
+
+impl Default for CodePolicy {
+    fn default() -> CodePolicy {
+        CodePolicy {
+            code_lifetime: chrono::Duration::minutes(10),
+            pending_login_lifetime: chrono::Duration::minutes(10),
+            resend_cooldown: chrono::Duration::seconds(30),
+            codes_per_window: 5,
+            codes_window: chrono::Duration::minutes(15),
+            attempts_per_login: 5,
+            lock_after: 10,
+            lock_duration: chrono::Duration::minutes(15),
+            lock_until_reset_after: 100,
+            reset_link_lifetime: chrono::Duration::minutes(60),
+        }
+    }
+}
+
+/// How the outbox worker retries (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailRetryPolicy {
+    /// The wait before the first retry; it doubles up to `max_delay`.
+    pub first_delay: chrono::Duration,
+    pub max_delay: chrono::Duration,
+    /// After this long since the email was written, it is marked failed.
+    pub give_up_after: chrono::Duration,
+    /// How often the worker looks at the outbox when nothing woke it (mail
+    /// written by another instance, a retry coming due).
+    pub poll_interval: Duration,
+}
+
+impl Default for MailRetryPolicy {
+    fn default() -> MailRetryPolicy {
+        MailRetryPolicy {
+            first_delay: chrono::Duration::seconds(5),
+            max_delay: chrono::Duration::minutes(5),
+            give_up_after: chrono::Duration::hours(24),
+            poll_interval: Duration::from_secs(5),
+        }
+    }
+}
+
 /// Everything the server reads from its environment.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -76,6 +143,15 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (never anyone else's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The code rules of SPEC §3.
+    pub codes: CodePolicy,
+    /// The outbox worker's retries (SPEC §6).
+    pub mail_retry: MailRetryPolicy,
+    /// `AGENTGATE_TLS_TERMINATED_BY_PROXY=true`: browsers reach this server over
+    /// https through a proxy, even though the public URL says `http://`.
+    pub tls_terminated_by_proxy: bool,
+    /// Failed password steps allowed per account and per client IP (SPEC §3).
+    pub login_limits: LoginLimits,
 }
 
 /// A configuration value that is wrong: the message names the variable.
@@ -160,6 +236,10 @@ impl Config {
                 if !matches!(parsed.scheme(), "smtp" | "smtps") {
                     return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
                 }
+                // Let lettre read it now, so a URL it cannot use stops the start
+                // instead of failing every email later.
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
+                    .map_err(|e| bad("SMTP_URL", format!("lettre cannot use it: {e}")))?;
                 MailTransportKind::Smtp { url }
             }
             Some(other) => match other.strip_prefix("file:") {
@@ -208,6 +288,39 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let codes = code_policy(env)?;
+        let mail_retry = MailRetryPolicy {
+            poll_interval: Duration::from_millis(parse_number(env, "AGENTGATE_MAIL_POLL_MS", 5000u64)?.clamp(50, 60_000)),
+            give_up_after: chrono::Duration::hours(positive(env, "AGENTGATE_MAIL_RETRY_HOURS", 24)?),
+            ..MailRetryPolicy::default()
+        };
+        let tls_terminated_by_proxy = match env.get("AGENTGATE_TLS_TERMINATED_BY_PROXY").as_deref().map(str::trim) {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => return Err(bad("AGENTGATE_TLS_TERMINATED_BY_PROXY", format!("expected true or false, got {other:?}"))),
+        };
+        check_transport_safety(&public_url, bind, &mail, tls_terminated_by_proxy)?;
+
+        let login_limits = {
+            let defaults = LoginLimits::default();
+            let per_account: u32 = parse_number(env, "AGENTGATE_LOGIN_MAX_FAILURES", defaults.per_account.max)?;
+            let per_ip: u32 = parse_number(env, "AGENTGATE_LOGIN_IP_MAX_FAILURES", defaults.per_ip.max)?;
+            let minutes: u32 = parse_number(env, "AGENTGATE_LOGIN_WINDOW_MINUTES", 15)?;
+            if per_account == 0 {
+                return Err(bad("AGENTGATE_LOGIN_MAX_FAILURES", "must be at least 1"));
+            }
+            if per_ip == 0 {
+                return Err(bad("AGENTGATE_LOGIN_IP_MAX_FAILURES", "must be at least 1"));
+            }
+            if minutes == 0 || minutes > 24 * 60 {
+                return Err(bad("AGENTGATE_LOGIN_WINDOW_MINUTES", "must be between 1 and 1440"));
+            }
+            LoginLimits {
+                per_account: Limit::per_minutes(per_account, i64::from(minutes)),
+                per_ip: Limit::per_minutes(per_ip, i64::from(minutes)),
+            }
+        };
+
         Ok(Config {
             bind,
             public_url,
@@ -223,18 +336,94 @@ impl Config {
             hash_concurrency,
             workers,
             trusted_proxies,
+            codes,
+            mail_retry,
+            tls_terminated_by_proxy,
+            login_limits,
         })
     }
 
-    /// Cookies get `Secure` and the `__Host-` prefix when the public URL is https.
+    /// Cookies get `Secure` and the `__Host-` prefix, and responses HSTS, when
+    /// browsers use https: the public URL is https, or TLS ends at a proxy.
     pub fn is_https(&self) -> bool {
-        self.public_url.scheme() == "https"
+        self.public_url.scheme() == "https" || self.tls_terminated_by_proxy
     }
 
     /// The public URL without a trailing slash, for links in emails and the console.
     pub fn base_url(&self) -> String {
         self.public_url.as_str().trim_end_matches('/').to_owned()
     }
+}
+
+/// A whole number of at least 1.
+fn positive(env: &dyn Env, variable: &'static str, default: i64) -> Result<i64, ConfigError> {
+    let value: i64 = parse_number(env, variable, default)?;
+    if value < 1 {
+        return Err(bad(variable, "must be at least 1"));
+    }
+    Ok(value)
+}
+
+/// The `AGENTGATE_CODE_*` variables (SPEC §3 numbers).
+fn code_policy(env: &dyn Env) -> Result<CodePolicy, ConfigError> {
+    use chrono::Duration as Span;
+    let policy = CodePolicy {
+        code_lifetime: Span::minutes(positive(env, "AGENTGATE_CODE_LIFETIME_MINUTES", 10)?),
+        pending_login_lifetime: Span::minutes(positive(env, "AGENTGATE_PENDING_LOGIN_MINUTES", 10)?),
+        resend_cooldown: Span::seconds(positive(env, "AGENTGATE_CODE_RESEND_SECONDS", 30)?),
+        codes_per_window: positive(env, "AGENTGATE_CODES_PER_WINDOW", 5)?,
+        codes_window: Span::minutes(positive(env, "AGENTGATE_CODE_WINDOW_MINUTES", 15)?),
+        attempts_per_login: positive(env, "AGENTGATE_CODE_ATTEMPTS", 5)? as i32,
+        lock_after: positive(env, "AGENTGATE_CODE_LOCK_AFTER", 10)? as i32,
+        lock_duration: Span::minutes(positive(env, "AGENTGATE_CODE_LOCK_MINUTES", 15)?),
+        lock_until_reset_after: positive(env, "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", 100)? as i32,
+        reset_link_lifetime: Span::minutes(positive(env, "AGENTGATE_RESET_LINK_MINUTES", 60)?),
+    };
+    if policy.lock_until_reset_after < policy.lock_after {
+        return Err(bad("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "must be at least AGENTGATE_CODE_LOCK_AFTER"));
+    }
+    Ok(policy)
+}
+
+/// True for `localhost` (and `*.localhost`, RFC 6761), 127.0.0.0/8 and ::1.
+pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
+}
+
+/// Refuses configurations that would expose secrets on the network:
+/// - the `mailbox` transport shows every email (login codes included) at
+///   `/dev/mailbox`, so it runs only where nobody else can reach the server:
+///   a loopback public URL and a loopback listen address;
+/// - an `http://` public URL off loopback would carry passwords and session
+///   cookies in clear, unless the operator says TLS ends at a proxy in front.
+fn check_transport_safety(public_url: &Url, bind: SocketAddr, mail: &MailTransportKind, tls_by_proxy: bool) -> Result<(), ConfigError> {
+    let url_is_loopback = public_url.host().as_ref().is_some_and(is_loopback_host);
+    if *mail == MailTransportKind::Mailbox && !(url_is_loopback && bind.ip().is_loopback()) {
+        return Err(bad(
+            "AGENTGATE_MAIL",
+            format!(
+                "the mailbox transport shows every email, sign-in codes included, at /dev/mailbox; it is for development on \
+                 loopback only, but the server would be reachable at {public_url} (listening on {bind}). Use smtp or file:<dir>"
+            ),
+        ));
+    }
+    if public_url.scheme() == "http" && !url_is_loopback && !tls_by_proxy {
+        return Err(bad(
+            "AGENTGATE_PUBLIC_URL",
+            format!(
+                "{public_url} is plain http on a non-loopback host: passwords and session cookies would cross the network in \
+                 clear. Use an https:// URL, or set AGENTGATE_TLS_TERMINATED_BY_PROXY=true if a TLS proxy is in front"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The directory that holds the SQLite file, or `data/` for PostgreSQL.
@@ -304,6 +493,33 @@ mod tests {
         assert_eq!(config.trusted_days, 30);
         assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
         assert_eq!(config.session_absolute_timeout, Duration::from_secs(12 * 3600));
+        assert_eq!(config.codes, CodePolicy::default());
+        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(10));
+        assert_eq!(config.codes.lock_until_reset_after, 100);
+        assert_eq!(config.mail_retry, MailRetryPolicy::default());
+    }
+
+    #[test]
+    fn smtp_urls_are_checked_by_lettre_at_start() {
+        for url in ["smtp://127.0.0.1:2525", "smtp://user:pass@mail.example.com:587?tls=required", "smtps://user:pass@mail.example.com"] {
+            let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap();
+            assert_eq!(config.mail, MailTransportKind::Smtp { url: url.to_owned() });
+        }
+        for url in ["http://mail.example.com", "smtp://mail.example.com?tls=sometimes", "smtp:///nohost"] {
+            assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap_err().variable, "SMTP_URL", "{url}");
+        }
+    }
+
+    #[test]
+    fn code_numbers_are_configurable() {
+        let config = config_with(&[("AGENTGATE_CODE_LIFETIME_MINUTES", "3"), ("AGENTGATE_CODE_ATTEMPTS", "7")]).unwrap();
+        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(3));
+        assert_eq!(config.codes.attempts_per_login, 7);
+        assert_eq!(config_with(&[("AGENTGATE_CODE_ATTEMPTS", "0")]).unwrap_err().variable, "AGENTGATE_CODE_ATTEMPTS");
+        assert_eq!(
+            config_with(&[("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "5")]).unwrap_err().variable,
+            "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER"
+        );
     }
 
     #[test]
@@ -320,6 +536,72 @@ mod tests {
             assert_eq!(err.variable, variable, "{value}");
         }
         assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp")]).unwrap_err().variable, "SMTP_URL");
+    }
+
+    #[test]
+    fn the_mailbox_transport_is_refused_off_loopback() {
+        for (url, bind) in [
+            ("https://helpdesk.example.com", "127.0.0.1:8080"),
+            ("http://192.0.2.10:8080", "192.0.2.10:8080"),
+            ("http://localhost:8080", "0.0.0.0:8080"),
+        ] {
+            let err = config_with(&[("AGENTGATE_PUBLIC_URL", url), ("AGENTGATE_BIND", bind), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")])
+                .unwrap_err();
+            assert_eq!(err.variable, "AGENTGATE_MAIL", "{url} {bind}");
+            assert!(err.problem.contains("/dev/mailbox"), "{}", err.problem);
+        }
+        // The default bind and public URL are loopback, where the mailbox is allowed.
+        for url in ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://agentgate.localhost:8080"] {
+            assert!(config_with(&[("AGENTGATE_PUBLIC_URL", url)]).is_ok(), "{url}");
+        }
+        let file = config_with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com"), ("AGENTGATE_MAIL", "file:/tmp/agentgate-mail")]);
+        assert!(file.is_ok());
+    }
+
+    #[test]
+    fn plain_http_off_loopback_needs_a_tls_proxy() {
+        let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")];
+        let with = |extra: &[(&'static str, &'static str)]| {
+            let mut vars = smtp.to_vec();
+            vars.extend_from_slice(extra);
+            config_with(&vars)
+        };
+        let err = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com")]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_PUBLIC_URL");
+        assert!(err.problem.contains("AGENTGATE_TLS_TERMINATED_BY_PROXY"), "{}", err.problem);
+
+        let behind_proxy = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com"), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")]).unwrap();
+        assert!(behind_proxy.is_https(), "browsers use https through the proxy: cookies get Secure");
+
+        let https = with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com")]).unwrap();
+        assert!(https.is_https() && !https.tls_terminated_by_proxy);
+        let local = with(&[("AGENTGATE_PUBLIC_URL", "http://127.0.0.1:8080")]).unwrap();
+        assert!(!local.is_https());
+
+        let err = with(&[("AGENTGATE_TLS_TERMINATED_BY_PROXY", "yes")]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_TLS_TERMINATED_BY_PROXY");
+    }
+
+    #[test]
+    fn login_limits_default_to_the_spec_and_are_configurable() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.login_limits, LoginLimits::default());
+        assert_eq!(config.login_limits.per_account, Limit::per_minutes(10, 15));
+        let custom = config_with(&[
+            ("AGENTGATE_LOGIN_MAX_FAILURES", "5"),
+            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "50"),
+            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "30"),
+        ])
+        .unwrap();
+        assert_eq!(custom.login_limits.per_account, Limit::per_minutes(5, 30));
+        assert_eq!(custom.login_limits.per_ip, Limit::per_minutes(50, 30));
+        for (variable, value) in [
+            ("AGENTGATE_LOGIN_MAX_FAILURES", "0"),
+            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "many"),
+            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "0"),
+        ] {
+            assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable);
+        }
     }
 
     #[cfg(unix)]

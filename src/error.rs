@@ -73,7 +73,15 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> AppError {
-        AppError::Internal(error.into())
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            // The connection died under the query: the database went away (503), not a bug (500).
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => {
+                AppError::DatabaseUnavailable(info.message().to_owned())
+            }
+            Error::BrokenTransactionManager => AppError::DatabaseUnavailable("broken transaction".to_owned()),
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 
@@ -156,6 +164,9 @@ impl ResponseError for AppError {
             }
             _ => {}
         }
-        response.body(body)
+        let mut response = response.body(body);
+        crate::web::middleware::insert_security_headers(response.headers_mut());
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
     }
 }

@@ -10,12 +10,14 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use tokio::sync::Notify;
 
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
-use crate::config::Config;
+use crate::config::{Config, MailTransportKind};
 use crate::db::{self, DbPool, PoolSettings};
 use crate::error::AppError;
+use crate::mail::{self, transport::Mailer};
 use crate::routes;
 use crate::state::AppState;
 use crate::web::forms::MAX_FORM_BYTES;
@@ -60,7 +62,8 @@ impl Application {
         }
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
-        let state = AppState { config: config.clone(), pool, clock, passwords };
+        let mailer = Mailer::from_config(&config)?;
+        let state = AppState { config: config.clone(), pool, clock, passwords, mail_wake: Arc::new(Notify::new()) };
 
         let setup_token = {
             let state = state.clone();
@@ -70,6 +73,11 @@ impl Application {
         let setup_link = setup_token.map(|token| format!("{}/setup?token={token}", config.base_url()));
 
         spawn_session_sweeper(state.clone());
+        spawn_maintenance(state.clone());
+        if config.mail == MailTransportKind::Mailbox {
+            tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
+        }
+        mail::worker::spawn(state.clone(), mailer);
 
         let server = build_server(listener, state.clone())?;
         Ok(Application { port, server, setup_link, state })
@@ -91,6 +99,8 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;
+    let blocking_threads = (config.db_pool_size as usize + 2).max(4);
+    let dev_mailbox = config.mail == MailTransportKind::Mailbox;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = SessionMiddleware::builder(store.clone(), secret.clone())
@@ -113,13 +123,23 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .wrap(from_fn(middleware::csrf_cookie))
             .wrap(sessions)
+            .wrap(from_fn(middleware::session_store_errors))
             .wrap(from_fn(middleware::security_headers))
             .wrap(from_fn(middleware::request_log))
             .configure(routes::configure)
+            .configure(|cfg| {
+                if dev_mailbox {
+                    routes::configure_dev_mailbox(cfg);
+                }
+            })
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
-    .shutdown_timeout(5);
+    .shutdown_timeout(5)
+    // Database work runs on the blocking threads, one pooled connection each:
+    // more threads than connections would only wait, and each idle thread's
+    // allocator arena stays resident (a login flood once grew memory this way).
+    .worker_max_blocking_threads(blocking_threads);
     let server = match workers {
         Some(workers) => server.workers(workers),
         None => server,
@@ -127,7 +147,8 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     Ok(server.run())
 }
 
-/// Deletes expired sessions every ten minutes.
+/// Deletes expired sessions, and rate buckets idle for a day (far longer
+/// than any window), every ten minutes.
 fn spawn_session_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(600));
@@ -137,6 +158,44 @@ fn spawn_session_sweeper(state: AppState) {
             if let Err(e) = state.db(move |conn| Ok(crate::db::models::session::delete_expired(conn, now)?)).await {
                 tracing::warn!(error = %e, "session sweep failed");
             }
+            let idle = chrono::Duration::days(1);
+            if let Err(e) = state.db(move |conn| Ok(crate::auth::throttle::sweep(conn, now, idle)?)).await {
+                tracing::warn!(error = %e, "rate bucket sweep failed");
+            }
         }
     });
+}
+
+/// How often the housekeeping runs.
+const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
+
+/// Reports abandoned logins (SPEC §6 security notice) and forgets what has
+/// expired, once a minute. Every instance runs it; the work is claimed row
+/// by row, so running it twice at once sends nothing twice.
+fn spawn_maintenance(state: AppState) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(MAINTENANCE_INTERVAL);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = run_maintenance(&state).await {
+                tracing::warn!(error = %e, "maintenance failed");
+            }
+        }
+    });
+}
+
+/// One round of housekeeping; public so tests run it instead of waiting.
+pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
+    let config = state.config.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            let notified = crate::auth::login::notify_abandoned_logins(conn, &config, now)?;
+            // Keep a day of finished challenges and a week of delivered mail for the record.
+            crate::db::models::code_challenge::CodeChallenge::delete_ended_before(conn, now - chrono::Duration::days(1))?;
+            crate::db::models::password_reset_token::delete_expired(conn, now - chrono::Duration::days(1))?;
+            mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
+            Ok(notified)
+        })
+        .await
 }

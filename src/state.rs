@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -15,6 +17,9 @@ pub struct AppState {
     pub pool: DbPool,
     pub clock: SharedClock,
     pub passwords: PasswordHasher,
+    /// Wakes this instance's outbox worker (SPEC §6: an email is sent at once,
+    /// not at the next poll).
+    pub mail_wake: Arc<Notify>,
 }
 
 impl AppState {
@@ -26,12 +31,27 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(|e| AppError::DatabaseUnavailable(e.to_string()))?;
-            work(&mut conn)
+        let (result, enqueued) = tokio::task::spawn_blocking(move || {
+            crate::mail::outbox::take_enqueued_flag();
+            let result = pool
+                .get()
+                .map_err(|e| AppError::DatabaseUnavailable(e.to_string()))
+                .and_then(|mut conn| work(&mut conn));
+            // `work` has returned, so its transaction is committed (or rolled
+            // back): the worker can see whatever email it queued.
+            (result, crate::mail::outbox::take_enqueued_flag())
         })
         .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?;
+        if enqueued {
+            self.wake_mailer();
+        }
+        result
+    }
+
+    /// Tells the outbox worker to look for due email now.
+    pub fn wake_mailer(&self) {
+        self.mail_wake.notify_one();
     }
 
     pub fn now(&self) -> chrono::NaiveDateTime {

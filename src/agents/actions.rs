@@ -6,14 +6,13 @@
 
 use chrono::NaiveDateTime;
 
-use crate::agents::emails::{self, TwoFactorResetMessage};
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
-use crate::auth::accounts;
-use crate::db::models::{Agent, Company, trusted_computer};
+use crate::auth::{accounts, two_factor};
+use crate::config::Config;
+use crate::db::models::{Agent, Company};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{Role, TwoFactorStatus};
-use crate::mail::outbox;
+use crate::domain::Role;
 
 /// The agent, if they belong to the actor's company.
 pub fn find_agent(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str) -> Result<Agent, AgentActionError> {
@@ -65,45 +64,16 @@ pub fn reactivate(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, no
     })
 }
 
-/// Turns the agent's 2FA off, forgets their trusted computers and emails them
-/// (SPEC §2.4). With the company policy on, they must set 2FA up again at
-/// their next page. For an agent locked out of their codes, this is the way back.
-pub fn reset_two_factor(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
-    write_transaction(conn, |conn| {
-        let agent = lock_and_find(conn, actor, agent_id)?;
-        let by = format!("{}, an admin of {},", actor.admin.name, actor.company.name);
-        reset_two_factor_in_transaction(conn, &agent, actor.company, &by, &actor.entry(&agent.id, None), now)?;
-        Ok(agent)
-    })
-}
-
-/// The steps of a 2FA reset, inside the caller's transaction, for any caller
-/// (an admin here; the `reset-two-factor` command for a locked-out admin):
-/// 2FA off, trusted computers forgotten, the agent emailed, an audit entry.
-/// `by` starts the email's sentence; `entry` says who did it.
-pub fn reset_two_factor_in_transaction(
-    conn: &mut DbConnection,
-    agent: &Agent,
-    company: &Company,
-    by: &str,
-    entry: &crate::audit::Entry<'_>,
-    now: NaiveDateTime,
-) -> Result<(), AgentActionError> {
-    Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
-    trusted_computer::delete_for_agent(conn, &agent.id)?;
-    let email = emails::two_factor_reset(&TwoFactorResetMessage {
-        to: &agent.email_address(),
-        name: &agent.name,
-        by,
-        company: &company.name,
-        at: now,
-        required: company.require_two_factor,
-    })?;
-    outbox::enqueue(conn, &email, now)?;
+/// Turns the agent's 2FA off, forgets their trusted computers, ends their
+/// pending logins, lifts a code lock-out and emails them (SPEC §2.4; the steps
+/// are `auth::two_factor::reset`, shared with `agentgate reset-two-factor`).
+/// With the company policy on, they must set 2FA up again at their next page.
+pub fn reset_two_factor(conn: &mut DbConnection, config: &Config, actor: &Actor<'_>, agent_id: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
+    let agent = find_agent(conn, actor, agent_id)?;
+    let by = format!("{}, an admin of {},", actor.admin.name, actor.company.name);
     let detail = format!("was {}", agent.two_factor_status().as_str());
-    let entry = crate::audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), detail: Some(&detail), ..entry.clone() };
-    audit::record(conn, Event::TwoFactorReset, Outcome::Success, &entry, now)?;
-    Ok(())
+    two_factor::reset(conn, config, &agent, &by, &actor.entry(&agent.id, Some(&detail)), now)?;
+    Ok(agent)
 }
 
 /// Makes the agent an admin or a plain agent; the last admin stays one.

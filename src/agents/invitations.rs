@@ -4,13 +4,13 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::agents::emails::{self, InvitationMessage};
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::secrets::{random_token, token_hash};
 use crate::db::models::{Agent, Company, NewAgent, invitation};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{EmailAddress, PersonName, Role, new_public_id};
+use crate::mail::messages::{self, Recipient};
 use crate::mail::outbox;
 
 /// How long an invitation link works.
@@ -81,14 +81,7 @@ fn send_invitation(
     let expires_at = now + Duration::days(INVITATION_DAYS);
     invitation::replace(conn, agent_id, &token_hash(&token), Some(&actor.admin.id), now, expires_at)?;
     let link = format!("{base_url}/invitation?token={token}");
-    let email = emails::invitation(&InvitationMessage {
-        to: email,
-        name,
-        inviter: &actor.admin.name,
-        company: &actor.company.name,
-        link: &link,
-        expires_at,
-    })?;
+    let email = messages::invitation(&Recipient { email, name }, &actor.admin.name, &actor.company.name, &link, expires_at)?;
     outbox::enqueue(conn, &email, now)?;
     audit::record(conn, Event::InvitationSent, Outcome::Success, &actor.entry(agent_id, None), now)?;
     Ok(())

@@ -4,7 +4,6 @@
 
 pub mod actions;
 pub mod csv;
-pub mod emails;
 pub mod invitations;
 pub mod listing;
 pub mod policy;
@@ -33,6 +32,9 @@ pub enum AgentActionError {
     InvitationInvalid,
     #[error(transparent)]
     Template(#[from] askama::Error),
+    /// A step shared with the rest of the app failed (its own error page).
+    #[error(transparent)]
+    App(#[from] AppError),
     #[error(transparent)]
     Db(DieselError),
 }
@@ -53,6 +55,7 @@ impl From<AgentActionError> for AppError {
             AgentActionError::NotFound => AppError::NotFound,
             AgentActionError::Template(e) => e.into(),
             AgentActionError::Db(e) => e.into(),
+            AgentActionError::App(e) => e,
             other => AppError::bad_request(other.to_string()),
         }
     }

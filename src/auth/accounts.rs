@@ -112,18 +112,29 @@ pub fn update_account(
     audit_entry: &audit::Entry<'_>,
     now: NaiveDateTime,
 ) -> Result<(), AccountError> {
-    write_transaction(conn, |conn| {
-        if let Some(name) = new_name {
-            Agent::update_name(conn, agent_id, name)?;
-        }
-        if let Some(hash) = new_password_hash {
-            Agent::update_password(conn, agent_id, hash, now)?;
-            session::delete_for_agent(conn, agent_id)?;
-            trusted_computer::delete_for_agent(conn, agent_id)?;
-            audit::record(conn, Event::PasswordChanged, Outcome::Success, audit_entry, now)?;
-        }
-        Ok(())
-    })
+    write_transaction(conn, |conn| update_account_in_transaction(conn, agent_id, new_name, new_password_hash, audit_entry, now))
+}
+
+/// [`update_account`] inside the caller's transaction (the Account Setting
+/// form changes 2FA in the same one).
+pub fn update_account_in_transaction(
+    conn: &mut DbConnection,
+    agent_id: &str,
+    new_name: Option<&str>,
+    new_password_hash: Option<&str>,
+    audit_entry: &audit::Entry<'_>,
+    now: NaiveDateTime,
+) -> Result<(), AccountError> {
+    if let Some(name) = new_name {
+        Agent::update_name(conn, agent_id, name)?;
+    }
+    if let Some(hash) = new_password_hash {
+        Agent::update_password(conn, agent_id, hash, now)?;
+        session::delete_for_agent(conn, agent_id)?;
+        trusted_computer::delete_for_agent(conn, agent_id)?;
+        audit::record(conn, Event::PasswordChanged, Outcome::Success, audit_entry, now)?;
+    }
+    Ok(())
 }
 
 /// Deactivates an agent, ends all their sessions and forgets their trusted computers at once. `audit_entry`

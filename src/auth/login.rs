@@ -1,32 +1,431 @@
-//! The password step of a login. The later steps (emailed code, trusted
-//! computer) build on its outcome.
+//! The steps of a login: the password (every login), then, with 2FA on, the
+//! emailed code. [`after_password`] is the one place that decides whether a
+//! code is needed; [`verify_login_code`] completes the second step.
 
+use chrono::{Duration, NaiveDateTime};
+
+use crate::audit::{self, Event, Outcome};
+use crate::auth::codes::{self, CodeCheck, IssueRefusal, NewLock};
+use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_bucket, open_login_gate};
+use crate::config::Config;
+use crate::db::{DbConnection, write_transaction};
 use crate::db::models::Agent;
-use crate::domain::EmailAddress;
-use crate::domain::login_candidate;
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_lockout::{self, CodeLockout};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate, new_public_id};
 use crate::error::AppError;
+use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
+use crate::mail::outbox;
 use crate::state::AppState;
+use crate::web::client::ClientInfo;
 
 /// The result of checking an email and password. One failure variant only:
 /// unknown email, wrong password and deactivated account look the same (SPEC §3).
 #[derive(Debug)]
 pub enum PasswordCheck {
     Accepted(Agent),
-    /// `agent` is the account the email named, if any: for the audit log only,
-    /// never for the page.
-    Rejected { agent: Option<Agent> },
+    /// The failure is already in the audit log.
+    Rejected,
+    /// Too many recent failures for this account or this client IP (SPEC §3
+    /// login throttling): refused before the password was looked at, so the
+    /// right password is refused too. Says nothing about whether the account exists.
+    Throttled { retry_after: Duration },
 }
 
-/// Checks the credentials, doing one argon2 verification whatever the outcome.
-pub async fn check_password(state: &AppState, email_raw: &str, password_raw: &str) -> Result<PasswordCheck, AppError> {
-    let agent = match EmailAddress::parse(email_raw) {
-        Ok(email) => state.db(move |conn| Ok(Agent::find_by_email(conn, &email)?)).await?,
-        Err(_) => None,
+/// The message of the 429 page: the same for an account and an IP lock, and
+/// for known and unknown emails.
+pub fn throttled_message(retry_after: Duration) -> String {
+    let minutes = throttle::whole_seconds_up(retry_after).div_ceil(60);
+    let wait = if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") };
+    format!(
+        "Too many failed login attempts. To protect the account, logging in is paused: try again in {wait}. \
+         If you forgot your password, ask for a reset instead of guessing."
+    )
+}
+
+/// Checks the credentials, doing one argon2 verification whatever the outcome
+/// (unless throttled, which is decided before and without it). Counts the
+/// attempt against the account and the client IP first, then settles: a
+/// success resets the account's count; a failure stays counted and is audited.
+pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &str, password_raw: &str) -> Result<PasswordCheck, AppError> {
+    let email = EmailAddress::parse(email_raw).ok();
+    let email_raw = email_raw.to_owned();
+    let limits = state.config.login_limits;
+    let ip_bucket = Bucket::for_client_ip(throttle::LOGIN_IP, client);
+    // The throttle counts an attempt before its hash; taking the hashing slot
+    // first means only attempts about to hash are in flight in that count, so
+    // a crowd of agents behind one office IP is not refused for logging in at once.
+    let slot = state.passwords.reserve().await?;
+    let now = state.now();
+    let (agent, gate) = state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                let agent = match &email {
+                    Some(email) => Agent::find_by_email(conn, email)?,
+                    None => None,
+                };
+                let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), &email_raw);
+                let gate = open_login_gate(conn, account_bucket, ip_bucket, limits, now)?;
+                Ok::<_, diesel::result::Error>((agent, gate))
+            })
+            .map_err(AppError::from)
+        })
+        .await?;
+    let tickets = match gate {
+        LoginGate::Closed { retry_after } => return Ok(PasswordCheck::Throttled { retry_after }),
+        LoginGate::Open(tickets) => tickets,
     };
+
     let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
-    let password_ok = state.passwords.verify(login_candidate(password_raw), stored_hash).await?;
+    let password_ok = slot.verify(login_candidate(password_raw), stored_hash).await?;
+    let accepted = password_ok && agent.as_ref().is_some_and(|a| a.active);
+
+    let client = client.clone();
+    let now = state.now();
+    let agent = state
+        .db(move |conn| {
+            write_transaction(conn, |conn| {
+                if accepted {
+                    return tickets.succeeded(conn, now);
+                }
+                let entry = match &agent {
+                    Some(agent) => audit::Entry::for_agent(agent, Some(&client)),
+                    None => audit::Entry { client: Some(&client), detail: Some("unknown email"), ..Default::default() },
+                };
+                audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;
+                for locked in tickets.failed() {
+                    let detail = match (locked, agent.is_some()) {
+                        (LockedBy::Account, true) => "too many failed logins for this account: logins paused",
+                        (LockedBy::Account, false) => "too many failed logins for an unknown email: logins paused",
+                        (LockedBy::ClientIp, _) => "too many failed logins from this IP address: logins paused",
+                    };
+                    let lock_entry = audit::Entry { detail: Some(detail), ..entry.clone() };
+                    audit::record(conn, Event::LoginThrottled, Outcome::Failure, &lock_entry, now)?;
+                }
+                Ok(())
+            })
+            .map_err(AppError::from)?;
+            Ok(agent)
+        })
+        .await?;
+
     Ok(match agent {
-        Some(agent) if password_ok && agent.active => PasswordCheck::Accepted(agent),
-        agent => PasswordCheck::Rejected { agent },
+        Some(agent) if accepted => PasswordCheck::Accepted(agent),
+        _ => PasswordCheck::Rejected,
     })
+}
+
+/// What follows a correct password.
+#[derive(Debug)]
+pub enum LoginDecision {
+    /// No second step: sign the browser in now.
+    SignIn(Agent),
+    /// The browser waits for the emailed code on `/login/verify`. `refusal`
+    /// says why no code went out (too many codes lately), if none did.
+    CodeRequired { challenge_id: String, refusal: Option<IssueRefusal> },
+    /// Too many wrong codes: this agent's logins are locked (`None`: until a reset).
+    CodesLocked { until: Option<NaiveDateTime> },
+}
+
+/// Decides the second step after a correct password. `previous_pending` is
+/// the pending login this browser already had, ended in favour of the new one.
+///
+/// This is the one place where a login may skip the code; the trusted-computer
+/// rule (a browser this agent trusted) belongs here, before the code is sent.
+pub async fn after_password(
+    state: &AppState,
+    agent: Agent,
+    client: &ClientInfo,
+    previous_pending: Option<String>,
+) -> Result<LoginDecision, AppError> {
+    if agent.two_factor_status() != TwoFactorStatus::Enabled {
+        return Ok(LoginDecision::SignIn(agent));
+    }
+    let config = state.config.clone();
+    let client = client.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            let agent_id = agent.id.clone();
+            codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
+                start_pending_login(conn, &config, &agent, &lockout, &client, previous_pending.as_deref(), now)
+            })
+        })
+        .await
+}
+
+fn start_pending_login(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    lockout: &CodeLockout,
+    client: &ClientInfo,
+    previous_pending: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<LoginDecision, AppError> {
+    if let Some(until) = lockout.lock_at(now) {
+        let entry = audit::Entry { detail: Some("password right, but codes are locked"), ..audit::Entry::for_agent(agent, Some(client)) };
+        audit::record(conn, Event::CodeLockout, Outcome::Failure, &entry, now)?;
+        return Ok(LoginDecision::CodesLocked { until });
+    }
+    if let Some(previous) = previous_pending {
+        CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
+    }
+    let challenge_id = new_public_id();
+    CodeChallenge::insert(
+        conn,
+        &NewCodeChallenge {
+            id: &challenge_id,
+            agent_id: &agent.id,
+            purpose: ChallengePurpose::Login.as_str(),
+            created_at: now,
+            expires_at: now + config.codes.pending_login_lifetime,
+            ip: &client.ip,
+            user_agent: &client.user_agent,
+        },
+    )?;
+    let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+    let refusal = send_code(conn, config, agent, &challenge, lockout, client, now)?.err();
+    Ok(LoginDecision::CodeRequired { challenge_id, refusal })
+}
+
+/// Issues a code for `challenge` and queues its email (a sign-in or a
+/// confirmation code, as the challenge is for), in the caller's
+/// transaction; or says why no code may be sent now.
+pub(crate) fn send_code(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    challenge: &CodeChallenge,
+    lockout: &CodeLockout,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Result<(), IssueRefusal>, AppError> {
+    let purpose = if challenge.is_for(ChallengePurpose::Login) { CodePurpose::Login } else { CodePurpose::ConfirmTwoFactor };
+    let code = match codes::issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
+        Ok(code) => code,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let email = agent.email_address();
+    let recipient = Recipient { email: &email, name: &agent.name };
+    let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
+    outbox::enqueue(conn, &message, now)?;
+    let detail = match purpose {
+        CodePurpose::Login => "login code",
+        CodePurpose::ConfirmTwoFactor => "confirmation code",
+    };
+    audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
+    Ok(Ok(()))
+}
+
+/// What the code step came to.
+#[derive(Debug)]
+pub enum CodeStepOutcome {
+    /// The code was right: sign the browser in. `trust_requested` is the
+    /// "I am on a trusted computer" box, for the trusted-computer rule.
+    SignedIn { agent: Agent, trust_requested: bool },
+    Wrong { attempts_left: i32 },
+    /// Too many wrong codes for this login: a new code must be requested.
+    NeedsNewCode,
+    Locked { until: Option<NaiveDateTime> },
+    /// The pending login is over (expired, replaced, revoked): start again.
+    Expired,
+}
+
+/// Judges the code submitted for the pending login `challenge_id`.
+/// `submitted` is `None` when the field was empty or malformed: that counts
+/// as a wrong code (SPEC §3).
+pub async fn verify_login_code(
+    state: &AppState,
+    challenge_id: String,
+    submitted: Option<OneTimeCode>,
+    trust_requested: bool,
+    client: &ClientInfo,
+) -> Result<CodeStepOutcome, AppError> {
+    let config = state.config.clone();
+    let client = client.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            with_locked_challenge(conn, &challenge_id, now, CodeStepOutcome::Expired, |conn, challenge, lockout| {
+                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
+                    Some(agent) if challenge.is_for(ChallengePurpose::Login) && agent.two_factor_status() == TwoFactorStatus::Enabled => agent,
+                    _ => {
+                        CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, now)?;
+                        return Ok(CodeStepOutcome::Expired);
+                    }
+                };
+                let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted.as_ref(), now)?;
+                let entry = audit::Entry::for_agent(&agent, Some(&client));
+                Ok(match verdict {
+                    CodeCheck::Accepted => {
+                        Agent::record_login(conn, &agent.id, now)?;
+                        audit::record(conn, Event::CodeAccepted, Outcome::Success, &entry, now)?;
+                        audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry { detail: Some("password and code"), ..entry.clone() }, now)?;
+                        CodeStepOutcome::SignedIn { agent, trust_requested }
+                    }
+                    CodeCheck::Wrong { attempts_left, locked } => {
+                        let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
+                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
+                        match locked {
+                            Some(lock) => {
+                                announce_lock(conn, &config, &agent, &client, lock, now)?;
+                                CodeStepOutcome::Locked { until: lock.until }
+                            }
+                            None => CodeStepOutcome::Wrong { attempts_left },
+                        }
+                    }
+                    CodeCheck::NeedsNewCode => {
+                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes dead after too many wrong codes"), ..entry.clone() }, now)?;
+                        CodeStepOutcome::NeedsNewCode
+                    }
+                    CodeCheck::Locked { until } => {
+                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes locked"), ..entry.clone() }, now)?;
+                        CodeStepOutcome::Locked { until }
+                    }
+                    CodeCheck::Expired => CodeStepOutcome::Expired,
+                })
+            })
+        })
+        .await
+}
+
+/// Runs `work` on the challenge `challenge_id` inside its agent's code
+/// transaction, the challenge read again under the lock (a concurrent
+/// request may have changed it); `gone` when there is no such challenge.
+fn with_locked_challenge<T>(
+    conn: &mut DbConnection,
+    challenge_id: &str,
+    now: NaiveDateTime,
+    gone: T,
+    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
+        return Ok(gone);
+    };
+    codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
+        let challenge = CodeChallenge::find(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+        work(conn, challenge, lockout)
+    })
+}
+
+/// Records a new lock-out and emails the agent about it (SPEC §3).
+fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
+    let detail = match lock.until {
+        Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
+        None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),
+    };
+    audit::record(conn, Event::CodeLockout, Outcome::Success, &audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
+    let email = agent.email_address();
+    let message = messages::codes_locked(
+        &Recipient { email: &email, name: &agent.name },
+        lock.consecutive_wrong,
+        lock.until,
+        &RequestContext::of(client, now),
+        &config.base_url(),
+    )?;
+    outbox::enqueue(conn, &message, now)?;
+    Ok(())
+}
+
+/// What a request for another code came to.
+#[derive(Debug)]
+pub enum ResendOutcome {
+    Sent,
+    Refused(IssueRefusal),
+    Expired,
+}
+
+/// "Resend code" on the code page.
+pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &ClientInfo) -> Result<ResendOutcome, AppError> {
+    let config = state.config.clone();
+    let client = client.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            with_locked_challenge(conn, &challenge_id, now, ResendOutcome::Expired, |conn, challenge, lockout| {
+                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
+                    Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
+                    _ => return Ok(ResendOutcome::Expired),
+                };
+                Ok(match send_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
+                    Ok(()) => ResendOutcome::Sent,
+                    Err(refusal) => ResendOutcome::Refused(refusal),
+                })
+            })
+        })
+        .await
+}
+
+/// What the code page shows about a pending login.
+#[derive(Debug, Clone)]
+pub struct PendingLoginView {
+    /// Where the codes go, masked (`a***@example.com`).
+    pub masked_email: String,
+    /// The login's codes are dead after too many wrong codes.
+    pub needs_new_code: bool,
+    /// The agent's codes are locked (`Some(None)`: until a reset).
+    pub locked: Option<Option<NaiveDateTime>>,
+    /// When the password step is forgotten.
+    pub expires_at: NaiveDateTime,
+}
+
+/// The pending login behind a browser's session, if it can still be completed.
+pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Result<Option<PendingLoginView>, AppError> {
+    let now = state.now();
+    let attempts = state.config.codes.attempts_per_login;
+    state
+        .db(move |conn| {
+            let Some(challenge) = CodeChallenge::find(conn, &challenge_id)? else { return Ok(None) };
+            if !challenge.is_for(ChallengePurpose::Login) || !challenge.is_open(now) {
+                return Ok(None);
+            }
+            let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
+            let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
+            Ok(Some(PendingLoginView {
+                masked_email: agent.email_address().masked(),
+                needs_new_code: challenge.wrong_codes >= attempts,
+                locked,
+                expires_at: challenge.expires_at,
+            }))
+        })
+        .await
+}
+
+/// How often, at most, an agent hears about abandoned logins.
+const ABANDONED_NOTICE_INTERVAL: chrono::Duration = chrono::Duration::minutes(15);
+
+/// Emails the agents whose password was entered but whose login was never
+/// finished within the pending-login lifetime (SPEC §6 security notices).
+/// Safe to run on several instances at once: each login is claimed by a
+/// conditional UPDATE before its email is queued, in one transaction.
+pub fn notify_abandoned_logins(conn: &mut DbConnection, config: &Config, now: NaiveDateTime) -> Result<usize, AppError> {
+    let mut notified = 0;
+    for challenge in CodeChallenge::abandoned_logins(conn, now, 100)? {
+        let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
+            if !CodeChallenge::mark_abandoned_reported(conn, &challenge.id, now)? {
+                return Ok(false);
+            }
+            // Starting over and finishing a later login is not suspicious, and
+            // one email a quarter hour says enough.
+            if CodeChallenge::completed_login_since(conn, &challenge.agent_id, challenge.created_at)?
+                || CodeChallenge::abandoned_reported_since(conn, &challenge.agent_id, now - ABANDONED_NOTICE_INTERVAL)?
+            {
+                return Ok(false);
+            }
+            let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(false) };
+            CodeChallenge::close(conn, &challenge.id, CloseReason::ReportedAbandoned, now)?;
+            let email = agent.email_address();
+            let context = RequestContext::new(challenge.created_at, &challenge.user_agent, &challenge.ip);
+            let message = messages::abandoned_login(&Recipient { email: &email, name: &agent.name }, &context, &config.base_url())?;
+            outbox::enqueue(conn, &message, now)?;
+            let entry = audit::Entry { detail: Some("password right, no code followed"), ..audit::Entry::for_agent(&agent, None) };
+            audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;
+            Ok(true)
+        })?;
+        if sent {
+            notified += 1;
+        }
+    }
+    Ok(notified)
 }

@@ -1,9 +1,13 @@
 //! Authentication: password hashing, secrets, accounts and the login steps.
 
 pub mod accounts;
+pub mod codes;
 pub mod login;
 pub mod password;
+pub mod password_reset;
 pub mod secrets;
 pub mod setup;
+pub mod two_factor;
+pub mod throttle;
 
 pub use password::PasswordHasher;

@@ -15,7 +15,7 @@ pub fn issue_token_if_needed(conn: &mut DbConnection, now: NaiveDateTime) -> die
             return Ok(None);
         }
         let token = random_token();
-        setup_token::replace(conn, &token_hash(&token), now)?;
+        setup_token::insert(conn, &token_hash(&token), now)?;
         Ok(Some(token))
     })
 }

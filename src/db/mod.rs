@@ -136,6 +136,19 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
 /// (`2026-11-28-000030_agents_tab`).
 const AGENTS_TAB_MIGRATION: &str = "20261128000030";
 
+/// Applies only the first `count` migrations: how an upgrade test builds a
+/// database "from an older version".
+pub fn run_first_migrations(conn: &mut DbConnection, count: usize) -> Result<(), DbError> {
+    for _ in 0..count {
+        let result = match conn {
+            DbConnection::Sqlite(c) => c.run_next_migration(SQLITE_MIGRATIONS).map(|_| ()),
+            DbConnection::Postgres(c) => c.run_next_migration(POSTGRES_MIGRATIONS).map(|_| ()),
+        };
+        result.map_err(|e| DbError::Migration(e.to_string()))?;
+    }
+    Ok(())
+}
+
 /// Runs `work` in a transaction that takes the write lock at once.
 ///
 /// On SQLite a deferred transaction that reads and then writes can fail with

@@ -126,11 +126,73 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    code_challenges (id) {
+        id -> Text,
+        agent_id -> Text,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        wrong_codes -> Integer,
+        closed_at -> Nullable<Timestamp>,
+        closed_reason -> Nullable<Text>,
+        ip -> Text,
+        user_agent -> Text,
+        abandoned_notice_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    one_time_codes (id) {
+        id -> Text,
+        challenge_id -> Text,
+        agent_id -> Text,
+        code_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    code_lockouts (agent_id) {
+        agent_id -> Text,
+        consecutive_wrong -> Integer,
+        locked_until -> Nullable<Timestamp>,
+        locked_until_reset -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    password_reset_tokens (token_hash) {
+        token_hash -> Text,
+        agent_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rate_buckets (purpose, bucket_key) {
+        purpose -> Text,
+        bucket_key -> Text,
+        hits -> Text,
+        version -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> companies (company_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
 diesel::joinable!(agent_name_words -> agents (agent_id));
 diesel::joinable!(invitations -> agents (agent_id));
+diesel::joinable!(code_challenges -> agents (agent_id));
+diesel::joinable!(one_time_codes -> code_challenges (challenge_id));
+diesel::joinable!(code_lockouts -> agents (agent_id));
+diesel::joinable!(password_reset_tokens -> agents (agent_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -140,7 +202,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     audit_events,
     trusted_computers,
+    code_challenges,
+    one_time_codes,
+    code_lockouts,
+    password_reset_tokens,
+    rate_buckets,
     agent_name_words,
     agent_counts,
-    invitations
+    invitations,
 );

@@ -26,10 +26,15 @@ impl EmailAddress {
         if trimmed.is_empty() {
             return Err(EmailError::Empty);
         }
+        // Refuse absurd input before lower-casing it, then check the stored
+        // form: lower case can be longer in UTF-8 ('Ⱥ' is 2 bytes, 'ⱥ' is 3).
         if trimmed.len() > MAX_EMAIL_LEN {
             return Err(EmailError::TooLong);
         }
         let lowered = trimmed.to_lowercase();
+        if lowered.len() > MAX_EMAIL_LEN {
+            return Err(EmailError::TooLong);
+        }
         let (local, domain) = lowered.rsplit_once('@').ok_or(EmailError::Invalid)?;
         let forbidden = |c: char| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"@".contains(c);
         let local_ok = !local.is_empty() && local.len() <= 64 && !local.chars().any(forbidden);
@@ -95,5 +100,58 @@ mod tests {
     #[test]
     fn masks_the_local_part() {
         assert_eq!(EmailAddress::parse("ada@example.com").unwrap().masked(), "a***@example.com");
+    }
+
+    proptest::proptest! {
+        /// Any input: no panic; an accepted address is already in its stored
+        /// form (parsing it again gives itself), has no whitespace or control
+        /// character, fits RFC 5321, and masks without panicking.
+        #[test]
+        fn accepted_addresses_are_normal_and_reparse_to_themselves(raw in proptest::prelude::any::<String>()) {
+            if let Ok(email) = EmailAddress::parse(&raw) {
+                proptest::prop_assert_eq!(EmailAddress::parse(email.as_str()), Ok(email.clone()));
+                proptest::prop_assert!(email.as_str().len() <= MAX_EMAIL_LEN);
+                proptest::prop_assert!(!email.as_str().chars().any(|c| c.is_whitespace() || c.is_control()));
+                proptest::prop_assert_eq!(email.as_str().matches('@').count(), 1);
+                proptest::prop_assert!(email.masked().ends_with(email.as_str().rsplit_once('@').unwrap().1));
+            }
+        }
+
+        /// Letters whose lower case is longer in UTF-8 (U+023A 'Ⱥ' becomes the
+        /// 3-byte 'ⱥ') near the length limit: still normal, still re-parsing.
+        #[test]
+        fn lower_casing_cannot_push_an_address_past_the_limit(
+            local in "[aȺİ]{1,40}",
+            label_len in 100usize..130,
+            letter in proptest::sample::select(vec!['a', 'Ⱥ', 'Ω']),
+        ) {
+            let raw = format!("{local}@{}.com", letter.to_string().repeat(label_len));
+            if let Ok(email) = EmailAddress::parse(&raw) {
+                proptest::prop_assert!(email.as_str().len() <= MAX_EMAIL_LEN, "{} bytes", email.as_str().len());
+                proptest::prop_assert_eq!(EmailAddress::parse(email.as_str()), Ok(email.clone()));
+            }
+        }
+
+        /// Case and surrounding whitespace never make two logins of one address.
+        #[test]
+        fn case_and_padding_do_not_matter(
+            local in "[a-zA-Z0-9._%+-]{1,30}",
+            domain in "[a-zA-Z0-9-]{1,20}(\\.[a-zA-Z]{2,6}){1,2}",
+            pad in "[ \t]{0,3}",
+        ) {
+            let plain = EmailAddress::parse(&format!("{local}@{domain}")).unwrap();
+            let padded = EmailAddress::parse(&format!("{pad}{}@{}{pad}", local.to_uppercase(), domain.to_lowercase())).unwrap();
+            proptest::prop_assert_eq!(plain, padded);
+        }
+
+        /// Nothing that could end a header line or start a new one survives.
+        #[test]
+        fn header_breaking_characters_are_refused(
+            local in "[a-z]{1,10}",
+            bad in proptest::sample::select(vec!['\r', '\n', '\0', '<', '>', ',', ';', ':', '"', ' ']),
+        ) {
+            let raw = format!("{local}{bad}x@example.com");
+            proptest::prop_assert!(EmailAddress::parse(&raw).is_err());
+        }
     }
 }

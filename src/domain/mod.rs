@@ -1,6 +1,7 @@
 //! Validated input. Each type is parsed once at the edge (a form, the CLI);
 //! everything inside the app can rely on the value being valid.
 
+mod code;
 mod email;
 mod ids;
 mod names;
@@ -8,8 +9,9 @@ mod password;
 mod role;
 mod search;
 
+pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
-pub use ids::new_public_id;
+pub use ids::{is_public_id, new_public_id};
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
 pub use role::{Role, TwoFactorStatus};

@@ -83,4 +83,36 @@ mod tests {
         assert!(PersonName::parse(&"a".repeat(101)).is_err());
         assert_eq!(PersonName::parse(" Ada ").unwrap().as_str(), "Ada");
     }
+
+    proptest::proptest! {
+        /// Any input: no panic; an accepted name is trimmed, 1 to 100
+        /// characters, free of control characters, and parses to itself.
+        #[test]
+        fn accepted_names_are_clean_and_reparse_to_themselves(raw in proptest::prelude::any::<String>()) {
+            if let Ok(name) = PersonName::parse(&raw) {
+                let text = name.as_str();
+                proptest::prop_assert_eq!(text, text.trim());
+                proptest::prop_assert!((1..=PersonName::MAX_CHARS).contains(&text.chars().count()));
+                proptest::prop_assert!(!text.chars().any(char::is_control));
+                proptest::prop_assert_eq!(PersonName::parse(text), Ok(name.clone()));
+            }
+            if let Ok(company) = CompanyName::parse(&raw) {
+                proptest::prop_assert_eq!(CompanyName::parse(company.as_str()), Ok(company.clone()));
+                proptest::prop_assert!(!company.as_str().chars().any(char::is_control));
+            }
+            proptest::prop_assert!(!PersonName::initials(&raw).is_empty());
+        }
+
+        /// A control character anywhere inside is refused, whatever surrounds it.
+        #[test]
+        fn control_characters_are_always_refused(
+            before in "[a-zA-Z ]{0,20}",
+            control in proptest::char::range('\0', '\u{1f}'),
+            after in "[a-zA-Z ]{1,20}",
+        ) {
+            let raw = format!("x{before}{control}{after}x");
+            proptest::prop_assert!(PersonName::parse(&raw).is_err());
+            proptest::prop_assert!(CompanyName::parse(&raw).is_err());
+        }
+    }
 }

@@ -32,6 +32,8 @@ pub enum PasswordError {
     ContainsEmail,
     #[error("The two new passwords do not match.")]
     Mismatch,
+    #[error("The password cannot contain control characters such as line breaks or tabs (they cannot be typed into a password field).")]
+    ControlCharacter,
 }
 
 /// A password that satisfies SPEC §3, normalised to NFKC: the form that is hashed.
@@ -58,6 +60,11 @@ impl NewPassword {
         }
         if length > MAX_PASSWORD_CHARS {
             return Err(PasswordError::TooLong);
+        }
+        // A password with a NUL, CR, LF or tab could be set through a crafted
+        // form but never typed into a login field again.
+        if normalised.chars().any(char::is_control) {
+            return Err(PasswordError::ControlCharacter);
         }
         let lowered = normalised.to_lowercase();
         if COMMON_PASSWORDS.contains(&lowered) {
@@ -136,8 +143,55 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_are_refused() {
+        for bad in ["correct horse\nbattery staple", "correct horse\0battery staple", "correct\thorse battery staple"] {
+            assert_eq!(NewPassword::parse(bad, &email()).unwrap_err(), PasswordError::ControlCharacter, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn confirmation_must_match() {
         let err = NewPassword::parse_confirmed("correct horse battery", "correct horse battery!", &email());
         assert_eq!(err.unwrap_err(), PasswordError::Mismatch);
+    }
+
+    proptest::proptest! {
+        /// Any input: no panic; an accepted password is NFKC, 15 to 128 code
+        /// points, parses to itself, and typing the same raw text at login
+        /// gives exactly what was hashed (or nobody could log in).
+        #[test]
+        fn accepted_passwords_are_normalised_and_match_at_login(raw in proptest::prelude::any::<String>()) {
+            let email = email();
+            if let Ok(password) = NewPassword::parse(&raw, &email) {
+                let text = password.expose();
+                proptest::prop_assert_eq!(normalise(text), text);
+                proptest::prop_assert!(!text.chars().any(char::is_control));
+                proptest::prop_assert!((MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&text.chars().count()));
+                proptest::prop_assert!(NewPassword::parse(text, &email).is_ok());
+                let at_login = login_candidate(&raw);
+                proptest::prop_assert_eq!(at_login.as_deref(), Some(text));
+            }
+        }
+
+        /// Long phrases of ordinary words are accepted, and NFKC-equivalent
+        /// spellings are one password.
+        #[test]
+        fn compatibility_forms_are_one_password(words in proptest::collection::vec("[a-z]{3,8}", 4..8)) {
+            let plain = words.join(" ");
+            proptest::prop_assume!(!plain.contains("agentgate") && !plain.contains("grace"));
+            let password = NewPassword::parse(&plain, &email()).unwrap();
+            // U+FF41.. are the fullwidth forms of a..z; NFKC folds them back.
+            let fullwidth: String = plain.chars().map(|c| if c.is_ascii_lowercase() { char::from_u32(c as u32 - 'a' as u32 + 0xFF41).unwrap() } else { c }).collect();
+            let at_login = login_candidate(&fullwidth);
+            proptest::prop_assert_eq!(at_login.as_deref(), Some(password.expose()));
+        }
+
+        /// Anything longer than any valid password is refused before hashing.
+        #[test]
+        fn over_long_input_is_refused_without_work(extra in 1usize..2000) {
+            let raw = "x".repeat(MAX_PASSWORD_CHARS * 4 + extra);
+            proptest::prop_assert_eq!(login_candidate(&raw), None);
+            proptest::prop_assert_eq!(NewPassword::parse(&raw, &email()).unwrap_err(), PasswordError::TooLong);
+        }
     }
 }

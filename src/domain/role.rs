@@ -75,3 +75,34 @@ impl TwoFactorStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_values_round_trip() {
+        for role in [Role::Agent, Role::Admin] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        for status in [TwoFactorStatus::Disabled, TwoFactorStatus::Pending, TwoFactorStatus::Enabled] {
+            assert_eq!(TwoFactorStatus::parse(status.as_str()), Some(status));
+        }
+    }
+
+    proptest::proptest! {
+        /// Only the exact stored spellings parse: no case folding, no padding,
+        /// so a crafted form value can never become "admin".
+        #[test]
+        fn only_exact_values_parse(raw in proptest::prelude::any::<String>()) {
+            match Role::parse(&raw) {
+                Some(role) => proptest::prop_assert_eq!(role.as_str(), raw.as_str()),
+                None => proptest::prop_assert!(raw != "agent" && raw != "admin"),
+            }
+            match TwoFactorStatus::parse(&raw) {
+                Some(status) => proptest::prop_assert_eq!(status.as_str(), raw.as_str()),
+                None => proptest::prop_assert!(!["disabled", "pending", "enabled"].contains(&raw.as_str())),
+            }
+        }
+    }
+}

@@ -2,7 +2,10 @@
 //! (SPEC §6) and delivered later by the outbox worker, so no request waits on
 //! SMTP and no email is lost when the SMTP server is down.
 
+pub mod messages;
 pub mod outbox;
+pub mod transport;
+pub mod worker;
 
 use crate::domain::EmailAddress;
 

@@ -1,4 +1,8 @@
-//! The outbox table: written with the state an email belongs to.
+//! The outbox table: written with the state an email belongs to, delivered by
+//! the worker (`mail::worker`). Status moves pending -> sending (claimed by one
+//! worker until `claimed_until`) -> sent | failed, or back to pending for a retry.
+
+use std::cell::Cell;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,25 +12,206 @@ use crate::db::schema::outbox;
 use crate::domain::new_public_id;
 use crate::mail::Email;
 
+pub const PENDING: &str = "pending";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+thread_local! {
+    /// Set by [`enqueue`] so that `AppState::db` can wake the worker once the
+    /// work (and its transaction) is over, whoever queued the email.
+    static ENQUEUED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// True if an email was queued on this thread since the last call; clears the flag.
+pub fn take_enqueued_flag() -> bool {
+    ENQUEUED.with(|flag| flag.replace(false))
+}
+
+/// A row of the outbox.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+pub struct OutboxRow {
+    pub id: String,
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub body_html: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub claimed_by: Option<String>,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// A subject is one line: control characters (CR, LF, NUL ...) are dropped,
+/// so nothing that reaches a subject can start a header of its own.
+pub fn single_line(subject: &str) -> String {
+    subject.chars().filter(|c| !c.is_control()).collect()
+}
+
 /// Queues an email for delivery. Call it inside the transaction that makes
 /// the change the email reports, so both happen or neither does.
 pub fn enqueue(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) -> QueryResult<String> {
     let id = new_public_id();
-    // A subject is one line; a newline could only come from a bug, never reach a header.
-    let subject: String = email.subject.chars().filter(|c| !c.is_control()).collect();
     diesel::insert_into(outbox::table)
         .values((
             outbox::id.eq(&id),
             outbox::kind.eq(email.kind.as_str()),
             outbox::recipient.eq(email.to.as_str()),
-            outbox::subject.eq(&subject),
+            outbox::subject.eq(single_line(&email.subject)),
             outbox::body_text.eq(&email.text),
             outbox::body_html.eq(&email.html),
-            outbox::status.eq("pending"),
+            outbox::status.eq(PENDING),
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
         ))
         .execute(conn)?;
+    ENQUEUED.with(|flag| flag.set(true));
     Ok(id)
+}
+
+/// Claims up to `limit` due rows for `claim_id` until `lease_until` and returns them.
+///
+/// One UPDATE does the claiming, and its WHERE repeats the due condition: on
+/// PostgreSQL a second worker racing for the same candidate rows waits for
+/// the first one's row locks, re-checks the condition on the updated rows,
+/// and skips them; on SQLite writers are serialised. Either way each row
+/// goes to one worker.
+/// Rows stuck in `sending` past their lease (a worker died) are due again.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    claim_id: &str,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<OutboxRow>> {
+    let due = outbox::status
+        .eq(PENDING)
+        .and(outbox::next_attempt_at.le(now))
+        .or(outbox::status.eq(SENDING).and(outbox::claimed_until.lt(now)));
+    let candidates: Vec<String> = outbox::table
+        .filter(due)
+        .order(outbox::next_attempt_at.asc())
+        .select(outbox::id)
+        .limit(limit)
+        .load(conn)?;
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    diesel::update(outbox::table.filter(outbox::id.eq_any(candidates)).filter(due))
+        .set((
+            outbox::status.eq(SENDING),
+            outbox::claimed_by.eq(claim_id),
+            outbox::claimed_until.eq(lease_until),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)?;
+    outbox::table
+        .filter(outbox::claimed_by.eq(claim_id))
+        .filter(outbox::status.eq(SENDING))
+        .order(outbox::created_at.asc())
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// Records a delivery. With `scrub`, the subject and bodies are blanked: a
+/// delivered email's code or link has no business staying in the database.
+/// False if the claim was lost meanwhile (the lease ran out).
+pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_id: &str, now: NaiveDateTime, scrub: bool) -> QueryResult<bool> {
+    let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(SENT),
+            outbox::sent_at.eq(now),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    if scrub && updated == 1 {
+        blank_content(conn, id)?;
+    }
+    Ok(updated == 1)
+}
+
+/// Blanks a finished row's subject and bodies (codes, links).
+fn blank_content(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq("")))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Puts a row back in the queue for another attempt at `next_attempt_at`.
+pub fn mark_retry(conn: &mut DbConnection, id: &str, claim_id: &str, next_attempt_at: NaiveDateTime, error: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(PENDING),
+            outbox::next_attempt_at.eq(next_attempt_at),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(error)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Gives up on a row for good; its content is blanked like a delivered one's.
+pub fn mark_failed(conn: &mut DbConnection, id: &str, claim_id: &str, error: &str) -> QueryResult<()> {
+    let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
+        .set((outbox::status.eq(FAILED), outbox::claimed_until.eq(None::<NaiveDateTime>), outbox::last_error.eq(truncate(error))))
+        .execute(conn)?;
+    if updated == 1 {
+        blank_content(conn, id)?;
+    }
+    Ok(())
+}
+
+/// When the next queued row comes due, if any row is queued.
+pub fn next_due(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
+    let pending: Option<NaiveDateTime> = outbox::table
+        .filter(outbox::status.eq(PENDING))
+        .select(diesel::dsl::min(outbox::next_attempt_at))
+        .first(conn)?;
+    let lapsing: Option<NaiveDateTime> = outbox::table
+        .filter(outbox::status.eq(SENDING))
+        .select(diesel::dsl::min(outbox::claimed_until))
+        .first(conn)?;
+    Ok(match (pending, lapsing) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// The newest rows, for `/dev/mailbox`; `recipient` narrows them to one address.
+pub fn newest(conn: &mut DbConnection, recipient: Option<&str>, limit: i64) -> QueryResult<Vec<OutboxRow>> {
+    let mut query = outbox::table.select(OutboxRow::as_select()).order((outbox::created_at.desc(), outbox::id.desc())).limit(limit).into_boxed();
+    if let Some(recipient) = recipient {
+        query = query.filter(outbox::recipient.eq(recipient.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Forgets delivered and failed rows written before `before` (housekeeping).
+pub fn delete_finished_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(outbox::table.filter(outbox::status.eq_any([SENT, FAILED])).filter(outbox::created_at.lt(before))).execute(conn)
+}
+
+/// Error texts are kept short: they are for the operator, not an archive.
+fn truncate(error: &str) -> String {
+    error.chars().filter(|c| !c.is_control()).take(500).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::single_line;
+
+    #[test]
+    fn subjects_lose_line_breaks_and_control_characters() {
+        assert_eq!(single_line("Your code\r\nBcc: mallory@evil.test"), "Your codeBcc: mallory@evil.test");
+        assert_eq!(single_line("a\u{0}b\u{7}c\td"), "abcd");
+    }
 }

@@ -1,15 +1,20 @@
-use actix_web::http::StatusCode;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::audit;
-use crate::auth::accounts::update_account;
-use crate::web::client::ClientInfo;
-use crate::domain::{NewPassword, PersonName, login_candidate};
+use crate::auth::accounts::update_account_in_transaction;
+use crate::auth::codes::in_agent_code_transaction;
+use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
+use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus, login_candidate};
 use crate::error::AppError;
+use crate::mail::messages::{self, Recipient, RequestContext};
+use crate::mail::outbox;
+use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
+use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, SignedIn, render};
 
@@ -19,17 +24,52 @@ struct SettingsPage {
     layout: Layout,
     name: String,
     email: String,
+    masked_email: String,
+    two_factor: TwoFactorStatus,
+    /// The checkbox as shown: on while enabled or pending.
+    two_factor_ticked: bool,
     errors: Vec<String>,
+    sign_ins: Vec<SignIn>,
 }
 
+/// One of the agent's recent sign-in attempts, as Account Setting lists them.
+struct SignIn {
+    when: String,
+    succeeded: bool,
+    ip: String,
+    browser: String,
+    user_agent: String,
+}
+
+/// How many recent sign-ins Account Setting shows.
+const RECENT_SIGN_INS: i64 = 10;
+
 impl SettingsPage {
-    fn new(signed_in: &SignedIn, notice: Option<String>) -> SettingsPage {
-        SettingsPage {
+    /// The page for `signed_in`, with their latest sign-in attempts.
+    async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
+        let agent_id = signed_in.agent.id.clone();
+        let events = state.db(move |conn| Ok(audit::recent_sign_ins(conn, &agent_id, RECENT_SIGN_INS)?)).await?;
+        let sign_ins = events
+            .iter()
+            .map(|event| SignIn {
+                when: crate::routes::activity::when(event),
+                succeeded: event.outcome == audit::Outcome::Success.as_str(),
+                ip: event.ip.clone().unwrap_or_default(),
+                browser: event.user_agent.as_deref().map(browser_label).unwrap_or_default(),
+                user_agent: event.user_agent.clone().unwrap_or_default(),
+            })
+            .collect();
+        let two_factor = signed_in.agent.two_factor_status();
+        Ok(SettingsPage {
             layout: Layout::signed_in("Account Setting", signed_in, "account").with_notice(notice),
             name: signed_in.agent.name.clone(),
             email: signed_in.agent.email.clone(),
+            masked_email: signed_in.agent.email_address().masked(),
+            two_factor,
+            two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
-        }
+            sign_ins,
+        })
     }
 }
 
@@ -39,8 +79,8 @@ pub struct SettingsQuery {
 }
 
 /// `GET /account/settings`: the Account Setting page.
-pub async fn settings_page(signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
-    render(&SettingsPage::new(&signed_in, notice_text(query.notice.as_deref())))
+pub async fn settings_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
+    render(&SettingsPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
 #[derive(Deserialize)]
@@ -52,10 +92,16 @@ pub struct SettingsForm {
     new_password: String,
     #[serde(default)]
     confirm_password: String,
+    /// The Two factor authentication checkbox: `on` when ticked, absent when not.
+    two_factor_enabled: Option<String>,
+    /// Present when the form showed the checkbox, so that a form without it
+    /// (an old page, a script changing the name) never turns 2FA off.
+    two_factor_shown: Option<String>,
 }
 
 /// `POST /account/settings`: the Update button. Everything is validated before
-/// anything is written; a password change needs the current password.
+/// anything is written, and written in one transaction; a password change and
+/// turning 2FA off need the current password.
 pub async fn settings_submit(
     state: web::Data<AppState>,
     signed_in: SignedIn,
@@ -66,24 +112,34 @@ pub async fn settings_submit(
     let mut errors = Vec::new();
     let name = PersonName::parse(&form.name).map_err(|e| errors.push(format!("Name: {e}"))).ok();
 
+    let two_factor_change = form
+        .two_factor_shown
+        .is_some()
+        .then(|| TwoFactorChange::from_checkbox(agent.two_factor_status(), form.two_factor_enabled.as_deref() == Some("on")))
+        .flatten();
+
     let wants_new_password = !form.new_password.is_empty() || !form.confirm_password.is_empty();
+    let needs_current_password = wants_new_password || two_factor_change == Some(TwoFactorChange::Disable);
+    let current_ok = if needs_current_password && !form.current_password.is_empty() {
+        state.passwords.verify(login_candidate(&form.current_password), agent.password_hash.clone()).await?
+    } else {
+        false
+    };
+
     let mut new_password = None;
     if wants_new_password {
         match NewPassword::parse_confirmed(&form.new_password, &form.confirm_password, &agent.email_address()) {
             Err(e) => errors.push(format!("New password: {e}")),
-            Ok(password) => {
-                let current_ok = state.passwords.verify(login_candidate(&form.current_password), agent.password_hash.clone()).await?;
-                if current_ok {
-                    new_password = Some(password);
-                } else {
-                    errors.push("Current password: that is not your current password.".to_owned());
-                }
-            }
+            Ok(_) if !current_ok => errors.push("Current password: that is not your current password.".to_owned()),
+            Ok(password) => new_password = Some(password),
         }
+    }
+    if two_factor_change == Some(TwoFactorChange::Disable) && !current_ok {
+        errors.push("Two factor authentication: to turn it off, enter your current password in the Password section.".to_owned());
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut page = SettingsPage::new(&signed_in, None);
+        let mut page = SettingsPage::load(&state, &signed_in, None).await?;
         page.name = form.name;
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -95,20 +151,143 @@ pub async fn settings_submit(
         Some(password) => Some(state.passwords.hash(password).await?),
         None => None,
     };
+    let password_changed = hash.is_some();
     let now = state.now();
-    state
+    let config = state.config.clone();
+    let applied = state
         .db(move |conn| {
-            let new_name = name_changed.then_some(name.as_str());
-            let entry = audit::Entry::for_agent(&audited_agent, Some(&client));
-            Ok(update_account(conn, &audited_agent.id, new_name, hash.as_deref(), &entry, now)?)
+            in_agent_code_transaction(conn, &audited_agent.id, now, |conn, lockout| {
+                let new_name = name_changed.then_some(name.as_str());
+                let entry = audit::Entry::for_agent(&audited_agent, Some(&client));
+                update_account_in_transaction(conn, &audited_agent.id, new_name, hash.as_deref(), &entry, now)?;
+                if hash.is_some() {
+                    let email = audited_agent.email_address();
+                    let notice = messages::password_changed(&Recipient { email: &email, name: name.as_str() }, &RequestContext::of(&client, now), &config.base_url())?;
+                    outbox::enqueue(conn, &notice, now)?;
+                }
+                match two_factor_change {
+                    Some(change) => Ok(Some(two_factor::apply_in_transaction(conn, &config, &audited_agent, &lockout, change, &client, now)?)),
+                    None => Ok::<_, AppError>(None),
+                }
+            })
         })
         .await?;
 
-    if new_password.is_some() {
+    if password_changed {
         // Every session of the agent ended, this one included; this browser
         // carries on with a fresh session id.
         signed_in.session.rotate();
-        return Ok(see_other("/account/settings?notice=password_changed"));
     }
-    Ok(see_other("/account/settings?notice=saved"))
+    Ok(see_other(match applied {
+        Some(ChangeApplied::ConfirmationRequested { refusal: None }) => "/account/two-factor/confirm?notice=confirmation_sent",
+        Some(ChangeApplied::ConfirmationRequested { refusal: Some(_) }) => "/account/two-factor/confirm?notice=code_not_sent",
+        Some(ChangeApplied::Cancelled) => "/account/settings?notice=two_factor_cancelled",
+        Some(ChangeApplied::Disabled) => "/account/settings?notice=two_factor_disabled",
+        None if password_changed => "/account/settings?notice=password_changed",
+        None => "/account/settings?notice=saved",
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "two_factor_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    masked_email: String,
+    lifetime_minutes: i64,
+    error: Option<String>,
+}
+
+impl ConfirmPage {
+    fn new(state: &AppState, signed_in: &SignedIn, view: &two_factor::ConfirmationView, notice: Option<String>) -> ConfirmPage {
+        let error = if view.expired {
+            Some(CONFIRMATION_EXPIRED.to_owned())
+        } else {
+            view.needs_new_code.then(|| CONFIRMATION_NEEDS_NEW_CODE.to_owned())
+        };
+        ConfirmPage {
+            layout: Layout::signed_in("Confirm two-factor authentication", signed_in, "account").with_notice(notice),
+            masked_email: view.masked_email.clone(),
+            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
+            error,
+        }
+    }
+}
+
+const CONFIRMATION_EXPIRED: &str = "The confirmation code has expired. Choose Send a new code.";
+const CONFIRMATION_NEEDS_NEW_CODE: &str = "Too many wrong codes were entered. Choose Send a new code.";
+
+async fn confirmation_view(state: &AppState, signed_in: &SignedIn) -> Result<two_factor::ConfirmationView, AppError> {
+    let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
+    state.db(move |conn| Ok(two_factor::confirmation_view(conn, &config, &agent, now)?)).await
+}
+
+/// `GET /account/two-factor/confirm`: enter the code that turns 2FA on.
+pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
+    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+        return Ok(see_other("/account/settings"));
+    }
+    let view = confirmation_view(&state, &signed_in).await?;
+    render(&ConfirmPage::new(&state, &signed_in, &view, notice_text(query.notice.as_deref())))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// `POST /account/two-factor/confirm`.
+pub async fn confirm_submit(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    CsrfForm(form): CsrfForm<ConfirmForm>,
+) -> Result<HttpResponse, AppError> {
+    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+        return Ok(see_other("/account/settings"));
+    }
+    let parsed = OneTimeCode::parse(&form.code);
+    let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
+    let outcome = state.db(move |conn| two_factor::confirm(conn, &config, &agent, submitted.as_ref(), &client, now)).await?;
+    let error = match outcome {
+        Confirmation::Enabled => return Ok(see_other("/account/settings?notice=two_factor_enabled")),
+        Confirmation::Wrong { attempts_left } => {
+            let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
+            if attempts_left == 0 { format!("{reason} {CONFIRMATION_NEEDS_NEW_CODE}") } else { format!("{reason} {attempts_left} attempts left.") }
+        }
+        Confirmation::NeedsNewCode => CONFIRMATION_NEEDS_NEW_CODE.to_owned(),
+        Confirmation::Expired => CONFIRMATION_EXPIRED.to_owned(),
+    };
+    let view = confirmation_view(&state, &signed_in).await?;
+    let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
+    page.error = Some(error);
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+}
+
+#[derive(Deserialize)]
+pub struct ResendForm {}
+
+/// `POST /account/two-factor/resend`: another confirmation code.
+pub async fn confirm_resend(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<ResendForm>,
+) -> Result<HttpResponse, AppError> {
+    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+        return Ok(see_other("/account/settings"));
+    }
+    let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
+    let sent = state.db(move |conn| two_factor::resend_confirmation(conn, &config, &agent, &client, now)).await?;
+    match sent {
+        Ok(()) => Ok(see_other("/account/two-factor/confirm?notice=code_resent")),
+        Err(refusal) => {
+            let view = confirmation_view(&state, &signed_in).await?;
+            let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
+            page.error = Some(refusal_message(&refusal, now));
+            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
+            Ok(response)
+        }
+    }
 }

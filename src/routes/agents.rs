@@ -613,13 +613,14 @@ async fn perform(
     let now = state.now();
     let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
     let target = id.clone();
+    let config = state.config.clone();
     let done = state
         .db(move |conn| {
             let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
             Ok(match action {
                 Action::Deactivate => actions::deactivate(conn, &actor, &target, now),
                 Action::Reactivate => actions::reactivate(conn, &actor, &target, now),
-                Action::ResetTwoFactor => actions::reset_two_factor(conn, &actor, &target, now),
+                Action::ResetTwoFactor => actions::reset_two_factor(conn, &config, &actor, &target, now),
             })
         })
         .await?;

@@ -1,16 +1,25 @@
 use actix_web::http::StatusCode;
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::login::{PasswordCheck, check_password};
+use crate::auth::codes::IssueRefusal;
+use crate::auth::login::{
+    CodeStepOutcome, LoginDecision, PasswordCheck, PendingLoginView, ResendOutcome, after_password, check_password, pending_login_view,
+    resend_login_code, throttled_message, verify_login_code,
+};
+use crate::auth::throttle;
 use crate::db::models::Agent;
 use crate::db::write_transaction;
-use crate::web::client::ClientInfo;
+use crate::domain::OneTimeCode;
 use crate::error::AppError;
+use crate::mail::messages::when;
 use crate::routes::{notice_text, safe_next, see_other};
 use crate::state::AppState;
+use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render};
 
@@ -24,6 +33,13 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<&'static str>,
+}
+
+/// The anonymous login page with a given CSRF token, rendered and nothing
+/// else: the benchmark's "bare actix-web + askama" baseline serves exactly this.
+pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
+    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None };
+    Ok(page.render()?)
 }
 
 #[derive(Deserialize)]
@@ -54,7 +70,8 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// `POST /login`: the password step.
+/// `POST /login`: the password step. With 2FA on, the browser is left in a
+/// pending login (not signed in) and sent to the code page.
 pub async fn login_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -62,38 +79,40 @@ pub async fn login_submit(
     client: ClientInfo,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    match check_password(&state, &form.email, &form.password).await? {
+    let next = safe_next(form.next.as_deref());
+    match check_password(&state, &client, &form.email, &form.password).await? {
         PasswordCheck::Accepted(agent) => {
-            session.sign_in(&agent.id)?;
-            let now = state.now();
-            state
-                .db(move |conn| {
-                    write_transaction(conn, |conn| {
-                        Agent::record_login(conn, &agent.id, now)?;
-                        let entry = audit::Entry::for_agent(&agent, Some(&client));
-                        audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)
-                    })
-                    .map_err(AppError::from)
-                })
-                .await?;
-            Ok(see_other(safe_next(form.next.as_deref()).as_deref().unwrap_or("/")))
+            let previous_pending = session.pending_login()?;
+            match after_password(&state, agent, &client, previous_pending).await? {
+                LoginDecision::SignIn(agent) => {
+                    session.sign_in(&agent.id)?;
+                    let now = state.now();
+                    state
+                        .db(move |conn| {
+                            write_transaction(conn, |conn| {
+                                Agent::record_login(conn, &agent.id, now)?;
+                                let entry = audit::Entry::for_agent(&agent, Some(&client));
+                                audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)
+                            })
+                            .map_err(AppError::from)
+                        })
+                        .await?;
+                    Ok(see_other(next.as_deref().unwrap_or("/")))
+                }
+                LoginDecision::CodeRequired { challenge_id, refusal } => {
+                    session.begin_pending_login(&challenge_id, next.as_deref())?;
+                    Ok(see_other(if refusal.is_some() { "/login/verify?notice=code_not_sent" } else { "/login/verify" }))
+                }
+                LoginDecision::CodesLocked { until } => Err(codes_locked(until, state.now())),
+            }
         }
-        PasswordCheck::Rejected { agent } => {
-            let now = state.now();
-            let audit_client = client.clone();
-            state
-                .db(move |conn| {
-                    let entry = match &agent {
-                        Some(agent) => audit::Entry::for_agent(agent, Some(&audit_client)),
-                        None => audit::Entry { client: Some(&audit_client), detail: Some("unknown email"), ..Default::default() },
-                    };
-                    Ok(audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?)
-                })
-                .await?;
+        PasswordCheck::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        PasswordCheck::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
-                email: form.email.chars().take(254).collect(),
-                next: safe_next(form.next.as_deref()).unwrap_or_default(),
+                // Echoed so the agent need not retype it; never a control character.
+                email: form.email.chars().filter(|c| !c.is_control()).take(254).collect(),
+                next: next.unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
             };
             render_with_status(StatusCode::UNAUTHORIZED, &page)
@@ -101,11 +120,218 @@ pub async fn login_submit(
     }
 }
 
+/// The page of a browser whose codes are locked (SPEC §3 code lock-out).
+fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
+    match until {
+        Some(until) => AppError::TooManyRequests {
+            message: format!(
+                "Too many wrong codes were entered for this account, so sign-in codes are locked until {}. We emailed you about it. If you did not enter them, change your password.",
+                when(until)
+            ),
+            retry_after_secs: IssueRefusal::Locked { until: Some(until) }.retry_after_secs(now),
+        },
+        None => AppError::TooManyRequests {
+            message: "Too many wrong codes were entered for this account, so sign-in codes are locked until the password is reset. Use \"Forgot your password?\" on the login page, or ask an admin to reset your two-factor authentication.".to_owned(),
+            retry_after_secs: 3600,
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login_verify.html")]
+struct VerifyPage {
+    layout: Layout,
+    masked_email: String,
+    lifetime_minutes: i64,
+    error: Option<String>,
+    trusted: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+impl VerifyPage {
+    fn new(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, notice: Option<String>) -> VerifyPage {
+        let error = view.needs_new_code.then(|| NEEDS_NEW_CODE.to_owned());
+        VerifyPage {
+            layout: Layout::anonymous("Two-factor authentication", csrf::form_token(req, session)).with_notice(notice),
+            masked_email: view.masked_email.clone(),
+            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
+            error,
+            trusted: false,
+        }
+    }
+}
+
+const NEEDS_NEW_CODE: &str = "Too many wrong codes were entered for this login, so its codes no longer work. Choose Resend code to get a new one.";
+
+/// The pending login of this browser, or where to send it instead.
+async fn pending_view(state: &AppState, session: &TypedSession) -> Result<Result<(String, PendingLoginView), HttpResponse>, AppError> {
+    let Some(challenge_id) = session.pending_login()? else {
+        let target = if session.agent_id()?.is_some() { "/" } else { "/login" };
+        return Ok(Err(see_other(target)));
+    };
+    match pending_login_view(state, challenge_id.clone()).await? {
+        Some(view) => Ok(Ok((challenge_id, view))),
+        None => {
+            // The password step is forgotten after its lifetime: start again.
+            session.log_out();
+            Ok(Err(see_other("/login?notice=login_expired")))
+        }
+    }
+}
+
+/// `GET /login/verify`: the two-factor authentication window.
+pub async fn verify_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (_, view) = match pending_view(&state, &session).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    if let Some(until) = view.locked {
+        session.log_out();
+        return Err(codes_locked(until, state.now()));
+    }
+    render(&VerifyPage::new(&state, &req, &session, &view, notice_text(query.notice.as_deref())))
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    code: String,
+    trusted: Option<String>,
+}
+
+/// `POST /login/verify`: the code step. The right code signs the browser in
+/// on a new session id.
+pub async fn verify_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    client: ClientInfo,
+    CsrfForm(form): CsrfForm<VerifyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (challenge_id, view) = match pending_view(&state, &session).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let parsed = OneTimeCode::parse(&form.code);
+    let trust_requested = form.trusted.as_deref() == Some("on");
+    let next = session.pending_next();
+    let outcome = verify_login_code(&state, challenge_id, parsed.clone().ok(), trust_requested, &client).await?;
+    let mut page = VerifyPage::new(&state, &req, &session, &view, None);
+    page.trusted = trust_requested;
+    match outcome {
+        CodeStepOutcome::SignedIn { agent, trust_requested: _trust_this_browser } => {
+            // Second privilege change of the login: a new session id again.
+            // `_trust_this_browser` is where "I am on a trusted computer" takes effect.
+            session.sign_in(&agent.id)?;
+            Ok(see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/")))
+        }
+        CodeStepOutcome::Wrong { attempts_left } => {
+            let reason = match &parsed {
+                Ok(_) => "That code is not right.".to_owned(),
+                Err(e) => e.to_string(),
+            };
+            page.error = Some(if attempts_left == 0 {
+                format!("{reason} {NEEDS_NEW_CODE}")
+            } else {
+                format!("{reason} {attempts_left} {} left before you need a new code.", if attempts_left == 1 { "attempt" } else { "attempts" })
+            });
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        CodeStepOutcome::NeedsNewCode => {
+            page.error = Some(NEEDS_NEW_CODE.to_owned());
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        CodeStepOutcome::Locked { until } => {
+            session.log_out();
+            Err(codes_locked(until, state.now()))
+        }
+        CodeStepOutcome::Expired => {
+            session.log_out();
+            Ok(see_other("/login?notice=login_expired"))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResendForm {}
+
+/// `POST /login/resend`: another code for the pending login.
+pub async fn resend(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: TypedSession,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<ResendForm>,
+) -> Result<HttpResponse, AppError> {
+    let (challenge_id, view) = match pending_view(&state, &session).await? {
+        Ok(found) => found,
+        Err(redirect) => return Ok(redirect),
+    };
+    let now = state.now();
+    match resend_login_code(&state, challenge_id, &client).await? {
+        ResendOutcome::Sent => Ok(see_other("/login/verify?notice=code_resent")),
+        ResendOutcome::Refused(IssueRefusal::Locked { until }) => {
+            session.log_out();
+            Err(codes_locked(until, now))
+        }
+        ResendOutcome::Refused(refusal) => {
+            let mut page = VerifyPage::new(&state, &req, &session, &view, None);
+            page.error = Some(refusal_message(&refusal, now));
+            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
+            Ok(response)
+        }
+        ResendOutcome::Expired => {
+            session.log_out();
+            Ok(see_other("/login?notice=login_expired"))
+        }
+    }
+}
+
+/// Why no new code was sent, in words.
+pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
+    let secs = refusal.retry_after_secs(now);
+    match refusal {
+        IssueRefusal::Cooldown { .. } => format!("A code was sent moments ago. You can ask for another in {secs} seconds; the earlier code still works."),
+        IssueRefusal::TooManyCodes { .. } => format!(
+            "Too many codes were sent to your address lately. You can ask for another in {} minutes; codes already sent still work.",
+            secs.div_ceil(60)
+        ),
+        IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LogoutForm {}
 
-/// `POST /logout`: deletes the server-side session.
-pub async fn logout(session: TypedSession, CsrfForm(_): CsrfForm<LogoutForm>) -> Result<HttpResponse, AppError> {
+/// `POST /logout`: deletes the server-side session and records that it ended.
+pub async fn logout(
+    state: web::Data<AppState>,
+    session: TypedSession,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<LogoutForm>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(agent_id) = session.agent_id()? {
+        let now = state.now();
+        state
+            .db(move |conn| {
+                if let Some(agent) = Agent::find_active(conn, &agent_id)? {
+                    let entry = audit::Entry { detail: Some("logged out"), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                    audit::record(conn, Event::SessionEnded, Outcome::Success, &entry, now)?;
+                }
+                Ok(())
+            })
+            .await?;
+    }
     session.log_out();
     Ok(see_other("/login?notice=logged_out"))
 }

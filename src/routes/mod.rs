@@ -2,12 +2,17 @@
 //! the form into domain types, call one function, render or redirect.
 
 mod account;
+pub(crate) mod activity;
 mod agents;
 mod assets;
+mod dev;
+#[doc(hidden)]
+pub mod fuzz_targets;
 mod health;
 mod home;
 mod invitation;
-mod login;
+pub mod login;
+mod password;
 mod setup;
 
 use actix_web::{HttpResponse, web};
@@ -25,9 +30,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/setup", web::post().to(setup::setup_submit))
         .route("/login", web::get().to(login::login_page))
         .route("/login", web::post().to(login::login_submit))
+        .route("/login/verify", web::get().to(login::verify_page))
+        .route("/login/verify", web::post().to(login::verify_submit))
+        .route("/login/resend", web::post().to(login::resend))
         .route("/logout", web::post().to(login::logout))
         .route("/account/settings", web::get().to(account::settings_page))
         .route("/account/settings", web::post().to(account::settings_submit))
+        .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
+        .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
+        .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
+        .route("/password/forgot", web::get().to(password::forgot_page))
+        .route("/password/forgot", web::post().to(password::forgot_submit))
+        .route("/password/reset", web::get().to(password::reset_page))
+        .route("/password/reset", web::post().to(password::reset_submit))
+        .route("/activity", web::get().to(activity::activity_page))
         .route("/invitation", web::get().to(invitation::invitation_page))
         .route("/invitation", web::post().to(invitation::invitation_submit))
         .route("/agents", web::get().to(agents::list))
@@ -42,6 +58,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // deactivate, reactivate, reset-two-factor: GET confirms, POST acts.
         .route("/agents/{id}/{action}", web::get().to(agents::action_page))
         .route("/agents/{id}/{action}", web::post().to(agents::action_submit));
+}
+
+/// The development mailbox (SPEC §4 `/dev/mailbox`): registered only when
+/// `AGENTGATE_MAIL=mailbox`; with any other transport the route does not exist.
+pub fn configure_dev_mailbox(cfg: &mut web::ServiceConfig) {
+    cfg.route("/dev/mailbox", web::get().to(dev::mailbox));
 }
 
 /// 303 See Other: the answer to a successful form post.
@@ -63,15 +85,27 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "saved" => "Your settings were updated.",
         "password_changed" => "Your password was changed. Your other sessions have been signed out.",
         "invitation_accepted" => "Your password is set. Log in with your email address and the password you just chose.",
+        "login_expired" => "Your login took too long and was forgotten. Enter your email and password again.",
+        "code_resent" => "A new code is on its way. Earlier codes still work until they expire.",
+        "code_not_sent" => "Too many codes were sent to your address lately, so no new one was sent. Wait a few minutes, then choose to send a new code.",
+        "confirmation_sent" => "We emailed you a code. Enter it here to turn on two-factor authentication.",
+        "two_factor_enabled" => "Two-factor authentication is on. Each login will now ask for a code sent to your email.",
+        "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
+        "two_factor_cancelled" => "Two-factor authentication was not turned on.",
+        "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
         _ => return None,
     };
     Some(text.to_owned())
 }
 
+/// The longest `next` kept; a longer one is dropped (the login page echoes it).
+pub const MAX_NEXT_CHARS: usize = 2048;
+
 /// A `next` that stays on this site: a path, not `//host` or a scheme.
 pub fn safe_next(next: Option<&str>) -> Option<String> {
     let next = next?.trim();
-    let is_local_path = next.starts_with('/')
+    let is_local_path = next.len() <= MAX_NEXT_CHARS
+        && next.starts_with('/')
         && !next.starts_with("//")
         && !next.starts_with("/\\")
         && !next.chars().any(|c| c.is_control() || c == '\\');
@@ -80,13 +114,36 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{MAX_NEXT_CHARS, safe_next};
 
     #[test]
     fn next_must_be_a_local_path() {
         assert_eq!(safe_next(Some("/account/settings")).as_deref(), Some("/account/settings"));
         for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a\r\nb"] {
             assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Any input: no panic; what comes out is a local path (one leading
+        /// slash, no backslash, no control character), and a second pass
+        /// changes nothing.
+        #[test]
+        fn next_is_always_a_local_path(raw in proptest::prelude::any::<String>()) {
+            if let Some(next) = safe_next(Some(&raw)) {
+                proptest::prop_assert!(next.starts_with('/') && next.len() <= MAX_NEXT_CHARS);
+                proptest::prop_assert!(!next.starts_with("//"));
+                proptest::prop_assert!(!next.contains('\\'));
+                proptest::prop_assert!(!next.chars().any(char::is_control));
+                proptest::prop_assert_eq!(safe_next(Some(&next)), Some(next.clone()));
+            }
+        }
+
+        /// Scheme-relative and absolute URLs are always refused, however padded.
+        #[test]
+        fn other_sites_are_refused(host in "[a-z]{1,10}\\.[a-z]{2,4}", pad in "[ \t]{0,2}", scheme in "(https?:)?") {
+            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}{scheme}//{host}/x"))), None);
+            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}https://{host}"))), None);
         }
     }
 }

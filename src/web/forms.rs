@@ -36,7 +36,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let fields = decode_fields(&body)?;
             let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered");
             let session = TypedSession::extract(&req).await.map_err(|_| AppError::CsrfRejected)?;
-            let token = fields.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str());
+            // Exactly one token: with two, which one was checked would depend on the reader.
+            let tokens: Vec<&str> = fields.iter().filter(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).collect();
+            if tokens.len() > 1 {
+                return Err(AppError::CsrfRejected);
+            }
+            let token = tokens.first().copied();
             csrf::verify(state, &req, &session, token)?;
             let value = serde_urlencoded::from_bytes::<T>(&body)
                 .map_err(|_| AppError::bad_request("The form was incomplete or malformed. Go back and try again."))?;
@@ -77,5 +82,29 @@ mod tests {
     fn refuses_invalid_utf8() {
         assert!(decode_fields(b"name=%FF%FE").is_err());
         assert!(decode_fields(&[b'n', b'=', 0xff]).is_err());
+    }
+
+    proptest::proptest! {
+        /// Any bytes: no panic; accepted only if the body is UTF-8, and then
+        /// every field is valid text.
+        #[test]
+        fn any_body_decodes_or_is_refused(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            if decode_fields(&body).is_ok() {
+                proptest::prop_assert!(std::str::from_utf8(&body).is_ok());
+            }
+        }
+
+        /// What a browser encodes comes back exactly: names, values, order and
+        /// duplicates (the handlers then refuse duplicates), including CR, LF,
+        /// NUL, '&', '=', '+' and '%' in values.
+        #[test]
+        fn encoded_fields_round_trip(fields in proptest::collection::vec((".{0,12}", ".{0,24}"), 0..8)) {
+            let body = serde_urlencoded::to_string(&fields).unwrap();
+            let decoded = decode_fields(body.as_bytes()).unwrap();
+            let expected: Vec<(String, String)> = fields.into_iter().filter(|(k, v)| !(k.is_empty() && v.is_empty())).collect();
+            // serde_urlencoded writes "=" for an empty pair; the decoder keeps it as ("", "").
+            let decoded: Vec<(String, String)> = decoded.into_iter().filter(|(k, v)| !(k.is_empty() && v.is_empty())).collect();
+            proptest::prop_assert_eq!(decoded, expected);
+        }
     }
 }

@@ -7,10 +7,12 @@ use diesel::prelude::*;
 use futures_util::future::LocalBoxFuture;
 
 use crate::agents::policy::{self, TwoFactorRequirement};
+use crate::audit::{self, Event, Outcome};
 use crate::db::models::{Agent, Company};
 use crate::db::schema::{agents, companies};
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::client::ClientInfo;
 use crate::web::session::TypedSession;
 
 /// A signed-in, active agent and their company.
@@ -80,9 +82,33 @@ impl FromRequest for Admin {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let signed_in = SignedIn::from_request(req, payload);
+        let req = req.clone();
         Box::pin(async move {
             let signed_in = signed_in.await?;
-            if signed_in.agent.is_admin() { Ok(Admin(signed_in)) } else { Err(AppError::forbidden()) }
+            if signed_in.agent.is_admin() {
+                return Ok(Admin(signed_in));
+            }
+            record_refusal(&req, &signed_in.agent).await?;
+            Err(AppError::forbidden())
         })
     }
+}
+
+/// The longest request path kept in a refusal's audit entry.
+const MAX_AUDITED_PATH: usize = 200;
+
+/// Audits an agent's attempt to open an admin page: method and path only,
+/// never the query string (which can hold tokens).
+async fn record_refusal(req: &HttpRequest, agent: &Agent) -> Result<(), AppError> {
+    let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
+    let client = ClientInfo::of(req);
+    let detail: String = format!("{} {}", req.method(), req.path()).chars().filter(|c| !c.is_control()).take(MAX_AUDITED_PATH).collect();
+    let agent = agent.clone();
+    let now = state.now();
+    state
+        .db(move |conn| {
+            let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(&agent, Some(&client)) };
+            Ok(audit::record(conn, Event::AccessRefused, Outcome::Failure, &entry, now)?)
+        })
+        .await
 }

@@ -9,10 +9,11 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
 
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::csrf;
 
-const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+pub const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// Adds the security headers, `Cache-Control: no-store` on every page that is
 /// not a static asset, and HSTS under https.
@@ -21,10 +22,7 @@ pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>)
     let https = req.app_data::<web::Data<AppState>>().map(|s| s.config.is_https()).unwrap_or(false);
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    insert_security_headers(headers);
     if !is_static {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -34,21 +32,33 @@ pub async fn security_headers(req: ServiceRequest, next: Next<impl MessageBody>)
     Ok(res)
 }
 
+/// The headers every response carries, static assets included.
+pub fn insert_security_headers(headers: &mut actix_web::http::header::HeaderMap) {
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+}
+
 /// One log line per request: method, path (never the query string, which can
 /// hold tokens), status and time. No header or body is logged.
 pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let res = next.call(req).await?;
+    let result = next.call(req).await;
+    let status = match &result {
+        Ok(res) => res.status(),
+        Err(error) => error.as_response_error().status_code(),
+    };
     tracing::info!(
         method = %method,
         path = %path,
-        status = res.status().as_u16(),
+        status = status.as_u16(),
         ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
         "request"
     );
-    Ok(res)
+    result
 }
 
 /// Gives an anonymous browser its signed CSRF cookie, without touching the database.
@@ -65,4 +75,16 @@ pub async fn csrf_cookie(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         res.response_mut().add_cookie(&csrf::cookie_for(&state, &token))?;
     }
     Ok(res)
+}
+
+/// The session store is the one component that fails outside a handler: when
+/// it cannot reach the database, actix-session answers with a bare 500. This
+/// turns that into the 503 page a handler would give, with `Retry-After`
+/// (AppError's page carries the security headers itself, since an error
+/// returned here bypasses the outer middleware).
+pub async fn session_store_errors(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    next.call(req).await.map_err(|error| {
+        tracing::warn!(error = %error, "session store unavailable");
+        AppError::DatabaseUnavailable(error.to_string()).into()
+    })
 }

@@ -11,6 +11,11 @@ use crate::error::AppError;
 /// The session key holding the signed-in agent's id (also read by the store).
 pub const AGENT_ID_KEY: &str = "agent_id";
 const CSRF_KEY: &str = "csrf";
+/// The pending login (a `code_challenges` id) of a browser between the
+/// password step and the code step. Such a browser is not signed in.
+const PENDING_LOGIN_KEY: &str = "pending_login";
+/// Where a pending login goes once the code is accepted.
+const PENDING_NEXT_KEY: &str = "pending_next";
 
 /// The browser's server-side session.
 pub struct TypedSession(Session);
@@ -24,6 +29,30 @@ impl TypedSession {
         self.0.insert(AGENT_ID_KEY, agent_id).map_err(insert_error)?;
         self.0.insert(CSRF_KEY, random_token()).map_err(insert_error)?;
         Ok(())
+    }
+
+    /// Passes the password step of a login that needs a code: a new session id
+    /// and CSRF token, holding only the pending login (SPEC §3: the id rotates
+    /// at the password step and again at the code step, in `sign_in`).
+    pub fn begin_pending_login(&self, challenge_id: &str, next: Option<&str>) -> Result<(), AppError> {
+        self.0.clear();
+        self.0.renew();
+        self.0.insert(PENDING_LOGIN_KEY, challenge_id).map_err(insert_error)?;
+        if let Some(next) = next {
+            self.0.insert(PENDING_NEXT_KEY, next).map_err(insert_error)?;
+        }
+        self.0.insert(CSRF_KEY, random_token()).map_err(insert_error)?;
+        Ok(())
+    }
+
+    /// The pending login of this browser, if it is between the two steps.
+    pub fn pending_login(&self) -> Result<Option<String>, AppError> {
+        self.0.get(PENDING_LOGIN_KEY).map_err(get_error)
+    }
+
+    /// Where to go after the code step.
+    pub fn pending_next(&self) -> Option<String> {
+        self.0.get(PENDING_NEXT_KEY).ok().flatten()
     }
 
     /// Keeps the agent signed in on a new session id, after their other

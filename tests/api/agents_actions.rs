@@ -41,7 +41,6 @@ async fn each_action_asks_for_confirmation_first() {
 async fn deactivation_ends_sessions_forgets_computers_and_stops_logins_until_reactivated() {
     let app = admin_app().await;
     let bo = app.add_agent(ADMIN_EMAIL, "Bo Agent", "bo@acme.test", Role::Agent).await;
-    set_two_factor(&app, &bo, "enabled").await;
     trust_computer(&app, &bo, Duration::days(30)).await;
     trust_computer(&app, &bo, Duration::days(10)).await;
     let laptop = new_browser();
@@ -62,7 +61,7 @@ async fn deactivation_ends_sessions_forgets_computers_and_stops_logins_until_rea
     assert_eq!(trusted_computer_rows(&app, &bo).await, 0);
     assert_eq!(laptop.get(app.url("/")).send().await.unwrap().status(), 303, "the open session is gone");
     assert_eq!(login_with(&new_browser(), &app.address, "bo@acme.test", PASSWORD).await.status(), 401);
-    assert!(text_of(&app.get("/agents").await.text().await.unwrap()).contains("Bo Agent bo@acme.test Agent Enabled 0"));
+    assert!(text_of(&app.get("/agents").await.text().await.unwrap()).contains("Bo Agent bo@acme.test Agent Disabled 0"));
 
     // Reactivated, Bo logs in again with his password.
     let response = app.submit_form(&format!("/agents/{bo}/reactivate"), &format!("/agents/{bo}/reactivate"), &[]).await;
@@ -80,10 +79,11 @@ async fn deactivation_ends_sessions_forgets_computers_and_stops_logins_until_rea
 async fn resetting_two_factor_turns_it_off_forgets_computers_and_emails_the_agent() {
     let app = admin_app().await;
     let bo = app.add_agent(ADMIN_EMAIL, "Bo Agent", "bo@acme.test", Role::Agent).await;
-    set_two_factor(&app, &bo, "enabled").await;
-    trust_computer(&app, &bo, Duration::days(30)).await;
     let session = new_browser();
     login_with(&session, &app.address, "bo@acme.test", PASSWORD).await;
+    // Bo has 2FA on (as if confirmed) and a trusted computer.
+    set_two_factor(&app, &bo, "enabled").await;
+    trust_computer(&app, &bo, Duration::days(30)).await;
 
     let response = app.submit_form(&format!("/agents/{bo}/reset-two-factor"), &format!("/agents/{bo}/reset-two-factor"), &[]).await;
     assert_eq!(response.status(), 303);
@@ -99,9 +99,9 @@ async fn resetting_two_factor_turns_it_off_forgets_computers_and_emails_the_agen
     let emails = emails_to(&app, "bo@acme.test").await;
     assert_eq!(emails.len(), 1);
     assert_eq!(emails[0].kind, "security_notice");
-    assert_eq!(emails[0].subject, "Your two-factor authentication was reset");
-    assert!(emails[0].text.contains("Ada Admin, an admin of Acme Support, reset two-factor authentication"));
-    assert!(emails[0].html.contains("every computer you had marked as trusted has been forgotten"));
+    assert_eq!(emails[0].subject, "AgentGate: your two-factor authentication was reset");
+    assert!(emails[0].text.contains("Ada Admin, an admin of Acme Support, turned off two-factor authentication for your account"), "{}", emails[0].text);
+    assert!(emails[0].html.contains("your trusted computers were forgotten"));
     assert!(audit_of(&app, &bo).await.contains(&"two_factor_reset".to_owned()));
 }
 

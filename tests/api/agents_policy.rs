@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use crate::agents_support::*;
 use crate::helpers::{PASSWORD, location, login_with, new_browser, spawn_app_with, submit_form_with};
+use crate::two_factor_steps::{confirm_code, password_step, set_two_factor_box, spawn_app_with_smtp, submit_code};
 
 fn company_row(app: &crate::helpers::TestApp) -> impl std::future::Future<Output = agentgate::db::models::Company> + '_ {
     app.db(|conn| {
@@ -90,7 +91,9 @@ async fn the_server_limit_caps_the_trusted_period() {
 
 #[tokio::test]
 async fn with_the_requirement_on_an_agent_without_2fa_only_reaches_account_setting() {
-    let app = admin_app().await;
+    let (app, smtp) = spawn_app_with_smtp().await;
+    app.complete_setup().await;
+    assert_eq!(location(&app.login(ADMIN_EMAIL, PASSWORD).await), "/");
     let bo = app.add_agent(ADMIN_EMAIL, "Bo Agent", "bo@acme.test", Role::Agent).await;
     let cy = app.add_agent(ADMIN_EMAIL, "Cy Compliant", "cy@acme.test", Role::Agent).await;
     set_two_factor(&app, &cy, "enabled").await;
@@ -100,9 +103,9 @@ async fn with_the_requirement_on_an_agent_without_2fa_only_reaches_account_setti
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "30")]).await;
 
     // The Agents tab marks who is not compliant.
-    let table = app.get("/agents").await.text().await.unwrap();
-    assert!(text_of(&table).contains("Bo Agent bo@acme.test Agent Disabled Not compliant"), "{}", text_of(&table));
-    assert!(!text_of(&table).contains("Cy Compliant cy@acme.test Agent Enabled Not compliant"));
+    let table = text_of(&app.get("/agents").await.text().await.unwrap());
+    assert!(table.contains("Bo Agent bo@acme.test Agent Disabled Not compliant"), "{table}");
+    assert!(table.contains("Cy Compliant cy@acme.test Agent Enabled 0"), "{table}");
     assert!(app.get(&format!("/agents/{bo}")).await.text().await.unwrap().contains("Not compliant"));
 
     // Bo logs in: every page but the setup ones sends him to Account Setting.
@@ -112,7 +115,7 @@ async fn with_the_requirement_on_an_agent_without_2fa_only_reaches_account_setti
     let home = browser.get(app.url(&location(&login))).send().await.unwrap();
     assert_eq!(home.status(), 303);
     assert_eq!(location(&home), "/account/settings");
-    for path in ["/", "/agents", "/agents/new", "/agents.csv"] {
+    for path in ["/", "/agents", "/agents/new", "/agents.csv", "/activity"] {
         let response = browser.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 303, "{path}");
         assert_eq!(location(&response), "/account/settings", "{path}");
@@ -121,39 +124,40 @@ async fn with_the_requirement_on_an_agent_without_2fa_only_reaches_account_setti
     assert_eq!(settings.status(), 200);
     let settings = settings.text().await.unwrap();
     assert!(settings.contains("Acme Support requires two-factor authentication. Turn it on below"));
-    // The confirmation page is open (issue 3 serves it; without it, 404 rather than a redirect).
-    let confirm = browser.get(app.url("/account/two-factor/confirm")).send().await.unwrap();
-    assert_ne!(location(&confirm), "/account/settings");
-    // Logging out works.
-    let logout = submit_form_with(&browser, &app.address, "/account/settings", "/logout", &[]).await;
-    assert_eq!(location(&logout), "/login?notice=logged_out");
 
-    // Pending (asked for, code not entered) is not enough.
-    set_two_factor(&app, &bo, "pending").await;
-    login_with(&browser, &app.address, "bo@acme.test", PASSWORD).await;
+    // He ticks the box: 2FA is pending, which is not enough yet.
+    let response = set_two_factor_box(&browser, &app.address, "Bo Agent", true, "").await;
+    assert_eq!(location(&response), "/account/two-factor/confirm?notice=confirmation_sent");
+    assert_eq!(browser.get(app.url("/account/two-factor/confirm")).send().await.unwrap().status(), 200, "the confirmation page stays open");
     assert_eq!(location(&browser.get(app.url("/")).send().await.unwrap()), "/account/settings");
 
-    // Once 2FA is on and confirmed, everything opens, at once.
-    set_two_factor(&app, &bo, "enabled").await;
+    // He enters the emailed code: everything opens, at once.
+    let code = smtp.expect_email("bo@acme.test", "confirmation code").await.code();
+    let response = confirm_code(&browser, &app.address, &code).await;
+    assert_eq!(location(&response), "/account/settings?notice=two_factor_enabled");
     let home = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), 200);
     assert!(!home.text().await.unwrap().contains("requires two-factor authentication"));
+    let table = text_of(&app.get("/agents").await.text().await.unwrap());
+    assert!(table.contains("Bo Agent bo@acme.test Agent Enabled 0"), "{table}");
+    assert!(!table.contains("Not compliant"));
 
-    // A compliant agent never noticed anything.
-    let cy_browser = new_browser();
-    login_with(&cy_browser, &app.address, "cy@acme.test", PASSWORD).await;
-    assert_eq!(cy_browser.get(app.url("/")).send().await.unwrap().status(), 200);
+    // Logging out always works.
+    let logout = submit_form_with(&browser, &app.address, "/", "/logout", &[]).await;
+    assert_eq!(location(&logout), "/login?notice=logged_out");
 
     // Admins are agents too: after a reset, Ada must set it up again.
-    let _ = cy;
     set_two_factor(&app, &ada, "disabled").await;
-    let response = app.get("/agents").await;
-    assert_eq!(location(&response), "/account/settings");
+    assert_eq!(location(&app.get("/agents").await), "/account/settings");
+    let logout = submit_form_with(&app.client, &app.address, "/account/settings", "/logout", &[]).await;
+    assert_eq!(location(&logout), "/login?notice=logged_out");
 }
 
 #[tokio::test]
 async fn the_grace_date_postpones_the_requirement() {
-    let app = admin_app().await;
+    let (app, smtp) = spawn_app_with_smtp().await;
+    app.complete_setup().await;
+    app.login(ADMIN_EMAIL, PASSWORD).await;
     app.add_agent(ADMIN_EMAIL, "Bo Agent", "bo@acme.test", Role::Agent).await;
     let ada = agent_id_of(&app, ADMIN_EMAIL).await;
     set_two_factor(&app, &ada, "enabled").await;
@@ -178,8 +182,14 @@ async fn the_grace_date_postpones_the_requirement() {
     let home = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), 303);
     assert_eq!(location(&home), "/account/settings");
-    app.login(ADMIN_EMAIL, PASSWORD).await;
-    assert!(text_of(&app.get("/agents").await.text().await.unwrap()).contains("Bo Agent bo@acme.test Agent Disabled Not compliant"));
+
+    // Ada, with 2FA, logs in with her code and sees Bo marked.
+    let admin = new_browser();
+    password_step(&admin, &app.address, ADMIN_EMAIL).await;
+    let code = smtp.next_login_code(ADMIN_EMAIL).await;
+    assert_eq!(location(&submit_code(&admin, &app.address, &code).await), "/");
+    let table = admin.get(app.url("/agents")).send().await.unwrap().text().await.unwrap();
+    assert!(text_of(&table).contains("Bo Agent bo@acme.test Agent Disabled Not compliant"), "{}", text_of(&table));
 }
 
 #[tokio::test]

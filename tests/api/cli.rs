@@ -88,3 +88,51 @@ fn an_unreachable_database_stops_the_start_with_a_clear_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("database"), "{stderr}");
 }
+
+#[test]
+fn reset_two_factor_turns_it_off_forgets_trusted_computers_and_is_recorded() {
+    use agentgate::db::schema::{agents, audit_events, outbox, trusted_computers};
+    use diesel::prelude::*;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    let (code, out) = agentgate(path, &["create-admin", "--company", "Acme", "--name", "Ada Admin", "--email", "ada@acme.test"], &format!("{PASSWORD}\n"));
+    assert_eq!(code, 0, "{out}");
+
+    // Arrange: 2FA on and one trusted computer.
+    let mut conn = SqliteConnection::establish(path.join("cli.sqlite3").to_str().unwrap()).unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let agent_id: String = agents::table.select(agents::id).first(&mut conn).unwrap();
+    diesel::update(agents::table).set(agents::two_factor.eq("enabled")).execute(&mut conn).unwrap();
+    diesel::insert_into(trusted_computers::table)
+        .values((
+            trusted_computers::id.eq("tc1"),
+            trusted_computers::agent_id.eq(&agent_id),
+            trusted_computers::token_hash.eq("hash"),
+            trusted_computers::label.eq("Firefox on Linux"),
+            trusted_computers::ip.eq("127.0.0.1"),
+            trusted_computers::created_at.eq(now),
+            trusted_computers::last_used_at.eq(now),
+            trusted_computers::expires_at.eq(now + chrono::Duration::days(30)),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+
+    let (code, out) = agentgate(path, &["reset-two-factor", "--email", "ADA@acme.test"], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Two-factor authentication is off for ada@acme.test"), "{out}");
+    let status: String = agents::table.select(agents::two_factor).first(&mut conn).unwrap();
+    assert_eq!(status, "disabled");
+    let trusted: i64 = trusted_computers::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(trusted, 0);
+    let events: Vec<(String, Option<String>)> = audit_events::table.select((audit_events::event, audit_events::detail)).load(&mut conn).unwrap();
+    assert!(events.contains(&("two_factor_reset".to_owned(), Some("via the command line".to_owned()))), "{events:?}");
+    let notices: Vec<String> = outbox::table.select(outbox::subject).load(&mut conn).unwrap();
+    assert_eq!(notices, vec!["AgentGate: your two-factor authentication was reset".to_owned()], "the agent is told (by the next server run)");
+
+    let (code, out) = agentgate(path, &["reset-two-factor", "--email", "nobody@acme.test"], "");
+    assert_eq!(code, 2, "{out}");
+    assert_eq!(out.trim().lines().count(), 1, "{out}");
+    let (code, _) = agentgate(path, &["reset-two-factor", "--email", "not an email"], "");
+    assert_eq!(code, 2);
+}

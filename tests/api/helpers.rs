@@ -58,7 +58,8 @@ fn secret_of(app: &TestApp) -> String {
     base64::engine::general_purpose::STANDARD.encode(app.state.config.secret_key.bytes())
 }
 
-async fn spawn_app_on(database: TestDatabase, extra: ExtraEnv) -> TestApp {
+/// Starts the app on a database the test prepared (e.g. behind a proxy it can cut).
+pub async fn spawn_app_on(database: TestDatabase, extra: ExtraEnv) -> TestApp {
     let secret = base64::engine::general_purpose::STANDARD.encode([7u8; 64].map(|b| b ^ rand_byte()));
     let mut env: Vec<(&'static str, String)> = vec![
         ("AGENTGATE_BIND", "127.0.0.1:0".to_owned()),
@@ -216,6 +217,13 @@ pub async fn login_with(client: &Client, address: &str, email: &str, password: &
     submit_form_with(client, address, "/login", "/login", &[("email", email), ("password", password)]).await
 }
 
+/// Changes the password of the agent signed in on `client` through Account
+/// Setting, keeping the name "Ada Admin" (the setup admin's).
+pub async fn change_password_with(client: &Client, address: &str, current: &str, new: &str) -> Response {
+    let fields = [("name", "Ada Admin"), ("current_password", current), ("new_password", new), ("confirm_password", new)];
+    submit_form_with(client, address, "/account/settings", "/account/settings", &fields).await
+}
+
 /// The value of the first `csrf_token` field in a page.
 pub fn csrf_token_in(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
@@ -245,9 +253,19 @@ pub struct TestDatabase {
     cleanup: Cleanup,
 }
 
+/// True when this run of the suite is the PostgreSQL one.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_BACKEND").as_deref() == Ok("postgres")
+}
+
 impl TestDatabase {
+    /// The same database reached at another URL (a proxy); this handle does not drop it.
+    pub fn alias(&self, url: String) -> TestDatabase {
+        TestDatabase { url, cleanup: Cleanup::None }
+    }
+
     pub fn create() -> TestDatabase {
-        if std::env::var("TEST_BACKEND").as_deref() == Ok("postgres") {
+        if on_postgres() {
             let admin_url = std::env::var("TEST_DATABASE_URL")
                 .expect("TEST_BACKEND=postgres needs TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres");
             let name = format!("agentgate_test_{}", new_public_id().to_lowercase());

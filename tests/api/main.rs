@@ -1,6 +1,7 @@
 //! One test binary for the whole HTTP surface; one module per journey.
 
 mod account;
+mod activity;
 mod agents_actions;
 mod agents_invitation;
 mod agents_policy;
@@ -9,8 +10,21 @@ mod agents_support;
 mod agents_table;
 mod agents_tenancy;
 mod bad_input;
+mod browser;
 mod cli;
+mod code_rules;
+mod edges;
+mod hardening;
 mod helpers;
+mod instances;
 mod login;
+mod mail_delivery;
+mod mail_server;
+mod password_reset;
+mod proxy;
 mod sessions;
 mod setup;
+mod two_factor_journey;
+mod two_factor_steps;
+mod throttle;
+mod timing;

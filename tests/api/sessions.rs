@@ -1,7 +1,7 @@
 use agentgate::domain::Role;
 use chrono::Duration;
 
-use crate::helpers::{PASSWORD, get_with, location, login_with, new_browser, spawn_app};
+use crate::helpers::{PASSWORD, change_password_with, get_with, location, login_with, new_browser, spawn_app};
 
 #[tokio::test]
 async fn a_session_ends_after_an_idle_hour() {
@@ -49,11 +49,7 @@ async fn a_password_change_ends_the_agents_other_sessions() {
     assert_eq!(app.session_count().await, 2);
 
     let new_password = "a brand new passphrase for ada";
-    let response = app
-        .submit_form("/account/settings", "/account/settings", &[
-            ("name", "Ada Admin"), ("current_password", PASSWORD), ("new_password", new_password), ("confirm_password", new_password),
-        ])
-        .await;
+    let response = change_password_with(&app.client, &app.address, PASSWORD, new_password).await;
     assert_eq!(response.status(), 303);
 
     // This browser stays signed in; the other one is signed out.

@@ -132,10 +132,6 @@ impl Agent {
         diesel::update(agents::table.find(id)).set(agents::role.eq(role.as_str())).execute(conn).map(|_| ())
     }
 
-    pub fn set_two_factor(conn: &mut DbConnection, id: &str, status: TwoFactorStatus) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::two_factor.eq(status.as_str())).execute(conn).map(|_| ())
-    }
-
     /// Admins of the company who can sign in: active, with a password chosen
     /// (an invited admin cannot act yet). Used by the last-admin rule.
     pub fn count_admins_who_can_sign_in(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
@@ -169,6 +165,11 @@ impl Agent {
             .set((agents::password_hash.eq(hash), agents::password_changed_at.eq(at)))
             .execute(conn)
             .map(|_| ())
+    }
+
+    /// Sets the 2FA state (SPEC §2.2: disabled, pending confirmation, enabled).
+    pub fn set_two_factor(conn: &mut DbConnection, id: &str, status: TwoFactorStatus) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::two_factor.eq(status.as_str())).execute(conn).map(|_| ())
     }
 
     pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> QueryResult<()> {

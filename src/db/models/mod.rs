@@ -2,8 +2,13 @@
 //! after the table's noun (`Agent`), insert structs `New…`.
 
 pub mod agent;
+pub mod code_challenge;
+pub mod code_lockout;
 pub mod company;
 pub mod invitation;
+pub mod one_time_code;
+pub mod password_reset_token;
+pub mod rate_bucket;
 pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;

@@ -4,9 +4,9 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::setup_tokens;
 
-/// Replaces any earlier first-run token with a new one (only its hash is stored).
-pub fn replace(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::delete(setup_tokens::table).execute(conn)?;
+/// Stores a first-run token's hash. Earlier tokens stay valid, so that every
+/// instance started before setup prints a link that works; setup spends them all.
+pub fn insert(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(setup_tokens::table)
         .values((setup_tokens::token_hash.eq(token_hash), setup_tokens::created_at.eq(now)))
         .execute(conn)

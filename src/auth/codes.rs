@@ -1,0 +1,235 @@
+//! The rules of emailed one-time codes (SPEC §3), in one place: how a code is
+//! made and stored, when one may be sent, and how a submitted code is judged.
+//!
+//! Every function here runs inside [`in_agent_code_transaction`], which holds
+//! the agent's `code_lockouts` row for the whole transaction: two requests
+//! about one agent's codes (two submissions of one code, ten wrong codes at
+//! once, two resends) run one after the other on every backend, and the
+//! counters they change are updated with `x = x + 1` in the database.
+
+use chrono::NaiveDateTime;
+use rand::RngExt;
+
+use crate::auth::secrets::{constant_time_eq, keyed_hash};
+use crate::config::CodePolicy;
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
+use crate::db::models::code_lockout::{self, CodeLockout};
+use crate::db::models::one_time_code::{self, NewStoredCode};
+use crate::db::{DbConnection, write_transaction};
+use crate::domain::{OneTimeCode, new_public_id};
+
+/// A new code: six digits, uniform over 000000..=999999, from `rand::rng()`
+/// (a CSPRNG seeded and reseeded from the operating system).
+pub fn new_code() -> OneTimeCode {
+    OneTimeCode::from_number(rand::rng().random_range(0..1_000_000))
+}
+
+/// What is stored instead of the code: HMAC-SHA-256 under the server secret,
+/// bound to its challenge, so a database leak does not reveal codes (a
+/// million guesses would otherwise find any of them) and equal codes of two
+/// logins have unrelated hashes.
+pub fn code_hash(secret: &[u8], challenge_id: &str, code: &OneTimeCode) -> String {
+    keyed_hash(secret, &format!("one-time-code:{challenge_id}"), code.expose())
+}
+
+/// Runs `work` in one write transaction holding the agent's code lock row.
+pub fn in_agent_code_transaction<T, E>(
+    conn: &mut DbConnection,
+    agent_id: &str,
+    now: NaiveDateTime,
+    work: impl FnOnce(&mut DbConnection, CodeLockout) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    code_lockout::ensure(conn, agent_id, now)?;
+    write_transaction(conn, |conn| {
+        let lockout = code_lockout::lock(conn, agent_id, now)?;
+        work(conn, lockout)
+    })
+}
+
+/// Why no code was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssueRefusal {
+    /// A code of this challenge was sent less than the cooldown ago.
+    Cooldown { retry_after: chrono::Duration },
+    /// The agent had the maximum number of codes in the window.
+    TooManyCodes { retry_after: chrono::Duration },
+    /// The agent's login codes are locked (`until` is `None` until a reset).
+    Locked { until: Option<NaiveDateTime> },
+}
+
+impl IssueRefusal {
+    /// Seconds until asking again can work, for `Retry-After`.
+    pub fn retry_after_secs(&self, now: NaiveDateTime) -> u64 {
+        let span = match self {
+            IssueRefusal::Cooldown { retry_after } | IssueRefusal::TooManyCodes { retry_after } => *retry_after,
+            IssueRefusal::Locked { until: Some(until) } => *until - now,
+            IssueRefusal::Locked { until: None } => chrono::Duration::hours(1),
+        };
+        // Round up: "retry in 29 s" said 0.5 s early would be refused again.
+        let millis = span.num_milliseconds().max(1) as u64;
+        millis.div_ceil(1000)
+    }
+}
+
+/// Issues a code for an open challenge, or says why not. A new code starts
+/// the challenge's count of wrong codes afresh; its earlier unexpired codes
+/// stay valid (a late first email still works).
+pub fn issue(
+    conn: &mut DbConnection,
+    policy: &CodePolicy,
+    secret: &[u8],
+    challenge: &CodeChallenge,
+    lockout: &CodeLockout,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Result<OneTimeCode, IssueRefusal>> {
+    if challenge.is_for(ChallengePurpose::Login) {
+        if let Some(until) = lockout.lock_at(now) {
+            return Ok(Err(IssueRefusal::Locked { until }));
+        }
+    }
+    if let Some(newest) = one_time_code::newest_for_challenge(conn, &challenge.id)? {
+        let next_allowed = newest + policy.resend_cooldown;
+        if next_allowed > now {
+            return Ok(Err(IssueRefusal::Cooldown { retry_after: next_allowed - now }));
+        }
+    }
+    let (recent, oldest) = one_time_code::issued_to_agent_since(conn, &challenge.agent_id, now - policy.codes_window)?;
+    if recent >= policy.codes_per_window {
+        let frees_at = oldest.unwrap_or(now) + policy.codes_window;
+        return Ok(Err(IssueRefusal::TooManyCodes { retry_after: frees_at - now }));
+    }
+    let code = new_code();
+    one_time_code::insert(
+        conn,
+        &NewStoredCode {
+            id: &new_public_id(),
+            challenge_id: &challenge.id,
+            agent_id: &challenge.agent_id,
+            code_hash: &code_hash(secret, &challenge.id, &code),
+            created_at: now,
+            expires_at: now + policy.code_lifetime,
+        },
+    )?;
+    CodeChallenge::reset_wrong_codes(conn, &challenge.id)?;
+    Ok(Ok(code))
+}
+
+/// A lock-out that a wrong code has just started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewLock {
+    /// `None`: until the password is reset or an admin resets 2FA.
+    pub until: Option<NaiveDateTime>,
+    pub consecutive_wrong: i32,
+}
+
+/// The verdict on a submitted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// Right: every code of the challenge is now ended and the challenge closed.
+    Accepted,
+    /// Wrong (or missing, or malformed). `locked` is set when this code started a lock-out.
+    Wrong { attempts_left: i32, locked: Option<NewLock> },
+    /// Too many wrong codes for this challenge: its codes are dead until a new one is sent.
+    NeedsNewCode,
+    /// The agent's login codes are locked; nothing was compared.
+    Locked { until: Option<NaiveDateTime> },
+    /// The challenge is closed or past its lifetime.
+    Expired,
+}
+
+/// Judges a submitted code (`None`: missing or malformed, which counts as
+/// wrong). For a login, wrong codes also count against the agent across
+/// logins, and the 10th and 100th in a row lock the agent's codes.
+pub fn check(
+    conn: &mut DbConnection,
+    policy: &CodePolicy,
+    secret: &[u8],
+    challenge: &CodeChallenge,
+    lockout: &CodeLockout,
+    submitted: Option<&OneTimeCode>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<CodeCheck> {
+    let is_login = challenge.is_for(ChallengePurpose::Login);
+    if !challenge.is_open(now) {
+        return Ok(CodeCheck::Expired);
+    }
+    if is_login {
+        if let Some(until) = lockout.lock_at(now) {
+            return Ok(CodeCheck::Locked { until });
+        }
+    }
+    if challenge.wrong_codes >= policy.attempts_per_login {
+        return Ok(CodeCheck::NeedsNewCode);
+    }
+
+    let live = one_time_code::live_for_challenge(conn, &challenge.id, now)?;
+    let matched = submitted.is_some_and(|code| {
+        let hash = code_hash(secret, &challenge.id, code);
+        // Compare with every live code, without stopping at the first match.
+        live.iter().fold(false, |found, stored| constant_time_eq(&stored.code_hash, &hash) | found)
+    });
+
+    if matched {
+        // One UPDATE ends the used code and every other code of this login;
+        // closing the challenge only if it is still open makes the acceptance
+        // happen once even if two submissions got this far.
+        let ended = one_time_code::end_all_for_challenge(conn, &challenge.id, now)?;
+        let closed = CodeChallenge::close(conn, &challenge.id, CloseReason::Completed, now)?;
+        if ended == 0 || !closed {
+            return Ok(CodeCheck::Expired);
+        }
+        if is_login {
+            code_lockout::clear(conn, &challenge.agent_id)?;
+        }
+        return Ok(CodeCheck::Accepted);
+    }
+
+    let wrong_codes = CodeChallenge::add_wrong_code(conn, &challenge.id)?;
+    if wrong_codes >= policy.attempts_per_login {
+        one_time_code::end_all_for_challenge(conn, &challenge.id, now)?;
+    }
+    let attempts_left = (policy.attempts_per_login - wrong_codes).max(0);
+    let mut locked = None;
+    if is_login {
+        let consecutive_wrong = code_lockout::add_wrong(conn, &challenge.agent_id)?;
+        if consecutive_wrong >= policy.lock_until_reset_after {
+            code_lockout::set_lock(conn, &challenge.agent_id, None)?;
+            locked = Some(NewLock { until: None, consecutive_wrong });
+        } else if consecutive_wrong % policy.lock_after == 0 {
+            let until = now + policy.lock_duration;
+            code_lockout::set_lock(conn, &challenge.agent_id, Some(until))?;
+            locked = Some(NewLock { until: Some(until), consecutive_wrong });
+        }
+    }
+    Ok(CodeCheck::Wrong { attempts_left, locked })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_spread_over_the_whole_range() {
+        let codes: Vec<u32> = (0..2000).map(|_| new_code().expose().parse().unwrap()).collect();
+        assert!(codes.iter().all(|c| *c < 1_000_000));
+        // Every leading digit shows up in 2000 draws of a uniform code.
+        for digit in 0..10u32 {
+            assert!(codes.iter().any(|c| c / 100_000 == digit), "leading digit {digit} never drawn");
+        }
+        let distinct: std::collections::HashSet<_> = codes.iter().collect();
+        assert!(distinct.len() > 1900, "codes repeat too often: {}", distinct.len());
+    }
+
+    #[test]
+    fn the_stored_hash_depends_on_the_secret_and_the_challenge() {
+        let code = OneTimeCode::from_number(123_456);
+        let hash = code_hash(b"secret", "challenge-a", &code);
+        assert!(!hash.contains("123456"));
+        assert_ne!(hash, code_hash(b"other secret", "challenge-a", &code));
+        assert_ne!(hash, code_hash(b"secret", "challenge-b", &code));
+        assert_eq!(hash, code_hash(b"secret", "challenge-a", &code));
+    }
+}

@@ -1,0 +1,217 @@
+//! Turning an agent's 2FA on and off (SPEC §2.2), and resetting it for an
+//! agent who is locked out. On needs a code sent to the agent's address;
+//! off needs the current password (checked by the caller); both email the agent.
+//!
+//! The `*_in_transaction` functions run inside
+//! [`codes::in_agent_code_transaction`], so that the Account Setting form
+//! can change the name, the password and 2FA all together or not at all.
+
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Event, Outcome};
+use crate::auth::codes::{self, CodeCheck, IssueRefusal};
+use crate::auth::login::send_code;
+use crate::config::Config;
+use crate::db::DbConnection;
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_lockout::{self, CodeLockout};
+use crate::db::models::{Agent, trusted_computer};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, new_public_id};
+use crate::error::AppError;
+use crate::mail::messages::{self, Recipient, RequestContext};
+use crate::mail::outbox;
+use crate::web::client::ClientInfo;
+
+/// A change the Account Setting checkbox asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TwoFactorChange {
+    /// Ticked while off: send a confirmation code; 2FA is pending until it is entered.
+    RequestEnable,
+    /// Unticked while pending: forget the unconfirmed request.
+    CancelPending,
+    /// Unticked while on (the caller checked the current password).
+    Disable,
+}
+
+impl TwoFactorChange {
+    /// What ticking or unticking the box means for an agent in `status`.
+    pub fn from_checkbox(status: TwoFactorStatus, ticked: bool) -> Option<TwoFactorChange> {
+        match (status, ticked) {
+            (TwoFactorStatus::Disabled, true) => Some(TwoFactorChange::RequestEnable),
+            (TwoFactorStatus::Pending, false) => Some(TwoFactorChange::CancelPending),
+            (TwoFactorStatus::Enabled, false) => Some(TwoFactorChange::Disable),
+            _ => None,
+        }
+    }
+}
+
+/// What applying a change came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeApplied {
+    /// 2FA is pending; `refusal` says why no code went out, if none did.
+    ConfirmationRequested { refusal: Option<IssueRefusal> },
+    Cancelled,
+    Disabled,
+}
+
+/// Applies a change inside the caller's agent code transaction.
+pub fn apply_in_transaction(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    lockout: &CodeLockout,
+    change: TwoFactorChange,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<ChangeApplied, AppError> {
+    match change {
+        TwoFactorChange::RequestEnable => {
+            Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Pending)?;
+            let refusal = new_confirmation(conn, config, agent, lockout, client, now)?.err();
+            Ok(ChangeApplied::ConfirmationRequested { refusal })
+        }
+        TwoFactorChange::CancelPending => {
+            Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
+            CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::EnableTwoFactor), CloseReason::Cancelled, now)?;
+            Ok(ChangeApplied::Cancelled)
+        }
+        TwoFactorChange::Disable => {
+            Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
+            CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
+            // A trusted computer only ever skipped a code; with no code there is nothing to skip.
+            trusted_computer::delete_for_agent(conn, &agent.id)?;
+            audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(client)), now)?;
+            let email = agent.email_address();
+            let message = messages::two_factor_disabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
+            outbox::enqueue(conn, &message, now)?;
+            Ok(ChangeApplied::Disabled)
+        }
+    }
+}
+
+/// Opens a new confirmation (closing any earlier one) and sends its code.
+fn new_confirmation(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    lockout: &CodeLockout,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Result<(), IssueRefusal>, AppError> {
+    CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::EnableTwoFactor), CloseReason::Superseded, now)?;
+    let id = new_public_id();
+    CodeChallenge::insert(
+        conn,
+        &NewCodeChallenge {
+            id: &id,
+            agent_id: &agent.id,
+            purpose: ChallengePurpose::EnableTwoFactor.as_str(),
+            created_at: now,
+            expires_at: now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime),
+            ip: &client.ip,
+            user_agent: &client.user_agent,
+        },
+    )?;
+    let challenge = CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?;
+    send_code(conn, config, agent, &challenge, lockout, client, now)
+}
+
+/// "Send a new code" on the confirmation page: another code for the open
+/// confirmation, or a new confirmation if the last one ran out.
+pub fn resend_confirmation(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, now: NaiveDateTime) -> Result<Result<(), IssueRefusal>, AppError> {
+    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
+        if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
+            return Ok(Ok(()));
+        }
+        match CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? {
+            Some(challenge) => send_code(conn, config, agent, &challenge, &lockout, client, now),
+            None => new_confirmation(conn, config, agent, &lockout, client, now),
+        }
+    })
+}
+
+/// What entering the confirmation code came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    Enabled,
+    Wrong { attempts_left: i32 },
+    NeedsNewCode,
+    /// No confirmation is open (it ran out, or 2FA is not pending): send a new code.
+    Expired,
+}
+
+/// Checks the confirmation code; the right one turns 2FA on.
+pub fn confirm(conn: &mut DbConnection, config: &Config, agent: &Agent, submitted: Option<&OneTimeCode>, client: &ClientInfo, now: NaiveDateTime) -> Result<Confirmation, AppError> {
+    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
+        if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
+            return Ok(Confirmation::Expired);
+        }
+        let Some(challenge) = CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? else {
+            return Ok(Confirmation::Expired);
+        };
+        let entry = audit::Entry::for_agent(agent, Some(client));
+        Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
+            CodeCheck::Accepted => {
+                Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
+                audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some("confirmation code"), ..entry.clone() }, now)?;
+                audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &entry, now)?;
+                let email = agent.email_address();
+                let message = messages::two_factor_enabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
+                outbox::enqueue(conn, &message, now)?;
+                Confirmation::Enabled
+            }
+            CodeCheck::Wrong { attempts_left, .. } => {
+                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("confirmation code"), ..entry.clone() }, now)?;
+                Confirmation::Wrong { attempts_left }
+            }
+            CodeCheck::NeedsNewCode => Confirmation::NeedsNewCode,
+            // Confirmation codes are not subject to the login lock-out.
+            CodeCheck::Locked { .. } | CodeCheck::Expired => Confirmation::Expired,
+        })
+    })
+}
+
+/// What the confirmation page shows.
+#[derive(Debug, Clone)]
+pub struct ConfirmationView {
+    pub masked_email: String,
+    /// No open confirmation: the last one ran out.
+    pub expired: bool,
+    pub needs_new_code: bool,
+}
+
+pub fn confirmation_view(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<ConfirmationView> {
+    let challenge = CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)?;
+    Ok(ConfirmationView {
+        masked_email: agent.email_address().masked(),
+        expired: challenge.is_none(),
+        needs_new_code: challenge.is_some_and(|c| c.wrong_codes >= config.codes.attempts_per_login),
+    })
+}
+
+/// Turns 2FA off for an agent who cannot get in (an admin's action, or
+/// `agentgate reset-two-factor`): forgets their trusted computers, ends their
+/// pending logins, lifts a code lock-out, records and emails it. `audit_entry`
+/// says who did it; its subject becomes the agent.
+pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AppError> {
+    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, _| {
+        Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
+        trusted_computer::delete_for_agent(conn, &agent.id)?;
+        CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
+        code_lockout::clear(conn, &agent.id)?;
+        let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
+        audit::record(conn, Event::TwoFactorReset, Outcome::Success, &entry, now)?;
+        let email = agent.email_address();
+        let message = messages::two_factor_reset(&Recipient { email: &email, name: &agent.name }, done_by, now, &config.base_url())?;
+        outbox::enqueue(conn, &message, now)?;
+        Ok(())
+    })
+}
+
+/// `agentgate reset-two-factor --email`: the CLI knows the address.
+pub fn reset_by_email(conn: &mut DbConnection, config: &Config, email: &EmailAddress, now: NaiveDateTime) -> Result<Option<Agent>, AppError> {
+    let Some(agent) = Agent::find_by_email(conn, email)? else { return Ok(None) };
+    let entry = audit::Entry { detail: Some("via the command line"), ..Default::default() };
+    reset(conn, config, &agent, "An administrator (from the server's command line)", &entry, now)?;
+    Ok(Some(agent))
+}

@@ -1,0 +1,208 @@
+//! Rows of `code_challenges`: a pending login or a 2FA confirmation waiting
+//! for its emailed code. The rules live in `auth::codes`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::code_challenges;
+
+/// What a challenge's code proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengePurpose {
+    /// The second step of a login (SPEC §2.3).
+    Login,
+    /// The code that turns 2FA on, proving the address receives mail (SPEC §2.2).
+    EnableTwoFactor,
+}
+
+impl ChallengePurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChallengePurpose::Login => "login",
+            ChallengePurpose::EnableTwoFactor => "enable_two_factor",
+        }
+    }
+}
+
+/// Why a challenge was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// Its code was accepted.
+    Completed,
+    /// The same browser started again (a new login, a new enabling).
+    Superseded,
+    /// The agent cancelled it (unticked 2FA while pending).
+    Cancelled,
+    /// The password was reset, 2FA turned off or reset: nothing may complete now.
+    Revoked,
+    /// It ran out without a code and the agent was told.
+    ReportedAbandoned,
+}
+
+impl CloseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CloseReason::Completed => "completed",
+            CloseReason::Superseded => "superseded",
+            CloseReason::Cancelled => "cancelled",
+            CloseReason::Revoked => "revoked",
+            CloseReason::ReportedAbandoned => "reported_abandoned",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = code_challenges)]
+pub struct CodeChallenge {
+    pub id: String,
+    pub agent_id: String,
+    pub purpose: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub wrong_codes: i32,
+    pub closed_at: Option<NaiveDateTime>,
+    pub closed_reason: Option<String>,
+    pub ip: String,
+    pub user_agent: String,
+    pub abandoned_notice_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = code_challenges)]
+pub struct NewCodeChallenge<'a> {
+    pub id: &'a str,
+    pub agent_id: &'a str,
+    pub purpose: &'a str,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+impl CodeChallenge {
+    pub fn is_for(&self, purpose: ChallengePurpose) -> bool {
+        self.purpose == purpose.as_str()
+    }
+
+    /// Still waiting for its code: not closed and within its lifetime.
+    pub fn is_open(&self, now: NaiveDateTime) -> bool {
+        self.closed_at.is_none() && self.expires_at > now
+    }
+
+    pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CodeChallenge>> {
+        code_challenges::table.find(id).select(CodeChallenge::as_select()).first(conn).optional()
+    }
+
+    /// The agent's newest open challenge of a purpose.
+    pub fn find_open(conn: &mut DbConnection, agent_id: &str, purpose: ChallengePurpose, now: NaiveDateTime) -> QueryResult<Option<CodeChallenge>> {
+        code_challenges::table
+            .filter(code_challenges::agent_id.eq(agent_id))
+            .filter(code_challenges::purpose.eq(purpose.as_str()))
+            .filter(code_challenges::closed_at.is_null())
+            .filter(code_challenges::expires_at.gt(now))
+            .order(code_challenges::created_at.desc())
+            .select(CodeChallenge::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn insert(conn: &mut DbConnection, new: &NewCodeChallenge<'_>) -> QueryResult<()> {
+        diesel::insert_into(code_challenges::table).values(new).execute(conn).map(|_| ())
+    }
+
+    /// Counts one more wrong code, atomically; returns the new count.
+    pub fn add_wrong_code(conn: &mut DbConnection, id: &str) -> QueryResult<i32> {
+        diesel::update(code_challenges::table.find(id))
+            .set(code_challenges::wrong_codes.eq(code_challenges::wrong_codes + 1))
+            .returning(code_challenges::wrong_codes)
+            .get_result(conn)
+    }
+
+    /// A new code starts a fresh count of wrong codes (SPEC §3).
+    pub fn reset_wrong_codes(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+        diesel::update(code_challenges::table.find(id)).set(code_challenges::wrong_codes.eq(0)).execute(conn).map(|_| ())
+    }
+
+    /// Closes the challenge if it is still open; false if something closed it first.
+    pub fn close(conn: &mut DbConnection, id: &str, reason: CloseReason, now: NaiveDateTime) -> QueryResult<bool> {
+        let closed = diesel::update(code_challenges::table.find(id).filter(code_challenges::closed_at.is_null()))
+            .set((code_challenges::closed_at.eq(now), code_challenges::closed_reason.eq(reason.as_str())))
+            .execute(conn)?;
+        Ok(closed == 1)
+    }
+
+    /// Closes every open challenge of an agent (of one purpose, or all).
+    pub fn close_all_for_agent(
+        conn: &mut DbConnection,
+        agent_id: &str,
+        purpose: Option<ChallengePurpose>,
+        reason: CloseReason,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        let mut query = diesel::update(code_challenges::table)
+            .filter(code_challenges::agent_id.eq(agent_id.to_owned()))
+            .filter(code_challenges::closed_at.is_null())
+            .into_boxed();
+        if let Some(purpose) = purpose {
+            query = query.filter(code_challenges::purpose.eq(purpose.as_str()));
+        }
+        query.set((code_challenges::closed_at.eq(now), code_challenges::closed_reason.eq(reason.as_str()))).execute(conn)
+    }
+
+    /// Pending logins that ran out without a code and were not reported yet.
+    pub fn abandoned_logins(conn: &mut DbConnection, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<CodeChallenge>> {
+        code_challenges::table
+            .filter(code_challenges::purpose.eq(ChallengePurpose::Login.as_str()))
+            .filter(code_challenges::closed_at.is_null())
+            .filter(code_challenges::abandoned_notice_at.is_null())
+            .filter(code_challenges::expires_at.le(now))
+            .order(code_challenges::expires_at.asc())
+            .limit(limit)
+            .select(CodeChallenge::as_select())
+            .load(conn)
+    }
+
+    /// Marks an abandoned login as reported; false if another instance did first.
+    pub fn mark_abandoned_reported(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+        let updated = diesel::update(code_challenges::table.find(id).filter(code_challenges::abandoned_notice_at.is_null()))
+            .set(code_challenges::abandoned_notice_at.eq(now))
+            .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// True if the agent was told about an abandoned login since `since`
+    /// (one such email per quarter hour is enough).
+    pub fn abandoned_reported_since(conn: &mut DbConnection, agent_id: &str, since: NaiveDateTime) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            code_challenges::table
+                .filter(code_challenges::agent_id.eq(agent_id))
+                .filter(code_challenges::closed_reason.eq(CloseReason::ReportedAbandoned.as_str()))
+                .filter(code_challenges::closed_at.gt(since)),
+        ))
+        .get_result(conn)
+    }
+
+    /// True if the agent completed a login that began after `after`: an
+    /// abandoned attempt followed by a successful one is the agent starting over.
+    pub fn completed_login_since(conn: &mut DbConnection, agent_id: &str, after: NaiveDateTime) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            code_challenges::table
+                .filter(code_challenges::agent_id.eq(agent_id))
+                .filter(code_challenges::purpose.eq(ChallengePurpose::Login.as_str()))
+                .filter(code_challenges::closed_reason.eq(CloseReason::Completed.as_str()))
+                .filter(code_challenges::created_at.gt(after)),
+        ))
+        .get_result(conn)
+    }
+
+    /// Housekeeping: forgets challenges (and, by cascade, their codes) that ended before `before`.
+    pub fn delete_ended_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+        diesel::delete(
+            code_challenges::table
+                .filter(code_challenges::expires_at.lt(before))
+                .filter(code_challenges::closed_at.is_not_null().or(code_challenges::abandoned_notice_at.is_not_null())),
+        )
+        .execute(conn)
+    }
+}

@@ -1,0 +1,87 @@
+//! Rows of `code_lockouts`: an agent's consecutive wrong login codes and the
+//! lock they caused (SPEC §3). The row is also the agent's lock for code work:
+//! every change to the agent's codes first updates it, which serialises them
+//! on PostgreSQL as `BEGIN IMMEDIATE` does on SQLite.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+
+use crate::db::DbConnection;
+use crate::db::schema::code_lockouts;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = code_lockouts)]
+pub struct CodeLockout {
+    pub agent_id: String,
+    pub consecutive_wrong: i32,
+    pub locked_until: Option<NaiveDateTime>,
+    pub locked_until_reset: bool,
+    pub updated_at: NaiveDateTime,
+}
+
+impl CodeLockout {
+    /// `Some(None)`: locked until a reset; `Some(Some(t))`: locked until `t`; `None`: not locked.
+    pub fn lock_at(&self, now: NaiveDateTime) -> Option<Option<NaiveDateTime>> {
+        if self.locked_until_reset {
+            return Some(None);
+        }
+        self.locked_until.filter(|until| *until > now).map(Some)
+    }
+}
+
+/// Creates the agent's row if it does not exist. Run it outside a
+/// transaction: a concurrent insert's unique violation is expected and
+/// harmless here, but would abort a PostgreSQL transaction.
+pub fn ensure(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<()> {
+    let exists: bool = diesel::select(diesel::dsl::exists(code_lockouts::table.find(agent_id))).get_result(conn)?;
+    if exists {
+        return Ok(());
+    }
+    let inserted = diesel::insert_into(code_lockouts::table)
+        .values((code_lockouts::agent_id.eq(agent_id), code_lockouts::consecutive_wrong.eq(0), code_lockouts::locked_until_reset.eq(false), code_lockouts::updated_at.eq(now)))
+        .execute(conn);
+    match inserted {
+        Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Takes the agent's row lock for the rest of the transaction and returns the row.
+pub fn lock(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<CodeLockout> {
+    diesel::update(code_lockouts::table.find(agent_id)).set(code_lockouts::updated_at.eq(now)).execute(conn)?;
+    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).first(conn)
+}
+
+/// One more consecutive wrong code, atomically; returns the new count.
+pub fn add_wrong(conn: &mut DbConnection, agent_id: &str) -> QueryResult<i32> {
+    diesel::update(code_lockouts::table.find(agent_id))
+        .set(code_lockouts::consecutive_wrong.eq(code_lockouts::consecutive_wrong + 1))
+        .returning(code_lockouts::consecutive_wrong)
+        .get_result(conn)
+}
+
+/// Locks the agent's codes until `until`, or until a reset when `None`.
+pub fn set_lock(conn: &mut DbConnection, agent_id: &str, until: Option<NaiveDateTime>) -> QueryResult<()> {
+    diesel::update(code_lockouts::table.find(agent_id))
+        .set((code_lockouts::locked_until.eq(until), code_lockouts::locked_until_reset.eq(until.is_none())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A right code, a password reset or an admin's 2FA reset: the count starts
+/// again and any lock ends.
+pub fn clear(conn: &mut DbConnection, agent_id: &str) -> QueryResult<()> {
+    diesel::update(code_lockouts::table.find(agent_id))
+        .set((
+            code_lockouts::consecutive_wrong.eq(0),
+            code_lockouts::locked_until.eq(None::<NaiveDateTime>),
+            code_lockouts::locked_until_reset.eq(false),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn find(conn: &mut DbConnection, agent_id: &str) -> QueryResult<Option<CodeLockout>> {
+    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).first(conn).optional()
+}

@@ -1,0 +1,76 @@
+//! Rows of `rate_buckets`: the storage under `auth::throttle`. Every change is
+//! a compare-and-swap on `version`, so the rules in `auth::throttle` hold when
+//! several instances (or requests) touch one bucket at once, on both backends,
+//! inside or outside the caller's transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::rate_buckets;
+
+/// A bucket's stored state: the attempt times (Unix milliseconds, oldest
+/// first, comma-separated) and the version to compare against when writing.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = rate_buckets)]
+pub struct RateBucketRow {
+    pub hits: String,
+    pub version: i64,
+}
+
+pub fn find(conn: &mut DbConnection, purpose: &str, key: &str) -> QueryResult<Option<RateBucketRow>> {
+    rate_buckets::table
+        .find((purpose, key))
+        .select(RateBucketRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Creates the bucket unless it exists; true when this call created it.
+/// `ON CONFLICT DO NOTHING` (per backend: `MultiConnection` has no upsert)
+/// keeps a concurrent creation from failing, and from aborting the caller's
+/// PostgreSQL transaction as a unique violation would.
+pub fn insert_if_absent(conn: &mut DbConnection, purpose: &str, key: &str, hits: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let values = (
+        rate_buckets::purpose.eq(purpose),
+        rate_buckets::bucket_key.eq(key),
+        rate_buckets::hits.eq(hits),
+        rate_buckets::version.eq(1i64),
+        rate_buckets::updated_at.eq(now),
+    );
+    let inserted = match conn {
+        DbConnection::Sqlite(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().execute(c)?,
+        DbConnection::Postgres(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().execute(c)?,
+    };
+    Ok(inserted == 1)
+}
+
+/// Writes new hits if the bucket is still at `version`; false when someone
+/// else changed it first (the caller reads again and retries).
+pub fn compare_and_swap(
+    conn: &mut DbConnection,
+    purpose: &str,
+    key: &str,
+    version: i64,
+    hits: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let updated = diesel::update(
+        rate_buckets::table
+            .filter(rate_buckets::purpose.eq(purpose))
+            .filter(rate_buckets::bucket_key.eq(key))
+            .filter(rate_buckets::version.eq(version)),
+    )
+    .set((rate_buckets::hits.eq(hits), rate_buckets::version.eq(version + 1), rate_buckets::updated_at.eq(now)))
+    .execute(conn)?;
+    Ok(updated == 1)
+}
+
+pub fn delete(conn: &mut DbConnection, purpose: &str, key: &str) -> QueryResult<()> {
+    diesel::delete(rate_buckets::table.find((purpose, key))).execute(conn).map(|_| ())
+}
+
+/// Deletes buckets not written since `before` (all their hits are long expired).
+pub fn delete_idle(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(rate_buckets::table.filter(rate_buckets::updated_at.lt(before))).execute(conn)
+}

@@ -1,0 +1,373 @@
+//! The emails AgentGate sends, each rendered from the templates under
+//! `templates/email/` as plain text and HTML. Codes are in the subject and
+//! the body; every message says when and from which browser it was asked for.
+
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::domain::{EmailAddress, OneTimeCode};
+use crate::mail::{Email, EmailKind};
+use crate::web::client::{ClientInfo, browser_label};
+
+/// Where and when the request that caused an email came from.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub at: NaiveDateTime,
+    /// A short browser name ("Firefox on Linux"), never the raw header.
+    pub browser: String,
+    pub ip: String,
+}
+
+impl RequestContext {
+    pub fn new(at: NaiveDateTime, user_agent: &str, ip: &str) -> RequestContext {
+        RequestContext { at, browser: browser_label(user_agent), ip: ip.to_owned() }
+    }
+
+    pub fn of(client: &ClientInfo, at: NaiveDateTime) -> RequestContext {
+        RequestContext::new(at, &client.user_agent, &client.ip)
+    }
+
+    /// "on 2026-11-28 at 14:03 UTC from Firefox on Linux (IP address 192.0.2.1)."
+    fn sentence(&self) -> String {
+        format!("This happened on {} from {} (IP address {}).", when(self.at), self.browser, self.ip)
+    }
+}
+
+/// Times in emails are UTC, to the minute, spelled without locale guesswork.
+pub fn when(at: NaiveDateTime) -> String {
+    at.format("%Y-%m-%d at %H:%M UTC").to_string()
+}
+
+/// Who the email goes to: the address codes are sent to, and the name to greet.
+pub struct Recipient<'a> {
+    pub email: &'a EmailAddress,
+    pub name: &'a str,
+}
+
+/// What a code email says; rendered by both of its templates.
+struct CodeFields<'a> {
+    heading: &'a str,
+    name: &'a str,
+    intro: &'a str,
+    code: &'a str,
+    lifetime_minutes: i64,
+    expires_at: String,
+    requested_at: String,
+    browser: &'a str,
+    ip: &'a str,
+    settings_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/code.txt")]
+struct CodeText<'a> {
+    m: &'a CodeFields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/code.html")]
+struct CodeHtml<'a> {
+    m: &'a CodeFields<'a>,
+}
+
+/// A link in a notice.
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+/// What a notice says; rendered by both of its templates.
+struct NoticeFields<'a> {
+    name: &'a str,
+    title: &'a str,
+    paragraphs: &'a [String],
+    context: Option<String>,
+    warning: Option<&'a str>,
+    link: Option<&'a Link>,
+}
+
+#[derive(Template)]
+#[template(path = "email/notice.txt")]
+struct NoticeText<'a> {
+    m: &'a NoticeFields<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/notice.html")]
+struct NoticeHtml<'a> {
+    m: &'a NoticeFields<'a>,
+}
+
+/// Why a code is being sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    Login,
+    ConfirmTwoFactor,
+}
+
+/// The email carrying a one-time code.
+pub fn code_email(
+    to: &Recipient<'_>,
+    purpose: CodePurpose,
+    code: &OneTimeCode,
+    lifetime: chrono::Duration,
+    context: &RequestContext,
+    base_url: &str,
+) -> Result<Email, askama::Error> {
+    let (kind, subject, heading, intro) = match purpose {
+        CodePurpose::Login => (
+            EmailKind::LoginCode,
+            format!("AgentGate sign-in code: {}", code.expose()),
+            "Your sign-in code",
+            "Someone entered your password on the AgentGate login page. To finish logging in, enter this code:",
+        ),
+        CodePurpose::ConfirmTwoFactor => (
+            EmailKind::TwoFactorConfirmation,
+            format!("AgentGate confirmation code: {}", code.expose()),
+            "Confirm two-factor authentication",
+            "You asked to turn on two-factor authentication. To confirm that this address receives your codes, enter this code in Account Setting:",
+        ),
+    };
+    let fields = CodeFields {
+        heading,
+        name: to.name,
+        intro,
+        code: code.expose(),
+        lifetime_minutes: lifetime.num_minutes(),
+        expires_at: when(context.at + lifetime),
+        requested_at: when(context.at),
+        browser: &context.browser,
+        ip: &context.ip,
+        settings_url: format!("{base_url}/account/settings"),
+    };
+    let text = CodeText { m: &fields }.render()?;
+    let html = CodeHtml { m: &fields }.render()?;
+    Ok(Email { kind, to: to.email.clone(), subject, text, html })
+}
+
+/// A notice: a title, a few paragraphs, optionally the request it is about,
+/// a warning line and one link.
+struct Notice<'a> {
+    kind: EmailKind,
+    subject: &'a str,
+    title: &'a str,
+    paragraphs: Vec<String>,
+    context: Option<&'a RequestContext>,
+    warning: Option<&'a str>,
+    link: Option<Link>,
+}
+
+fn render_notice(to: &Recipient<'_>, notice: Notice<'_>) -> Result<Email, askama::Error> {
+    let fields = NoticeFields {
+        name: to.name,
+        title: notice.title,
+        paragraphs: &notice.paragraphs,
+        context: notice.context.map(RequestContext::sentence),
+        warning: notice.warning,
+        link: notice.link.as_ref(),
+    };
+    let text = NoticeText { m: &fields }.render()?;
+    let html = NoticeHtml { m: &fields }.render()?;
+    Ok(Email { kind: notice.kind, to: to.email.clone(), subject: notice.subject.to_owned(), text, html })
+}
+
+const NOT_YOU_CHANGE_PASSWORD: &str = "If this was not you, change your password now: whoever did it knows it.";
+
+fn settings_link(base_url: &str) -> Option<Link> {
+    Some(Link { label: "Open Account Setting".to_owned(), url: format!("{base_url}/account/settings") })
+}
+
+fn reset_link(base_url: &str) -> Option<Link> {
+    Some(Link { label: "Reset your password".to_owned(), url: format!("{base_url}/password/forgot") })
+}
+
+/// SPEC §3: the agent is emailed at each code lock-out, because whoever is
+/// guessing knows the password. `until` is `None` for the lock that lasts
+/// until a password reset.
+pub fn codes_locked(
+    to: &Recipient<'_>,
+    wrong_codes: i32,
+    until: Option<NaiveDateTime>,
+    context: &RequestContext,
+    base_url: &str,
+) -> Result<Email, askama::Error> {
+    let (subject, first, link) = match until {
+        Some(until) => (
+            "AgentGate: sign-in codes locked for your account",
+            format!("{wrong_codes} wrong sign-in codes in a row were entered for your account, so no code will be sent or accepted until {}.", when(until)),
+            settings_link(base_url),
+        ),
+        None => (
+            "AgentGate: sign-in codes locked until your password is reset",
+            format!("{wrong_codes} wrong sign-in codes in a row were entered for your account, so no code will be sent or accepted until your password is reset or an admin resets your two-factor authentication."),
+            reset_link(base_url),
+        ),
+    };
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject,
+            title: "Too many wrong sign-in codes",
+            paragraphs: vec![first, "Each of those attempts began with your correct password.".to_owned()],
+            context: Some(context),
+            warning: Some("Change your password now: whoever entered those codes knows it."),
+            link,
+        },
+    )
+}
+
+/// Someone passed the password step but no code followed in time.
+pub fn abandoned_login(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: your password was used but no code followed",
+            title: "Your password was entered, but the sign-in was not finished",
+            paragraphs: vec![
+                "Someone entered your correct password on the AgentGate login page, and no sign-in code was entered afterwards.".to_owned(),
+                "If you started a login and gave up, you can ignore this email.".to_owned(),
+            ],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn two_factor_enabled(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: two-factor authentication is on",
+            title: "Two-factor authentication is on",
+            paragraphs: vec!["From now on, each login asks for a code sent to this address.".to_owned()],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn two_factor_disabled(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: two-factor authentication was turned off",
+            title: "Two-factor authentication was turned off",
+            paragraphs: vec![
+                "Two-factor authentication was turned off for your account. Logins now need only your password.".to_owned(),
+            ],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+/// 2FA was reset for the agent by someone else (an admin, or the command line).
+pub fn two_factor_reset(to: &Recipient<'_>, by: &str, at: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: your two-factor authentication was reset",
+            title: "Your two-factor authentication was reset",
+            paragraphs: vec![
+                format!("{by} turned off two-factor authentication for your account on {}, and your trusted computers were forgotten.", when(at)),
+                "Turn it on again in Account Setting.".to_owned(),
+            ],
+            context: None,
+            warning: Some("If you did not ask for this, tell your admin."),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn password_changed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: your password was changed",
+            title: "Your password was changed",
+            paragraphs: vec![
+                "The password of your AgentGate account was changed. Your other sessions were signed out and your trusted computers forgotten.".to_owned(),
+            ],
+            context: Some(context),
+            warning: Some("If this was not you, reset your password now and tell your admin."),
+            link: reset_link(base_url),
+        },
+    )
+}
+
+/// The password reset link (`link` holds the single-use token).
+pub fn password_reset(to: &Recipient<'_>, link: &str, lifetime: chrono::Duration, context: &RequestContext) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::PasswordReset,
+            subject: "AgentGate: reset your password",
+            title: "Reset your password",
+            paragraphs: vec![
+                format!("Someone asked to reset the password of your AgentGate account. The link below works once, for {} minutes.", lifetime.num_minutes()),
+                "With two-factor authentication on, logging in afterwards still asks for a code.".to_owned(),
+            ],
+            context: Some(context),
+            warning: Some("If this was not you, ignore this email: your password stays as it is."),
+            link: Some(Link { label: "Choose a new password".to_owned(), url: link.to_owned() }),
+        },
+    )
+}
+
+/// An invitation to an agent an admin added: the single-use link (it holds
+/// the token) to the page where they choose their password.
+pub fn invitation(to: &Recipient<'_>, inviter: &str, company: &str, link: &str, expires_at: NaiveDateTime) -> Result<Email, askama::Error> {
+    let subject = format!("You are invited to the {company} helpdesk on AgentGate");
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::Invitation,
+            subject: &subject,
+            title: "Choose your password",
+            paragraphs: vec![
+                format!("{inviter} invited you to sign in to the {company} helpdesk with AgentGate. Your login name is {}.", to.email),
+                format!("Choose your password with the link below. It works once, until {}.", when(expires_at)),
+            ],
+            context: None,
+            warning: Some("If you did not expect this invitation, you can ignore this email."),
+            link: Some(Link { label: "Choose your password".to_owned(), url: link.to_owned() }),
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context() -> RequestContext {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(14, 3, 0).unwrap();
+        RequestContext::new(at, "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "192.0.2.7")
+    }
+
+    #[test]
+    fn a_code_email_has_the_code_lifetime_time_browser_and_warning() {
+        let email = EmailAddress::parse("ada@example.com").unwrap();
+        let to = Recipient { email: &email, name: "Ada <b>Lovelace</b>" };
+        let code = OneTimeCode::from_number(42);
+        let message = code_email(&to, CodePurpose::Login, &code, chrono::Duration::minutes(10), &context(), "http://x.test").unwrap();
+        assert!(message.subject.contains("000042"));
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("000042"));
+            assert!(body.contains("10 minutes"));
+            assert!(body.contains("2026-11-28 at 14:03 UTC"));
+            assert!(body.contains("Firefox on Linux"));
+            assert!(body.contains("change your password"));
+        }
+        assert!(message.html.contains("Ada &#60;b&#62;Lovelace") || message.html.contains("Ada &lt;b&gt;Lovelace"), "names are escaped in HTML");
+        assert!(message.text.contains("Ada <b>Lovelace</b>"), "plain text is not escaped");
+    }
+}

@@ -1,0 +1,65 @@
+//! Account Setting in a browser: reached through the round button, it changes
+//! the name and the password with **Update**.
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+use super::harness::browser_test;
+
+const NEW_PASSWORD: &str = "a brand new long passphrase";
+
+#[tokio::test]
+async fn the_round_button_leads_to_account_setting_where_the_name_changes() {
+    browser_test("account_setting_name", |browser| async move {
+        let app = spawn_app().await;
+        let email = app.complete_setup().await;
+        browser.log_in(&app, &email, PASSWORD).await;
+
+        browser.open_account_menu().await;
+        browser.click_and_load("Account Setting").await;
+        browser.wait_for_path("/account/settings").await;
+        browser.wait_for_text("h1", "Account Setting").await;
+        assert_eq!(browser.title().await, "Account Setting · AgentGate");
+        assert_eq!(browser.value("#name").await, "Ada Admin");
+        browser.assert_accessible().await;
+
+        browser.fill("#name", "Ada Lovelace").await;
+        browser.click_and_load("Update").await;
+
+        browser.wait_for_text("[role=status]", "Your settings were updated.").await;
+        assert_eq!(browser.value("#name").await, "Ada Lovelace");
+        browser.wait_for_text("summary.avatar", "AL").await;
+        browser.assert_accessible().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_password_change_is_checked_then_used_at_the_next_login() {
+    browser_test("account_setting_password", |browser| async move {
+        let app = spawn_app().await;
+        let email = app.complete_setup().await;
+        browser.log_in(&app, &email, PASSWORD).await;
+        browser.visit(&app, "/account/settings").await;
+
+        // A typo in the confirmation: nothing changes and the page says why.
+        browser.fill("#current_password", PASSWORD).await;
+        browser.fill("#new_password", NEW_PASSWORD).await;
+        browser.fill("#confirm_password", "a brand new long passphrasf").await;
+        browser.click_and_load("Update").await;
+        browser.wait_for_text("[role=alert]", "New password").await;
+        browser.assert_accessible().await;
+
+        browser.fill("#current_password", PASSWORD).await;
+        browser.fill("#new_password", NEW_PASSWORD).await;
+        browser.fill("#confirm_password", NEW_PASSWORD).await;
+        browser.click_and_load("Update").await;
+        browser.wait_for_text("[role=status]", "Your password was changed.").await;
+
+        browser.log_out().await;
+        browser.submit_login(&app, &email, PASSWORD).await;
+        browser.wait_for_text("[role=alert]", "do not match").await;
+        browser.log_in(&app, &email, NEW_PASSWORD).await;
+        browser.wait_for_text("h1", "Welcome").await;
+    })
+    .await;
+}

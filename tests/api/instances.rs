@@ -1,0 +1,132 @@
+//! Several instances on one database behave as one (issue 6), and the app
+//! survives its database going away.
+
+use std::time::{Duration, Instant};
+
+use agentgate::db::{self, DbConnection, PoolSettings};
+use diesel::prelude::*;
+
+use crate::helpers::{PASSWORD, TestDatabase, location, on_postgres, spawn_app, spawn_app_on, spawn_app_sharing};
+use crate::proxy::CuttableProxy;
+
+#[tokio::test]
+async fn a_session_made_on_one_instance_is_honoured_and_ended_on_the_other() {
+    let a = spawn_app().await;
+    let b = spawn_app_sharing(&a, Vec::new()).await;
+    let email = a.complete_setup().await;
+
+    // One browser, two instances behind a load balancer.
+    let browser = a.client.clone();
+    a.login(&email, PASSWORD).await;
+    let on_b = browser.get(b.url("/")).send().await.unwrap();
+    assert_eq!(on_b.status(), 200);
+    assert!(on_b.text().await.unwrap().contains("Welcome, Ada Admin"));
+
+    // Logging out on B ends the session on A too.
+    let page = browser.get(b.url("/")).send().await.unwrap().text().await.unwrap();
+    let token = crate::helpers::csrf_token_in(&page).unwrap();
+    let logout = browser.post(b.url("/logout")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+    assert_eq!(logout.status(), 303);
+    assert_eq!(location(&browser.get(a.url("/")).send().await.unwrap()), "/login");
+}
+
+#[tokio::test]
+async fn deactivation_through_one_instance_ends_the_session_on_the_other() {
+    let a = spawn_app().await;
+    let b = spawn_app_sharing(&a, Vec::new()).await;
+    let admin = a.complete_setup().await;
+    let bob_id = a.add_agent(&admin, "Bob Agent", "bob@acme.test", agentgate::domain::Role::Agent).await;
+    let bob = crate::helpers::new_browser();
+    crate::helpers::login_with(&bob, &a.address, "bob@acme.test", PASSWORD).await;
+    assert_eq!(bob.get(a.url("/")).send().await.unwrap().status(), 200);
+
+    let now = b.clock_now();
+    b.db(move |conn| {
+        let agent = agentgate::db::models::Agent::find_active(conn, &bob_id).unwrap().unwrap();
+        agentgate::auth::accounts::deactivate(conn, &agent, &Default::default(), now).unwrap();
+    })
+    .await;
+    assert_eq!(location(&bob.get(a.url("/")).send().await.unwrap()), "/login");
+}
+
+#[tokio::test]
+async fn every_instance_prints_a_working_setup_link_until_setup_is_done() {
+    let a = spawn_app().await;
+    let b = spawn_app_sharing(&a, Vec::new()).await;
+    let link_a = a.setup_link.clone().unwrap();
+    let link_b = b.setup_link.clone().unwrap();
+    assert_ne!(link_a, link_b);
+    assert_eq!(a.get(link_a.trim_start_matches(&a.address)).await.status(), 200);
+    b.complete_setup().await;
+    assert_eq!(a.get(link_a.trim_start_matches(&a.address)).await.status(), 404);
+}
+
+#[tokio::test]
+async fn an_older_database_migrates_forward_keeping_its_data() {
+    let database = TestDatabase::create();
+    let settings = PoolSettings { max_size: 2, connect_timeout: Duration::from_secs(5) };
+    let pool = db::connect(&database.url, &settings).unwrap();
+    let url = database.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        // The first release's schema, with a company in it.
+        db::run_first_migrations(&mut conn, 1).unwrap();
+        diesel::sql_query(
+            "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')",
+        )
+        .execute(&mut conn)
+        .unwrap();
+        assert!(db::run_migrations(&mut conn).unwrap() >= 1, "later migrations apply");
+        let name: String = agentgate::db::schema::companies::table
+            .select(agentgate::db::schema::companies::name)
+            .first(&mut conn as &mut DbConnection)
+            .unwrap();
+        assert_eq!(name, "Old Co");
+        assert_eq!(db::run_migrations(&mut conn).unwrap(), 0, "nothing left to apply");
+        let _ = url;
+    })
+    .await
+    .unwrap();
+    let app = spawn_app_on(database, Vec::new()).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+/// PostgreSQL only: the database is reached through a proxy the test cuts.
+#[tokio::test]
+async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone() {
+    if !on_postgres() {
+        eprintln!("runs in the PostgreSQL pass of the suite (TEST_BACKEND=postgres)");
+        return;
+    }
+    let database = TestDatabase::create();
+    let mut url = url::Url::parse(&database.url).unwrap();
+    let upstream = format!("{}:{}", url.host_str().unwrap(), url.port().unwrap_or(5432));
+    let upstream = tokio::net::lookup_host(upstream).await.unwrap().next().unwrap();
+    let proxy = CuttableProxy::start(upstream).await;
+    url.set_port(Some(proxy.port)).unwrap();
+    let through_proxy = database.alias(url.to_string());
+    let app = spawn_app_on(through_proxy, vec![("AGENTGATE_DB_TIMEOUT_SECONDS", "1".to_owned())]).await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    assert_eq!(app.get("/").await.status(), 200);
+
+    proxy.cut();
+    for path in ["/healthz", "/", "/account/settings"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 503, "{path}");
+        assert!(response.headers().contains_key("retry-after"));
+        assert!(response.text().await.unwrap().contains("cannot reach its database"));
+    }
+
+    proxy.restore();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = app.get("/").await.status();
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the app did not recover on its own (last status {status})");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(database);
+}
