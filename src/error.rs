@@ -26,6 +26,10 @@ pub enum AppError {
     /// Not signed in: the browser is sent to the login page, then back to `next`.
     #[error("sign in required")]
     SignInRequired { next: Option<String> },
+    /// The company requires 2FA and this agent has not turned it on: the
+    /// browser is sent to Account Setting (SPEC §2.4).
+    #[error("two-factor authentication required")]
+    TwoFactorSetupRequired,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error(transparent)]
@@ -49,6 +53,7 @@ impl AppError {
             AppError::PayloadTooLarge => "Request too large",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::SignInRequired { .. } => "Sign in required",
+            AppError::TwoFactorSetupRequired => "Two-factor authentication required",
             AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",
         }
@@ -118,7 +123,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::TwoFactorSetupRequired => StatusCode::SEE_OTHER,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -132,6 +137,9 @@ impl ResponseError for AppError {
                     None => "/login".to_owned(),
                 };
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::TwoFactorSetupRequired => {
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/settings")).finish();
             }
             AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),
             AppError::DatabaseUnavailable(e) => tracing::warn!(error = %e, "database unavailable"),

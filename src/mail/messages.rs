@@ -349,6 +349,27 @@ pub fn password_reset(to: &Recipient<'_>, link: &str, lifetime: chrono::Duration
     )
 }
 
+/// An invitation to an agent an admin added: the single-use link (it holds
+/// the token) to the page where they choose their password.
+pub fn invitation(to: &Recipient<'_>, inviter: &str, company: &str, link: &str, expires_at: NaiveDateTime) -> Result<Email, askama::Error> {
+    let subject = format!("You are invited to the {company} helpdesk on AgentGate");
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::Invitation,
+            subject: &subject,
+            title: "Choose your password",
+            paragraphs: vec![
+                format!("{inviter} invited you to sign in to the {company} helpdesk with AgentGate. Your login name is {}.", to.email),
+                format!("Choose your password with the link below. It works once, until {}.", when(expires_at)),
+            ],
+            context: None,
+            warning: Some("If you did not expect this invitation, you can ignore this email."),
+            link: Some(Link { label: "Choose your password".to_owned(), url: link.to_owned() }),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,13 @@
 
 mod account;
 mod activity;
+mod agents_actions;
+mod agents_invitation;
+mod agents_policy;
+mod agents_seed;
+mod agents_support;
+mod agents_table;
+mod agents_tenancy;
 mod bad_input;
 mod browser;
 mod cli;
