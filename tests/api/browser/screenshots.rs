@@ -5,6 +5,8 @@
 
 use std::path::PathBuf;
 
+use agentgate::domain::{Role, TwoFactorStatus};
+
 use crate::helpers::{PASSWORD, spawn_app};
 
 use super::harness::{Browser, browser_test, screenshot_dir};
@@ -61,6 +63,24 @@ async fn readme_screenshots() {
 
         browser.fit_to_page(320).await;
         save(&browser, "login-phone").await;
+
+        // The Agents tab, with a few colleagues in each 2FA state.
+        for (name, address, state) in [
+            ("Bob Okafor", "bob@acme.test", TwoFactorStatus::Enabled),
+            ("Carol Jensen", "carol@acme.test", TwoFactorStatus::Pending),
+            ("Dan Silva", "dan@acme.test", TwoFactorStatus::Disabled),
+        ] {
+            let id = app.add_agent(&email, name, address, Role::Agent).await;
+            app.db(move |conn| agentgate::db::models::Agent::set_two_factor(conn, &id, state).unwrap()).await;
+        }
+        browser.fit_to_page(README_WIDTH).await;
+        let code = browser.newest_code_in_dev_mailbox(&app).await;
+        browser.visit(&app, "/login/verify").await;
+        browser.fill("#code", &code).await;
+        browser.click_and_load("Log In").await;
+        browser.visit(&app, "/agents").await;
+        browser.fit_to_page(README_WIDTH).await;
+        save(&browser, "agents").await;
     })
     .await;
 }
