@@ -35,6 +35,7 @@ mod journeys;
 
 mod account;
 mod activity;
+mod agents;
 mod errors;
 mod first_run;
 mod keyboard;
