@@ -109,7 +109,7 @@ impl RowView {
         let (status_text, status_class) = match (row.active, row.invited, row.invitation_expires_at) {
             (false, _, _) => ("Deactivated".to_owned(), "deactivated"),
             (true, true, Some(expires)) if expires > now => ("Invited".to_owned(), "invited"),
-            (true, true, _) => ("Invited (link expired)".to_owned(), "invited"),
+            (true, true, _) => ("Invited (no valid link)".to_owned(), "invited"),
             (true, false, _) => ("Active".to_owned(), "active"),
         };
         RowView {

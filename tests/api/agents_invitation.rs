@@ -136,7 +136,7 @@ async fn resending_an_invitation_kills_the_old_link() {
 
     // The table says the link expired; an active agent cannot be re-invited.
     app.login(ADMIN_EMAIL, PASSWORD).await;
-    assert!(app.get("/agents").await.text().await.unwrap().contains("Invited (link expired)"));
+    assert!(app.get("/agents").await.text().await.unwrap().contains("Invited (no valid link)"));
     let admin = agent_id_of(&app, ADMIN_EMAIL).await;
     let refused = app.submit_form(&format!("/agents/{bo}"), &format!("/agents/{admin}/resend-invitation"), &[]).await;
     assert_eq!(refused.status(), 400);

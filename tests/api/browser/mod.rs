@@ -36,6 +36,7 @@ mod journeys;
 mod account;
 mod activity;
 mod agents_tab;
+mod agents;
 mod errors;
 mod first_run;
 mod keyboard;
