@@ -26,6 +26,11 @@ pub enum AppError {
     /// Not signed in: the browser is sent to the login page, then back to `next`.
     #[error("sign in required")]
     SignInRequired { next: Option<String> },
+    /// A sensitive change needs a recent confirmation of identity (step-up
+    /// re-authentication): the browser is sent to `/account/confirm-identity`,
+    /// then back to `next` (a local path).
+    #[error("confirm your identity first")]
+    ReauthRequired { next: String },
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error(transparent)]
@@ -49,6 +54,7 @@ impl AppError {
             AppError::PayloadTooLarge => "Request too large",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::SignInRequired { .. } => "Sign in required",
+            AppError::ReauthRequired { .. } => "Confirm it is you",
             AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",
         }
@@ -118,7 +124,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } => StatusCode::SEE_OTHER,
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -131,6 +137,11 @@ impl ResponseError for AppError {
                     Some(next) => format!("/login?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)),
                     None => "/login".to_owned(),
                 };
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::ReauthRequired { next } => {
+                let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
+                let location = format!("/account/confirm-identity?next={next}");
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
             }
             AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),

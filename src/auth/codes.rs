@@ -12,7 +12,7 @@ use rand::RngExt;
 
 use crate::auth::secrets::{constant_time_eq, keyed_hash};
 use crate::config::CodePolicy;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
+use crate::db::models::code_challenge::{CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::one_time_code::{self, NewStoredCode};
 use crate::db::{DbConnection, write_transaction};
@@ -58,13 +58,18 @@ pub enum IssueRefusal {
     TooManyCodes { retry_after: chrono::Duration },
     /// The agent's login codes are locked (`until` is `None` until a reset).
     Locked { until: Option<NaiveDateTime> },
+    /// Too many code emails were asked for from the client's IP address
+    /// lately (the mail-bombing limit, `auth::mail_limits`).
+    TooManyFromNetwork { retry_after: chrono::Duration },
 }
 
 impl IssueRefusal {
     /// Seconds until asking again can work, for `Retry-After`.
     pub fn retry_after_secs(&self, now: NaiveDateTime) -> u64 {
         let span = match self {
-            IssueRefusal::Cooldown { retry_after } | IssueRefusal::TooManyCodes { retry_after } => *retry_after,
+            IssueRefusal::Cooldown { retry_after }
+            | IssueRefusal::TooManyCodes { retry_after }
+            | IssueRefusal::TooManyFromNetwork { retry_after } => *retry_after,
             IssueRefusal::Locked { until: Some(until) } => *until - now,
             IssueRefusal::Locked { until: None } => chrono::Duration::hours(1),
         };
@@ -85,7 +90,7 @@ pub fn issue(
     lockout: &CodeLockout,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Result<OneTimeCode, IssueRefusal>> {
-    if challenge.is_for(ChallengePurpose::Login) {
+    if challenge.counts_towards_lockout() {
         if let Some(until) = lockout.lock_at(now) {
             return Ok(Err(IssueRefusal::Locked { until }));
         }
@@ -141,8 +146,9 @@ pub enum CodeCheck {
 }
 
 /// Judges a submitted code (`None`: missing or malformed, which counts as
-/// wrong). For a login, wrong codes also count against the agent across
-/// logins, and the 10th and 100th in a row lock the agent's codes.
+/// wrong). For a login (and a step-up confirmation), wrong codes also count
+/// against the agent across logins, and the 10th and 100th in a row lock the
+/// agent's codes.
 pub fn check(
     conn: &mut DbConnection,
     policy: &CodePolicy,
@@ -152,7 +158,8 @@ pub fn check(
     submitted: Option<&OneTimeCode>,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<CodeCheck> {
-    let is_login = challenge.is_for(ChallengePurpose::Login);
+    // Logins and step-up confirmations share the agent's lock-out.
+    let is_login = challenge.counts_towards_lockout();
     if !challenge.is_open(now) {
         return Ok(CodeCheck::Expired);
     }

@@ -197,18 +197,29 @@ pub(crate) fn send_code(
     client: &ClientInfo,
     now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AppError> {
-    let purpose = if challenge.is_for(ChallengePurpose::Login) { CodePurpose::Login } else { CodePurpose::ConfirmTwoFactor };
+    let purpose = match challenge.purpose() {
+        Some(ChallengePurpose::Login) => CodePurpose::Login,
+        Some(ChallengePurpose::StepUp) => CodePurpose::ConfirmIdentity,
+        Some(ChallengePurpose::ChangeEmail) => CodePurpose::ChangeEmail,
+        Some(ChallengePurpose::EnableTwoFactor) | None => CodePurpose::ConfirmTwoFactor,
+    };
+    // A new address's code goes to the new address; every other code to the agent's.
+    let email = match purpose {
+        CodePurpose::ChangeEmail => crate::auth::email_change::new_address_of(conn, &challenge.id)?,
+        _ => agent.email_address(),
+    };
     let code = match codes::issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let email = agent.email_address();
     let recipient = Recipient { email: &email, name: &agent.name };
     let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
     outbox::enqueue(conn, &message, now)?;
     let detail = match purpose {
         CodePurpose::Login => "login code",
         CodePurpose::ConfirmTwoFactor => "confirmation code",
+        CodePurpose::ConfirmIdentity => "code to confirm identity",
+        CodePurpose::ChangeEmail => "code to a new email address",
     };
     audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
     Ok(Ok(()))
@@ -289,7 +300,7 @@ pub async fn verify_login_code(
 /// Runs `work` on the challenge `challenge_id` inside its agent's code
 /// transaction, the challenge read again under the lock (a concurrent
 /// request may have changed it); `gone` when there is no such challenge.
-fn with_locked_challenge<T>(
+pub(crate) fn with_locked_challenge<T>(
     conn: &mut DbConnection,
     challenge_id: &str,
     now: NaiveDateTime,
@@ -306,7 +317,7 @@ fn with_locked_challenge<T>(
 }
 
 /// Records a new lock-out and emails the agent about it (SPEC §3).
-fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
+pub(crate) fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
     let detail = match lock.until {
         Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
         None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),
@@ -344,7 +355,7 @@ pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &
                     Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
                     _ => return Ok(ResendOutcome::Expired),
                 };
-                Ok(match send_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
+                Ok(match crate::auth::mail_limits::send_requested_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
                     Ok(()) => ResendOutcome::Sent,
                     Err(refusal) => ResendOutcome::Refused(refusal),
                 })

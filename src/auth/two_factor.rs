@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::login::send_code;
+use crate::auth::mail_limits::send_requested_code;
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
@@ -113,7 +113,7 @@ fn new_confirmation(
         },
     )?;
     let challenge = CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?;
-    send_code(conn, config, agent, &challenge, lockout, client, now)
+    send_requested_code(conn, config, agent, &challenge, lockout, client, now)
 }
 
 /// "Send a new code" on the confirmation page: another code for the open
@@ -124,7 +124,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, config: &Config, agent: &Age
             return Ok(Ok(()));
         }
         match CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? {
-            Some(challenge) => send_code(conn, config, agent, &challenge, &lockout, client, now),
+            Some(challenge) => send_requested_code(conn, config, agent, &challenge, &lockout, client, now),
             None => new_confirmation(conn, config, agent, &lockout, client, now),
         }
     })

@@ -1,4 +1,4 @@
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -6,17 +6,22 @@ use serde::Deserialize;
 use crate::audit;
 use crate::auth::accounts::update_account_in_transaction;
 use crate::auth::codes::in_agent_code_transaction;
+use crate::auth::email_change;
+use crate::auth::login::throttled_message;
+use crate::auth::step_up::{PasswordProof, verify_current_password};
+use crate::auth::throttle;
 use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
-use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus, login_candidate};
+use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
+use crate::routes::identity::too_many_codes;
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, SignedIn, render};
+use crate::web::{CsrfForm, Layout, SignedIn, render, step_up};
 
 #[derive(Template)]
 #[template(path = "account_settings.html")]
@@ -30,6 +35,12 @@ struct SettingsPage {
     two_factor_ticked: bool,
     errors: Vec<String>,
     sign_ins: Vec<SignIn>,
+    /// An email change waiting for its code: the new address, masked.
+    email_change_pending: Option<String>,
+    /// With 2FA on and no code entered lately, sensitive changes first ask
+    /// the agent to confirm it is them (step-up re-authentication).
+    step_up_needed: bool,
+    reauth_minutes: i64,
 }
 
 /// One of the agent's recent sign-in attempts, as Account Setting lists them.
@@ -47,8 +58,14 @@ const RECENT_SIGN_INS: i64 = 10;
 impl SettingsPage {
     /// The page for `signed_in`, with their latest sign-in attempts.
     async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
-        let agent_id = signed_in.agent.id.clone();
-        let events = state.db(move |conn| Ok(audit::recent_sign_ins(conn, &agent_id, RECENT_SIGN_INS)?)).await?;
+        let (agent, config, now) = (signed_in.agent.clone(), state.config.clone(), state.now());
+        let (events, email_change_pending) = state
+            .db(move |conn| {
+                let events = audit::recent_sign_ins(conn, &agent.id, RECENT_SIGN_INS)?;
+                let pending = email_change::pending(conn, &config, &agent, now)?.map(|p| p.masked_new_email);
+                Ok((events, pending))
+            })
+            .await?;
         let sign_ins = events
             .iter()
             .map(|event| SignIn {
@@ -69,6 +86,9 @@ impl SettingsPage {
             two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
             sign_ins,
+            email_change_pending,
+            step_up_needed: step_up::code_needed(signed_in, state),
+            reauth_minutes: state.config.reauth_window.num_minutes(),
         })
     }
 }
@@ -120,8 +140,20 @@ pub async fn settings_submit(
 
     let wants_new_password = !form.new_password.is_empty() || !form.confirm_password.is_empty();
     let needs_current_password = wants_new_password || two_factor_change == Some(TwoFactorChange::Disable);
+    if needs_current_password {
+        // Step-up re-authentication: the current password below, and with
+        // 2FA on a code entered within the window (else: confirm it is you first).
+        step_up::require_recent_code(&signed_in, &state, "/account/settings")?;
+    }
     let current_ok = if needs_current_password && !form.current_password.is_empty() {
-        state.passwords.verify(login_candidate(&form.current_password), agent.password_hash.clone()).await?
+        match verify_current_password(&state, agent, &client, &form.current_password, "in Account Setting").await? {
+            PasswordProof::Right => {
+                signed_in.session.record_password_proof(state.now())?;
+                true
+            }
+            PasswordProof::Wrong => false,
+            PasswordProof::Throttled { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        }
     } else {
         false
     };
@@ -250,7 +282,11 @@ pub async fn confirm_submit(
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
     let outcome = state.db(move |conn| two_factor::confirm(conn, &config, &agent, submitted.as_ref(), &client, now)).await?;
     let error = match outcome {
-        Confirmation::Enabled => return Ok(see_other("/account/settings?notice=two_factor_enabled")),
+        Confirmation::Enabled => {
+            // The code just entered proves the mailbox in this browser (step-up).
+            signed_in.session.record_code_proof(now)?;
+            return Ok(see_other("/account/settings?notice=two_factor_enabled"));
+        }
         Confirmation::Wrong { attempts_left } => {
             let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
             if attempts_left == 0 { format!("{reason} {CONFIRMATION_NEEDS_NEW_CODE}") } else { format!("{reason} {attempts_left} attempts left.") }
@@ -285,9 +321,7 @@ pub async fn confirm_resend(
             let view = confirmation_view(&state, &signed_in).await?;
             let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
             page.error = Some(refusal_message(&refusal, now));
-            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
-            Ok(response)
+            too_many_codes(&page, &refusal, now)
         }
     }
 }

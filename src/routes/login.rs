@@ -80,6 +80,8 @@ pub async fn login_submit(
                 LoginDecision::SignIn(agent) => {
                     session.sign_in(&agent.id)?;
                     let now = state.now();
+                    // The password was just proven (step-up re-authentication).
+                    session.record_password_proof(now)?;
                     state
                         .db(move |conn| {
                             write_transaction(conn, |conn| {
@@ -114,7 +116,7 @@ pub async fn login_submit(
 }
 
 /// The page of a browser whose codes are locked (SPEC §3 code lock-out).
-fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
+pub(crate) fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
     match until {
         Some(until) => AppError::TooManyRequests {
             message: format!(
@@ -225,6 +227,10 @@ pub async fn verify_submit(
             // Second privilege change of the login: a new session id again.
             // `_trust_this_browser` is where "I am on a trusted computer" takes effect.
             session.sign_in(&agent.id)?;
+            // Both factors were just proven (step-up re-authentication).
+            let now = state.now();
+            session.record_password_proof(now)?;
+            session.record_code_proof(now)?;
             Ok(see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/")))
         }
         CodeStepOutcome::Wrong { attempts_left } => {
@@ -300,6 +306,10 @@ pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
             secs.div_ceil(60)
         ),
         IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
+        IssueRefusal::TooManyFromNetwork { .. } => format!(
+            "Too many codes were asked for from your network lately. You can ask for another in {} minutes; codes already sent still work.",
+            secs.div_ceil(60)
+        ),
     }
 }
 

@@ -5,11 +5,13 @@ mod account;
 pub(crate) mod activity;
 mod assets;
 mod dev;
+mod email;
 #[doc(hidden)]
 pub mod fuzz_targets;
 mod health;
 mod home;
-mod login;
+pub(crate) mod identity;
+pub(crate) mod login;
 mod password;
 mod setup;
 
@@ -37,6 +39,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
         .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
         .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
+        .route("/account/confirm-identity", web::get().to(identity::password_page))
+        .route("/account/confirm-identity", web::post().to(identity::password_submit))
+        .route("/account/confirm-identity/code", web::get().to(identity::code_page))
+        .route("/account/confirm-identity/code", web::post().to(identity::code_submit))
+        .route("/account/confirm-identity/resend", web::post().to(identity::resend))
+        .route("/account/email", web::get().to(email::change_page))
+        .route("/account/email", web::post().to(email::change_submit))
+        .route("/account/email/confirm", web::get().to(email::confirm_page))
+        .route("/account/email/confirm", web::post().to(email::confirm_submit))
+        .route("/account/email/resend", web::post().to(email::resend))
+        .route("/account/email/cancel", web::post().to(email::cancel))
         .route("/password/forgot", web::get().to(password::forgot_page))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_page))
@@ -76,6 +89,10 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
         "two_factor_cancelled" => "Two-factor authentication was not turned on.",
         "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
+        "step_up_expired" => "Confirming it is you took too long, or was started again elsewhere. Enter your password again.",
+        "email_code_sent" => "We emailed a code to the new address. Enter it here to make the change.",
+        "email_changed" => "Your email address was changed: log in with the new one from now on. We told the old address, signed out your other sessions and forgot your trusted computers.",
+        "email_change_cancelled" => "Your email address was not changed.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -14,14 +14,37 @@ pub enum ChallengePurpose {
     Login,
     /// The code that turns 2FA on, proving the address receives mail (SPEC §2.2).
     EnableTwoFactor,
+    /// "Confirm it is you" before a sensitive change (step-up re-authentication).
+    StepUp,
+    /// The code sent to a new address before it replaces the old one (SPEC §2.2 step 6).
+    ChangeEmail,
 }
 
 impl ChallengePurpose {
+    pub const ALL: [ChallengePurpose; 4] =
+        [ChallengePurpose::Login, ChallengePurpose::EnableTwoFactor, ChallengePurpose::StepUp, ChallengePurpose::ChangeEmail];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChallengePurpose::Login => "login",
             ChallengePurpose::EnableTwoFactor => "enable_two_factor",
+            ChallengePurpose::StepUp => "step_up",
+            ChallengePurpose::ChangeEmail => "change_email",
         }
+    }
+
+    /// The purpose stored as `raw`, if it is one.
+    pub fn parse(raw: &str) -> Option<ChallengePurpose> {
+        ChallengePurpose::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+
+    /// Whether wrong codes count towards the agent's code lock-out (SPEC §3).
+    /// They do wherever a guesser who knows the password could be trying to
+    /// prove the mailbox: the login, and confirming identity before a
+    /// sensitive change. Confirmation codes (turning 2FA on, a new address)
+    /// prove an address the agent chose, so guessing them gains nothing.
+    pub fn counts_towards_lockout(self) -> bool {
+        matches!(self, ChallengePurpose::Login | ChallengePurpose::StepUp)
     }
 }
 
@@ -83,6 +106,16 @@ pub struct NewCodeChallenge<'a> {
 impl CodeChallenge {
     pub fn is_for(&self, purpose: ChallengePurpose) -> bool {
         self.purpose == purpose.as_str()
+    }
+
+    /// The stored purpose (`None` only for a row no code wrote).
+    pub fn purpose(&self) -> Option<ChallengePurpose> {
+        ChallengePurpose::parse(&self.purpose)
+    }
+
+    /// See [`ChallengePurpose::counts_towards_lockout`].
+    pub fn counts_towards_lockout(&self) -> bool {
+        self.purpose().is_some_and(ChallengePurpose::counts_towards_lockout)
     }
 
     /// Still waiting for its code: not closed and within its lifetime.
