@@ -213,7 +213,7 @@ async fn the_audit_log_tells_a_complete_secret_free_story() {
     assert_eq!(location(&get_with(&browser, &app.url("/")).await), "/login");
 
     let story: Vec<String> = events_in_db(&app).await.into_iter().map(|(e, o)| format!("{e}:{o}")).collect();
-    assert_eq!(story, ["login_failed:failure", "login_succeeded:success", "password_changed:success", "session_ended:success"]);
+    assert_eq!(story, ["agent_added:success", "login_failed:failure", "login_succeeded:success", "password_changed:success", "session_ended:success"]);
 
     let setup_token = app.setup_link.clone().unwrap().rsplit('=').next().unwrap().to_owned();
     let (hash, session_hashes) = app
