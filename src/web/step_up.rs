@@ -50,3 +50,25 @@ pub fn code_needed(signed_in: &SignedIn, state: &AppState) -> bool {
 fn reauth_required(next: &str) -> AppError {
     AppError::ReauthRequired { next: safe_next(Some(next)).unwrap_or_else(|| DEFAULT_NEXT.to_owned()) }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+
+    use super::reauth_required;
+
+    fn location(next: &str) -> String {
+        let response = reauth_required(next).error_response();
+        assert_eq!(response.status(), actix_web::http::StatusCode::SEE_OTHER);
+        response.headers().get("location").unwrap().to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn the_browser_is_sent_to_confirm_its_identity_and_back_to_a_page_of_this_site() {
+        assert_eq!(location("/agents"), "/account/confirm-identity?next=%2Fagents");
+        assert_eq!(location("/agents?q=bob&page=2"), "/account/confirm-identity?next=%2Fagents%3Fq%3Dbob%26page%3D2");
+        for elsewhere in ["https://evil.example/", "//evil.example", "/\\evil.example", "", "agents"] {
+            assert_eq!(location(elsewhere), "/account/confirm-identity?next=%2Faccount%2Fsettings", "{elsewhere:?}");
+        }
+    }
+}
