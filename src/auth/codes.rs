@@ -12,11 +12,12 @@ use rand::RngExt;
 
 use crate::auth::secrets::{constant_time_eq, keyed_hash};
 use crate::config::CodePolicy;
-use crate::db::models::code_challenge::{CloseReason, CodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::one_time_code::{self, NewStoredCode};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{OneTimeCode, new_public_id};
+use crate::web::client::ClientInfo;
 
 /// A new code: six digits, uniform over 000000..=999999, from `rand::rng()`
 /// (a CSPRNG seeded and reseeded from the operating system).
@@ -47,6 +48,32 @@ where
         let lockout = code_lockout::lock(conn, agent_id, now)?;
         work(conn, lockout)
     })
+}
+
+/// Opens a challenge of `purpose` for the agent, open until `expires_at`,
+/// remembering the browser that asked; returns it as stored.
+pub fn open_challenge(
+    conn: &mut DbConnection,
+    agent_id: &str,
+    purpose: ChallengePurpose,
+    expires_at: NaiveDateTime,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<CodeChallenge> {
+    let id = new_public_id();
+    CodeChallenge::insert(
+        conn,
+        &NewCodeChallenge {
+            id: &id,
+            agent_id,
+            purpose: purpose.as_str(),
+            created_at: now,
+            expires_at,
+            ip: &client.ip,
+            user_agent: &client.user_agent,
+        },
+    )?;
+    CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// Why no code was sent.

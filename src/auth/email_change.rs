@@ -19,9 +19,9 @@ use crate::auth::login::with_locked_challenge;
 use crate::auth::mail_limits::{allow_email_change, send_requested_code};
 use crate::config::Config;
 use crate::db::DbConnection;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::{Agent, email_change, password_reset_token, session, trusted_computer};
-use crate::domain::{EmailAddress, OneTimeCode, new_public_id};
+use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -63,21 +63,9 @@ pub fn request(
             return Ok(Err(AddressRefusal::InUse));
         }
         CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::ChangeEmail), CloseReason::Superseded, now)?;
-        let challenge_id = new_public_id();
-        CodeChallenge::insert(
-            conn,
-            &NewCodeChallenge {
-                id: &challenge_id,
-                agent_id: &agent.id,
-                purpose: ChallengePurpose::ChangeEmail.as_str(),
-                created_at: now,
-                expires_at: now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime),
-                ip: &client.ip,
-                user_agent: &client.user_agent,
-            },
-        )?;
-        email_change::insert(conn, &challenge_id, &agent.id, new_email.as_str(), now)?;
-        let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+        let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
+        let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ChangeEmail, expires_at, client, now)?;
+        email_change::insert(conn, &challenge.id, &agent.id, new_email.as_str(), now)?;
         Ok(Ok(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?.err()))
     })
 }

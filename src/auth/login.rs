@@ -10,9 +10,9 @@ use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_buc
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::Agent;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate, new_public_id};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate};
 use crate::error::AppError;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -167,22 +167,9 @@ fn start_pending_login(
     if let Some(previous) = previous_pending {
         CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
     }
-    let challenge_id = new_public_id();
-    CodeChallenge::insert(
-        conn,
-        &NewCodeChallenge {
-            id: &challenge_id,
-            agent_id: &agent.id,
-            purpose: ChallengePurpose::Login.as_str(),
-            created_at: now,
-            expires_at: now + config.codes.pending_login_lifetime,
-            ip: &client.ip,
-            user_agent: &client.user_agent,
-        },
-    )?;
-    let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+    let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::Login, now + config.codes.pending_login_lifetime, client, now)?;
     let refusal = send_code(conn, config, agent, &challenge, lockout, client, now)?.err();
-    Ok(LoginDecision::CodeRequired { challenge_id, refusal })
+    Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
 /// Issues a code for `challenge` and queues its email (a sign-in or a

@@ -25,9 +25,9 @@ use crate::auth::mail_limits::send_requested_code;
 use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_bucket, open_login_gate};
 use crate::config::Config;
 use crate::db::models::Agent;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{OneTimeCode, TwoFactorStatus, login_candidate, new_public_id};
+use crate::domain::{OneTimeCode, TwoFactorStatus, login_candidate};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
@@ -161,22 +161,9 @@ pub fn start_code(
                 CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
             }
         }
-        let challenge_id = new_public_id();
-        CodeChallenge::insert(
-            conn,
-            &NewCodeChallenge {
-                id: &challenge_id,
-                agent_id: &agent.id,
-                purpose: ChallengePurpose::StepUp.as_str(),
-                created_at: now,
-                expires_at: now + config.codes.pending_login_lifetime,
-                ip: &client.ip,
-                user_agent: &client.user_agent,
-            },
-        )?;
-        let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+        let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::StepUp, now + config.codes.pending_login_lifetime, client, now)?;
         let refusal = send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?.err();
-        Ok(CodeRequest::Started { challenge_id, refusal })
+        Ok(CodeRequest::Started { challenge_id: challenge.id, refusal })
     })
 }
 

@@ -7,15 +7,12 @@ use crate::audit;
 use crate::auth::accounts::update_account_in_transaction;
 use crate::auth::codes::in_agent_code_transaction;
 use crate::auth::email_change;
-use crate::auth::login::throttled_message;
-use crate::auth::step_up::{PasswordProof, verify_current_password};
-use crate::auth::throttle;
 use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
 use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::routes::identity::too_many_codes;
+use crate::routes::identity::{too_many_codes, wrong_code_message};
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
@@ -146,14 +143,7 @@ pub async fn settings_submit(
         step_up::require_recent_code(&signed_in, &state, "/account/settings")?;
     }
     let current_ok = if needs_current_password && !form.current_password.is_empty() {
-        match verify_current_password(&state, agent, &client, &form.current_password, "in Account Setting").await? {
-            PasswordProof::Right => {
-                signed_in.session.record_password_proof(state.now())?;
-                true
-            }
-            PasswordProof::Wrong => false,
-            PasswordProof::Throttled { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
-        }
+        step_up::check_current_password(&signed_in, &state, &client, &form.current_password, "in Account Setting").await?
     } else {
         false
     };
@@ -287,10 +277,7 @@ pub async fn confirm_submit(
             signed_in.session.record_code_proof(now)?;
             return Ok(see_other("/account/settings?notice=two_factor_enabled"));
         }
-        Confirmation::Wrong { attempts_left } => {
-            let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
-            if attempts_left == 0 { format!("{reason} {CONFIRMATION_NEEDS_NEW_CODE}") } else { format!("{reason} {attempts_left} attempts left.") }
-        }
+        Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, CONFIRMATION_NEEDS_NEW_CODE),
         Confirmation::NeedsNewCode => CONFIRMATION_NEEDS_NEW_CODE.to_owned(),
         Confirmation::Expired => CONFIRMATION_EXPIRED.to_owned(),
     };

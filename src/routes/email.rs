@@ -9,12 +9,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::email_change::{self, Confirmation};
-use crate::auth::login::throttled_message;
-use crate::auth::step_up::{PasswordProof, verify_current_password};
-use crate::auth::throttle;
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
-use crate::routes::identity::too_many_codes;
+use crate::routes::identity::{too_many_codes, wrong_code_message};
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
@@ -83,10 +80,8 @@ pub async fn change_submit(
     if form.current_password.is_empty() {
         errors.push("Current password: enter it to change your email address.".to_owned());
     } else {
-        match verify_current_password(&state, &agent, &client, &form.current_password, "in the email change form").await? {
-            PasswordProof::Right => signed_in.session.record_password_proof(state.now())?,
-            PasswordProof::Wrong => errors.push("Current password: that is not your current password.".to_owned()),
-            PasswordProof::Throttled { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        if !step_up::check_current_password(&signed_in, &state, &client, &form.current_password, "in the email change form").await? {
+            errors.push("Current password: that is not your current password.".to_owned());
         }
     }
     let Some(new_email) = new_email.filter(|_| errors.is_empty()) else {
@@ -165,10 +160,7 @@ pub async fn confirm_submit(
             signed_in.session.rotate();
             return Ok(see_other("/account/settings?notice=email_changed"));
         }
-        Confirmation::Wrong { attempts_left } => {
-            let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
-            if attempts_left == 0 { format!("{reason} {NEEDS_NEW_CODE}") } else { format!("{reason} {attempts_left} attempts left.") }
-        }
+        Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, NEEDS_NEW_CODE),
         Confirmation::NeedsNewCode => NEEDS_NEW_CODE.to_owned(),
         Confirmation::Expired => "No change of address is waiting for a code any more (it expired, or was cancelled or replaced). Start again.".to_owned(),
         Confirmation::InUse => "Another account started using that address meanwhile, so your address was not changed. Choose a different one.".to_owned(),

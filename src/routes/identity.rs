@@ -9,17 +9,15 @@ use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::auth::codes::IssueRefusal;
-use crate::auth::login::throttled_message;
-use crate::auth::step_up::{self, CodeOutcome, CodeRequest, PasswordProof, verify_current_password};
-use crate::auth::throttle;
-use crate::domain::{OneTimeCode, TwoFactorStatus};
+use crate::auth::step_up::{self, CodeOutcome, CodeRequest};
+use crate::domain::{CodeError, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::routes::login::{codes_locked, refusal_message};
 use crate::routes::{notice_text, safe_next, see_other};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, SignedIn, render};
+use crate::web::{CsrfForm, Layout, SignedIn, render, step_up as guard};
 
 /// Where to go back to when `next` is missing or not a local path.
 const DEFAULT_NEXT: &str = "/account/settings";
@@ -115,17 +113,12 @@ pub async fn password_submit(
 ) -> Result<HttpResponse, AppError> {
     let next = next_or_default(form.next.as_deref());
     let agent = signed_in.agent.clone();
-    match verify_current_password(&state, &agent, &client, &form.current_password, "on the confirm-identity page").await? {
-        PasswordProof::Right => {}
-        PasswordProof::Wrong => {
-            let mut page = PasswordPage::new(&state, &signed_in, next, None);
-            page.error = Some("That is not your current password.".to_owned());
-            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-        }
-        PasswordProof::Throttled { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+    if !guard::check_current_password(&signed_in, &state, &client, &form.current_password, "on the confirm-identity page").await? {
+        let mut page = PasswordPage::new(&state, &signed_in, next, None);
+        page.error = Some("That is not your current password.".to_owned());
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let now = state.now();
-    signed_in.session.record_password_proof(now)?;
     let config = state.config.clone();
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
         state.db(move |conn| step_up::record_confirmed(conn, &agent, &client, "password", now)).await?;
@@ -198,14 +191,7 @@ pub async fn code_submit(
             signed_in.session.end_step_up();
             return Ok(see_other(&next));
         }
-        CodeOutcome::Wrong { attempts_left } => {
-            let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
-            page.error = Some(if attempts_left == 0 {
-                format!("{reason} {NEEDS_NEW_CODE}")
-            } else {
-                format!("{reason} {attempts_left} {} left.", if attempts_left == 1 { "attempt" } else { "attempts" })
-            });
-        }
+        CodeOutcome::Wrong { attempts_left } => page.error = Some(wrong_code_message(&parsed, attempts_left, NEEDS_NEW_CODE)),
         CodeOutcome::NeedsNewCode => page.error = Some(NEEDS_NEW_CODE.to_owned()),
         CodeOutcome::Locked { until } => {
             signed_in.session.end_step_up();
@@ -250,6 +236,18 @@ pub async fn resend(
             page.error = Some(refusal_message(&refusal, now));
             too_many_codes(&page, &refusal, now)
         }
+    }
+}
+
+/// Why a code was refused and what is left: "That code is not right. 3
+/// attempts left." (a malformed code says what is wrong with it); at none
+/// left, `needs_new_code` says what to do.
+pub(crate) fn wrong_code_message(parsed: &Result<OneTimeCode, CodeError>, attempts_left: i32, needs_new_code: &str) -> String {
+    let reason = parsed.as_ref().err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
+    match attempts_left {
+        0 => format!("{reason} {needs_new_code}"),
+        1 => format!("{reason} 1 attempt left."),
+        n => format!("{reason} {n} attempts left."),
     }
 }
 

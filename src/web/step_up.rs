@@ -2,10 +2,13 @@
 //! calls it before the change, and a browser without a recent enough
 //! confirmation of identity is sent to `/account/confirm-identity`, then back.
 
-use crate::auth::step_up::Missing;
+use crate::auth::login::throttled_message;
+use crate::auth::step_up::{Missing, PasswordProof, verify_current_password};
+use crate::auth::throttle;
 use crate::error::AppError;
 use crate::routes::safe_next;
 use crate::state::AppState;
+use crate::web::client::ClientInfo;
 use crate::web::guards::SignedIn;
 
 /// Where the confirm-identity page sends the browser back to when `next`
@@ -45,6 +48,27 @@ pub fn require_recent_code(signed_in: &SignedIn, state: &AppState, next: &str) -
 /// change that asks for the current password (to say so on the page).
 pub fn code_needed(signed_in: &SignedIn, state: &AppState) -> bool {
     require_recent_code(signed_in, state, DEFAULT_NEXT).is_err()
+}
+
+/// Checks the current password typed in a signed-in form, through the
+/// login throttle (`place` says which form, for the audit log): true when it
+/// is right, and this browser has then proven the password now; a 429 when
+/// too many wrong passwords came lately.
+pub async fn check_current_password(
+    signed_in: &SignedIn,
+    state: &AppState,
+    client: &ClientInfo,
+    typed: &str,
+    place: &'static str,
+) -> Result<bool, AppError> {
+    match verify_current_password(state, &signed_in.agent, client, typed, place).await? {
+        PasswordProof::Right => {
+            signed_in.session.record_password_proof(state.now())?;
+            Ok(true)
+        }
+        PasswordProof::Wrong => Ok(false),
+        PasswordProof::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+    }
 }
 
 fn reauth_required(next: &str) -> AppError {
