@@ -35,6 +35,7 @@ mod journeys;
 
 mod account;
 mod activity;
+mod email_change;
 mod errors;
 mod first_run;
 mod keyboard;
