@@ -229,12 +229,18 @@ impl CodeChallenge {
         .get_result(conn)
     }
 
-    /// Housekeeping: forgets challenges (and, by cascade, their codes) that ended before `before`.
+    /// Housekeeping: forgets challenges (and, by cascade, their codes and an
+    /// email change's address) that ended before `before`: closed, reported
+    /// as abandoned, or — for every purpose but a login, which is reported
+    /// first — simply run out.
     pub fn delete_ended_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
         diesel::delete(
-            code_challenges::table
-                .filter(code_challenges::expires_at.lt(before))
-                .filter(code_challenges::closed_at.is_not_null().or(code_challenges::abandoned_notice_at.is_not_null())),
+            code_challenges::table.filter(code_challenges::expires_at.lt(before)).filter(
+                code_challenges::closed_at
+                    .is_not_null()
+                    .or(code_challenges::abandoned_notice_at.is_not_null())
+                    .or(code_challenges::purpose.ne(ChallengePurpose::Login.as_str())),
+            ),
         )
         .execute(conn)
     }
