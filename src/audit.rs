@@ -36,13 +36,16 @@ pub enum Event {
     AgentAdded,
     AgentDeactivated,
     AgentReactivated,
+    InvitationSent,
+    InvitationAccepted,
+    RoleChanged,
     PolicyChanged,
     AccessRefused,
 }
 
 impl Event {
     /// Every event, in the order the Activity page's filter lists them.
-    pub const ALL: [Event; 23] = [
+    pub const ALL: [Event; 26] = [
         Event::LoginSucceeded,
         Event::LoginFailed,
         Event::LoginThrottled,
@@ -63,6 +66,9 @@ impl Event {
         Event::AgentAdded,
         Event::AgentDeactivated,
         Event::AgentReactivated,
+        Event::InvitationSent,
+        Event::InvitationAccepted,
+        Event::RoleChanged,
         Event::PolicyChanged,
         Event::AccessRefused,
         Event::PasswordResetCompleted,
@@ -97,6 +103,9 @@ impl Event {
             Event::AgentAdded => "Agent added",
             Event::AgentDeactivated => "Agent deactivated",
             Event::AgentReactivated => "Agent reactivated",
+            Event::InvitationSent => "Invitation sent",
+            Event::InvitationAccepted => "Invitation accepted",
+            Event::RoleChanged => "Role changed",
             Event::PolicyChanged => "Policy changed",
             Event::AccessRefused => "Access refused",
         }
@@ -125,6 +134,9 @@ impl Event {
             Event::AgentAdded => "agent_added",
             Event::AgentDeactivated => "agent_deactivated",
             Event::AgentReactivated => "agent_reactivated",
+            Event::InvitationSent => "invitation_sent",
+            Event::InvitationAccepted => "invitation_accepted",
+            Event::RoleChanged => "role_changed",
             Event::PolicyChanged => "policy_changed",
             Event::AccessRefused => "access_refused",
         }

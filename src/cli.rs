@@ -47,6 +47,17 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Fill a demo or benchmark database with a company of N made-up agents.
+    /// Refuses a database that already holds a company unless --force.
+    SeedDemo {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        agents: usize,
+        /// Add the agents even though the database already holds companies.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// A failed command: `Input` exits 2, `Failure` exits 1.
@@ -119,7 +130,31 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Deactivated {} and ended their sessions.", agent.email);
             Ok(())
         }
+        Command::SeedDemo { company, agents, force } => seed_demo(config, &company, agents, force).await,
     }
+}
+
+/// The most agents one `seed-demo` adds.
+const MAX_SEED_AGENTS: usize = 1_000_000;
+
+async fn seed_demo(config: Config, company: &str, count: usize, force: bool) -> Result<(), CliError> {
+    let company = CompanyName::parse(company).map_err(|e| CliError::Input(format!("--company: {e}")))?;
+    if count == 0 || count > MAX_SEED_AGENTS {
+        return Err(CliError::Input(format!("--agents: between 1 and {MAX_SEED_AGENTS}")));
+    }
+    let pool = connect_and_migrate(&config).await.map_err(failure)?;
+    let now = SystemClock.now();
+    let started = std::time::Instant::now();
+    let report = blocking(move || {
+        let mut conn = pool.get().map_err(failure)?;
+        crate::agents::seed::seed_demo(&mut conn, &company, count, force, now).map_err(|e| match e {
+            crate::agents::seed::SeedError::RealData => CliError::Input(e.to_string()),
+            other => failure(other),
+        })
+    })
+    .await?;
+    println!("Seeded {} demo agents into company {} in {:.1} s.", report.agents, report.company_id, started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), CliError> {

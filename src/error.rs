@@ -31,6 +31,10 @@ pub enum AppError {
     /// then back to `next` (a local path).
     #[error("confirm your identity first")]
     ReauthRequired { next: String },
+    /// The company requires 2FA and this agent has not turned it on: the
+    /// browser is sent to Account Setting (SPEC §2.4).
+    #[error("two-factor authentication required")]
+    TwoFactorSetupRequired,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error(transparent)]
@@ -55,6 +59,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::SignInRequired { .. } => "Sign in required",
             AppError::ReauthRequired { .. } => "Confirm it is you",
+            AppError::TwoFactorSetupRequired => "Two-factor authentication required",
             AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",
         }
@@ -124,7 +129,9 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } | AppError::TwoFactorSetupRequired => {
+                StatusCode::SEE_OTHER
+            }
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -143,6 +150,9 @@ impl ResponseError for AppError {
                 let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
                 let location = format!("/account/confirm-identity?next={next}");
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::TwoFactorSetupRequired => {
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/settings")).finish();
             }
             AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),
             AppError::DatabaseUnavailable(e) => tracing::warn!(error = %e, "database unavailable"),

@@ -2,6 +2,7 @@
 //! The module tree is public so that `tests/` can drive the real application.
 
 pub mod audit;
+pub mod agents;
 pub mod auth;
 pub mod cli;
 pub mod clock;

@@ -4,6 +4,7 @@ use tracing_subscriber::EnvFilter;
 use agentgate::cli::{Cli, run};
 
 fn main() {
+    keep_hash_memory_out_of_the_heap();
     let cli = Cli::parse();
     let _ = dotenvy::dotenv();
     tracing_subscriber::fmt()
@@ -16,3 +17,18 @@ fn main() {
         std::process::exit(error.exit_code());
     }
 }
+
+/// Each argon2 hash allocates 19 MiB. glibc raises its mmap threshold after
+/// the first such block is freed, after which the blocks come from the heap
+/// arenas and stay resident; a fixed threshold keeps them mmapped, so their
+/// memory goes back to the system when the hash ends.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn keep_hash_memory_out_of_the_heap() {
+    // SAFETY: mallopt only tunes the allocator; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn keep_hash_memory_out_of_the_heap() {}

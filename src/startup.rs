@@ -99,6 +99,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;
+    let blocking_threads = (config.db_pool_size as usize + 2).max(4);
     let dev_mailbox = config.mail == MailTransportKind::Mailbox;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -134,7 +135,11 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
-    .shutdown_timeout(5);
+    .shutdown_timeout(5)
+    // Database work runs on the blocking threads, one pooled connection each:
+    // more threads than connections would only wait, and each idle thread's
+    // allocator arena stays resident (a login flood once grew memory this way).
+    .worker_max_blocking_threads(blocking_threads);
     let server = match workers {
         Some(workers) => server.workers(workers),
         None => server,
@@ -189,6 +194,7 @@ pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
             // Keep a day of finished challenges and a week of delivered mail for the record.
             crate::db::models::code_challenge::CodeChallenge::delete_ended_before(conn, now - chrono::Duration::days(1))?;
             crate::db::models::password_reset_token::delete_expired(conn, now - chrono::Duration::days(1))?;
+            crate::db::models::trusted_computer::delete_expired(conn, now)?;
             mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
             Ok(notified)
         })

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::audit::{self, Event, Outcome};
-use crate::db::models::{Agent, Company, NewAgent, NewCompany, session, setup_token, trusted_computer};
+use crate::auth::trusted_computers;
+use crate::db::models::{Agent, Company, NewAgent, NewCompany, invitation, session, setup_token};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
 
@@ -137,7 +138,7 @@ pub fn update_account_in_transaction(
     if let Some(hash) = new_password_hash {
         Agent::update_password(conn, agent_id, hash, now)?;
         session::delete_for_agent(conn, agent_id)?;
-        trusted_computer::delete_for_agent(conn, agent_id)?;
+        trusted_computers::forget_all(conn, agent_id, audit_entry, "password changed", now)?;
         audit::record(conn, Event::PasswordChanged, Outcome::Success, audit_entry, now)?;
     }
     Ok(())
@@ -146,14 +147,23 @@ pub fn update_account_in_transaction(
 /// Deactivates an agent, ends all their sessions and forgets their trusted computers at once. `audit_entry`
 /// says who did it (its subject is the agent).
 pub fn deactivate(conn: &mut DbConnection, agent: &Agent, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AccountError> {
-    write_transaction(conn, |conn| {
-        Agent::set_active(conn, &agent.id, false)?;
-        session::delete_for_agent(conn, &agent.id)?;
-        trusted_computer::delete_for_agent(conn, &agent.id)?;
-        let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
-        audit::record(conn, Event::AgentDeactivated, Outcome::Success, &entry, now)?;
-        Ok(())
-    })
+    write_transaction(conn, |conn| Ok(deactivate_in_transaction(conn, agent, audit_entry, now)?))
+}
+
+/// [`deactivate`] inside the caller's transaction (the Agents tab checks the
+/// last-admin rule in the same one). An open invitation dies with it.
+pub fn deactivate_in_transaction(
+    conn: &mut DbConnection,
+    agent: &Agent,
+    audit_entry: &audit::Entry<'_>,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<()> {
+    Agent::set_active(conn, &agent.id, false)?;
+    session::delete_for_agent(conn, &agent.id)?;
+    invitation::delete_for_agent(conn, &agent.id)?;
+    let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
+    trusted_computers::forget_all(conn, &agent.id, &entry, "agent deactivated", now)?;
+    audit::record(conn, Event::AgentDeactivated, Outcome::Success, &entry, now)
 }
 
 /// `agentgate deactivate --email`: the CLI knows the address, not the id.

@@ -1,4 +1,4 @@
-//! Authentication: password hashing, secrets, accounts and the login steps.
+//! Authentication: password hashing, secrets, accounts, the login steps and trusted computers.
 
 pub mod accounts;
 pub mod codes;
@@ -10,6 +10,7 @@ pub mod password_reset;
 pub mod secrets;
 pub mod setup;
 pub mod step_up;
+pub mod trusted_computers;
 pub mod two_factor;
 pub mod throttle;
 

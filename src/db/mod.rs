@@ -24,6 +24,16 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
 }
 
+impl DbConnection {
+    /// Which backend this connection talks to (for the few queries written per dialect).
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Postgres(_) => Backend::Postgres,
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+        }
+    }
+}
+
 /// The pool every request and worker borrows connections from.
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 /// A connection borrowed from [`DbPool`].
@@ -109,11 +119,22 @@ pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
 /// Applies the pending migrations of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     let applied = match conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
-    };
-    applied.map_err(|e| DbError::Migration(e.to_string()))
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(|m| m.to_string()).collect::<Vec<_>>()),
+    }
+    .map_err(|e| DbError::Migration(e.to_string()))?;
+    // The search form of names is computed in Rust (Unicode-aware lower-casing
+    // that SQL cannot match on both backends): fill it in once, when the
+    // migration that added it has just run.
+    if applied.iter().any(|version| version == AGENTS_TAB_MIGRATION) {
+        write_transaction(conn, models::Agent::reindex_all_names)?;
+    }
+    Ok(applied.len())
 }
+
+/// The version of the migration that added `agents.search_name`
+/// (`2026-11-28-000030_agents_tab`).
+const AGENTS_TAB_MIGRATION: &str = "20261128000030";
 
 /// Applies only the first `count` migrations: how an upgrade test builds a
 /// database "from an older version".

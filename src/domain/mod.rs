@@ -7,6 +7,7 @@ mod ids;
 mod names;
 mod password;
 mod role;
+mod search;
 
 pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
@@ -14,3 +15,4 @@ pub use ids::{is_public_id, new_public_id};
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
 pub use role::{Role, TwoFactorStatus};
+pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchError, SearchText, prefix_upper_bound, search_key, search_words};

@@ -310,6 +310,32 @@ pub fn two_factor_reset(to: &Recipient<'_>, by: &str, at: NaiveDateTime, base_ur
     )
 }
 
+/// A browser became a trusted computer (SPEC §2.3 step 4): from now on it
+/// skips the code, so the agent hears about it and can forget it.
+pub fn trusted_computer_added(
+    to: &Recipient<'_>,
+    label: &str,
+    until: NaiveDateTime,
+    context: &RequestContext,
+    base_url: &str,
+) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: a new trusted computer was added",
+            title: "A new trusted computer was added",
+            paragraphs: vec![
+                format!("{label} was marked as a trusted computer for your account, after your password and a sign-in code were entered on it."),
+                format!("Logins to your account from that browser skip the sign-in code until {}. Every other browser and device still asks for one.", when(until)),
+            ],
+            context: Some(context),
+            warning: Some("If this was not you, forget that computer in Account Setting (Trusted computers) and change your password: whoever did it knows it and could read your code."),
+            link: Some(Link { label: "Review your trusted computers".to_owned(), url: format!("{base_url}/account/settings#trusted-computers") }),
+        },
+    )
+}
+
 pub fn password_changed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
     render_notice(
         to,
@@ -369,6 +395,27 @@ pub fn password_reset(to: &Recipient<'_>, link: &str, lifetime: chrono::Duration
     )
 }
 
+/// An invitation to an agent an admin added: the single-use link (it holds
+/// the token) to the page where they choose their password.
+pub fn invitation(to: &Recipient<'_>, inviter: &str, company: &str, link: &str, expires_at: NaiveDateTime) -> Result<Email, askama::Error> {
+    let subject = format!("You are invited to the {company} helpdesk on AgentGate");
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::Invitation,
+            subject: &subject,
+            title: "Choose your password",
+            paragraphs: vec![
+                format!("{inviter} invited you to sign in to the {company} helpdesk with AgentGate. Your login name is {}.", to.email),
+                format!("Choose your password with the link below. It works once, until {}.", when(expires_at)),
+            ],
+            context: None,
+            warning: Some("If you did not expect this invitation, you can ignore this email."),
+            link: Some(Link { label: "Choose your password".to_owned(), url: link.to_owned() }),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +467,23 @@ mod tests {
             assert!(body.contains("l***@example.org"));
             assert!(body.contains("tell your admin"));
             assert!(body.contains("Firefox on Linux"));
+        }
+    }
+
+    #[test]
+    fn the_trusted_computer_email_names_the_browser_time_ip_and_how_to_forget_it() {
+        let email = EmailAddress::parse("ada@example.com").unwrap();
+        let to = Recipient { email: &email, name: "Ada" };
+        let until = context().at + chrono::Duration::days(30);
+        let message = trusted_computer_added(&to, "Firefox on Linux", until, &context(), "http://x.test").unwrap();
+        assert_eq!(message.subject, "AgentGate: a new trusted computer was added");
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("Firefox on Linux"));
+            assert!(body.contains("2026-11-28 at 14:03 UTC"), "when");
+            assert!(body.contains("192.0.2.7"), "the IP");
+            assert!(body.contains("2026-12-28 at 14:03 UTC"), "until when");
+            assert!(body.contains("If this was not you, forget that computer"));
+            assert!(body.contains("http://x.test/account/settings#trusted-computers"));
         }
     }
 }

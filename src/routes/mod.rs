@@ -3,6 +3,7 @@
 
 mod account;
 pub(crate) mod activity;
+mod agents;
 mod assets;
 mod dev;
 mod email;
@@ -11,7 +12,8 @@ pub mod fuzz_targets;
 mod health;
 mod home;
 pub(crate) mod identity;
-pub(crate) mod login;
+mod invitation;
+pub mod login;
 mod password;
 mod setup;
 
@@ -50,11 +52,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/email/confirm", web::post().to(email::confirm_submit))
         .route("/account/email/resend", web::post().to(email::resend))
         .route("/account/email/cancel", web::post().to(email::cancel))
+        .route("/account/trusted-computers/revoke-all", web::post().to(account::forget_all_trusted_computers))
+        .route("/account/trusted-computers/{id}/revoke", web::post().to(account::forget_trusted_computer))
         .route("/password/forgot", web::get().to(password::forgot_page))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_page))
         .route("/password/reset", web::post().to(password::reset_submit))
-        .route("/activity", web::get().to(activity::activity_page));
+        .route("/activity", web::get().to(activity::activity_page))
+        .route("/invitation", web::get().to(invitation::invitation_page))
+        .route("/invitation", web::post().to(invitation::invitation_submit))
+        .route("/agents", web::get().to(agents::list))
+        .route("/agents.csv", web::get().to(agents::export_csv))
+        .route("/agents/new", web::get().to(agents::new_page))
+        .route("/agents/new", web::post().to(agents::new_submit))
+        .route("/agents/policy", web::get().to(agents::policy_page))
+        .route("/agents/policy", web::post().to(agents::policy_submit))
+        .route("/agents/{id}", web::get().to(agents::detail))
+        .route("/agents/{id}/resend-invitation", web::post().to(agents::resend_invitation_submit))
+        .route("/agents/{id}/role", web::post().to(agents::role_submit))
+        // deactivate, reactivate, reset-two-factor: GET confirms, POST acts.
+        .route("/agents/{id}/{action}", web::get().to(agents::action_page))
+        .route("/agents/{id}/{action}", web::post().to(agents::action_submit));
 }
 
 /// The development mailbox (SPEC §4 `/dev/mailbox`): registered only when
@@ -81,6 +99,7 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "logged_out" => "You have been logged out.",
         "saved" => "Your settings were updated.",
         "password_changed" => "Your password was changed. Your other sessions have been signed out.",
+        "invitation_accepted" => "Your password is set. Log in with your email address and the password you just chose.",
         "login_expired" => "Your login took too long and was forgotten. Enter your email and password again.",
         "code_resent" => "A new code is on its way. Earlier codes still work until they expire.",
         "code_not_sent" => "Too many codes were sent to your address lately, so no new one was sent. Wait a few minutes, then choose to send a new code.",
@@ -88,6 +107,8 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "two_factor_enabled" => "Two-factor authentication is on. Each login will now ask for a code sent to your email.",
         "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
         "two_factor_cancelled" => "Two-factor authentication was not turned on.",
+        "trusted_computer_forgotten" => "That computer is forgotten: logging in from it asks for a code again.",
+        "trusted_computers_forgotten" => "All your trusted computers are forgotten: every login asks for a code again.",
         "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
         "step_up_expired" => "Confirming it is you took too long, or was started again elsewhere. Enter your password again.",
         "email_code_sent" => "We emailed a code to the new address. Enter it here to make the change.",

@@ -6,6 +6,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use diesel::prelude::*;
 use futures_util::future::LocalBoxFuture;
 
+use crate::agents::policy::{self, TwoFactorRequirement};
 use crate::audit::{self, Event, Outcome};
 use crate::db::models::{Agent, Company};
 use crate::db::schema::{agents, companies};
@@ -19,6 +20,8 @@ pub struct SignedIn {
     pub agent: Agent,
     pub company: Company,
     pub session: TypedSession,
+    /// Where the company's 2FA requirement leaves the agent (SPEC §2.4).
+    pub two_factor_requirement: TwoFactorRequirement,
 }
 
 /// Where to come back to after logging in: the path and query of this page.
@@ -51,7 +54,15 @@ impl FromRequest for SignedIn {
                 })
                 .await?;
             match found {
-                Some((agent, company)) => Ok(SignedIn { agent, company, session }),
+                Some((agent, company)) => {
+                    // SPEC §2.4: with the company's requirement in force, an
+                    // agent without 2FA reaches only the pages that turn it on.
+                    let two_factor_requirement = policy::requirement(&company, &agent, state.now());
+                    if two_factor_requirement == TwoFactorRequirement::Enforced && !policy::path_is_exempt(req.path()) {
+                        return Err(AppError::TwoFactorSetupRequired);
+                    }
+                    Ok(SignedIn { agent, company, session, two_factor_requirement })
+                }
                 None => {
                     // Deactivated or deleted since the session began.
                     session.log_out();

@@ -3,6 +3,7 @@
 use actix_web::HttpResponse;
 use askama::Template;
 
+use crate::agents::policy::TwoFactorRequirement;
 use crate::domain::PersonName;
 use crate::error::AppError;
 use crate::web::guards::SignedIn;
@@ -24,12 +25,14 @@ pub struct Layout {
     pub notice: Option<String>,
     /// Which tab of the top bar is current ("home", "agents", "account").
     pub current: &'static str,
+    /// The company requires 2FA and this agent has not turned it on yet.
+    pub two_factor_reminder: Option<String>,
 }
 
 impl Layout {
     /// The frame of a page for anonymous visitors.
     pub fn anonymous(title: impl Into<String>, csrf_token: String) -> Layout {
-        Layout { title: title.into(), user: None, csrf_token, notice: None, current: "" }
+        Layout { title: title.into(), user: None, csrf_token, notice: None, current: "", two_factor_reminder: None }
     }
 
     /// The frame of a signed-in page.
@@ -46,12 +49,30 @@ impl Layout {
             csrf_token: signed_in.session.csrf_token().unwrap_or_default(),
             notice: None,
             current,
+            two_factor_reminder: two_factor_reminder(signed_in),
         }
     }
 
     pub fn with_notice(mut self, notice: Option<String>) -> Layout {
         self.notice = notice;
         self
+    }
+}
+
+/// What the top of every page says to an agent the company's 2FA requirement
+/// applies to: before the grace date a reminder, after it the reason they are
+/// kept on Account Setting.
+fn two_factor_reminder(signed_in: &SignedIn) -> Option<String> {
+    let company = &signed_in.company.name;
+    match signed_in.two_factor_requirement {
+        TwoFactorRequirement::Grace { from } => Some(format!(
+            "{company} requires two-factor authentication from {} (UTC). Turn it on in Account Setting before then.",
+            from.format("%Y-%m-%d")
+        )),
+        TwoFactorRequirement::Enforced => Some(format!(
+            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you; the other pages open once it is on."
+        )),
+        TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
     }
 }
 

@@ -2,8 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::agents;
-use crate::domain::{EmailAddress, Role, TwoFactorStatus};
+use crate::db::schema::{agent_name_words, agents};
+use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
 /// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -92,16 +92,72 @@ impl Agent {
         diesel::select(diesel::dsl::exists(agents::table.select(agents::id))).get_result(conn)
     }
 
+    /// Inserts the agent with the search form of their name (see [`search_key`]).
     pub fn insert(conn: &mut DbConnection, new: &NewAgent<'_>) -> QueryResult<()> {
-        diesel::insert_into(agents::table).values(new).execute(conn).map(|_| ())
+        let key = search_key(new.name);
+        diesel::insert_into(agents::table).values((new, agents::search_name.eq(&key))).execute(conn)?;
+        insert_name_words(conn, new.company_id, new.id, &key)
     }
 
     pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
         diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).execute(conn).map(|_| ())
     }
 
+    /// Renames the agent and re-indexes the name for search.
     pub fn update_name(conn: &mut DbConnection, id: &str, name: &str) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::name.eq(name)).execute(conn).map(|_| ())
+        let key = search_key(name);
+        let company_id: String = diesel::update(agents::table.find(id))
+            .set((agents::name.eq(name), agents::search_name.eq(&key)))
+            .returning(agents::company_id)
+            .get_result(conn)?;
+        diesel::delete(agent_name_words::table.filter(agent_name_words::agent_id.eq(id))).execute(conn)?;
+        insert_name_words(conn, &company_id, id, &key)
+    }
+
+    /// Fills `search_name` and the name words of every agent: run once, by
+    /// `db::run_migrations`, when the migration that added them is applied.
+    pub fn reindex_all_names(conn: &mut DbConnection) -> QueryResult<usize> {
+        let all: Vec<(String, String, String)> =
+            agents::table.select((agents::id, agents::company_id, agents::name)).load(conn)?;
+        diesel::delete(agent_name_words::table).execute(conn)?;
+        for (id, company_id, name) in &all {
+            let key = search_key(name);
+            diesel::update(agents::table.find(id)).set(agents::search_name.eq(&key)).execute(conn)?;
+            insert_name_words(conn, company_id, id, &key)?;
+        }
+        Ok(all.len())
+    }
+
+    pub fn set_role(conn: &mut DbConnection, id: &str, role: Role) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::role.eq(role.as_str())).execute(conn).map(|_| ())
+    }
+
+    /// Admins of the company who can sign in: active, with a password chosen
+    /// (an invited admin cannot act yet). Used by the last-admin rule.
+    pub fn count_admins_who_can_sign_in(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
+        agents::table
+            .filter(agents::company_id.eq(company_id))
+            .filter(agents::role.eq(Role::Admin.as_str()))
+            .filter(agents::active.eq(true))
+            .filter(agents::password_hash.is_not_null())
+            .count()
+            .get_result(conn)
+    }
+
+    /// Sets the first password of an invited agent; false if the agent is not
+    /// (or no longer) an active agent without a password.
+    pub fn set_first_password(conn: &mut DbConnection, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<bool> {
+        let updated = diesel::update(
+            agents::table.find(id).filter(agents::password_hash.is_null()).filter(agents::active.eq(true)),
+        )
+        .set((agents::password_hash.eq(hash), agents::password_changed_at.eq(at)))
+        .execute(conn)?;
+        Ok(updated == 1)
+    }
+
+    /// An agent who has not chosen a password yet (added by invitation).
+    pub fn is_invited(&self) -> bool {
+        self.password_hash.is_none()
     }
 
     /// Changes the login address (already validated and normalised); a
@@ -125,4 +181,19 @@ impl Agent {
     pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> QueryResult<()> {
         diesel::update(agents::table.find(id)).set(agents::active.eq(active)).execute(conn).map(|_| ())
     }
+}
+
+/// One row per distinct word of the name, so a word prefix is an index range.
+/// (Row by row: the multi-backend connection has no batch insert; a name has few words.)
+fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, key: &str) -> QueryResult<()> {
+    for word in search_words(key) {
+        diesel::insert_into(agent_name_words::table)
+            .values((
+                agent_name_words::company_id.eq(company_id),
+                agent_name_words::word.eq(word),
+                agent_name_words::agent_id.eq(agent_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -26,6 +26,16 @@ pub struct NewCompany<'a> {
     pub created_at: NaiveDateTime,
 }
 
+/// A company's two-factor settings (the policy form of the Agents tab).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompanyPolicy {
+    pub require_two_factor: bool,
+    /// Agents without 2FA may postpone it until this moment (UTC).
+    pub two_factor_grace_until: Option<NaiveDateTime>,
+    pub trusted_days_max: i32,
+    pub admins_always_enter_code: bool,
+}
+
 impl Company {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Company>> {
         companies::table.find(id).select(Company::as_select()).first(conn).optional()
@@ -37,6 +47,37 @@ impl Company {
             .select(Company::as_select())
             .first(conn)
             .optional()
+    }
+
+    /// Takes the company row's write lock until the transaction ends, so that
+    /// two admins acting at once on PostgreSQL cannot both pass a per-company
+    /// rule (the last admin). SQLite's `BEGIN IMMEDIATE` already serialises writers.
+    pub fn lock(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+        let locked = diesel::update(companies::table.find(id)).set(companies::name.eq(companies::name)).execute(conn)?;
+        Ok(locked == 1)
+    }
+
+    /// Writes the company's two-factor policy (SPEC §2.4).
+    pub fn update_policy(conn: &mut DbConnection, id: &str, policy: &CompanyPolicy) -> QueryResult<()> {
+        diesel::update(companies::table.find(id))
+            .set((
+                companies::require_two_factor.eq(policy.require_two_factor),
+                companies::two_factor_grace_until.eq(policy.two_factor_grace_until),
+                companies::trusted_days_max.eq(policy.trusted_days_max),
+                companies::admins_always_enter_code.eq(policy.admins_always_enter_code),
+            ))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    /// The policy columns, as [`Company::update_policy`] writes them.
+    pub fn policy(&self) -> CompanyPolicy {
+        CompanyPolicy {
+            require_two_factor: self.require_two_factor,
+            two_factor_grace_until: self.two_factor_grace_until,
+            trusted_days_max: self.trusted_days_max,
+            admins_always_enter_code: self.admins_always_enter_code,
+        }
     }
 
     pub fn insert(conn: &mut DbConnection, new: &NewCompany<'_>) -> QueryResult<()> {

@@ -6,6 +6,7 @@ pub mod code_challenge;
 pub mod code_lockout;
 pub mod company;
 pub mod email_change;
+pub mod invitation;
 pub mod one_time_code;
 pub mod password_reset_token;
 pub mod rate_bucket;
@@ -14,4 +15,4 @@ pub mod setup_token;
 pub mod trusted_computer;
 
 pub use agent::{Agent, NewAgent};
-pub use company::{Company, NewCompany};
+pub use company::{Company, CompanyPolicy, NewCompany};

@@ -42,4 +42,5 @@ mod keyboard;
 mod login;
 mod responsive;
 mod screenshots;
+mod trusted_computers;
 mod two_factor;

@@ -1,0 +1,300 @@
+//! `agentgate-bench`: starts AgentGate in release mode on a fresh database and
+//! prints a table of what it measured (see README, "Performance").
+//!
+//! Run: `scripts/bench` (builds both binaries in release mode first).
+
+mod journeys;
+mod load;
+mod server;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+
+use load::Stats;
+use server::Server;
+
+use journeys::{Fixtures, LoginPath, browser, complete_login, csrf_token_in};
+
+/// One row of the results table.
+struct Row {
+    what: String,
+    value: String,
+    target: String,
+    met: Option<bool>,
+}
+
+struct Report {
+    rows: Vec<Row>,
+}
+
+impl Report {
+    fn add(&mut self, what: impl Into<String>, value: impl Into<String>, target: impl Into<String>, met: Option<bool>) {
+        let row = Row { what: what.into(), value: value.into(), target: target.into(), met };
+        eprintln!("  {:<58} {:>28}  {}", row.what, row.value, row.target);
+        self.rows.push(row);
+    }
+
+    fn print(&self) {
+        println!("| measurement | result | target | met |");
+        println!("| --- | --- | --- | --- |");
+        for row in &self.rows {
+            let met = match row.met {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "",
+            };
+            println!("| {} | {} | {} | {} |", row.what, row.value, row.target, met);
+        }
+    }
+}
+
+fn duration_from_env() -> Duration {
+    let seconds = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    Duration::from_secs(seconds)
+}
+
+fn fmt_journeys(stats: &Stats) -> String {
+    format!("{:.1}/s (p50 {:.0} ms, p99 {:.0} ms, {} errors{})", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99), stats.errors,
+        stats.first_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default())
+}
+
+fn fmt_rps(stats: &Stats) -> String {
+    format!("{:.0}/s (p50 {:.2} ms, p99 {:.2} ms)", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99))
+}
+
+/// Median time of one argon2id hash with the server's parameters.
+fn argon2_hash_time() -> Duration {
+    let mut times: Vec<Duration> = (0..15)
+        .map(|_| {
+            let started = Instant::now();
+            agentgate::auth::password::hash_blocking(journeys::PASSWORD).expect("hash");
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The baseline: bare actix-web + askama rendering the same login template,
+/// with no session, database or middleware.
+fn start_bare_baseline(workers: usize) -> anyhow::Result<(String, actix_web::dev::ServerHandle)> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(|| {
+        App::new().route(
+            "/login",
+            web::get().to(|| async {
+                match agentgate::routes::login::bare_login_page("baseline-token-of-the-same-length-as-ours-xxx") {
+                    Ok(html) => HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html),
+                    Err(_) => HttpResponse::InternalServerError().finish(),
+                }
+            }),
+        )
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
+    Ok((format!("http://127.0.0.1:{port}"), handle))
+}
+
+async fn get_ok(client: &reqwest::Client, url: &str) -> Result<(), String> {
+    let response = client.get(url).send().await.map_err(|e| e.to_string())?;
+    let status = response.status();
+    response.bytes().await.map_err(|e| e.to_string())?;
+    if status.is_success() { Ok(()) } else { Err(format!("GET {url}: {status}")) }
+}
+
+async fn page_rps(url: String, concurrency: usize, duration: Duration) -> Stats {
+    page_rps_with((0..concurrency).map(|_| reqwest::Client::new()).collect(), url, duration).await
+}
+
+/// GETs `url` from each client in a loop (one task per client).
+async fn page_rps_with(clients: Vec<reqwest::Client>, url: String, duration: Duration) -> Stats {
+    let concurrency = clients.len();
+    let clients = Arc::new(clients);
+    load::run(concurrency, duration, move |worker| {
+        let client = clients[worker].clone();
+        let url = url.clone();
+        async move { get_ok(&client, &url).await }
+    })
+    .await
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let duration = duration_from_env();
+    let mut report = Report { rows: Vec::new() };
+    eprintln!("AgentGate benchmark on {cores} cores, {} s per measurement", duration.as_secs());
+
+    let binary = server::agentgate_binary();
+    let size = std::fs::metadata(&binary).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(f64::NAN);
+    report.add("release binary size", format!("{size:.1} MiB"), "", None);
+
+    let hash = argon2_hash_time();
+    let bound = cores as f64 / hash.as_secs_f64();
+    report.add("one argon2id hash (m=19456 KiB, t=2, p=1)", format!("{:.1} ms", hash.as_secs_f64() * 1000.0), "", None);
+    report.add("argon2 bound on complete logins (cores / hash time)", format!("{bound:.0}/s"), "", None);
+
+    let (bare_url, bare) = start_bare_baseline(cores)?;
+    let baseline = page_rps(format!("{bare_url}/login"), 32, duration).await;
+    bare.stop(true).await;
+    report.add("bare actix-web + askama, same login template", fmt_rps(&baseline), "", None);
+
+    let server = Server::start(&[]).await?;
+    report.add("start-up time (spawn to /healthz answering)", format!("{:.0} ms", server.startup.as_secs_f64() * 1000.0), "", None);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (idle_rss, _) = server.memory_mib();
+    report.add("idle resident memory", format!("{idle_rss:.1} MiB"), "< 30 MiB", Some(idle_rss < 30.0));
+
+    let login_page = page_rps(format!("{}/login", server.base_url), 32, duration).await;
+    let ratio = login_page.per_second() / baseline.per_second();
+    report.add(
+        "GET /login (anonymous, 32 connections)",
+        fmt_rps(&login_page),
+        ">= 0.5 x bare baseline",
+        Some(ratio >= 0.5 && login_page.errors == 0),
+    );
+    report.add("GET /login relative to the bare baseline", format!("{ratio:.2}x"), ">= 0.50x", Some(ratio >= 0.5));
+
+    let fixtures = Fixtures::seed(&server.database_url, 20_000)?;
+    let base = server.base_url.clone();
+
+    // Complete logins: login page, password, code from the outbox, code, home.
+    let mut best = 0.0f64;
+    for concurrency in [1usize, 4, 16, 64] {
+        let (fixtures, base) = (fixtures.clone(), base.clone());
+        let stats = load::run(concurrency, duration, move |_| {
+            let (fixtures, base) = (fixtures.clone(), base.clone());
+            async move {
+                let email = fixtures.next_agent();
+                complete_login(&browser(), &base, &fixtures, &email, false).await.map(|_| ())
+            }
+        })
+        .await;
+        best = best.max(stats.per_second());
+        let target = if concurrency == 64 { "0 errors (SQLite: no 'database is locked')" } else { "0 errors" };
+        report.add(format!("complete logins with an emailed code, {concurrency} at once"), fmt_journeys(&stats), target, Some(stats.errors == 0));
+    }
+    let fraction = best / bound;
+    report.add("best complete logins / argon2 bound", format!("{fraction:.2}"), ">= 0.90", Some(fraction >= 0.9));
+
+    // Half the agents on trusted computers: each trusted agent has its own browser.
+    let trusted_browsers = 8usize;
+    let mut trusted = Vec::new();
+    for _ in 0..trusted_browsers {
+        let client = browser();
+        let email = fixtures.next_agent();
+        complete_login(&client, &base, &fixtures, &email, true).await.map_err(anyhow::Error::msg)?;
+        trusted.push((client, email));
+    }
+    let trusted = Arc::new(trusted);
+    let skipped = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let stats = {
+        let (fixtures, base, trusted, skipped) = (fixtures.clone(), base.clone(), trusted.clone(), skipped.clone());
+        load::run(trusted_browsers * 2, duration, move |worker| {
+            let (fixtures, base, trusted, skipped) = (fixtures.clone(), base.clone(), trusted.clone(), skipped.clone());
+            async move {
+                let path = if worker % 2 == 0 {
+                    let (client, email) = &trusted[worker / 2];
+                    complete_login(client, &base, &fixtures, email, false).await?
+                } else {
+                    complete_login(&browser(), &base, &fixtures, &fixtures.next_agent(), false).await?
+                };
+                if matches!(path, LoginPath::TrustedComputer) {
+                    skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                Ok(())
+            }
+        })
+        .await
+    };
+    let skipped = skipped.load(std::sync::atomic::Ordering::Relaxed);
+    report.add(
+        format!("complete logins, half on trusted computers, {} at once", trusted_browsers * 2),
+        format!("{} ({skipped} skipped the code)", fmt_journeys(&stats)),
+        "0 errors",
+        Some(stats.errors == 0),
+    );
+
+    // Isolation: pages stay fast while logins saturate the CPU.
+    let signed_in = browser();
+    complete_login_without_logout(&signed_in, &base).await?;
+    let background = {
+        let (fixtures, base) = (fixtures.clone(), base.clone());
+        tokio::spawn(load::run(32, duration + Duration::from_secs(1), move |_| {
+            let (fixtures, base) = (fixtures.clone(), base.clone());
+            async move { complete_login(&browser(), &base, &fixtures, &fixtures.next_agent(), false).await.map(|_| ()) }
+        }))
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let login_during = page_rps_with(vec![reqwest::Client::new(); 2], format!("{base}/login"), duration).await;
+    let home_during = page_rps_with(vec![signed_in.clone(); 2], format!("{base}/"), duration).await;
+    let _ = background.await;
+    report.add("GET /login p99 while logins saturate the CPU", format!("{:.2} ms", login_during.quantile_ms(0.99)), "< 10 ms", Some(login_during.quantile_ms(0.99) < 10.0 && login_during.errors == 0));
+    report.add("GET / (signed in) p99 while logins saturate the CPU", format!("{:.2} ms", home_during.quantile_ms(0.99)), "< 10 ms", Some(home_during.quantile_ms(0.99) < 10.0 && home_during.errors == 0));
+
+    let (_, peak_before_flood) = server.memory_mib();
+    report.add("peak resident memory before the flood", format!("{peak_before_flood:.1} MiB"), "< 200 MiB", Some(peak_before_flood < 200.0));
+
+    // A flood of 1,000 concurrent wrong passwords.
+    let (flood_5xx, flood_statuses) = wrong_password_flood(&base, 1000).await;
+    report.add("1,000 concurrent wrong-password attempts: 5xx answers", format!("{flood_5xx} ({flood_statuses})"), "0", Some(flood_5xx == 0));
+
+    let (_, peak) = server.memory_mib();
+    report.add("peak resident memory over the run", format!("{peak:.1} MiB"), "< 200 MiB", Some(peak < 200.0));
+    drop(server);
+
+    println!();
+    println!("AgentGate benchmark, {} on {cores} cores", chrono::Utc::now().format("%Y-%m-%d"));
+    println!();
+    report.print();
+    Ok(())
+}
+
+/// Signs the admin (no 2FA) in and stays signed in.
+async fn complete_login_without_logout(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let login = client.get(format!("{base}/login")).send().await?.text().await?;
+    let token = csrf_token_in(&login).ok_or_else(|| anyhow::anyhow!("no CSRF token"))?;
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("csrf_token", token.as_str()), ("email", "admin@bench.test"), ("password", journeys::PASSWORD)])
+        .send()
+        .await?;
+    anyhow::ensure!(response.status() == 303, "admin login answered {}", response.status());
+    Ok(())
+}
+
+/// 1,000 browsers post a wrong password at once; returns the count of 5xx
+/// answers and a summary of the statuses.
+async fn wrong_password_flood(base: &str, attempts: usize) -> (usize, String) {
+    let mut tasks = Vec::new();
+    for i in 0..attempts {
+        let base = base.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let client = browser();
+            let login = client.get(format!("{base}/login")).send().await.ok()?.text().await.ok()?;
+            let token = csrf_token_in(&login)?;
+            let email = format!("agent{}@bench.test", 1 + i % 500);
+            let response = client
+                .post(format!("{base}/login"))
+                .form(&[("csrf_token", token.as_str()), ("email", email.as_str()), ("password", "not the password at all")])
+                .send()
+                .await
+                .ok()?;
+            Some(response.status().as_u16())
+        }));
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for task in tasks {
+        let status = task.await.ok().flatten().unwrap_or(0);
+        *counts.entry(status).or_insert(0usize) += 1;
+    }
+    let errors = counts.iter().filter(|(s, _)| **s >= 500 || **s == 0).map(|(_, n)| n).sum();
+    let summary = counts.iter().map(|(s, n)| format!("{n}x {s}")).collect::<Vec<_>>().join(", ");
+    (errors, summary)
+}

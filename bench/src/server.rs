@@ -1,0 +1,86 @@
+//! The server under test: the release `agentgate` binary as a child process
+//! on a fresh database, and its memory as the kernel reports it.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::{Child, Command};
+
+pub struct Server {
+    pub child: Child,
+    pub base_url: String,
+    /// Holds the fresh database until the server is dropped.
+    _dir: tempfile::TempDir,
+    pub startup: Duration,
+    pub database_url: String,
+}
+
+/// The release binary next to this benchmark's own executable.
+pub fn agentgate_binary() -> PathBuf {
+    let me = std::env::current_exe().expect("current exe");
+    me.with_file_name("agentgate")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Server {
+    /// Starts `agentgate serve` with `env` on a fresh SQLite database and waits for /healthz.
+    pub async fn start(env: &[(&str, String)]) -> anyhow::Result<Server> {
+        let dir = tempfile::tempdir()?;
+        let port = free_port();
+        let database_url = dir.path().join("bench.sqlite3").display().to_string();
+        let mut command = Command::new(agentgate_binary());
+        command
+            .arg("serve")
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AGENTGATE_BIND", format!("127.0.0.1:{port}"))
+            .env("DATABASE_URL", &database_url)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let started = Instant::now();
+        let child = command.spawn()?;
+        let base_url = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(response) = client.get(format!("{base_url}/healthz")).send().await {
+                if response.status().is_success() {
+                    break;
+                }
+            }
+            anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let startup = started.elapsed();
+        Ok(Server { child, base_url, _dir: dir, startup, database_url })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+
+    /// Current and peak resident memory in MiB (VmRSS, VmHWM).
+    pub fn memory_mib(&self) -> (f64, f64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+                .map(|kb| kb / 1024.0)
+                .unwrap_or(f64::NAN)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+}

@@ -1,0 +1,732 @@
+//! The Agents tab's table (SPEC §2.4): filter, search, sort and pages, built
+//! to stay fast with 100,000 agents in a company.
+//!
+//! How it stays fast (the README has the measurements):
+//! - every sort, alone and after the two-factor filter, has an index that
+//!   returns the page in order and holds what the search test reads, so a
+//!   page's ids come from the index alone ("deferred join"), then 50 rows;
+//! - the totals are a few counters kept by triggers, not a count;
+//! - a search is first counted through the name-word and email indexes, no
+//!   further than [`NARROW_SEARCH_MAX`] matches. A narrow search then looks its
+//!   matches up in a covering index by id and sorts them; a broad one walks the
+//!   sort index and stops after the page, and only its first
+//!   [`BROAD_SEARCH_SHOWN`] matches are paged;
+//! - the trusted-computer counts of a page are 50 index probes in its query.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+
+use crate::agents::sql::SqlText;
+use crate::db::schema::{agent_counts, agents};
+use crate::db::{Backend, DbConnection};
+use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus, prefix_upper_bound};
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+/// A search with at most this many matches sorts all of them.
+pub const NARROW_SEARCH_MAX: i64 = 1000;
+/// A broader search pages through its first this many matches only.
+pub const BROAD_SEARCH_SHOWN: i64 = 500;
+/// How many index entries a broad search with the two-factor filter reads to
+/// count its matches; past that, the page says "at least".
+pub const BROAD_COUNT_BUDGET: i64 = 10_000;
+
+/// A column of the table, as the `sort` parameter names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Email,
+    Role,
+    TwoFactor,
+    TrustedComputers,
+    LastLogin,
+    Status,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 7] = [
+        SortColumn::Name,
+        SortColumn::Email,
+        SortColumn::Role,
+        SortColumn::TwoFactor,
+        SortColumn::TrustedComputers,
+        SortColumn::LastLogin,
+        SortColumn::Status,
+    ];
+
+    /// The value of the `sort` parameter (descending adds a leading `-`).
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Email => "email",
+            SortColumn::Role => "role",
+            SortColumn::TwoFactor => "two_factor",
+            SortColumn::TrustedComputers => "trusted_computers",
+            SortColumn::LastLogin => "last_login",
+            SortColumn::Status => "status",
+        }
+    }
+
+    fn parse(key: &str) -> Option<SortColumn> {
+        SortColumn::ALL.into_iter().find(|c| c.key() == key)
+    }
+}
+
+/// A column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Sort {
+        Sort { column: SortColumn::Name, descending: false }
+    }
+}
+
+impl Sort {
+    /// `name` is ascending, `-name` descending.
+    pub fn parse(raw: &str) -> Option<Sort> {
+        let (descending, key) = match raw.strip_prefix('-') {
+            Some(key) => (true, key),
+            None => (false, raw),
+        };
+        SortColumn::parse(key).map(|column| Sort { column, descending })
+    }
+
+    pub fn as_param(self) -> String {
+        if self.descending { format!("-{}", self.column.key()) } else { self.column.key().to_owned() }
+    }
+
+    /// The ORDER BY of this sort on the agents table aliased `alias`. Every
+    /// key turns together, so one index serves both directions; ties fall to
+    /// the id so that pages never overlap. A never-used last login sorts as the
+    /// oldest on both backends.
+    fn order_by(self, alias: &str, backend: Backend) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        let keys: &[&str] = match self.column {
+            SortColumn::Name => &["search_name", "id"],
+            SortColumn::Email => &["email"],
+            SortColumn::Role => &["role", "search_name", "id"],
+            SortColumn::TwoFactor => &["two_factor", "search_name", "id"],
+            SortColumn::TrustedComputers => &["trusted_computer_count", "search_name", "id"],
+            SortColumn::LastLogin => &["last_login_at", "id"],
+            SortColumn::Status => &["status_rank", "search_name", "id"],
+        };
+        keys.iter()
+            .map(|key| {
+                let nulls = match (backend, *key, self.descending) {
+                    (Backend::Postgres, "last_login_at", false) => " NULLS FIRST",
+                    (Backend::Postgres, "last_login_at", true) => " NULLS LAST",
+                    _ => "",
+                };
+                format!("{alias}.{key} {dir}{nulls}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Which agents the table shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgentFilter {
+    pub search: Option<SearchText>,
+    pub two_factor: Option<TwoFactorStatus>,
+}
+
+/// A view of the table: what the query string of `/agents` says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListView {
+    pub filter: AgentFilter,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// A query-string value that is not one the tab offers: the page answers 400.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ViewError {
+    #[error("Unknown two-factor filter: use enabled, pending or disabled.")]
+    TwoFactor,
+    #[error("Unknown sort: use name, email, role, two_factor, trusted_computers, last_login or status, with a leading - for descending.")]
+    Sort,
+    #[error("The page number must be a whole number from 1.")]
+    Page,
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+/// A query-string value, `None` when absent or blank.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl ListView {
+    /// Parses the query-string values; empty values mean "not given".
+    pub fn parse(q: Option<&str>, two_factor: Option<&str>, sort: Option<&str>, page: Option<&str>) -> Result<ListView, ViewError> {
+        let search = match q {
+            Some(q) => SearchText::parse(q)?,
+            None => None,
+        };
+        let two_factor = match given(two_factor) {
+            Some(raw) => Some(TwoFactorStatus::parse(raw).ok_or(ViewError::TwoFactor)?),
+            None => None,
+        };
+        let sort = match given(sort) {
+            Some(raw) => Sort::parse(raw).ok_or(ViewError::Sort)?,
+            None => Sort::default(),
+        };
+        let page = match given(page) {
+            Some(raw) => raw.parse::<u32>().ok().filter(|p| *p >= 1).ok_or(ViewError::Page)?,
+            None => 1,
+        };
+        Ok(ListView { filter: AgentFilter { search, two_factor }, sort, page })
+    }
+
+    /// The query string of this view (without the `?`), leaving out defaults,
+    /// so links are short and bookmarkable.
+    pub fn query_string(&self) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(search) = &self.filter.search {
+            pairs.append_pair("q", search.as_str());
+        }
+        if let Some(status) = self.filter.two_factor {
+            pairs.append_pair("two_factor", status.as_str());
+        }
+        if self.sort != Sort::default() {
+            pairs.append_pair("sort", &self.sort.as_param());
+        }
+        if self.page != 1 {
+            pairs.append_pair("page", &self.page.to_string());
+        }
+        pairs.finish()
+    }
+
+    fn offset(&self) -> i64 {
+        (i64::from(self.page) - 1) * PAGE_SIZE
+    }
+}
+
+/// How many agents a company has, by status (one index-only count).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Active agents (invited ones included) by two-factor status.
+    pub active_enabled: i64,
+    pub active_pending: i64,
+    pub active_disabled: i64,
+    /// Deactivated agents, any status, by two-factor status.
+    pub deactivated_enabled: i64,
+    pub deactivated_pending: i64,
+    pub deactivated_disabled: i64,
+}
+
+impl Summary {
+    /// The M of "N of M agents have two-factor authentication enabled": the
+    /// active agents (deactivated ones cannot sign in, so they do not count).
+    pub fn active(&self) -> i64 {
+        self.active_enabled + self.active_pending + self.active_disabled
+    }
+
+    /// The N: active agents with 2FA enabled.
+    pub fn enabled(&self) -> i64 {
+        self.active_enabled
+    }
+
+    /// Every agent the table can show with this two-factor filter.
+    pub fn rows_with(&self, two_factor: Option<TwoFactorStatus>) -> i64 {
+        match two_factor {
+            None => self.active() + self.deactivated_enabled + self.deactivated_pending + self.deactivated_disabled,
+            Some(TwoFactorStatus::Enabled) => self.active_enabled + self.deactivated_enabled,
+            Some(TwoFactorStatus::Pending) => self.active_pending + self.deactivated_pending,
+            Some(TwoFactorStatus::Disabled) => self.active_disabled + self.deactivated_disabled,
+        }
+    }
+}
+
+/// The company's agents by active and two-factor status: at most six rows of
+/// counters that triggers keep (see the migration), not a count of the agents.
+pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
+    let groups: Vec<(bool, String, i32)> = agent_counts::table
+        .filter(agent_counts::company_id.eq(company_id))
+        .select((agent_counts::active, agent_counts::two_factor, agent_counts::total))
+        .load(conn)?;
+    summary_of(groups.into_iter().map(|(active, two_factor, total)| (active, two_factor, i64::from(total))))
+}
+
+/// The same figures counted from the agents themselves: what the counters
+/// must always equal (the tests compare the two).
+pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
+    let groups: Vec<(bool, String, i64)> = agents::table
+        .filter(agents::company_id.eq(company_id))
+        .group_by((agents::active, agents::two_factor))
+        .select((agents::active, agents::two_factor, diesel::dsl::count_star()))
+        .load(conn)?;
+    summary_of(groups)
+}
+
+fn summary_of(groups: impl IntoIterator<Item = (bool, String, i64)>) -> QueryResult<Summary> {
+    let mut summary = Summary::default();
+    for (active, two_factor, count) in groups {
+        let slot = match (active, TwoFactorStatus::parse(&two_factor).unwrap_or(TwoFactorStatus::Disabled)) {
+            (true, TwoFactorStatus::Enabled) => &mut summary.active_enabled,
+            (true, TwoFactorStatus::Pending) => &mut summary.active_pending,
+            (true, TwoFactorStatus::Disabled) => &mut summary.active_disabled,
+            (false, TwoFactorStatus::Enabled) => &mut summary.deactivated_enabled,
+            (false, TwoFactorStatus::Pending) => &mut summary.deactivated_pending,
+            (false, TwoFactorStatus::Disabled) => &mut summary.deactivated_disabled,
+        };
+        *slot += count;
+    }
+    Ok(summary)
+}
+
+/// One line of the table.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AgentRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    #[diesel(sql_type = Text)]
+    pub role: String,
+    #[diesel(sql_type = Text)]
+    pub two_factor: String,
+    #[diesel(sql_type = Bool)]
+    pub active: bool,
+    /// No password chosen yet: the agent was added by invitation.
+    #[diesel(sql_type = Bool)]
+    pub invited: bool,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub last_login_at: Option<NaiveDateTime>,
+    /// Unexpired trusted computers.
+    #[diesel(sql_type = BigInt)]
+    pub trusted_computers: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub invitation_expires_at: Option<NaiveDateTime>,
+}
+
+impl AgentRow {
+    /// The row of one agent already loaded (their own page).
+    pub fn of(agent: &crate::db::models::Agent, trusted_computers: i64, invitation_expires_at: Option<NaiveDateTime>) -> AgentRow {
+        AgentRow {
+            id: agent.id.clone(),
+            name: agent.name.clone(),
+            email: agent.email.clone(),
+            role: agent.role.clone(),
+            two_factor: agent.two_factor.clone(),
+            active: agent.active,
+            invited: agent.is_invited(),
+            last_login_at: agent.last_login_at,
+            trusted_computers,
+            invitation_expires_at,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Agent)
+    }
+
+    pub fn two_factor_status(&self) -> TwoFactorStatus {
+        TwoFactorStatus::parse(&self.two_factor).unwrap_or(TwoFactorStatus::Disabled)
+    }
+
+    /// "Active", "Invited" or "Deactivated".
+    pub fn status_label(&self) -> &'static str {
+        match (self.active, self.invited) {
+            (false, _) => "Deactivated",
+            (true, true) => "Invited",
+            (true, false) => "Active",
+        }
+    }
+}
+
+/// How many rows the view has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Exact(i64),
+    /// A broad search: at least this many agents match (counting stopped
+    /// there); its first [`BROAD_SEARCH_SHOWN`] matches are paged.
+    AtLeast(i64),
+}
+
+impl Total {
+    /// The number of pages the view offers (at least 1).
+    pub fn pages(self) -> u32 {
+        let rows = match self {
+            Total::Exact(n) => n,
+            Total::AtLeast(_) => BROAD_SEARCH_SHOWN,
+        };
+        u32::try_from(((rows + PAGE_SIZE - 1) / PAGE_SIZE).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A page of the table and what the tab shows around it.
+#[derive(Debug, Clone)]
+pub struct AgentPage {
+    pub rows: Vec<AgentRow>,
+    pub total: Total,
+    pub summary: Summary,
+}
+
+/// The view's page of the company's agents.
+pub fn list_page(conn: &mut DbConnection, company_id: &str, view: &ListView, now: NaiveDateTime) -> QueryResult<AgentPage> {
+    list_page_with_limit(conn, company_id, view, now, NARROW_SEARCH_MAX)
+}
+
+/// [`list_page`] with the narrow-search threshold as a parameter, so tests can
+/// check that both ways of answering a search return the same rows.
+pub fn list_page_with_limit(
+    conn: &mut DbConnection,
+    company_id: &str,
+    view: &ListView,
+    now: NaiveDateTime,
+    narrow_max: i64,
+) -> QueryResult<AgentPage> {
+    let summary = summary(conn, company_id)?;
+    let filter = &view.filter;
+    let offset = view.offset();
+    let Some(search) = &filter.search else {
+        let total = summary.rows_with(filter.two_factor);
+        let rows = page_rows(conn, company_id, filter, view.sort, Plan::All, offset, total, now)?;
+        return Ok(AgentPage { rows, total: Total::Exact(total), summary });
+    };
+    let matches = matching_ids(conn, company_id, search, narrow_max)?;
+    if matches.len() as i64 <= narrow_max {
+        // Few matches: look them all up, filter and sort them; show the page.
+        let ids = sorted_ids(conn, company_id, filter, view.sort, &matches)?;
+        let total = Total::Exact(ids.len() as i64);
+        let page: Vec<String> = ids.into_iter().skip(offset as usize).take(PAGE_SIZE as usize).collect();
+        let rows = load_rows_by_id(conn, &page, view.sort, now)?;
+        return Ok(AgentPage { rows, total, summary });
+    }
+    // Many matches: walk the sort index. Without a filter the count above
+    // already says "at least"; with one, count what the filter leaves, within
+    // a budget of index entries.
+    let total = match filter.two_factor {
+        None => Total::AtLeast(narrow_max),
+        Some(status) => {
+            let hits = count_broad_matches(conn, company_id, status, search, narrow_max)?;
+            let walked_all = summary.rows_with(Some(status)) <= BROAD_COUNT_BUDGET;
+            match hits {
+                n if n > narrow_max => Total::AtLeast(narrow_max),
+                n if walked_all => Total::Exact(n),
+                n => Total::AtLeast(n),
+            }
+        }
+    };
+    let rows = match total {
+        Total::Exact(n) => page_rows(conn, company_id, filter, view.sort, Plan::Broad(search), offset, n, now)?,
+        Total::AtLeast(_) if offset < BROAD_SEARCH_SHOWN => {
+            load_rows(conn, company_id, filter, view.sort, Plan::Broad(search), Some(Window { limit: PAGE_SIZE, offset }), now)?
+        }
+        Total::AtLeast(_) => Vec::new(),
+    };
+    Ok(AgentPage { rows, total, summary })
+}
+
+/// A page of a view whose total is known. A page in the second half is read
+/// from the other end (the sort turned, then the rows reversed), so no page
+/// walks more than half the index.
+#[expect(clippy::too_many_arguments, reason = "the parts of one page query")]
+fn page_rows(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &AgentFilter,
+    sort: Sort,
+    plan: Plan<'_>,
+    offset: i64,
+    total: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<AgentRow>> {
+    if offset >= total {
+        return Ok(Vec::new());
+    }
+    let limit = PAGE_SIZE.min(total - offset);
+    if offset <= total / 2 {
+        return load_rows(conn, company_id, filter, sort, plan, Some(Window { limit, offset }), now);
+    }
+    let turned = Sort { descending: !sort.descending, ..sort };
+    let window = Window { limit, offset: total - offset - limit };
+    let mut rows = load_rows(conn, company_id, filter, turned, plan, Some(window), now)?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Every row of the filtered view, in its order (the CSV export).
+pub fn list_all(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, sort: Sort, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
+    let plan = match &filter.search {
+        None => Plan::All,
+        // Unpaged, one pass over the sort index is the simpler way.
+        Some(search) => Plan::Broad(search),
+    };
+    load_rows(conn, company_id, filter, sort, plan, None, now)
+}
+
+/// How the rows of a view are found when paged by the database.
+#[derive(Clone, Copy)]
+enum Plan<'a> {
+    /// No search: walk the sort index.
+    All,
+    /// Many matches: walk the sort index, testing each entry.
+    Broad(&'a SearchText),
+}
+
+#[derive(Clone, Copy)]
+struct Window {
+    limit: i64,
+    offset: i64,
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// The agents the search finds, ignoring the two-factor filter, through the
+/// word and email indexes only, and no more than `limit + 1` of them (then the
+/// search is broad). The two branches are disjoint; an agent with two name
+/// words that begin with the same search word comes twice, which only makes a
+/// search look broad a little early.
+fn matching_ids(conn: &mut DbConnection, company_id: &str, search: &SearchText, limit: i64) -> QueryResult<Vec<String>> {
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("SELECT m.id AS id FROM (");
+    push_matches(&mut sql, company_id, search, "UNION ALL");
+    sql.push(") m LIMIT ").big_int(limit + 1);
+    let mut ids: Vec<String> = sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect();
+    if ids.len() as i64 <= limit {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok(ids)
+}
+
+/// These agents (a narrow search's matches), filtered and in the sort order.
+/// Each is looked up in `agents_listing_by_id`, an index that holds all that
+/// the filter and the sorts read, so the table itself is not touched.
+fn sorted_ids(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, sort: Sort, ids: &[String]) -> QueryResult<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    sql.push("SELECT s.id AS id FROM agents s");
+    if backend == Backend::Sqlite {
+        // SQLite's planner would rather walk the filter's sort index and test
+        // each entry against the list (tens of thousands of entries); looking
+        // up at most NARROW_SEARCH_MAX ids is what keeps this query small.
+        sql.push(" INDEXED BY agents_listing_by_id");
+    }
+    sql.push(" WHERE s.id IN (");
+    push_id_list(&mut sql, ids);
+    sql.push(") AND s.company_id = ").text(company_id);
+    if let Some(status) = filter.two_factor {
+        sql.push(" AND s.two_factor = ").text(status.as_str());
+    }
+    sql.push(" ORDER BY ").push(&sort.order_by("s", backend));
+    Ok(sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect())
+}
+
+fn push_id_list(sql: &mut SqlText, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(id.as_str());
+    }
+}
+
+/// How many agents a broad search finds among those with this two-factor
+/// status: walks that status's index entries (no more than
+/// [`BROAD_COUNT_BUDGET`] of them) and stops after `limit + 1` matches.
+fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFactorStatus, search: &SearchText, limit: i64) -> QueryResult<i64> {
+    let mut sql = SqlText::new(conn.backend());
+    // Ordered as agents_list_2fa_name is, so both backends walk that index.
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM (SELECT s.search_name, s.email FROM agents s WHERE s.company_id = ")
+        .text(company_id)
+        .push(" AND s.two_factor = ")
+        .text(status.as_str())
+        .push(" ORDER BY s.search_name, s.id LIMIT ")
+        .big_int(BROAD_COUNT_BUDGET)
+        .push(") s WHERE ");
+    push_match_predicate(&mut sql, "s", search);
+    sql.push(" LIMIT ").big_int(limit + 1).push(") m");
+    Ok(sql.into_query().get_result::<Count>(conn)?.n)
+}
+
+/// The ids of the agents a search finds, through indexes only: agents having
+/// a name word that begins with each search word (one index range per search
+/// word, intersected), and, disjoint from those, agents whose email begins
+/// with the search text.
+fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
+    if !search.words().is_empty() {
+        sql.push("SELECT n.id AS id FROM (");
+        for (i, word) in search.words().iter().enumerate() {
+            if i > 0 {
+                sql.push(" INTERSECT ");
+            }
+            sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
+            sql.push(" AND w.word >= ").text(word.as_str()).push(" AND w.word < ").text(prefix_upper_bound(word));
+        }
+        sql.push(") n ").push(union).push(" ");
+    }
+    let email = search.email_prefix();
+    sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id);
+    sql.push(" AND e.email >= ").text(email).push(" AND e.email < ").text(prefix_upper_bound(email));
+    if !search.words().is_empty() {
+        sql.push(" AND NOT ");
+        push_name_predicate(sql, "e", search);
+    }
+}
+
+/// True when every search word begins a word of the name: on one index
+/// entry, the same test as the word index answers.
+fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    let find = position_function(sql.backend());
+    sql.push("(");
+    for (i, word) in search.words().iter().enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        // " ada lovelace" contains " lov": some word begins with "lov".
+        sql.push(&format!("{find}(' ' || {alias}.search_name, ")).text(format!(" {word}")).push(") > 0");
+    }
+    sql.push(")");
+}
+
+/// The same test as [`push_matches`], on one entry of a sort index.
+fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    let find = position_function(sql.backend());
+    sql.push("(");
+    if !search.words().is_empty() {
+        push_name_predicate(sql, alias, search);
+        sql.push(" OR ");
+    }
+    // An email has no spaces: " ada@x.test" contains " ada@" only at its start.
+    sql.push(&format!("{find}(' ' || {alias}.email, ")).text(format!(" {}", search.email_prefix())).push(") > 0");
+    sql.push(")");
+}
+
+/// The substring search of each dialect. A comparison of its result, unlike
+/// LIKE, gets PostgreSQL's default selectivity, so the planner walks the sort
+/// index and stops after the page instead of sorting every candidate.
+fn position_function(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    }
+}
+
+/// The columns of a table row, from `agents a`: the trusted-computer count of
+/// each row is one index probe.
+fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
+    sql.push(
+        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
+         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
+    )
+    .timestamp(now)
+    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at");
+}
+
+/// The rows of these agents (at most a page), in the sort order.
+fn load_rows_by_id(conn: &mut DbConnection, ids: &[String], sort: Sort, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    push_row_columns(&mut sql, now);
+    sql.push(" FROM agents a WHERE a.id IN (");
+    push_id_list(&mut sql, ids);
+    sql.push(") ORDER BY ").push(&sort.order_by("a", backend));
+    sql.into_query().load(conn)
+}
+
+fn load_rows(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &AgentFilter,
+    sort: Sort,
+    plan: Plan<'_>,
+    window: Option<Window>,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<AgentRow>> {
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    push_row_columns(&mut sql, now);
+    // A page: its ids from the sort index alone, then only those rows are
+    // read. Every row (the export): one walk of the sort index.
+    let alias = if window.is_some() { "s" } else { "a" };
+    if window.is_some() {
+        sql.push(" FROM (SELECT s.id FROM agents s");
+    } else {
+        sql.push(" FROM agents a");
+    }
+    sql.push(&format!(" WHERE {alias}.company_id = ")).text(company_id);
+    if let Some(status) = filter.two_factor {
+        sql.push(&format!(" AND {alias}.two_factor = ")).text(status.as_str());
+    }
+    if let Plan::Broad(search) = plan {
+        sql.push(" AND ");
+        push_match_predicate(&mut sql, alias, search);
+    }
+    sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
+    if let Some(window) = window {
+        sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
+        sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
+    }
+    sql.into_query().load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_parse_and_print_their_query_string() {
+        let view = ListView::parse(Some(" Ada "), Some("enabled"), Some("-last_login"), Some("3")).unwrap();
+        assert_eq!(view.filter.two_factor, Some(TwoFactorStatus::Enabled));
+        assert_eq!(view.sort, Sort { column: SortColumn::LastLogin, descending: true });
+        assert_eq!(view.page, 3);
+        assert_eq!(view.query_string(), "q=Ada&two_factor=enabled&sort=-last_login&page=3");
+        assert_eq!(ListView::parse(None, Some(""), Some(""), Some("")).unwrap(), ListView { page: 1, ..Default::default() });
+        assert_eq!(ListView::parse(None, None, None, None).unwrap().query_string(), "");
+    }
+
+    #[test]
+    fn bad_view_values_are_refused() {
+        assert_eq!(ListView::parse(None, Some("on"), None, None), Err(ViewError::TwoFactor));
+        assert_eq!(ListView::parse(None, None, Some("password_hash"), None), Err(ViewError::Sort));
+        assert_eq!(ListView::parse(None, None, Some("--name"), None), Err(ViewError::Sort));
+        for page in ["0", "-1", "x", "99999999999"] {
+            assert_eq!(ListView::parse(None, None, None, Some(page)), Err(ViewError::Page), "{page}");
+        }
+    }
+
+    #[test]
+    fn sorts_turn_every_key_and_place_never_as_oldest() {
+        let sort = Sort { column: SortColumn::Role, descending: true };
+        assert_eq!(sort.order_by("a", Backend::Sqlite), "a.role DESC, a.search_name DESC, a.id DESC");
+        let login = Sort { column: SortColumn::LastLogin, descending: false };
+        assert_eq!(login.order_by("a", Backend::Postgres), "a.last_login_at ASC NULLS FIRST, a.id ASC");
+        assert_eq!(login.order_by("a", Backend::Sqlite), "a.last_login_at ASC, a.id ASC");
+    }
+
+    #[test]
+    fn pages_cover_the_total() {
+        assert_eq!(Total::Exact(0).pages(), 1);
+        assert_eq!(Total::Exact(50).pages(), 1);
+        assert_eq!(Total::Exact(51).pages(), 2);
+        assert_eq!(Total::AtLeast(NARROW_SEARCH_MAX).pages(), (BROAD_SEARCH_SHOWN / PAGE_SIZE) as u32);
+    }
+}
