@@ -29,6 +29,9 @@ pub enum Event {
     PasswordResetRequested,
     PasswordResetCompleted,
     EmailChanged,
+    /// Step-up re-authentication: the password (and with 2FA on a code)
+    /// confirmed before a sensitive change, or a wrong current password.
+    Reauthentication,
     SessionEnded,
     AgentAdded,
     AgentDeactivated,
@@ -42,7 +45,7 @@ pub enum Event {
 
 impl Event {
     /// Every event, in the order the Activity page's filter lists them.
-    pub const ALL: [Event; 25] = [
+    pub const ALL: [Event; 26] = [
         Event::LoginSucceeded,
         Event::LoginFailed,
         Event::LoginThrottled,
@@ -58,6 +61,7 @@ impl Event {
         Event::PasswordChanged,
         Event::PasswordResetRequested,
         Event::EmailChanged,
+        Event::Reauthentication,
         Event::SessionEnded,
         Event::AgentAdded,
         Event::AgentDeactivated,
@@ -94,6 +98,7 @@ impl Event {
             Event::PasswordResetRequested => "Password reset requested",
             Event::PasswordResetCompleted => "Password reset",
             Event::EmailChanged => "Email changed",
+            Event::Reauthentication => "Identity check",
             Event::SessionEnded => "Session ended",
             Event::AgentAdded => "Agent added",
             Event::AgentDeactivated => "Agent deactivated",
@@ -124,6 +129,7 @@ impl Event {
             Event::PasswordResetRequested => "password_reset_requested",
             Event::PasswordResetCompleted => "password_reset_completed",
             Event::EmailChanged => "email_changed",
+            Event::Reauthentication => "reauthentication",
             Event::SessionEnded => "session_ended",
             Event::AgentAdded => "agent_added",
             Event::AgentDeactivated => "agent_deactivated",

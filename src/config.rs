@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use url::Url;
 
+use crate::auth::mail_limits::MailLimits;
 use crate::auth::throttle::{Limit, LoginLimits};
 
 /// The server secret: signs cookies and keys code hashes. Shared by all instances.
@@ -152,6 +153,12 @@ pub struct Config {
     pub tls_terminated_by_proxy: bool,
     /// Failed password steps allowed per account and per client IP (SPEC §3).
     pub login_limits: LoginLimits,
+    /// How long a confirmation of identity (the password, and with 2FA on a
+    /// code) allows sensitive changes: turning 2FA off, changing the email
+    /// address or the password, an admin resetting someone's 2FA.
+    pub reauth_window: chrono::Duration,
+    /// Limits on the emails requests can cause (`auth::mail_limits`).
+    pub mail_limits: MailLimits,
 }
 
 /// A configuration value that is wrong: the message names the variable.
@@ -321,6 +328,12 @@ impl Config {
             }
         };
 
+        let reauth_minutes: i64 = parse_number(env, "AGENTGATE_REAUTH_MINUTES", 10)?;
+        if !(1..=24 * 60).contains(&reauth_minutes) {
+            return Err(bad("AGENTGATE_REAUTH_MINUTES", "must be between 1 and 1440"));
+        }
+        let mail_limits = mail_limits(env)?;
+
         Ok(Config {
             bind,
             public_url,
@@ -340,6 +353,8 @@ impl Config {
             mail_retry,
             tls_terminated_by_proxy,
             login_limits,
+            reauth_window: chrono::Duration::minutes(reauth_minutes),
+            mail_limits,
         })
     }
 
@@ -362,6 +377,25 @@ fn positive(env: &dyn Env, variable: &'static str, default: i64) -> Result<i64, 
         return Err(bad(variable, "must be at least 1"));
     }
     Ok(value)
+}
+
+/// The mail-bombing limits: how many of each email per window.
+fn mail_limits(env: &dyn Env) -> Result<MailLimits, ConfigError> {
+    let defaults = MailLimits::default();
+    let count = |variable: &'static str, default: Limit| -> Result<Limit, ConfigError> {
+        let max: i64 = positive(env, variable, i64::from(default.max))?;
+        let max = u32::try_from(max).map_err(|_| bad(variable, "is too large"))?;
+        Ok(Limit { max, window: default.window })
+    };
+    Ok(MailLimits {
+        code_emails_per_ip: count("AGENTGATE_CODE_EMAILS_PER_IP", defaults.code_emails_per_ip)?,
+        email_changes_per_agent: count("AGENTGATE_EMAIL_CHANGES_PER_HOUR", defaults.email_changes_per_agent)?,
+        resets_per_address: count("AGENTGATE_RESETS_PER_ADDRESS_PER_HOUR", defaults.resets_per_address)?,
+        resets_per_ip: count("AGENTGATE_RESETS_PER_IP_PER_HOUR", defaults.resets_per_ip)?,
+        invitations_per_admin: count("AGENTGATE_INVITATIONS_PER_ADMIN_PER_HOUR", defaults.invitations_per_admin)?,
+        invitations_per_address: count("AGENTGATE_INVITATIONS_PER_ADDRESS_PER_HOUR", defaults.invitations_per_address)?,
+        invitations_per_ip: count("AGENTGATE_INVITATIONS_PER_IP_PER_HOUR", defaults.invitations_per_ip)?,
+    })
 }
 
 /// The `AGENTGATE_CODE_*` variables (SPEC §3 numbers).
@@ -601,6 +635,33 @@ mod tests {
             ("AGENTGATE_LOGIN_WINDOW_MINUTES", "0"),
         ] {
             assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn the_reauth_window_and_the_mail_limits_default_and_are_configurable() {
+        let config = config_with(&[]).unwrap();
+        assert_eq!(config.reauth_window, chrono::Duration::minutes(10));
+        assert_eq!(config.mail_limits, MailLimits::default());
+        let custom = config_with(&[
+            ("AGENTGATE_REAUTH_MINUTES", "5"),
+            ("AGENTGATE_CODE_EMAILS_PER_IP", "3"),
+            ("AGENTGATE_RESETS_PER_ADDRESS_PER_HOUR", "2"),
+            ("AGENTGATE_INVITATIONS_PER_ADDRESS_PER_HOUR", "1"),
+        ])
+        .unwrap();
+        assert_eq!(custom.reauth_window, chrono::Duration::minutes(5));
+        assert_eq!(custom.mail_limits.code_emails_per_ip, Limit::per_minutes(3, 15));
+        assert_eq!(custom.mail_limits.resets_per_address, Limit::per_minutes(2, 60));
+        assert_eq!(custom.mail_limits.invitations_per_address, Limit::per_minutes(1, 60));
+        for (variable, value) in [
+            ("AGENTGATE_REAUTH_MINUTES", "0"),
+            ("AGENTGATE_REAUTH_MINUTES", "1441"),
+            ("AGENTGATE_RESETS_PER_IP_PER_HOUR", "0"),
+            ("AGENTGATE_EMAIL_CHANGES_PER_HOUR", "lots"),
+            ("AGENTGATE_INVITATIONS_PER_IP_PER_HOUR", "99999999999"),
+        ] {
+            assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable, "{value}");
         }
     }
 

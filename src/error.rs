@@ -26,6 +26,11 @@ pub enum AppError {
     /// Not signed in: the browser is sent to the login page, then back to `next`.
     #[error("sign in required")]
     SignInRequired { next: Option<String> },
+    /// A sensitive change needs a recent confirmation of identity (step-up
+    /// re-authentication): the browser is sent to `/account/confirm-identity`,
+    /// then back to `next` (a local path).
+    #[error("confirm your identity first")]
+    ReauthRequired { next: String },
     /// The company requires 2FA and this agent has not turned it on: the
     /// browser is sent to Account Setting (SPEC §2.4).
     #[error("two-factor authentication required")]
@@ -53,6 +58,7 @@ impl AppError {
             AppError::PayloadTooLarge => "Request too large",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::SignInRequired { .. } => "Sign in required",
+            AppError::ReauthRequired { .. } => "Confirm it is you",
             AppError::TwoFactorSetupRequired => "Two-factor authentication required",
             AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",
@@ -123,7 +129,9 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } | AppError::TwoFactorSetupRequired => StatusCode::SEE_OTHER,
+            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } | AppError::TwoFactorSetupRequired => {
+                StatusCode::SEE_OTHER
+            }
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -136,6 +144,11 @@ impl ResponseError for AppError {
                     Some(next) => format!("/login?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)),
                     None => "/login".to_owned(),
                 };
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::ReauthRequired { next } => {
+                let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
+                let location = format!("/account/confirm-identity?next={next}");
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
             }
             AppError::TwoFactorSetupRequired => {

@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
+use crate::auth::mail_limits::{self, MailLimits};
 use crate::auth::secrets::{random_token, token_hash};
 use crate::db::models::{Agent, Company, NewAgent, invitation};
 use crate::db::{DbConnection, write_transaction};
@@ -25,8 +26,16 @@ pub struct Invitee {
 }
 
 /// Creates the agent (no password yet), their invitation and its email, all
-/// in one transaction. An email address already in use anywhere changes nothing.
-pub fn invite_agent(conn: &mut DbConnection, actor: &Actor<'_>, invitee: &Invitee, base_url: &str, now: NaiveDateTime) -> Result<String, AgentActionError> {
+/// in one transaction. An email address already in use anywhere changes
+/// nothing; so does an invitation over the mail-bombing `limits` (a 429).
+pub fn invite_agent(
+    conn: &mut DbConnection,
+    actor: &Actor<'_>,
+    invitee: &Invitee,
+    limits: &MailLimits,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> Result<String, AgentActionError> {
     write_transaction(conn, |conn| {
         if Agent::email_in_use(conn, &invitee.email)? {
             return Err(AgentActionError::EmailInUse);
@@ -48,13 +57,21 @@ pub fn invite_agent(conn: &mut DbConnection, actor: &Actor<'_>, invitee: &Invite
         )?;
         let detail = format!("added as {}", invitee.role.as_str());
         audit::record(conn, Event::AgentAdded, Outcome::Success, &actor.entry(&agent_id, Some(&detail)), now)?;
-        send_invitation(conn, actor, &agent_id, invitee.name.as_str(), &invitee.email, base_url, now)?;
+        send_invitation(conn, actor, &agent_id, invitee.name.as_str(), &invitee.email, limits, base_url, now)?;
         Ok(agent_id)
     })
 }
 
-/// Sends a new link to an invited agent; the previous link stops working.
-pub fn resend_invitation(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, base_url: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
+/// Sends a new link to an invited agent; the previous link stops working
+/// (unless over the mail-bombing `limits`: a 429, nothing changes).
+pub fn resend_invitation(
+    conn: &mut DbConnection,
+    actor: &Actor<'_>,
+    agent_id: &str,
+    limits: &MailLimits,
+    base_url: &str,
+    now: NaiveDateTime,
+) -> Result<Agent, AgentActionError> {
     write_transaction(conn, |conn| {
         let agent = Agent::find_in_company(conn, &actor.company.id, agent_id)?.ok_or(AgentActionError::NotFound)?;
         if !agent.is_invited() {
@@ -63,20 +80,28 @@ pub fn resend_invitation(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &
         if !agent.active {
             return Err(AgentActionError::Deactivated(agent.name.clone()));
         }
-        send_invitation(conn, actor, &agent.id, &agent.name, &agent.email_address(), base_url, now)?;
+        send_invitation(conn, actor, &agent.id, &agent.name, &agent.email_address(), limits, base_url, now)?;
         Ok(agent)
     })
 }
 
+/// Queues the invitation email, in the caller's transaction, counted in the
+/// mail-bombing limits (admin, invited address, client IP) first.
+#[allow(clippy::too_many_arguments)]
 fn send_invitation(
     conn: &mut DbConnection,
     actor: &Actor<'_>,
     agent_id: &str,
     name: &str,
     email: &EmailAddress,
+    limits: &MailLimits,
     base_url: &str,
     now: NaiveDateTime,
 ) -> Result<(), AgentActionError> {
+    // Every web request has a client; only a caller outside HTTP has none.
+    if let Some(client) = actor.client {
+        mail_limits::allow_invitation(conn, limits, &actor.admin.id, email, client, now)?;
+    }
     let token = random_token();
     let expires_at = now + Duration::days(INVITATION_DAYS);
     invitation::replace(conn, agent_id, &token_hash(&token), Some(&actor.admin.id), now, expires_at)?;

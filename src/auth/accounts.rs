@@ -51,13 +51,17 @@ pub enum AdminPlacement {
 }
 
 /// Creates the company if no company has that name, then its new admin.
+/// (The command line's `create-admin`.)
 pub fn create_admin(conn: &mut DbConnection, admin: &NewAdmin, now: NaiveDateTime) -> Result<(String, AdminPlacement), AccountError> {
-    write_transaction(conn, |conn| create_admin_in_transaction(conn, admin, now))
+    write_transaction(conn, |conn| create_admin_in_transaction(conn, admin, "admin, via the command line", now))
 }
 
+/// Creates the admin (and their company if need be) and records
+/// `agent_added` with `detail` saying how.
 fn create_admin_in_transaction(
     conn: &mut DbConnection,
     admin: &NewAdmin,
+    detail: &str,
     now: NaiveDateTime,
 ) -> Result<(String, AdminPlacement), AccountError> {
     if Agent::email_in_use(conn, &admin.email)? {
@@ -86,6 +90,8 @@ fn create_admin_in_transaction(
             password_changed_at: now,
         },
     )?;
+    let entry = audit::Entry { company_id: Some(&company_id), subject_id: Some(&agent_id), detail: Some(detail), ..Default::default() };
+    audit::record(conn, Event::AgentAdded, Outcome::Success, &entry, now)?;
     Ok((agent_id, placement))
 }
 
@@ -97,7 +103,7 @@ pub fn complete_setup(conn: &mut DbConnection, token_hash: &str, admin: &NewAdmi
             return Err(AccountError::SetupClosed);
         }
         setup_token::delete_all(conn)?;
-        let (agent_id, _) = create_admin_in_transaction(conn, admin, now)?;
+        let (agent_id, _) = create_admin_in_transaction(conn, admin, "first admin, through the setup link", now)?;
         Ok(agent_id)
     })
 }

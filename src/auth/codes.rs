@@ -12,11 +12,12 @@ use rand::RngExt;
 
 use crate::auth::secrets::{constant_time_eq, keyed_hash};
 use crate::config::CodePolicy;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::one_time_code::{self, NewStoredCode};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{OneTimeCode, new_public_id};
+use crate::web::client::ClientInfo;
 
 /// A new code: six digits, uniform over 000000..=999999, from `rand::rng()`
 /// (a CSPRNG seeded and reseeded from the operating system).
@@ -49,6 +50,32 @@ where
     })
 }
 
+/// Opens a challenge of `purpose` for the agent, open until `expires_at`,
+/// remembering the browser that asked; returns it as stored.
+pub fn open_challenge(
+    conn: &mut DbConnection,
+    agent_id: &str,
+    purpose: ChallengePurpose,
+    expires_at: NaiveDateTime,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<CodeChallenge> {
+    let id = new_public_id();
+    CodeChallenge::insert(
+        conn,
+        &NewCodeChallenge {
+            id: &id,
+            agent_id,
+            purpose: purpose.as_str(),
+            created_at: now,
+            expires_at,
+            ip: &client.ip,
+            user_agent: &client.user_agent,
+        },
+    )?;
+    CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
 /// Why no code was sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssueRefusal {
@@ -58,13 +85,18 @@ pub enum IssueRefusal {
     TooManyCodes { retry_after: chrono::Duration },
     /// The agent's login codes are locked (`until` is `None` until a reset).
     Locked { until: Option<NaiveDateTime> },
+    /// Too many code emails were asked for from the client's IP address
+    /// lately (the mail-bombing limit, `auth::mail_limits`).
+    TooManyFromNetwork { retry_after: chrono::Duration },
 }
 
 impl IssueRefusal {
     /// Seconds until asking again can work, for `Retry-After`.
     pub fn retry_after_secs(&self, now: NaiveDateTime) -> u64 {
         let span = match self {
-            IssueRefusal::Cooldown { retry_after } | IssueRefusal::TooManyCodes { retry_after } => *retry_after,
+            IssueRefusal::Cooldown { retry_after }
+            | IssueRefusal::TooManyCodes { retry_after }
+            | IssueRefusal::TooManyFromNetwork { retry_after } => *retry_after,
             IssueRefusal::Locked { until: Some(until) } => *until - now,
             IssueRefusal::Locked { until: None } => chrono::Duration::hours(1),
         };
@@ -85,7 +117,7 @@ pub fn issue(
     lockout: &CodeLockout,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Result<OneTimeCode, IssueRefusal>> {
-    if challenge.is_for(ChallengePurpose::Login) {
+    if challenge.counts_towards_lockout() {
         if let Some(until) = lockout.lock_at(now) {
             return Ok(Err(IssueRefusal::Locked { until }));
         }
@@ -141,8 +173,9 @@ pub enum CodeCheck {
 }
 
 /// Judges a submitted code (`None`: missing or malformed, which counts as
-/// wrong). For a login, wrong codes also count against the agent across
-/// logins, and the 10th and 100th in a row lock the agent's codes.
+/// wrong). For a login (and a step-up confirmation), wrong codes also count
+/// against the agent across logins, and the 10th and 100th in a row lock the
+/// agent's codes.
 pub fn check(
     conn: &mut DbConnection,
     policy: &CodePolicy,
@@ -152,7 +185,8 @@ pub fn check(
     submitted: Option<&OneTimeCode>,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<CodeCheck> {
-    let is_login = challenge.is_for(ChallengePurpose::Login);
+    // Logins and step-up confirmations share the agent's lock-out.
+    let is_login = challenge.counts_towards_lockout();
     if !challenge.is_open(now) {
         return Ok(CodeCheck::Expired);
     }

@@ -13,9 +13,9 @@ use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate, new_public_id};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate};
 use crate::error::AppError;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -194,22 +194,9 @@ fn start_pending_login(
     if let Some(previous) = previous_pending {
         CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
     }
-    let challenge_id = new_public_id();
-    CodeChallenge::insert(
-        conn,
-        &NewCodeChallenge {
-            id: &challenge_id,
-            agent_id: &agent.id,
-            purpose: ChallengePurpose::Login.as_str(),
-            created_at: now,
-            expires_at: now + config.codes.pending_login_lifetime,
-            ip: &client.ip,
-            user_agent: &client.user_agent,
-        },
-    )?;
-    let challenge = CodeChallenge::find(conn, &challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+    let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::Login, now + config.codes.pending_login_lifetime, client, now)?;
     let refusal = send_code(conn, config, agent, &challenge, lockout, client, now)?.err();
-    Ok(LoginDecision::CodeRequired { challenge_id, refusal })
+    Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
 /// Issues a code for `challenge` and queues its email (a sign-in or a
@@ -224,18 +211,29 @@ pub(crate) fn send_code(
     client: &ClientInfo,
     now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AppError> {
-    let purpose = if challenge.is_for(ChallengePurpose::Login) { CodePurpose::Login } else { CodePurpose::ConfirmTwoFactor };
+    let purpose = match challenge.purpose() {
+        Some(ChallengePurpose::Login) => CodePurpose::Login,
+        Some(ChallengePurpose::StepUp) => CodePurpose::ConfirmIdentity,
+        Some(ChallengePurpose::ChangeEmail) => CodePurpose::ChangeEmail,
+        Some(ChallengePurpose::EnableTwoFactor) | None => CodePurpose::ConfirmTwoFactor,
+    };
+    // A new address's code goes to the new address; every other code to the agent's.
+    let email = match purpose {
+        CodePurpose::ChangeEmail => crate::auth::email_change::new_address_of(conn, &challenge.id)?,
+        _ => agent.email_address(),
+    };
     let code = match codes::issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let email = agent.email_address();
     let recipient = Recipient { email: &email, name: &agent.name };
     let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
     outbox::enqueue(conn, &message, now)?;
     let detail = match purpose {
         CodePurpose::Login => "login code",
         CodePurpose::ConfirmTwoFactor => "confirmation code",
+        CodePurpose::ConfirmIdentity => "code to confirm identity",
+        CodePurpose::ChangeEmail => "code to a new email address",
     };
     audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
     Ok(Ok(()))
@@ -326,7 +324,7 @@ pub async fn verify_login_code(
 /// Runs `work` on the challenge `challenge_id` inside its agent's code
 /// transaction, the challenge read again under the lock (a concurrent
 /// request may have changed it); `gone` when there is no such challenge.
-fn with_locked_challenge<T>(
+pub(crate) fn with_locked_challenge<T>(
     conn: &mut DbConnection,
     challenge_id: &str,
     now: NaiveDateTime,
@@ -343,7 +341,7 @@ fn with_locked_challenge<T>(
 }
 
 /// Records a new lock-out and emails the agent about it (SPEC §3).
-fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
+pub(crate) fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
     let detail = match lock.until {
         Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
         None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),
@@ -381,7 +379,7 @@ pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &
                     Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
                     _ => return Ok(ResendOutcome::Expired),
                 };
-                Ok(match send_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
+                Ok(match crate::auth::mail_limits::send_requested_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
                     Ok(()) => ResendOutcome::Sent,
                     Err(refusal) => ResendOutcome::Refused(refusal),
                 })

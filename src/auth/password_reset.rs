@@ -25,8 +25,13 @@ use crate::web::client::ClientInfo;
 pub const MAX_LINKS_PER_HOUR: i64 = 3;
 
 /// Sends a reset link if an active agent has that address. The caller shows
-/// the same answer either way, so the form does not reveal who has an account.
+/// the same answer either way, so the form does not reveal who has an account;
+/// too many requests for the address or from the client IP get a 429 (the
+/// same for every address, see `auth::mail_limits`).
 pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+    // Mail-bombing limits per typed address and per IP: a 429 for any
+    // address alike, before anything is looked up.
+    crate::auth::mail_limits::allow_password_reset(conn, &config.mail_limits, email, client, now)?;
     let Some(agent) = Agent::find_by_email(conn, email)?.filter(|a| a.active) else {
         let entry = audit::Entry { client: Some(client), detail: Some("unknown or inactive email"), ..Default::default() };
         audit::record(conn, Event::PasswordResetRequested, Outcome::Failure, &entry, now)?;

@@ -50,4 +50,15 @@ mod tests {
         assert_ne!(h, keyed_hash(b"k1", "csrf", "123456"));
         assert!(constant_time_eq(&h, &keyed_hash(b"k1", "code", "123456")));
     }
+
+    #[test]
+    fn constant_time_eq_is_equality_of_the_whole_strings() {
+        let h = keyed_hash(b"k1", "code", "123456");
+        assert!(constant_time_eq(&h, &h.clone()));
+        assert!(!constant_time_eq(&h, &keyed_hash(b"k1", "code", "123457")));
+        assert!(!constant_time_eq(&h, &h[..63]), "a prefix is not equal");
+        assert!(!constant_time_eq(&h, &format!("{h}0")));
+        assert!(!constant_time_eq("", &h));
+        assert!(constant_time_eq("", ""));
+    }
 }

@@ -210,6 +210,37 @@ pub fn take_back(conn: &mut DbConnection, bucket: &Bucket, hit: &Hit, now: Naive
     Ok(())
 }
 
+/// Counts one attempt in every bucket, or in none: when one refuses, the
+/// attempts already counted in the others are taken back, and the answer is
+/// the longest wait among the buckets that are full.
+pub fn hit_all(conn: &mut DbConnection, buckets: &[(Bucket, Limit)], now: NaiveDateTime) -> QueryResult<Result<Vec<(Bucket, Hit)>, Duration>> {
+    let mut counted: Vec<(Bucket, Hit)> = Vec::with_capacity(buckets.len());
+    for (index, (bucket, limit)) in buckets.iter().enumerate() {
+        match hit(conn, bucket, *limit, now)? {
+            Decision::Allowed(hit) => counted.push((bucket.clone(), hit)),
+            Decision::Refused { retry_after } => {
+                for (bucket, hit) in &counted {
+                    take_back(conn, bucket, hit, now)?;
+                }
+                let mut wait = retry_after;
+                for (bucket, limit) in &buckets[index + 1..] {
+                    if let Some(other) = self::retry_after(conn, bucket, *limit, now)? {
+                        wait = wait.max(other);
+                    }
+                }
+                return Ok(Err(wait));
+            }
+        }
+    }
+    Ok(Ok(counted))
+}
+
+/// "a minute" or "12 minutes": a wait as a page says it, rounded up.
+pub fn wait_in_words(wait: Duration) -> String {
+    let minutes = whole_seconds_up(wait).div_ceil(60);
+    if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") }
+}
+
 /// Empties the bucket.
 pub fn reset(conn: &mut DbConnection, bucket: &Bucket) -> QueryResult<()> {
     rate_bucket::delete(conn, bucket.purpose, &bucket.key)

@@ -10,14 +10,14 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::login::send_code;
+use crate::auth::mail_limits::send_requested_code;
 use crate::config::Config;
 use crate::db::DbConnection;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::auth::trusted_computers;
 use crate::db::models::Agent;
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, new_public_id};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -101,21 +101,9 @@ fn new_confirmation(
     now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AppError> {
     CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::EnableTwoFactor), CloseReason::Superseded, now)?;
-    let id = new_public_id();
-    CodeChallenge::insert(
-        conn,
-        &NewCodeChallenge {
-            id: &id,
-            agent_id: &agent.id,
-            purpose: ChallengePurpose::EnableTwoFactor.as_str(),
-            created_at: now,
-            expires_at: now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime),
-            ip: &client.ip,
-            user_agent: &client.user_agent,
-        },
-    )?;
-    let challenge = CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)?;
-    send_code(conn, config, agent, &challenge, lockout, client, now)
+    let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
+    let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::EnableTwoFactor, expires_at, client, now)?;
+    send_requested_code(conn, config, agent, &challenge, lockout, client, now)
 }
 
 /// "Send a new code" on the confirmation page: another code for the open
@@ -126,7 +114,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, config: &Config, agent: &Age
             return Ok(Ok(()));
         }
         match CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? {
-            Some(challenge) => send_code(conn, config, agent, &challenge, &lockout, client, now),
+            Some(challenge) => send_requested_code(conn, config, agent, &challenge, &lockout, client, now),
             None => new_confirmation(conn, config, agent, &lockout, client, now),
         }
     })

@@ -184,6 +184,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_changes (challenge_id) {
+        challenge_id -> Text,
+        agent_id -> Text,
+        new_email -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(agents -> companies (company_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
@@ -193,6 +202,7 @@ diesel::joinable!(code_challenges -> agents (agent_id));
 diesel::joinable!(one_time_codes -> code_challenges (challenge_id));
 diesel::joinable!(code_lockouts -> agents (agent_id));
 diesel::joinable!(password_reset_tokens -> agents (agent_id));
+diesel::joinable!(email_changes -> code_challenges (challenge_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     companies,
@@ -207,6 +217,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     code_lockouts,
     password_reset_tokens,
     rate_buckets,
+    email_changes,
     agent_name_words,
     agent_counts,
     invitations,

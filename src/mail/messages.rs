@@ -56,6 +56,9 @@ struct CodeFields<'a> {
     browser: &'a str,
     ip: &'a str,
     settings_url: String,
+    /// What to do if this was not asked for, when it is not "someone knows
+    /// your password" (a code to a new address may reach a stranger).
+    unrequested: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -103,6 +106,10 @@ struct NoticeHtml<'a> {
 pub enum CodePurpose {
     Login,
     ConfirmTwoFactor,
+    /// "Confirm it is you" before a sensitive change.
+    ConfirmIdentity,
+    /// Sent to a new address before it replaces the old one.
+    ChangeEmail,
 }
 
 /// The email carrying a one-time code.
@@ -127,7 +134,22 @@ pub fn code_email(
             "Confirm two-factor authentication",
             "You asked to turn on two-factor authentication. To confirm that this address receives your codes, enter this code in Account Setting:",
         ),
+        CodePurpose::ConfirmIdentity => (
+            EmailKind::LoginCode,
+            format!("AgentGate security code: {}", code.expose()),
+            "Confirm it is you",
+            "You are about to change a security setting of your AgentGate account (your password, your email address or two-factor authentication). To confirm it is you, enter this code:",
+        ),
+        CodePurpose::ChangeEmail => (
+            EmailKind::EmailChange,
+            format!("AgentGate email change code: {}", code.expose()),
+            "Confirm your new email address",
+            "You asked to use this address for your AgentGate account. To confirm that it receives your mail, enter this code in AgentGate; the address changes only then:",
+        ),
     };
+    let unrequested = (purpose == CodePurpose::ChangeEmail).then_some(
+        "If you did not ask for this, ignore this email: nothing changes unless the code is entered. Never give this code to anyone.",
+    );
     let fields = CodeFields {
         heading,
         name: to.name,
@@ -139,6 +161,7 @@ pub fn code_email(
         browser: &context.browser,
         ip: &context.ip,
         settings_url: format!("{base_url}/account/settings"),
+        unrequested,
     };
     let text = CodeText { m: &fields }.render()?;
     let html = CodeHtml { m: &fields }.render()?;
@@ -330,6 +353,29 @@ pub fn password_changed(to: &Recipient<'_>, context: &RequestContext, base_url: 
     )
 }
 
+/// Told to the OLD address after the account's email address changed
+/// (SPEC §2.2 step 6): whoever changed it may have taken the account.
+pub fn email_changed(to: &Recipient<'_>, new_address: &EmailAddress, context: &RequestContext) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: your email address was changed",
+            title: "Your email address was changed",
+            paragraphs: vec![
+                format!(
+                    "The email address of your AgentGate account was changed from this one to {}. Sign-in codes and notices now go there, and you log in with it.",
+                    new_address.masked()
+                ),
+                "Your other sessions were signed out and your trusted computers forgotten.".to_owned(),
+            ],
+            context: Some(context),
+            warning: Some("If this was not you, tell your admin at once: whoever did it knows your password and now receives your codes."),
+            link: None,
+        },
+    )
+}
+
 /// The password reset link (`link` holds the single-use token).
 pub fn password_reset(to: &Recipient<'_>, link: &str, lifetime: chrono::Duration, context: &RequestContext) -> Result<Email, askama::Error> {
     render_notice(
@@ -395,6 +441,33 @@ mod tests {
         }
         assert!(message.html.contains("Ada &#60;b&#62;Lovelace") || message.html.contains("Ada &lt;b&gt;Lovelace"), "names are escaped in HTML");
         assert!(message.text.contains("Ada <b>Lovelace</b>"), "plain text is not escaped");
+    }
+
+    #[test]
+    fn a_new_addresss_code_does_not_tell_a_stranger_to_change_a_password() {
+        let email = EmailAddress::parse("new@example.com").unwrap();
+        let to = Recipient { email: &email, name: "Ada" };
+        let code = OneTimeCode::from_number(123_456);
+        let message = code_email(&to, CodePurpose::ChangeEmail, &code, chrono::Duration::minutes(10), &context(), "http://x.test").unwrap();
+        assert_eq!(message.kind, EmailKind::EmailChange);
+        assert!(message.subject.contains("123456"));
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("123456") && body.contains("nothing changes unless the code is entered"));
+            assert!(!body.contains("someone knows your password"));
+        }
+    }
+
+    #[test]
+    fn the_old_address_is_told_where_the_account_went() {
+        let old = EmailAddress::parse("ada@example.com").unwrap();
+        let new = EmailAddress::parse("lovelace@example.org").unwrap();
+        let message = email_changed(&Recipient { email: &old, name: "Ada" }, &new, &context()).unwrap();
+        assert_eq!(message.to, old);
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("l***@example.org"));
+            assert!(body.contains("tell your admin"));
+            assert!(body.contains("Firefox on Linux"));
+        }
     }
 
     #[test]

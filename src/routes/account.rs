@@ -1,4 +1,4 @@
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
@@ -6,18 +6,20 @@ use serde::Deserialize;
 use crate::audit;
 use crate::auth::accounts::update_account_in_transaction;
 use crate::auth::codes::in_agent_code_transaction;
+use crate::auth::email_change;
 use crate::auth::trusted_computers::{self, TrustedComputerView};
 use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
-use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus, login_candidate};
+use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext, when};
 use crate::mail::outbox;
+use crate::routes::identity::{too_many_codes, wrong_code_message};
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, SignedIn, render, trusted_cookie};
+use crate::web::{CsrfForm, Layout, SignedIn, render, step_up, trusted_cookie};
 
 #[derive(Template)]
 #[template(path = "account_settings.html")]
@@ -31,6 +33,12 @@ struct SettingsPage {
     two_factor_ticked: bool,
     errors: Vec<String>,
     sign_ins: Vec<SignIn>,
+    /// An email change waiting for its code: the new address, masked.
+    email_change_pending: Option<String>,
+    /// With 2FA on and no code entered lately, sensitive changes first ask
+    /// the agent to confirm it is them (step-up re-authentication).
+    step_up_needed: bool,
+    reauth_minutes: i64,
     /// The Trusted computers section.
     trusted_computers: Vec<TrustedComputerLine>,
     /// Why trusted computers do not skip the code for this agent now, if they do not.
@@ -90,8 +98,14 @@ const RECENT_SIGN_INS: i64 = 10;
 impl SettingsPage {
     /// The page for `signed_in`, with their latest sign-in attempts.
     async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
-        let agent_id = signed_in.agent.id.clone();
-        let events = state.db(move |conn| Ok(audit::recent_sign_ins(conn, &agent_id, RECENT_SIGN_INS)?)).await?;
+        let (agent, config, now) = (signed_in.agent.clone(), state.config.clone(), state.now());
+        let (events, email_change_pending) = state
+            .db(move |conn| {
+                let events = audit::recent_sign_ins(conn, &agent.id, RECENT_SIGN_INS)?;
+                let pending = email_change::pending(conn, &config, &agent, now)?.map(|p| p.masked_new_email);
+                Ok((events, pending))
+            })
+            .await?;
         let sign_ins = events
             .iter()
             .map(|event| SignIn {
@@ -112,6 +126,9 @@ impl SettingsPage {
             two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
             sign_ins,
+            email_change_pending,
+            step_up_needed: step_up::code_needed(signed_in, state),
+            reauth_minutes: state.config.reauth_window.num_minutes(),
             trusted_computers: Vec::new(),
             trust_unavailable: None,
         })
@@ -172,8 +189,13 @@ pub async fn settings_submit(
 
     let wants_new_password = !form.new_password.is_empty() || !form.confirm_password.is_empty();
     let needs_current_password = wants_new_password || two_factor_change == Some(TwoFactorChange::Disable);
+    if needs_current_password {
+        // Step-up re-authentication: the current password below, and with
+        // 2FA on a code entered within the window (else: confirm it is you first).
+        step_up::require_recent_code(&signed_in, &state, "/account/settings")?;
+    }
     let current_ok = if needs_current_password && !form.current_password.is_empty() {
-        state.passwords.verify(login_candidate(&form.current_password), agent.password_hash.clone()).await?
+        step_up::check_current_password(&signed_in, &state, &client, &form.current_password, "in Account Setting").await?
     } else {
         false
     };
@@ -302,11 +324,12 @@ pub async fn confirm_submit(
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
     let outcome = state.db(move |conn| two_factor::confirm(conn, &config, &agent, submitted.as_ref(), &client, now)).await?;
     let error = match outcome {
-        Confirmation::Enabled => return Ok(see_other("/account/settings?notice=two_factor_enabled")),
-        Confirmation::Wrong { attempts_left } => {
-            let reason = parsed.err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
-            if attempts_left == 0 { format!("{reason} {CONFIRMATION_NEEDS_NEW_CODE}") } else { format!("{reason} {attempts_left} attempts left.") }
+        Confirmation::Enabled => {
+            // The code just entered proves the mailbox in this browser (step-up).
+            signed_in.session.record_code_proof(now)?;
+            return Ok(see_other("/account/settings?notice=two_factor_enabled"));
         }
+        Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, CONFIRMATION_NEEDS_NEW_CODE),
         Confirmation::NeedsNewCode => CONFIRMATION_NEEDS_NEW_CODE.to_owned(),
         Confirmation::Expired => CONFIRMATION_EXPIRED.to_owned(),
     };
@@ -337,9 +360,7 @@ pub async fn confirm_resend(
             let view = confirmation_view(&state, &signed_in).await?;
             let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
             page.error = Some(refusal_message(&refusal, now));
-            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
-            Ok(response)
+            too_many_codes(&page, &refusal, now)
         }
     }
 }

@@ -414,11 +414,11 @@ pub async fn new_submit(
     };
     let now = state.now();
     let base_url = state.config.base_url();
-    let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
+    let (admin, company, config) = (signed_in.agent.clone(), signed_in.company.clone(), state.config.clone());
     let added = state
         .db(move |conn| {
             let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
-            Ok(invite_agent(conn, &actor, &invitee, &base_url, now))
+            Ok(invite_agent(conn, &actor, &invitee, &config.mail_limits, &base_url, now))
         })
         .await?;
     match added {
@@ -658,6 +658,10 @@ pub async fn action_submit(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
+    // Resetting someone's 2FA is sensitive: the admin confirms it is them first.
+    if action == Action::ResetTwoFactor {
+        crate::web::step_up::require_recent_reauth(&signed_in, &state, "/agents")?;
+    }
     perform(&state, signed_in, client, checked_agent_id(id)?, action).await
 }
 
@@ -676,11 +680,11 @@ pub async fn resend_invitation_submit(
     let id = agent_id(path)?;
     let now = state.now();
     let base_url = state.config.base_url();
-    let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
+    let (admin, company, config) = (signed_in.agent.clone(), signed_in.company.clone(), state.config.clone());
     let agent = state
         .db(move |conn| {
             let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
-            Ok(resend_invitation(conn, &actor, &id, &base_url, now)?)
+            Ok(resend_invitation(conn, &actor, &id, &config.mail_limits, &base_url, now)?)
         })
         .await?;
     Ok(see_other(&format!("/agents/{}?notice=invitation_resent", agent.id)))

@@ -9,7 +9,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName, Role, TwoFactorStatus, login_candidate};
-use crate::routes::{account, activity, home, login, notice_text, safe_next, setup};
+use crate::routes::{account, activity, email, home, identity, login, notice_text, safe_next, setup};
 use crate::web::forms::decode_fields;
 
 /// Deserialising must end in a value or an error, never a panic.
@@ -76,6 +76,10 @@ pub fn form_body(data: &[u8]) {
     deserialize_quietly::<login::LogoutForm>(text);
     deserialize_quietly::<setup::SetupForm>(text);
     deserialize_quietly::<account::SettingsForm>(text);
+    deserialize_quietly::<identity::PasswordForm>(text);
+    deserialize_quietly::<identity::CodeForm>(text);
+    deserialize_quietly::<email::ChangeForm>(text);
+    deserialize_quietly::<email::ConfirmForm>(text);
     for (name, value) in &fields {
         check_field(name, value);
     }
@@ -90,6 +94,7 @@ pub fn query_string(data: &[u8]) {
     deserialize_quietly::<account::SettingsQuery>(text);
     deserialize_quietly::<setup::SetupQuery>(text);
     deserialize_quietly::<activity::ActivityQuery>(text);
+    deserialize_quietly::<identity::IdentityQuery>(text);
     for (name, value) in form_urlencoded_pairs(text) {
         check_field(&name, &value);
     }
@@ -139,7 +144,7 @@ mod tests {
         fn random_forms_never_panic(
             fields in proptest::collection::vec(
                 (
-                    proptest::sample::select(vec!["email", "password", "next", "name", "company", "token", "csrf_token", "event", "notice", "page", "role"]),
+                    proptest::sample::select(vec!["email", "password", "next", "name", "company", "token", "csrf_token", "event", "notice", "page", "role", "new_email", "current_password", "code"]),
                     "(.|\r|\n|\u{0}|%|&|=|\\+){0,40}",
                 ),
                 0..6,

@@ -93,6 +93,8 @@ pub async fn login_submit(
             let mut response = match decision {
                 LoginDecision::SignIn(agent) => {
                     session.sign_in(&agent.id)?;
+                    // The password was just proven (step-up re-authentication).
+                    session.record_password_proof(now)?;
                     state
                         .db(move |conn| {
                             write_transaction(conn, |conn| {
@@ -108,6 +110,9 @@ pub async fn login_submit(
                 LoginDecision::TrustedComputer { agent, trusted_until } => {
                     session.sign_in(&agent.id)?;
                     session.set_trust_notice(TrustNotice::CodeSkipped { until: trusted_until.and_utc().timestamp() })?;
+                    // The password was just proven; the trusted computer stood
+                    // in for the code, which is not a fresh code proof.
+                    session.record_password_proof(now)?;
                     see_other(next.as_deref().unwrap_or("/"))
                 }
                 LoginDecision::CodeRequired { challenge_id, refusal } => {
@@ -134,7 +139,7 @@ pub async fn login_submit(
 }
 
 /// The page of a browser whose codes are locked (SPEC §3 code lock-out).
-fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
+pub(crate) fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
     match until {
         Some(until) => AppError::TooManyRequests {
             message: format!(
@@ -255,10 +260,14 @@ pub async fn verify_submit(
         CodeStepOutcome::SignedIn { agent, trusted } => {
             // Second privilege change of the login: a new session id again.
             session.sign_in(&agent.id)?;
+            // Both factors were just proven (step-up re-authentication).
+            let now = state.now();
+            session.record_password_proof(now)?;
+            session.record_code_proof(now)?;
             let mut response = see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/"));
             if let Some(granted) = trusted {
                 session.set_trust_notice(TrustNotice::ComputerTrusted { until: granted.until.and_utc().timestamp() })?;
-                trusted_cookie::write(&mut response, &state, &granted.cookie, state.now())?;
+                trusted_cookie::write(&mut response, &state, &granted.cookie, now)?;
             }
             Ok(response)
         }
@@ -335,6 +344,10 @@ pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
             secs.div_ceil(60)
         ),
         IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
+        IssueRefusal::TooManyFromNetwork { .. } => format!(
+            "Too many codes were asked for from your network lately. You can ask for another in {} minutes; codes already sent still work.",
+            secs.div_ceil(60)
+        ),
     }
 }
 

@@ -6,10 +6,12 @@ pub(crate) mod activity;
 mod agents;
 mod assets;
 mod dev;
+mod email;
 #[doc(hidden)]
 pub mod fuzz_targets;
 mod health;
 mod home;
+pub(crate) mod identity;
 mod invitation;
 pub mod login;
 mod password;
@@ -39,6 +41,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
         .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
         .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
+        .route("/account/confirm-identity", web::get().to(identity::password_page))
+        .route("/account/confirm-identity", web::post().to(identity::password_submit))
+        .route("/account/confirm-identity/code", web::get().to(identity::code_page))
+        .route("/account/confirm-identity/code", web::post().to(identity::code_submit))
+        .route("/account/confirm-identity/resend", web::post().to(identity::resend))
+        .route("/account/email", web::get().to(email::change_page))
+        .route("/account/email", web::post().to(email::change_submit))
+        .route("/account/email/confirm", web::get().to(email::confirm_page))
+        .route("/account/email/confirm", web::post().to(email::confirm_submit))
+        .route("/account/email/resend", web::post().to(email::resend))
+        .route("/account/email/cancel", web::post().to(email::cancel))
         .route("/account/trusted-computers/revoke-all", web::post().to(account::forget_all_trusted_computers))
         .route("/account/trusted-computers/{id}/revoke", web::post().to(account::forget_trusted_computer))
         .route("/password/forgot", web::get().to(password::forgot_page))
@@ -97,6 +110,10 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "trusted_computer_forgotten" => "That computer is forgotten: logging in from it asks for a code again.",
         "trusted_computers_forgotten" => "All your trusted computers are forgotten: every login asks for a code again.",
         "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
+        "step_up_expired" => "Confirming it is you took too long, or was started again elsewhere. Enter your password again.",
+        "email_code_sent" => "We emailed a code to the new address. Enter it here to make the change.",
+        "email_changed" => "Your email address was changed: log in with the new one from now on. We told the old address, signed out your other sessions and forgot your trusted computers.",
+        "email_change_cancelled" => "Your email address was not changed.",
         _ => return None,
     };
     Some(text.to_owned())

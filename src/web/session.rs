@@ -5,7 +5,10 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
 use std::future::{Ready, ready};
 
+use chrono::NaiveDateTime;
+
 use crate::auth::secrets::random_token;
+use crate::auth::step_up::Reauthentication;
 use crate::error::AppError;
 
 /// The session key holding the signed-in agent's id (also read by the store).
@@ -16,6 +19,13 @@ const CSRF_KEY: &str = "csrf";
 const PENDING_LOGIN_KEY: &str = "pending_login";
 /// Where a pending login goes once the code is accepted.
 const PENDING_NEXT_KEY: &str = "pending_next";
+/// When this browser last proved the agent's password, and last entered an
+/// emailed code (Unix milliseconds): the step-up re-authentication of
+/// sensitive changes (`auth::step_up`).
+const REAUTH_PASSWORD_KEY: &str = "reauth_password_at";
+const REAUTH_CODE_KEY: &str = "reauth_code_at";
+/// The "confirm it is you" code challenge this browser waits on.
+const STEP_UP_CHALLENGE_KEY: &str = "step_up_challenge";
 /// What the home page says once about a trusted computer at this login.
 const TRUST_NOTICE_KEY: &str = "trust_notice";
 
@@ -76,6 +86,46 @@ impl TypedSession {
     /// Where to go after the code step.
     pub fn pending_next(&self) -> Option<String> {
         self.0.get(PENDING_NEXT_KEY).ok().flatten()
+    }
+
+    /// Records that this browser proved the agent's password now (at login,
+    /// on the confirm-identity page, or in a form that asks for it).
+    pub fn record_password_proof(&self, now: NaiveDateTime) -> Result<(), AppError> {
+        self.0.insert(REAUTH_PASSWORD_KEY, now.and_utc().timestamp_millis()).map_err(insert_error)
+    }
+
+    /// Records that this browser entered an emailed code now (the login's
+    /// code step, confirming 2FA, or the confirm-identity page).
+    pub fn record_code_proof(&self, now: NaiveDateTime) -> Result<(), AppError> {
+        self.0.insert(REAUTH_CODE_KEY, now.and_utc().timestamp_millis()).map_err(insert_error)
+    }
+
+    /// When this browser last proved the password and entered a code.
+    /// (`sign_in` clears both: a new login records its own.)
+    pub fn reauthentication(&self) -> Reauthentication {
+        let at = |key: &str| {
+            self.0
+                .get::<i64>(key)
+                .ok()
+                .flatten()
+                .and_then(chrono::DateTime::from_timestamp_millis)
+                .map(|at| at.naive_utc())
+        };
+        Reauthentication { password_at: at(REAUTH_PASSWORD_KEY), code_at: at(REAUTH_CODE_KEY) }
+    }
+
+    /// Remembers the confirm-identity challenge this browser waits on.
+    pub fn begin_step_up(&self, challenge_id: &str) -> Result<(), AppError> {
+        self.0.insert(STEP_UP_CHALLENGE_KEY, challenge_id).map_err(insert_error)
+    }
+
+    /// The confirm-identity challenge of this browser, if any.
+    pub fn step_up_challenge(&self) -> Option<String> {
+        self.0.get(STEP_UP_CHALLENGE_KEY).ok().flatten()
+    }
+
+    pub fn end_step_up(&self) {
+        self.0.remove(STEP_UP_CHALLENGE_KEY);
     }
 
     /// Keeps the agent signed in on a new session id, after their other

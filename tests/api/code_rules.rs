@@ -297,3 +297,48 @@ async fn a_hundred_wrong_codes_lock_the_codes_until_the_password_is_reset() {
     let code = smtp.next_login_code(&email).await;
     assert_eq!(location(&submit_code(&browser, &app.address, &code).await), "/");
 }
+
+#[tokio::test]
+async fn a_resend_does_not_reset_the_agents_count_of_wrong_codes() {
+    let (app, smtp, email) = app_with_two_factor_admin().await;
+    let (browser, code) = pending_browser(&app, &smtp, &email).await;
+    for _ in 0..3 {
+        assert_eq!(submit_code(&browser, &app.address, &other_code(&code)).await.status(), 422);
+    }
+    app.advance(Duration::seconds(30));
+    assert_eq!(location(&resend_code(&browser, &app.address).await), "/login/verify?notice=code_resent");
+    let fresh = smtp.next_login_code(&email).await;
+    assert_eq!(consecutive_wrong(&app).await, 3, "a new code starts the login's count afresh, not the agent's");
+    assert_eq!(submit_code(&browser, &app.address, &other_code(&fresh)).await.status(), 422);
+    assert_eq!(consecutive_wrong(&app).await, 4);
+    assert_eq!(location(&submit_code(&browser, &app.address, &fresh).await), "/");
+    assert_eq!(consecutive_wrong(&app).await, 0, "a successful code does");
+}
+
+#[tokio::test]
+async fn an_admins_two_factor_reset_lifts_the_lock_until_reset() {
+    let (app, smtp, email) = app_with_two_factor_admin().await;
+    // The state a hundred wrong codes leave (proven above), written directly.
+    app.db(|conn| {
+        diesel::update(code_lockouts::table)
+            .set((code_lockouts::consecutive_wrong.eq(100), code_lockouts::locked_until_reset.eq(true)))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    let response = crate::helpers::login_with(&new_browser(), &app.address, &email, crate::helpers::PASSWORD).await;
+    assert_eq!(response.status(), 429);
+
+    // What the Agents tab's reset and `agentgate reset-two-factor` both call.
+    let (config, now, address) = (app.state.config.clone(), app.clock_now(), agentgate::domain::EmailAddress::parse(&email).unwrap());
+    app.db(move |conn| agentgate::auth::two_factor::reset_by_email(conn, &config, &address, now).unwrap()).await;
+    let (wrong, until_reset): (i32, bool) =
+        app.db(|conn| code_lockouts::table.select((code_lockouts::consecutive_wrong, code_lockouts::locked_until_reset)).first(conn).unwrap()).await;
+    assert_eq!((wrong, until_reset), (0, false));
+
+    // With 2FA on again, codes are sent and accepted.
+    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    app.advance(Duration::minutes(15));
+    let (browser, code) = pending_browser(&app, &smtp, &email).await;
+    assert_eq!(location(&submit_code(&browser, &app.address, &code).await), "/");
+}

@@ -272,3 +272,71 @@ async fn no_response_carries_a_password_hash_a_session_id_or_a_spent_token() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_field_of_the_email_change_and_confirm_identity_forms_at_its_edges_is_refused_and_changes_nothing() {
+    use agentgate::db::schema::outbox;
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    let emails_sent = || app.db(|conn| outbox::table.count().get_result::<i64>(conn).unwrap());
+    let before = fingerprint(&app).await;
+    let pw = enc(PASSWORD);
+    let change = |new_email: &str, password: &str| format!("csrf_token={{csrf}}&new_email={}&current_password={}", enc(new_email), enc(password));
+    let cases: Vec<(&str, String)> = vec![
+        ("empty fields", change("", "")),
+        ("no fields", "csrf_token={csrf}".to_owned()),
+        ("duplicated new email", format!("{}&new_email=mallory%40evil.test", change("new@example.org", PASSWORD))),
+        ("duplicated password", format!("{}&current_password={pw}", change("new@example.org", PASSWORD))),
+        ("CR/LF in the new email", change("new@example.org\r\nBcc: x@evil.test", PASSWORD)),
+        ("NUL in the new email", change("new\0@example.org", PASSWORD)),
+        ("new email over 254 characters", change(&format!("{}@example.org", "a".repeat(250)), PASSWORD)),
+        ("new email of 60,000 characters", change(&format!("{}@example.org", "a".repeat(60_000)), PASSWORD)),
+        ("NUL in the password", change("new@example.org", &format!("{PASSWORD}\0"))),
+        ("password over any limit", change("new@example.org", &"p".repeat(5_000))),
+        ("not UTF-8", format!("csrf_token={{csrf}}&new_email=new%FF%40example.org&current_password={pw}")),
+        ("body over 64 KiB", change("new@example.org", &"p".repeat(70_000))),
+    ];
+    for (case, body) in &cases {
+        let page = assert_refused(post_body(&app.client, &app, "/account/email", "/account/email", body).await, case).await;
+        assert!(!page.contains("\r\nBcc"), "{case}");
+        assert_eq!(fingerprint(&app).await, before, "{case}: nothing changed");
+        assert_eq!(emails_sent().await, 0, "{case}: no code was sent");
+    }
+
+    // A change waiting for its code, then every bad code.
+    let response = post_body(&app.client, &app, "/account/email", "/account/email", &change("new@example.org", PASSWORD)).await;
+    assert_eq!(response.status(), 303);
+    let before = fingerprint(&app).await;
+    for (case, body) in [
+        ("non-ASCII digits", format!("csrf_token={{csrf}}&code={}", enc("١٢٣٤٥٦"))),
+        ("seven digits", "csrf_token={csrf}&code=1234567".to_owned()),
+        ("NUL in the code", format!("csrf_token={{csrf}}&code={}", enc("123\u{0}456"))),
+        ("a code of 5,000 digits", format!("csrf_token={{csrf}}&code={}", "1".repeat(5_000))),
+        ("duplicated code", "csrf_token={csrf}&code=123456&code=654321".to_owned()),
+        ("no code", "csrf_token={csrf}".to_owned()),
+    ] {
+        assert_refused(post_body(&app.client, &app, "/account/email/confirm", "/account/email/confirm", &body).await, case).await;
+        assert_eq!(fingerprint(&app).await, before, "{case}: the address did not change");
+    }
+
+    // The confirm-identity page: a bad `next` falls back to Account Setting.
+    for (case, body, expected) in [
+        ("NUL in next", format!("csrf_token={{csrf}}&current_password={pw}&next={}", enc("/account\0/email")), "/account/settings"),
+        ("next of 5,000 characters", format!("csrf_token={{csrf}}&current_password={pw}&next=/{}", "a".repeat(5_000)), "/account/settings"),
+        ("CR/LF in next", format!("csrf_token={{csrf}}&current_password={pw}&next={}", enc("/x\r\nSet-Cookie: a=b")), "/account/settings"),
+    ] {
+        let response = post_body(&app.client, &app, "/account/confirm-identity", "/account/confirm-identity", &body).await;
+        assert_eq!(crate::helpers::location(&response), expected, "{case}");
+    }
+    for (case, body) in [
+        ("duplicated next", format!("csrf_token={{csrf}}&current_password={pw}&next=/a&next=/b")),
+        ("NUL in the password", format!("csrf_token={{csrf}}&current_password={}", enc(&format!("{PASSWORD}\0")))),
+        ("no password", "csrf_token={csrf}".to_owned()),
+        ("body over 64 KiB", format!("csrf_token={{csrf}}&current_password={}", "p".repeat(70_000))),
+    ] {
+        assert_refused(post_body(&app.client, &app, "/account/confirm-identity", "/account/confirm-identity", &body).await, case).await;
+    }
+    assert_eq!(fingerprint(&app).await, before);
+    assert_eq!(app.get("/").await.status(), 200, "still signed in");
+}

@@ -2,6 +2,7 @@
 
 mod account;
 mod activity;
+mod audit_story;
 mod agents_actions;
 mod agents_invitation;
 mod agents_policy;
@@ -14,16 +15,19 @@ mod browser;
 mod cli;
 mod code_rules;
 mod edges;
+mod email_change;
 mod hardening;
 mod helpers;
 mod instances;
 mod login;
 mod mail_delivery;
+mod mail_limits;
 mod mail_server;
 mod password_reset;
 mod proxy;
 mod sessions;
 mod setup;
+mod step_up;
 mod trusted_computers;
 mod two_factor_journey;
 mod two_factor_steps;

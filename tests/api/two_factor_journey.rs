@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use crate::helpers::{PASSWORD, cookie_value, get_with, location, login_with, new_browser, spawn_app, submit_form_with};
 use crate::two_factor_steps::{
-    agent_with_two_factor, code_page_token, confirm_code, post_code, enable_two_factor, is_signed_in, password_step, set_two_factor_box, spawn_app_with_smtp, submit_code,
+    agent_with_two_factor, newest_dev_mailbox_code, code_page_token, confirm_code, post_code, enable_two_factor, is_signed_in, password_step, set_two_factor_box, spawn_app_with_smtp, submit_code,
 };
 
 async fn two_factor_of(app: &crate::helpers::TestApp, email: &str) -> String {
@@ -101,14 +101,6 @@ async fn an_agent_turns_two_factor_on_and_then_logs_in_with_the_emailed_code() {
     assert!(subjects.iter().all(String::is_empty), "{subjects:?}");
 }
 
-/// Reads the newest code shown for `to` at /dev/mailbox.
-async fn code_from_dev_mailbox(app: &crate::helpers::TestApp, to: &str) -> String {
-    let page = app.get(&format!("/dev/mailbox?to={to}")).await.text().await.unwrap();
-    let marker = "data-code=\"";
-    let start = page.find(marker).expect("a code at /dev/mailbox") + marker.len();
-    page[start..start + 6].to_owned()
-}
-
 #[tokio::test]
 async fn a_newcomer_on_the_default_configuration_reads_the_codes_at_dev_mailbox() {
     let app = spawn_app().await;
@@ -121,14 +113,14 @@ async fn a_newcomer_on_the_default_configuration_reads_the_codes_at_dev_mailbox(
     assert_eq!(mailbox.status(), 200);
     let mailbox = mailbox.text().await.unwrap();
     assert!(mailbox.contains("AgentGate confirmation code"));
-    let code = code_from_dev_mailbox(&app, &email).await;
+    let code = newest_dev_mailbox_code(&app, &email).await;
     assert_eq!(location(&confirm_code(&app.client, &app.address, &code).await), "/account/settings?notice=two_factor_enabled");
     app.submit_form("/", "/logout", &[]).await;
 
     // (The test clock stands still unless moved; the mailbox sorts by time.)
     app.advance(Duration::seconds(1));
     password_step(&app.client, &app.address, &email).await;
-    let code = code_from_dev_mailbox(&app, &email).await;
+    let code = newest_dev_mailbox_code(&app, &email).await;
     let page = app.get(&format!("/dev/mailbox?to={email}")).await.text().await.unwrap();
     let newest = page.find("AgentGate sign-in code").unwrap();
     let older = page.find("AgentGate confirmation code").unwrap();

@@ -140,3 +140,25 @@ pub fn other_code(code: &str) -> String {
     let n: u32 = code.parse().unwrap();
     format!("{:06}", (n + 1) % 1_000_000)
 }
+
+/// The newest code emailed to `to`, as /dev/mailbox shows it (the default
+/// `mailbox` transport; it lists newest first, so move the clock between
+/// two emails to one address).
+pub async fn newest_dev_mailbox_code(app: &TestApp, to: &str) -> String {
+    let page = get_with(&crate::helpers::new_browser(), &app.url(&format!("/dev/mailbox?to={to}"))).await.text().await.unwrap();
+    let marker = "data-code=\"";
+    let start = page.find(marker).unwrap_or_else(|| panic!("a code for {to} at /dev/mailbox")) + marker.len();
+    page[start..start + 6].to_owned()
+}
+
+/// Turns 2FA on for `email` (2FA off, password [`PASSWORD`]) on the default
+/// `mailbox` transport, in a browser of its own that then logs out.
+pub async fn agent_with_two_factor_on_dev_mailbox(app: &TestApp, email: &str) {
+    let browser = crate::helpers::new_browser();
+    assert_eq!(location(&login_with(&browser, &app.address, email, PASSWORD).await), "/");
+    let response = set_two_factor_box(&browser, &app.address, "Ada Admin", true, "").await;
+    assert_eq!(location(&response), "/account/two-factor/confirm?notice=confirmation_sent");
+    let code = newest_dev_mailbox_code(app, email).await;
+    assert_eq!(location(&confirm_code(&browser, &app.address, &code).await), "/account/settings?notice=two_factor_enabled");
+    assert_eq!(submit_form_with(&browser, &app.address, "/", "/logout", &[]).await.status(), 303);
+}

@@ -160,6 +160,12 @@ impl Agent {
         self.password_hash.is_none()
     }
 
+    /// Changes the login address (already validated and normalised); a
+    /// unique violation if another agent has it.
+    pub fn update_email(conn: &mut DbConnection, id: &str, email: &str) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::email.eq(email)).execute(conn).map(|_| ())
+    }
+
     pub fn update_password(conn: &mut DbConnection, id: &str, hash: &str, at: NaiveDateTime) -> QueryResult<()> {
         diesel::update(agents::table.find(id))
             .set((agents::password_hash.eq(hash), agents::password_changed_at.eq(at)))

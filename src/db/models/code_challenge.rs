@@ -14,14 +14,37 @@ pub enum ChallengePurpose {
     Login,
     /// The code that turns 2FA on, proving the address receives mail (SPEC §2.2).
     EnableTwoFactor,
+    /// "Confirm it is you" before a sensitive change (step-up re-authentication).
+    StepUp,
+    /// The code sent to a new address before it replaces the old one (SPEC §2.2 step 6).
+    ChangeEmail,
 }
 
 impl ChallengePurpose {
+    pub const ALL: [ChallengePurpose; 4] =
+        [ChallengePurpose::Login, ChallengePurpose::EnableTwoFactor, ChallengePurpose::StepUp, ChallengePurpose::ChangeEmail];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ChallengePurpose::Login => "login",
             ChallengePurpose::EnableTwoFactor => "enable_two_factor",
+            ChallengePurpose::StepUp => "step_up",
+            ChallengePurpose::ChangeEmail => "change_email",
         }
+    }
+
+    /// The purpose stored as `raw`, if it is one.
+    pub fn parse(raw: &str) -> Option<ChallengePurpose> {
+        ChallengePurpose::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+
+    /// Whether wrong codes count towards the agent's code lock-out (SPEC §3).
+    /// They do wherever a guesser who knows the password could be trying to
+    /// prove the mailbox: the login, and confirming identity before a
+    /// sensitive change. Confirmation codes (turning 2FA on, a new address)
+    /// prove an address the agent chose, so guessing them gains nothing.
+    pub fn counts_towards_lockout(self) -> bool {
+        matches!(self, ChallengePurpose::Login | ChallengePurpose::StepUp)
     }
 }
 
@@ -83,6 +106,16 @@ pub struct NewCodeChallenge<'a> {
 impl CodeChallenge {
     pub fn is_for(&self, purpose: ChallengePurpose) -> bool {
         self.purpose == purpose.as_str()
+    }
+
+    /// The stored purpose (`None` only for a row no code wrote).
+    pub fn purpose(&self) -> Option<ChallengePurpose> {
+        ChallengePurpose::parse(&self.purpose)
+    }
+
+    /// See [`ChallengePurpose::counts_towards_lockout`].
+    pub fn counts_towards_lockout(&self) -> bool {
+        self.purpose().is_some_and(ChallengePurpose::counts_towards_lockout)
     }
 
     /// Still waiting for its code: not closed and within its lifetime.
@@ -196,12 +229,18 @@ impl CodeChallenge {
         .get_result(conn)
     }
 
-    /// Housekeeping: forgets challenges (and, by cascade, their codes) that ended before `before`.
+    /// Housekeeping: forgets challenges (and, by cascade, their codes and an
+    /// email change's address) that ended before `before`: closed, reported
+    /// as abandoned, or — for every purpose but a login, which is reported
+    /// first — simply run out.
     pub fn delete_ended_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
         diesel::delete(
-            code_challenges::table
-                .filter(code_challenges::expires_at.lt(before))
-                .filter(code_challenges::closed_at.is_not_null().or(code_challenges::abandoned_notice_at.is_not_null())),
+            code_challenges::table.filter(code_challenges::expires_at.lt(before)).filter(
+                code_challenges::closed_at
+                    .is_not_null()
+                    .or(code_challenges::abandoned_notice_at.is_not_null())
+                    .or(code_challenges::purpose.ne(ChallengePurpose::Login.as_str())),
+            ),
         )
         .execute(conn)
     }

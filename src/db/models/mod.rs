@@ -5,6 +5,7 @@ pub mod agent;
 pub mod code_challenge;
 pub mod code_lockout;
 pub mod company;
+pub mod email_change;
 pub mod invitation;
 pub mod one_time_code;
 pub mod password_reset_token;

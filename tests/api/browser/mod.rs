@@ -37,6 +37,7 @@ mod account;
 mod activity;
 mod agents_tab;
 mod agents;
+mod email_change;
 mod errors;
 mod first_run;
 mod keyboard;

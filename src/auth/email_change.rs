@@ -1,0 +1,176 @@
+//! Changing an agent's email address (SPEC §2.2 step 6). The address is the
+//! login name and where the codes go, so a change:
+//!
+//! 1. needs step-up re-authentication (the current password, and with 2FA on
+//!    a recent code; checked by the caller) and an address no account uses;
+//! 2. emails a code to the NEW address (a `change_email` code challenge, the
+//!    address kept in `email_changes`), and changes nothing yet;
+//! 3. takes effect only when that code is entered: then the old address is
+//!    told, trusted computers are forgotten, every session of the agent ends
+//!    (the caller gives this browser a new one), pending logins, codes and
+//!    reset links sent to the old address die, and `email_changed` is audited.
+
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Event, Outcome};
+use crate::auth::accounts::AccountError;
+use crate::auth::codes::{self, CodeCheck, IssueRefusal};
+use crate::auth::login::with_locked_challenge;
+use crate::auth::mail_limits::{allow_email_change, send_requested_code};
+use crate::config::Config;
+use crate::db::DbConnection;
+use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
+use crate::db::models::{Agent, email_change, password_reset_token, session, trusted_computer};
+use crate::domain::{EmailAddress, OneTimeCode};
+use crate::error::AppError;
+use crate::mail::messages::{self, Recipient, RequestContext};
+use crate::mail::outbox;
+use crate::web::client::ClientInfo;
+
+/// Why a new address was refused; the message is shown to the agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AddressRefusal {
+    #[error("That is already your email address.")]
+    Unchanged,
+    #[error("Another account already uses that email address. Choose a different one.")]
+    InUse,
+}
+
+/// The new address of a `change_email` challenge (where its codes go).
+pub fn new_address_of(conn: &mut DbConnection, challenge_id: &str) -> Result<EmailAddress, AppError> {
+    let stored = email_change::new_email_of(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+    EmailAddress::parse(&stored).map_err(|e| AppError::Internal(anyhow::anyhow!("stored new address does not parse: {e}")))
+}
+
+/// Starts a change to `new_email`: counted against the agent's limit, refused
+/// when the address is theirs already or another account's; otherwise any
+/// earlier change is ended and a code goes to the new address. `Ok(Ok(refusal))`:
+/// the change waits for its code (`refusal` says why none went out now, if none did).
+pub fn request(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    new_email: &EmailAddress,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Result<Option<IssueRefusal>, AddressRefusal>, AppError> {
+    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
+        allow_email_change(conn, &config.mail_limits, &agent.id, now)?;
+        if new_email.as_str() == agent.email {
+            return Ok(Err(AddressRefusal::Unchanged));
+        }
+        if Agent::email_in_use(conn, new_email)? {
+            return Ok(Err(AddressRefusal::InUse));
+        }
+        CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::ChangeEmail), CloseReason::Superseded, now)?;
+        let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
+        let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ChangeEmail, expires_at, client, now)?;
+        email_change::insert(conn, &challenge.id, &agent.id, new_email.as_str(), now)?;
+        Ok(Ok(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?.err()))
+    })
+}
+
+/// The agent's open email change, read under their code lock.
+fn open_change(conn: &mut DbConnection, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeChallenge>> {
+    CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::ChangeEmail, now)
+}
+
+/// "Send a new code" for the open change; `None` when no change is open.
+pub fn resend(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, now: NaiveDateTime) -> Result<Option<Result<(), IssueRefusal>>, AppError> {
+    let Some(open) = open_change(conn, agent, now)? else { return Ok(None) };
+    with_locked_challenge(conn, &open.id, now, None, |conn, challenge, lockout| {
+        if challenge.agent_id != agent.id || !challenge.is_open(now) {
+            return Ok(None);
+        }
+        Ok(Some(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?))
+    })
+}
+
+/// Drops the open change, if any ("Cancel").
+pub fn cancel(conn: &mut DbConnection, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<usize> {
+    CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::ChangeEmail), CloseReason::Cancelled, now)
+}
+
+/// What entering the new address's code came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The address changed: the agent's sessions have ended (the caller
+    /// renews this browser's).
+    Changed { old: EmailAddress, new: EmailAddress },
+    Wrong { attempts_left: i32 },
+    NeedsNewCode,
+    /// No change is open (it ran out, was cancelled or replaced).
+    Expired,
+    /// Another account took the address meanwhile; the change is over.
+    InUse,
+}
+
+/// Checks the code of the agent's open change; the right one makes the change.
+pub fn confirm(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    submitted: Option<&OneTimeCode>,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Confirmation, AppError> {
+    let Some(open) = open_change(conn, agent, now)? else { return Ok(Confirmation::Expired) };
+    with_locked_challenge(conn, &open.id, now, Confirmation::Expired, |conn, challenge, lockout| {
+        if challenge.agent_id != agent.id || !challenge.is_for(ChallengePurpose::ChangeEmail) {
+            return Ok(Confirmation::Expired);
+        }
+        let new = new_address_of(conn, &challenge.id)?;
+        let entry = audit::Entry::for_agent(agent, Some(client));
+        Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
+            CodeCheck::Accepted => {
+                audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some("code to a new email address"), ..entry.clone() }, now)?;
+                if Agent::email_in_use(conn, &new)? {
+                    let detail = "the new address is used by another account now";
+                    audit::record(conn, Event::EmailChanged, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
+                    return Ok(Confirmation::InUse);
+                }
+                apply(conn, agent, &new, &entry, client, now)?;
+                Confirmation::Changed { old: agent.email_address(), new }
+            }
+            CodeCheck::Wrong { attempts_left, .. } => {
+                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("code to a new email address"), ..entry.clone() }, now)?;
+                Confirmation::Wrong { attempts_left }
+            }
+            CodeCheck::NeedsNewCode => Confirmation::NeedsNewCode,
+            // Codes to a new address are not subject to the login lock-out.
+            CodeCheck::Locked { .. } | CodeCheck::Expired => Confirmation::Expired,
+        })
+    })
+}
+
+/// The change itself, in the code's transaction.
+fn apply(conn: &mut DbConnection, agent: &Agent, new: &EmailAddress, entry: &audit::Entry<'_>, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+    // The unique index settles a race with another account taking the address.
+    Agent::update_email(conn, &agent.id, new.as_str()).map_err(AccountError::from)?;
+    trusted_computer::delete_for_agent(conn, &agent.id)?;
+    session::delete_for_agent(conn, &agent.id)?;
+    // Whatever was sent to the old address must not work any more: pending
+    // logins and their codes, a 2FA confirmation, reset links.
+    CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
+    password_reset_token::delete_for_agent(conn, &agent.id)?;
+    let detail = format!("from {} to {}; other sessions ended, trusted computers forgotten", agent.email, new.as_str());
+    audit::record(conn, Event::EmailChanged, Outcome::Success, &audit::Entry { detail: Some(&detail), ..entry.clone() }, now)?;
+    let old = agent.email_address();
+    let notice = messages::email_changed(&Recipient { email: &old, name: &agent.name }, new, &RequestContext::of(client, now))?;
+    outbox::enqueue(conn, &notice, now)?;
+    Ok(())
+}
+
+/// What the confirmation page shows about the open change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingChange {
+    pub masked_new_email: String,
+    pub needs_new_code: bool,
+}
+
+/// The agent's open change, if any.
+pub fn pending(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> Result<Option<PendingChange>, AppError> {
+    let Some(challenge) = open_change(conn, agent, now)? else { return Ok(None) };
+    let new = new_address_of(conn, &challenge.id)?;
+    Ok(Some(PendingChange { masked_new_email: new.masked(), needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login }))
+}

@@ -1,0 +1,182 @@
+//! Limits on the emails that requests can make AgentGate send, so that nobody
+//! can use it to flood a mailbox (issue 8, "mail bombing"). They are counted
+//! in the database with [`crate::auth::throttle`] buckets, so every instance
+//! shares them, and each refusal is a 429 page with `Retry-After`.
+//!
+//! | email | per agent (or address) | per client IP |
+//! | --- | --- | --- |
+//! | a code asked for with a button: "Resend code", the 2FA confirmation (first and "Send a new code"), "Confirm it is you", a new address's code | SPEC §3's own limits in [`crate::auth::codes::issue`]: 30 s between two codes of one challenge, 5 codes per agent per 15 minutes, whatever their purpose | [`MailLimits::code_emails_per_ip`] ([`send_requested_code`]) |
+//! | an email change (a code to a new address) | [`MailLimits::email_changes_per_agent`] ([`allow_email_change`]) | the code's |
+//! | forgot-password | [`MailLimits::resets_per_address`], counted for the typed address whether or not an account has it (and at most 3 links per agent per hour, silently) | [`MailLimits::resets_per_ip`] ([`allow_password_reset`]) |
+//! | an invitation | [`MailLimits::invitations_per_admin`] and [`MailLimits::invitations_per_address`] | [`MailLimits::invitations_per_ip`] ([`allow_invitation`]) |
+//!
+//! The code a login's password step sends is not counted per IP: many agents
+//! behind one office address log in at nine, and that email is already
+//! bounded per agent and needs the password.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::auth::codes::IssueRefusal;
+use crate::auth::throttle::{self, Bucket, Limit};
+use crate::config::Config;
+use crate::db::DbConnection;
+use crate::db::models::Agent;
+use crate::db::models::code_challenge::CodeChallenge;
+use crate::db::models::code_lockout::CodeLockout;
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use crate::web::client::ClientInfo;
+
+/// Code emails asked for from one client IP.
+pub const CODE_EMAILS_IP: &str = "code_email_ip";
+/// Email-change requests of one agent.
+pub const EMAIL_CHANGE_AGENT: &str = "email_change_agent";
+/// Forgot-password requests for one typed address.
+pub const RESET_ADDRESS: &str = "reset_address";
+/// Forgot-password requests from one client IP.
+pub const RESET_IP: &str = "reset_ip";
+/// Invitations sent by one admin.
+pub const INVITATION_ADMIN: &str = "invitation_admin";
+/// Invitations sent to one address.
+pub const INVITATION_ADDRESS: &str = "invitation_address";
+/// Invitations sent from one client IP.
+pub const INVITATION_IP: &str = "invitation_ip";
+
+/// The numbers of the mail-bombing limits (each configurable, see `config`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailLimits {
+    /// Code emails asked for with a button, per client IP (IPv6 per /64).
+    pub code_emails_per_ip: Limit,
+    /// Requests to change the email address (each emails a code to the new one), per agent.
+    pub email_changes_per_agent: Limit,
+    /// Forgot-password requests per typed address, known or not.
+    pub resets_per_address: Limit,
+    /// Forgot-password requests per client IP.
+    pub resets_per_ip: Limit,
+    /// Invitations per inviting admin.
+    pub invitations_per_admin: Limit,
+    /// Invitations per invited address (a resend included).
+    pub invitations_per_address: Limit,
+    /// Invitations per client IP.
+    pub invitations_per_ip: Limit,
+}
+
+impl Default for MailLimits {
+    fn default() -> MailLimits {
+        MailLimits {
+            // An office behind one address: a few dozen agents may ask for a
+            // code in a quarter hour; a flood asks for hundreds.
+            code_emails_per_ip: Limit::per_minutes(30, 15),
+            email_changes_per_agent: Limit::per_minutes(5, 60),
+            // A lost email or two, not an inbox full.
+            resets_per_address: Limit::per_minutes(5, 60),
+            resets_per_ip: Limit::per_minutes(20, 60),
+            // Onboarding a team in an afternoon is fine; a resend loop is not.
+            invitations_per_admin: Limit::per_minutes(100, 60),
+            invitations_per_address: Limit::per_minutes(3, 60),
+            invitations_per_ip: Limit::per_minutes(100, 60),
+        }
+    }
+}
+
+/// Sends a code the agent asked for with a button, counted against the
+/// client IP first; in the caller's agent code transaction. A refused send
+/// (too soon, too many, locked) takes the IP's count back: only emails that
+/// went out are counted.
+pub fn send_requested_code(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    challenge: &CodeChallenge,
+    lockout: &CodeLockout,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Result<(), IssueRefusal>, AppError> {
+    // A lock-out says more than "too many from your network": let `issue` say it.
+    if challenge.counts_towards_lockout() && lockout.lock_at(now).is_some() {
+        return crate::auth::login::send_code(conn, config, agent, challenge, lockout, client, now);
+    }
+    let bucket = Bucket::for_client_ip(CODE_EMAILS_IP, client);
+    let hit = match throttle::hit(conn, &bucket, config.mail_limits.code_emails_per_ip, now)? {
+        throttle::Decision::Refused { retry_after } => return Ok(Err(IssueRefusal::TooManyFromNetwork { retry_after })),
+        throttle::Decision::Allowed(hit) => hit,
+    };
+    let sent = crate::auth::login::send_code(conn, config, agent, challenge, lockout, client, now)?;
+    if sent.is_err() {
+        throttle::take_back(conn, &bucket, &hit, now)?;
+    }
+    Ok(sent)
+}
+
+/// Counts a request to change `agent_id`'s email address; a 429 when there
+/// were too many lately. Counted before the new address is looked at, so the
+/// limit also bounds probing which addresses have accounts.
+pub fn allow_email_change(conn: &mut DbConnection, limits: &MailLimits, agent_id: &str, now: NaiveDateTime) -> Result<(), AppError> {
+    let buckets = [(Bucket::new(EMAIL_CHANGE_AGENT, format!("agent:{agent_id}")), limits.email_changes_per_agent)];
+    refuse_when_full(conn, &buckets, now, |wait| {
+        format!("You asked to change your email address too many times lately. You can try again in {wait}.")
+    })
+}
+
+/// Counts a forgot-password request for the typed `address` and the client
+/// IP; a 429 when either had too many lately. The address's bucket is the
+/// same whether or not an account has it, so the answer still says nothing
+/// about who has an account. Separate from the login throttle: it keeps
+/// working while logins are paused (SPEC §3).
+pub fn allow_password_reset(conn: &mut DbConnection, limits: &MailLimits, address: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+    let buckets = [
+        (Bucket::for_client_ip(RESET_IP, client), limits.resets_per_ip),
+        (Bucket::new(RESET_ADDRESS, address.as_str()), limits.resets_per_address),
+    ];
+    refuse_when_full(conn, &buckets, now, |wait| {
+        format!(
+            "Too many password reset emails were asked for lately. To protect mailboxes from floods, you can ask again in {wait}. \
+             A link that already arrived still works."
+        )
+    })
+}
+
+/// The guard for an invitation email: counts it for the inviting admin, the
+/// invited address and the client IP, and answers a 429 when any had too many
+/// lately. One line, in the transaction that queues the invitation:
+///
+/// ```ignore
+/// mail_limits::allow_invitation(conn, &config.mail_limits, &admin.id, &invitee_email, &client, now)?;
+/// ```
+///
+/// If the transaction rolls back, the counts roll back with it.
+pub fn allow_invitation(
+    conn: &mut DbConnection,
+    limits: &MailLimits,
+    admin_id: &str,
+    invitee: &EmailAddress,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let buckets = [
+        (Bucket::for_client_ip(INVITATION_IP, client), limits.invitations_per_ip),
+        (Bucket::new(INVITATION_ADMIN, format!("agent:{admin_id}")), limits.invitations_per_admin),
+        (Bucket::new(INVITATION_ADDRESS, invitee.as_str()), limits.invitations_per_address),
+    ];
+    refuse_when_full(conn, &buckets, now, |wait| {
+        format!("Too many invitation emails were sent lately. To protect mailboxes from floods, you can send another in {wait}.")
+    })
+}
+
+/// Counts one request in every bucket, or answers the 429 page that
+/// `message` words (it receives the wait, e.g. "12 minutes").
+fn refuse_when_full(
+    conn: &mut DbConnection,
+    buckets: &[(Bucket, Limit)],
+    now: NaiveDateTime,
+    message: impl FnOnce(&str) -> String,
+) -> Result<(), AppError> {
+    match throttle::hit_all(conn, buckets, now)? {
+        Ok(_) => Ok(()),
+        Err(wait) => Err(refusal(wait, message)),
+    }
+}
+
+fn refusal(wait: Duration, message: impl FnOnce(&str) -> String) -> AppError {
+    throttle::refusal(wait, message(&throttle::wait_in_words(wait)))
+}
