@@ -74,6 +74,23 @@ async fn an_admin_sees_who_has_2fa_invites_an_agent_resets_2fa_and_requires_it()
         browser.wait_for_text("h1", "Reset two-factor authentication for Bo Enabled?").await;
         browser.assert_accessible().await;
         browser.click_and_load("Reset two-factor authentication").await;
+        // Ada's 2FA was switched on without a code at this login: resetting
+        // someone's 2FA first asks her to confirm it is her (password, then a code).
+        browser.wait_for_text("h1", "Confirm it is you").await;
+        browser.assert_accessible().await;
+        browser.fill("#current_password", PASSWORD).await;
+        browser.click_and_load("Continue").await;
+        browser.wait_for_text("h1", "Confirm it is you").await;
+        let code_page = browser.path().await;
+        let code = browser.newest_code_in_dev_mailbox(&app).await;
+        browser.visit(&app, &code_page).await;
+        browser.fill("#code", &code).await;
+        browser.click_and_load("Confirm").await;
+        browser.wait_for_path("/agents").await;
+        browser.visit(&app, &format!("/agents/{}", seeded[0])).await;
+        browser.click_and_load("Reset two-factor authentication").await;
+        browser.wait_for_text("h1", "Reset two-factor authentication for Bo Enabled?").await;
+        browser.click_and_load("Reset two-factor authentication").await;
         browser.wait_for_text(".notice", "Two-factor authentication was reset").await;
 
         // Require 2FA for every agent.
