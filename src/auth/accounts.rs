@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::audit::{self, Event, Outcome};
-use crate::db::models::{Agent, Company, NewAgent, NewCompany, invitation, session, setup_token, trusted_computer};
+use crate::auth::trusted_computers;
+use crate::db::models::{Agent, Company, NewAgent, NewCompany, invitation, session, setup_token};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
 
@@ -131,7 +132,7 @@ pub fn update_account_in_transaction(
     if let Some(hash) = new_password_hash {
         Agent::update_password(conn, agent_id, hash, now)?;
         session::delete_for_agent(conn, agent_id)?;
-        trusted_computer::delete_for_agent(conn, agent_id)?;
+        trusted_computers::forget_all(conn, agent_id, audit_entry, "password changed", now)?;
         audit::record(conn, Event::PasswordChanged, Outcome::Success, audit_entry, now)?;
     }
     Ok(())
@@ -153,9 +154,9 @@ pub fn deactivate_in_transaction(
 ) -> diesel::QueryResult<()> {
     Agent::set_active(conn, &agent.id, false)?;
     session::delete_for_agent(conn, &agent.id)?;
-    trusted_computer::delete_for_agent(conn, &agent.id)?;
     invitation::delete_for_agent(conn, &agent.id)?;
     let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
+    trusted_computers::forget_all(conn, &agent.id, &entry, "agent deactivated", now)?;
     audit::record(conn, Event::AgentDeactivated, Outcome::Success, &entry, now)
 }
 

@@ -1,15 +1,18 @@
 //! The steps of a login: the password (every login), then, with 2FA on, the
-//! emailed code. [`after_password`] is the one place that decides whether a
-//! code is needed; [`verify_login_code`] completes the second step.
+//! emailed code unless this browser is trusted for the agent.
+//! [`after_password`] is the one place that decides whether a code is
+//! needed; [`verify_login_code`] completes the second step (and trusts the
+//! browser when the agent ticked "I am on a trusted computer").
 
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::{self, CodeCheck, IssueRefusal, NewLock};
 use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_bucket, open_login_gate};
+use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
-use crate::db::models::Agent;
+use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate, new_public_id};
@@ -118,8 +121,11 @@ pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &s
 /// What follows a correct password.
 #[derive(Debug)]
 pub enum LoginDecision {
-    /// No second step: sign the browser in now.
+    /// No second step (2FA is off): sign the browser in now.
     SignIn(Agent),
+    /// 2FA is on, but this browser is trusted for this agent until
+    /// `trusted_until`: sign in without a code. The login is already recorded.
+    TrustedComputer { agent: Agent, trusted_until: NaiveDateTime },
     /// The browser waits for the emailed code on `/login/verify`. `refusal`
     /// says why no code went out (too many codes lately), if none did.
     CodeRequired { challenge_id: String, refusal: Option<IssueRefusal> },
@@ -128,18 +134,23 @@ pub enum LoginDecision {
 }
 
 /// Decides the second step after a correct password. `previous_pending` is
-/// the pending login this browser already had, ended in favour of the new one.
+/// the pending login this browser already had, ended in favour of the new one;
+/// `trusted_cookie` is the browser's trusted-computer cookie, returned without
+/// its stale entries (expired, revoked, forged) for the route to write back.
 ///
-/// This is the one place where a login may skip the code; the trusted-computer
-/// rule (a browser this agent trusted) belongs here, before the code is sent.
+/// This is the one place where a login may skip the code: when the cookie
+/// holds a live token of this agent (SPEC §2.3 step 2, §3 trusted computer).
+/// A trusted browser skips the code even while codes are locked: the lock
+/// stops code guessing, and a trusted computer needs no code.
 pub async fn after_password(
     state: &AppState,
     agent: Agent,
     client: &ClientInfo,
     previous_pending: Option<String>,
-) -> Result<LoginDecision, AppError> {
+    trusted_cookie: TrustedCookie,
+) -> Result<(LoginDecision, TrustedCookie), AppError> {
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
-        return Ok(LoginDecision::SignIn(agent));
+        return Ok((LoginDecision::SignIn(agent), trusted_cookie));
     }
     let config = state.config.clone();
     let client = client.clone();
@@ -148,7 +159,19 @@ pub async fn after_password(
         .db(move |conn| {
             let agent_id = agent.id.clone();
             codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-                start_pending_login(conn, &config, &agent, &lockout, &client, previous_pending.as_deref(), now)
+                let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+                let trust = trusted_computers::check(conn, &config, &agent, &company, trusted_cookie, now)?;
+                if let Some(trusted_until) = trust.trusted_until {
+                    if let Some(previous) = previous_pending.as_deref() {
+                        CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
+                    }
+                    Agent::record_login(conn, &agent.id, now)?;
+                    let entry = audit::Entry { detail: Some("password and trusted computer"), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                    audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)?;
+                    return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
+                }
+                let decision = start_pending_login(conn, &config, &agent, &lockout, &client, previous_pending.as_deref(), now)?;
+                Ok((decision, trust.cookie))
             })
         })
         .await
@@ -221,9 +244,10 @@ pub(crate) fn send_code(
 /// What the code step came to.
 #[derive(Debug)]
 pub enum CodeStepOutcome {
-    /// The code was right: sign the browser in. `trust_requested` is the
-    /// "I am on a trusted computer" box, for the trusted-computer rule.
-    SignedIn { agent: Agent, trust_requested: bool },
+    /// The code was right: sign the browser in. `trusted` is set when the
+    /// "I am on a trusted computer" box was ticked and the browser is now
+    /// trusted (it holds the cookie to set).
+    SignedIn { agent: Box<Agent>, trusted: Option<Granted> },
     Wrong { attempts_left: i32 },
     /// Too many wrong codes for this login: a new code must be requested.
     NeedsNewCode,
@@ -234,12 +258,15 @@ pub enum CodeStepOutcome {
 
 /// Judges the code submitted for the pending login `challenge_id`.
 /// `submitted` is `None` when the field was empty or malformed: that counts
-/// as a wrong code (SPEC §3).
+/// as a wrong code (SPEC §3). With `trust_requested` (the box ticked) and a
+/// right code, the browser becomes trusted in the same transaction, its new
+/// token added to `trusted_cookie`.
 pub async fn verify_login_code(
     state: &AppState,
     challenge_id: String,
     submitted: Option<OneTimeCode>,
     trust_requested: bool,
+    trusted_cookie: TrustedCookie,
     client: &ClientInfo,
 ) -> Result<CodeStepOutcome, AppError> {
     let config = state.config.clone();
@@ -262,7 +289,13 @@ pub async fn verify_login_code(
                         Agent::record_login(conn, &agent.id, now)?;
                         audit::record(conn, Event::CodeAccepted, Outcome::Success, &entry, now)?;
                         audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry { detail: Some("password and code"), ..entry.clone() }, now)?;
-                        CodeStepOutcome::SignedIn { agent, trust_requested }
+                        let trusted = if trust_requested {
+                            let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+                            trusted_computers::grant(conn, &config, &agent, &company, &client, trusted_cookie, now)?
+                        } else {
+                            None
+                        };
+                        CodeStepOutcome::SignedIn { agent: Box::new(agent), trusted }
                     }
                     CodeCheck::Wrong { attempts_left, locked } => {
                         let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
@@ -368,12 +401,15 @@ pub struct PendingLoginView {
     pub locked: Option<Option<NaiveDateTime>>,
     /// When the password step is forgotten.
     pub expires_at: NaiveDateTime,
+    /// Whether "I am on a trusted computer" is offered, and for how long.
+    pub trust_offer: TrustOffer,
 }
 
 /// The pending login behind a browser's session, if it can still be completed.
 pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Result<Option<PendingLoginView>, AppError> {
     let now = state.now();
-    let attempts = state.config.codes.attempts_per_login;
+    let config = state.config.clone();
+    let attempts = config.codes.attempts_per_login;
     state
         .db(move |conn| {
             let Some(challenge) = CodeChallenge::find(conn, &challenge_id)? else { return Ok(None) };
@@ -381,12 +417,14 @@ pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Resul
                 return Ok(None);
             }
             let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
+            let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
             let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
             Ok(Some(PendingLoginView {
                 masked_email: agent.email_address().masked(),
                 needs_new_code: challenge.wrong_codes >= attempts,
                 locked,
                 expires_at: challenge.expires_at,
+                trust_offer: trusted_computers::offer(&config, &company, &agent),
             }))
         })
         .await

@@ -1,4 +1,4 @@
-//! Authentication: password hashing, secrets, accounts and the login steps.
+//! Authentication: password hashing, secrets, accounts, the login steps and trusted computers.
 
 pub mod accounts;
 pub mod codes;
@@ -7,6 +7,7 @@ pub mod password;
 pub mod password_reset;
 pub mod secrets;
 pub mod setup;
+pub mod trusted_computers;
 pub mod two_factor;
 pub mod throttle;
 

@@ -8,11 +8,12 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes;
+use crate::auth::trusted_computers;
 use crate::auth::secrets::{random_token, token_hash};
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{CloseReason, CodeChallenge};
-use crate::db::models::{Agent, code_lockout, password_reset_token, session, trusted_computer};
+use crate::db::models::{Agent, code_lockout, password_reset_token, session};
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
@@ -81,7 +82,7 @@ pub fn complete(conn: &mut DbConnection, config: &Config, token: &str, agent: &A
         Agent::update_password(conn, &agent.id, password_hash, now)?;
         password_reset_token::delete_for_agent(conn, &agent.id)?;
         session::delete_for_agent(conn, &agent.id)?;
-        trusted_computer::delete_for_agent(conn, &agent.id)?;
+        trusted_computers::forget_all(conn, &agent.id, &audit::Entry::for_agent(agent, Some(client)), "password reset", now)?;
         // Whoever knew the old password can no longer finish a pending login.
         CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
         code_lockout::clear(conn, &agent.id)?;

@@ -15,7 +15,8 @@ use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::db::models::{Agent, trusted_computer};
+use crate::auth::trusted_computers;
+use crate::db::models::Agent;
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, new_public_id};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
@@ -79,8 +80,9 @@ pub fn apply_in_transaction(
             Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
             CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
             // A trusted computer only ever skipped a code; with no code there is nothing to skip.
-            trusted_computer::delete_for_agent(conn, &agent.id)?;
-            audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(client)), now)?;
+            let entry = audit::Entry::for_agent(agent, Some(client));
+            trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication turned off", now)?;
+            audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &entry, now)?;
             let email = agent.email_address();
             let message = messages::two_factor_disabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
             outbox::enqueue(conn, &message, now)?;
@@ -196,10 +198,10 @@ pub fn confirmation_view(conn: &mut DbConnection, config: &Config, agent: &Agent
 pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AppError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
-        trusted_computer::delete_for_agent(conn, &agent.id)?;
+        let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
+        trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication reset", now)?;
         CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
         code_lockout::clear(conn, &agent.id)?;
-        let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
         audit::record(conn, Event::TwoFactorReset, Outcome::Success, &entry, now)?;
         let email = agent.email_address();
         let message = messages::two_factor_reset(&Recipient { email: &email, name: &agent.name }, done_by, now, &config.base_url())?;

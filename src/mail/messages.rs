@@ -287,6 +287,32 @@ pub fn two_factor_reset(to: &Recipient<'_>, by: &str, at: NaiveDateTime, base_ur
     )
 }
 
+/// A browser became a trusted computer (SPEC §2.3 step 4): from now on it
+/// skips the code, so the agent hears about it and can forget it.
+pub fn trusted_computer_added(
+    to: &Recipient<'_>,
+    label: &str,
+    until: NaiveDateTime,
+    context: &RequestContext,
+    base_url: &str,
+) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: a new trusted computer was added",
+            title: "A new trusted computer was added",
+            paragraphs: vec![
+                format!("{label} was marked as a trusted computer for your account, after your password and a sign-in code were entered on it."),
+                format!("Logins to your account from that browser skip the sign-in code until {}. Every other browser and device still asks for one.", when(until)),
+            ],
+            context: Some(context),
+            warning: Some("If this was not you, forget that computer in Account Setting (Trusted computers) and change your password: whoever did it knows it and could read your code."),
+            link: Some(Link { label: "Review your trusted computers".to_owned(), url: format!("{base_url}/account/settings#trusted-computers") }),
+        },
+    )
+}
+
 pub fn password_changed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
     render_notice(
         to,
@@ -369,5 +395,22 @@ mod tests {
         }
         assert!(message.html.contains("Ada &#60;b&#62;Lovelace") || message.html.contains("Ada &lt;b&gt;Lovelace"), "names are escaped in HTML");
         assert!(message.text.contains("Ada <b>Lovelace</b>"), "plain text is not escaped");
+    }
+
+    #[test]
+    fn the_trusted_computer_email_names_the_browser_time_ip_and_how_to_forget_it() {
+        let email = EmailAddress::parse("ada@example.com").unwrap();
+        let to = Recipient { email: &email, name: "Ada" };
+        let until = context().at + chrono::Duration::days(30);
+        let message = trusted_computer_added(&to, "Firefox on Linux", until, &context(), "http://x.test").unwrap();
+        assert_eq!(message.subject, "AgentGate: a new trusted computer was added");
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("Firefox on Linux"));
+            assert!(body.contains("2026-11-28 at 14:03 UTC"), "when");
+            assert!(body.contains("192.0.2.7"), "the IP");
+            assert!(body.contains("2026-12-28 at 14:03 UTC"), "until when");
+            assert!(body.contains("If this was not you, forget that computer"));
+            assert!(body.contains("http://x.test/account/settings#trusted-computers"));
+        }
     }
 }

@@ -124,26 +124,20 @@ pub fn claim_due(
 /// delivered email's code or link has no business staying in the database.
 /// False if the claim was lost meanwhile (the lease ran out).
 pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_id: &str, now: NaiveDateTime, scrub: bool) -> QueryResult<bool> {
-    let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
-        .set((
-            outbox::status.eq(SENT),
-            outbox::sent_at.eq(now),
-            outbox::claimed_until.eq(None::<NaiveDateTime>),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    if scrub && updated == 1 {
-        blank_content(conn, id)?;
-    }
+    let row = outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING));
+    let marked = (
+        outbox::status.eq(SENT),
+        outbox::sent_at.eq(now),
+        outbox::claimed_until.eq(None::<NaiveDateTime>),
+        outbox::last_error.eq(None::<String>),
+    );
+    // Scrubbing in the same statement: a delivered code is never visible in the table.
+    let updated = if scrub {
+        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).execute(conn)?
+    } else {
+        diesel::update(row).set(marked).execute(conn)?
+    };
     Ok(updated == 1)
-}
-
-/// Blanks a finished row's subject and bodies (codes, links).
-fn blank_content(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq("")))
-        .execute(conn)
-        .map(|_| ())
 }
 
 /// Puts a row back in the queue for another attempt at `next_attempt_at`.
@@ -161,13 +155,18 @@ pub fn mark_retry(conn: &mut DbConnection, id: &str, claim_id: &str, next_attemp
 
 /// Gives up on a row for good; its content is blanked like a delivered one's.
 pub fn mark_failed(conn: &mut DbConnection, id: &str, claim_id: &str, error: &str) -> QueryResult<()> {
-    let updated = diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
-        .set((outbox::status.eq(FAILED), outbox::claimed_until.eq(None::<NaiveDateTime>), outbox::last_error.eq(truncate(error))))
-        .execute(conn)?;
-    if updated == 1 {
-        blank_content(conn, id)?;
-    }
-    Ok(())
+    // One statement: nobody can see the row failed with its code still in it.
+    diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(FAILED),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(error)),
+            outbox::subject.eq(""),
+            outbox::body_text.eq(""),
+            outbox::body_html.eq(""),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// When the next queued row comes due, if any row is queued.

@@ -1,22 +1,23 @@
 use actix_web::http::{StatusCode, header};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::audit;
 use crate::auth::accounts::update_account_in_transaction;
 use crate::auth::codes::in_agent_code_transaction;
+use crate::auth::trusted_computers::{self, TrustedComputerView};
 use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
 use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus, login_candidate};
 use crate::error::AppError;
-use crate::mail::messages::{self, Recipient, RequestContext};
+use crate::mail::messages::{self, Recipient, RequestContext, when};
 use crate::mail::outbox;
 use crate::routes::login::refusal_message;
 use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, SignedIn, render};
+use crate::web::{CsrfForm, Layout, SignedIn, render, trusted_cookie};
 
 #[derive(Template)]
 #[template(path = "account_settings.html")]
@@ -30,6 +31,48 @@ struct SettingsPage {
     two_factor_ticked: bool,
     errors: Vec<String>,
     sign_ins: Vec<SignIn>,
+    /// The Trusted computers section.
+    trusted_computers: Vec<TrustedComputerLine>,
+    /// Why trusted computers do not skip the code for this agent now, if they do not.
+    trust_unavailable: Option<&'static str>,
+}
+
+/// One trusted computer as the page shows it.
+struct TrustedComputerLine {
+    id: String,
+    label: String,
+    ip: String,
+    trusted_at: String,
+    last_used: String,
+    until: String,
+    this_computer: bool,
+}
+
+impl From<TrustedComputerView> for TrustedComputerLine {
+    fn from(view: TrustedComputerView) -> TrustedComputerLine {
+        TrustedComputerLine {
+            id: view.id,
+            label: view.label,
+            ip: view.ip,
+            trusted_at: when(view.trusted_at),
+            last_used: when(view.last_used_at),
+            until: when(view.trusted_until),
+            this_computer: view.this_computer,
+        }
+    }
+}
+
+impl SettingsPage {
+    /// Fills the Trusted computers section: the signed-in agent's trusted
+    /// computers, "this computer" marked from the request's cookie.
+    async fn with_trusted_computers(mut self, state: &AppState, req: &HttpRequest, signed_in: &SignedIn) -> Result<SettingsPage, AppError> {
+        let presented = trusted_cookie::read(state, req);
+        let (config, agent, company, now) = (state.config.clone(), signed_in.agent.clone(), signed_in.company.clone(), state.now());
+        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason();
+        let views = state.db(move |conn| Ok(trusted_computers::list(conn, &config, &agent, &company, &presented, now)?)).await?;
+        self.trusted_computers = views.into_iter().map(TrustedComputerLine::from).collect();
+        Ok(self)
+    }
 }
 
 /// One of the agent's recent sign-in attempts, as Account Setting lists them.
@@ -69,6 +112,8 @@ impl SettingsPage {
             two_factor_ticked: two_factor != TwoFactorStatus::Disabled,
             errors: Vec::new(),
             sign_ins,
+            trusted_computers: Vec::new(),
+            trust_unavailable: None,
         })
     }
 }
@@ -79,8 +124,14 @@ pub struct SettingsQuery {
 }
 
 /// `GET /account/settings`: the Account Setting page.
-pub async fn settings_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
-    render(&SettingsPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
+pub async fn settings_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    query: web::Query<SettingsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = SettingsPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?.with_trusted_computers(&state, &req, &signed_in).await?;
+    render(&page)
 }
 
 #[derive(Deserialize)]
@@ -103,6 +154,7 @@ pub struct SettingsForm {
 /// anything is written, and written in one transaction; a password change and
 /// turning 2FA off need the current password.
 pub async fn settings_submit(
+    req: HttpRequest,
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
@@ -139,7 +191,7 @@ pub async fn settings_submit(
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
-        let mut page = SettingsPage::load(&state, &signed_in, None).await?;
+        let mut page = SettingsPage::load(&state, &signed_in, None).await?.with_trusted_computers(&state, &req, &signed_in).await?;
         page.name = form.name;
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -290,4 +342,55 @@ pub async fn confirm_resend(
             Ok(response)
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct ForgetForm {}
+
+/// `POST /account/trusted-computers/{id}/revoke`: "Forget" on one trusted
+/// computer of the signed-in agent. Another agent's id is not found (404) and
+/// changes nothing. Forgetting this browser also takes its token out of the cookie.
+pub async fn forget_trusted_computer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    path: web::Path<String>,
+    CsrfForm(_): CsrfForm<ForgetForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let presented = trusted_cookie::read(&state, &req);
+    let (agent, now) = (signed_in.agent.clone(), state.now());
+    let kept = state
+        .db(move |conn| match trusted_computers::forget(conn, &agent, &id, &client, now)? {
+            Some(_) => Ok(Some(trusted_computers::without_stale(conn, presented, now)?)),
+            None => Ok(None),
+        })
+        .await?;
+    let Some(kept) = kept else { return Err(AppError::NotFound) };
+    let mut response = see_other("/account/settings?notice=trusted_computer_forgotten");
+    trusted_cookie::write(&mut response, &state, &kept, now)?;
+    Ok(response)
+}
+
+/// `POST /account/trusted-computers/revoke-all`: "Forget all".
+pub async fn forget_all_trusted_computers(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<ForgetForm>,
+) -> Result<HttpResponse, AppError> {
+    let presented = trusted_cookie::read(&state, &req);
+    let (agent, now) = (signed_in.agent.clone(), state.now());
+    let kept = state
+        .db(move |conn| {
+            let entry = audit::Entry::for_agent(&agent, Some(&client));
+            crate::db::write_transaction(conn, |conn| trusted_computers::forget_all(conn, &agent.id, &entry, "forgotten by the agent (Forget all)", now))?;
+            Ok(trusted_computers::without_stale(conn, presented, now)?)
+        })
+        .await?;
+    let mut response = see_other("/account/settings?notice=trusted_computers_forgotten");
+    trusted_cookie::write(&mut response, &state, &kept, now)?;
+    Ok(response)
 }

@@ -3,7 +3,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::error::AppError;
+use crate::mail::messages::when;
 use crate::routes::notice_text;
+use crate::web::session::TrustNotice;
 use crate::web::{Layout, SignedIn, render};
 
 #[derive(Template)]
@@ -22,11 +24,13 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-/// `GET /`: who is signed in, their role, and where to go next.
+/// `GET /`: who is signed in, their role, and where to go next; once after
+/// a login, whether a trusted computer let it skip the code.
 pub async fn home(signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
     let agent = &signed_in.agent;
+    let notice = notice_text(query.notice.as_deref()).or_else(|| signed_in.session.take_trust_notice().and_then(trust_notice_text));
     let page = HomePage {
-        layout: Layout::signed_in("Home", &signed_in, "home").with_notice(notice_text(query.notice.as_deref())),
+        layout: Layout::signed_in("Home", &signed_in, "home").with_notice(notice),
         name: agent.name.clone(),
         email: agent.email.clone(),
         role: agent.role().label(),
@@ -34,4 +38,19 @@ pub async fn home(signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result
         is_admin: agent.is_admin(),
     };
     render(&page)
+}
+
+/// What the home page says about the trusted computer of this login.
+fn trust_notice_text(notice: TrustNotice) -> Option<String> {
+    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).map(|t| when(t.naive_utc()));
+    Some(match notice {
+        TrustNotice::CodeSkipped { until } => format!(
+            "You were not asked for a code because this computer is trusted for your account until {}. You can forget it in Account Setting.",
+            at(until)?
+        ),
+        TrustNotice::ComputerTrusted { until } => format!(
+            "This computer is now trusted for your account: logins here skip the code until {}. You can forget it in Account Setting.",
+            at(until)?
+        ),
+    })
 }

@@ -1,12 +1,13 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
+use crate::auth::trusted_computers::TrustOffer;
 use crate::auth::login::{
     CodeStepOutcome, LoginDecision, PasswordCheck, PendingLoginView, ResendOutcome, after_password, check_password, pending_login_view,
     resend_login_code, throttled_message, verify_login_code,
@@ -21,7 +22,8 @@ use crate::routes::{notice_text, safe_next, see_other};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, TypedSession, csrf, render};
+use crate::web::session::TrustNotice;
+use crate::web::{CsrfForm, Layout, TypedSession, csrf, render, trusted_cookie};
 
 /// The one message for every failed login (SPEC §3).
 const LOGIN_FAILED: &str = "That email and password do not match an active account.";
@@ -71,7 +73,9 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: the password step. With 2FA on, the browser is left in a
-/// pending login (not signed in) and sent to the code page.
+/// pending login (not signed in) and sent to the code page, unless it is a
+/// trusted computer of this agent. Stale entries of the trusted-computer
+/// cookie are cleared whatever the outcome.
 pub async fn login_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -83,10 +87,12 @@ pub async fn login_submit(
     match check_password(&state, &client, &form.email, &form.password).await? {
         PasswordCheck::Accepted(agent) => {
             let previous_pending = session.pending_login()?;
-            match after_password(&state, agent, &client, previous_pending).await? {
+            let presented = trusted_cookie::read(&state, &req);
+            let (decision, kept) = after_password(&state, agent, &client, previous_pending, presented).await?;
+            let now = state.now();
+            let mut response = match decision {
                 LoginDecision::SignIn(agent) => {
                     session.sign_in(&agent.id)?;
-                    let now = state.now();
                     state
                         .db(move |conn| {
                             write_transaction(conn, |conn| {
@@ -97,14 +103,21 @@ pub async fn login_submit(
                             .map_err(AppError::from)
                         })
                         .await?;
-                    Ok(see_other(next.as_deref().unwrap_or("/")))
+                    see_other(next.as_deref().unwrap_or("/"))
+                }
+                LoginDecision::TrustedComputer { agent, trusted_until } => {
+                    session.sign_in(&agent.id)?;
+                    session.set_trust_notice(TrustNotice::CodeSkipped { until: trusted_until.and_utc().timestamp() })?;
+                    see_other(next.as_deref().unwrap_or("/"))
                 }
                 LoginDecision::CodeRequired { challenge_id, refusal } => {
                     session.begin_pending_login(&challenge_id, next.as_deref())?;
-                    Ok(see_other(if refusal.is_some() { "/login/verify?notice=code_not_sent" } else { "/login/verify" }))
+                    see_other(if refusal.is_some() { "/login/verify?notice=code_not_sent" } else { "/login/verify" })
                 }
-                LoginDecision::CodesLocked { until } => Err(codes_locked(until, state.now())),
-            }
+                LoginDecision::CodesLocked { until } => codes_locked(until, now).error_response(),
+            };
+            trusted_cookie::write(&mut response, &state, &kept, now)?;
+            Ok(response)
         }
         PasswordCheck::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
         PasswordCheck::Rejected => {
@@ -145,6 +158,10 @@ struct VerifyPage {
     lifetime_minutes: i64,
     error: Option<String>,
     trusted: bool,
+    /// How many days a trusted computer skips the code; `None`: the box is not offered.
+    trust_days: Option<u32>,
+    /// Why the box is not offered.
+    trust_unavailable: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -161,6 +178,11 @@ impl VerifyPage {
             lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
             error,
             trusted: false,
+            trust_days: match view.trust_offer {
+                TrustOffer::Offered { days } => Some(days),
+                _ => None,
+            },
+            trust_unavailable: view.trust_offer.reason(),
         }
     }
 }
@@ -209,7 +231,8 @@ pub struct VerifyForm {
 }
 
 /// `POST /login/verify`: the code step. The right code signs the browser in
-/// on a new session id.
+/// on a new session id; with "I am on a trusted computer" ticked, the
+/// browser also gets its trusted-computer token.
 pub async fn verify_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -224,15 +247,20 @@ pub async fn verify_submit(
     let parsed = OneTimeCode::parse(&form.code);
     let trust_requested = form.trusted.as_deref() == Some("on");
     let next = session.pending_next();
-    let outcome = verify_login_code(&state, challenge_id, parsed.clone().ok(), trust_requested, &client).await?;
+    let presented = trusted_cookie::read(&state, &req);
+    let outcome = verify_login_code(&state, challenge_id, parsed.clone().ok(), trust_requested, presented, &client).await?;
     let mut page = VerifyPage::new(&state, &req, &session, &view, None);
     page.trusted = trust_requested;
     match outcome {
-        CodeStepOutcome::SignedIn { agent, trust_requested: _trust_this_browser } => {
+        CodeStepOutcome::SignedIn { agent, trusted } => {
             // Second privilege change of the login: a new session id again.
-            // `_trust_this_browser` is where "I am on a trusted computer" takes effect.
             session.sign_in(&agent.id)?;
-            Ok(see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/")))
+            let mut response = see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/"));
+            if let Some(granted) = trusted {
+                session.set_trust_notice(TrustNotice::ComputerTrusted { until: granted.until.and_utc().timestamp() })?;
+                trusted_cookie::write(&mut response, &state, &granted.cookie, state.now())?;
+            }
+            Ok(response)
         }
         CodeStepOutcome::Wrong { attempts_left } => {
             let reason = match &parsed {

@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
         .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
         .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
+        .route("/account/trusted-computers/revoke-all", web::post().to(account::forget_all_trusted_computers))
+        .route("/account/trusted-computers/{id}/revoke", web::post().to(account::forget_trusted_computer))
         .route("/password/forgot", web::get().to(password::forgot_page))
         .route("/password/forgot", web::post().to(password::forgot_submit))
         .route("/password/reset", web::get().to(password::reset_page))
@@ -92,6 +94,8 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "two_factor_enabled" => "Two-factor authentication is on. Each login will now ask for a code sent to your email.",
         "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
         "two_factor_cancelled" => "Two-factor authentication was not turned on.",
+        "trusted_computer_forgotten" => "That computer is forgotten: logging in from it asks for a code again.",
+        "trusted_computers_forgotten" => "All your trusted computers are forgotten: every login asks for a code again.",
         "password_reset" => "Your password was changed and your sessions were signed out. Log in with the new password.",
         _ => return None,
     };

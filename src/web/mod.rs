@@ -8,6 +8,7 @@ pub mod layout;
 pub mod middleware;
 pub mod session;
 pub mod session_store;
+pub mod trusted_cookie;
 
 pub use forms::CsrfForm;
 pub use guards::{Admin, SignedIn};

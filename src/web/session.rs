@@ -16,6 +16,17 @@ const CSRF_KEY: &str = "csrf";
 const PENDING_LOGIN_KEY: &str = "pending_login";
 /// Where a pending login goes once the code is accepted.
 const PENDING_NEXT_KEY: &str = "pending_next";
+/// What the home page says once about a trusted computer at this login.
+const TRUST_NOTICE_KEY: &str = "trust_notice";
+
+/// A trusted computer's part in this login, for a one-time notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum TrustNotice {
+    /// No code was asked for: this computer is trusted until then (Unix seconds, UTC).
+    CodeSkipped { until: i64 },
+    /// The box was ticked: this computer is now trusted until then.
+    ComputerTrusted { until: i64 },
+}
 
 /// The browser's server-side session.
 pub struct TypedSession(Session);
@@ -48,6 +59,18 @@ impl TypedSession {
     /// The pending login of this browser, if it is between the two steps.
     pub fn pending_login(&self) -> Result<Option<String>, AppError> {
         self.0.get(PENDING_LOGIN_KEY).map_err(get_error)
+    }
+
+    /// Remembers, for the next page that shows notices, how a trusted computer took part in this login.
+    pub fn set_trust_notice(&self, notice: TrustNotice) -> Result<(), AppError> {
+        self.0.insert(TRUST_NOTICE_KEY, notice).map_err(insert_error)
+    }
+
+    /// The trust notice of this login, once: it is removed as it is read.
+    pub fn take_trust_notice(&self) -> Option<TrustNotice> {
+        let notice = self.0.get::<TrustNotice>(TRUST_NOTICE_KEY).ok().flatten()?;
+        self.0.remove(TRUST_NOTICE_KEY);
+        Some(notice)
     }
 
     /// Where to go after the code step.

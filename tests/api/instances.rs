@@ -130,3 +130,67 @@ async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone
     }
     drop(database);
 }
+
+/// A login started on one instance finishes on the other; the trusted
+/// computer, the code-attempt counter and the login throttle are shared.
+#[tokio::test]
+async fn two_instances_share_pending_logins_trusted_computers_and_counters() {
+    use crate::two_factor_steps::{agent_with_two_factor, password_step, spawn_app_with_smtp};
+
+    let (a, smtp) = spawn_app_with_smtp().await;
+    let b = spawn_app_sharing(&a, smtp.env()).await;
+    let email = a.complete_setup().await;
+    agent_with_two_factor(&a, &smtp, &email, "Ada Admin").await;
+
+    // Password on A, code (with the trusted box) on B: signed in on both.
+    let browser = crate::helpers::new_browser();
+    password_step(&browser, &a.address, &email).await;
+    let code = smtp.next_login_code(&email).await;
+    let response = crate::helpers::submit_form_with(&browser, &b.address, "/login/verify", "/login/verify", &[("code", &code), ("trusted", "on")]).await;
+    assert_eq!(location(&response), "/");
+    assert_eq!(browser.get(a.url("/")).send().await.unwrap().status(), 200);
+    assert_eq!(browser.get(b.url("/")).send().await.unwrap().status(), 200);
+
+    // The computer trusted through B skips the code on A.
+    let logout = crate::helpers::submit_form_with(&browser, &a.address, "/", "/logout", &[]).await;
+    assert_eq!(logout.status(), 303);
+    let again = crate::helpers::login_with(&browser, &a.address, &email, PASSWORD).await;
+    assert_eq!(location(&again), "/", "trusted on B, honoured on A");
+
+    // Wrong codes counted on both instances add up in one counter.
+    let other = crate::helpers::new_browser();
+    password_step(&other, &a.address, &email).await;
+    let code = smtp.next_login_code(&email).await;
+    let wrong = crate::two_factor_steps::other_code(&code);
+    for instance in [&a, &b, &a] {
+        let response = crate::helpers::submit_form_with(&other, &instance.address, "/login/verify", "/login/verify", &[("code", &wrong)]).await;
+        assert_ne!(location(&response), "/");
+    }
+    let agent_email = email.clone();
+    let wrong_so_far: i32 = a
+        .db(move |conn| {
+            use agentgate::db::schema::{agents, code_lockouts};
+            code_lockouts::table
+                .inner_join(agents::table.on(agents::id.eq(code_lockouts::agent_id)))
+                .filter(agents::email.eq(&agent_email))
+                .select(code_lockouts::consecutive_wrong)
+                .first(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(wrong_so_far, 3);
+
+    // Five wrong passwords on each instance: the account is throttled on both,
+    // even for the right password.
+    for instance in [&a, &b] {
+        for _ in 0..5 {
+            let response = crate::helpers::login_with(&crate::helpers::new_browser(), &instance.address, &email, "not the right password").await;
+            assert_eq!(response.status(), 401);
+        }
+    }
+    for instance in [&a, &b] {
+        let response = crate::helpers::login_with(&crate::helpers::new_browser(), &instance.address, &email, PASSWORD).await;
+        assert_eq!(response.status(), 429);
+        assert!(response.headers().contains_key("retry-after"));
+    }
+}

@@ -24,6 +24,7 @@ mod password_reset;
 mod proxy;
 mod sessions;
 mod setup;
+mod trusted_computers;
 mod two_factor_journey;
 mod two_factor_steps;
 mod throttle;

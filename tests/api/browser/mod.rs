@@ -35,6 +35,7 @@ mod journeys;
 
 mod account;
 mod activity;
+mod agents_tab;
 mod agents;
 mod errors;
 mod first_run;
@@ -42,4 +43,5 @@ mod keyboard;
 mod login;
 mod responsive;
 mod screenshots;
+mod trusted_computers;
 mod two_factor;
