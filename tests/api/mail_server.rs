@@ -176,9 +176,17 @@ pub struct TestSmtp {
     inbox: Arc<Mutex<Inbox>>,
 }
 
-/// A port nothing listens on (for "the SMTP server is down").
+/// A port nothing listens on (for "the SMTP server is down"), chosen below
+/// Linux's ephemeral range (32768-60999): a port the kernel handed out would
+/// be handed out again to some client socket of a parallel test before the
+/// test server binds it ("Address already in use").
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    loop {
+        let port = 20_000 + rand::random::<u16>() % 12_000;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl TestSmtp {
