@@ -9,6 +9,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::{DbConnection, DbPool};
 use crate::error::AppError;
+use crate::web::streaming::StreamPermits;
 
 /// The application's shared state, handed to handlers as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub struct AppState {
     /// Wakes this instance's outbox worker (SPEC §6: an email is sent at once,
     /// not at the next poll).
     pub mail_wake: Arc<Notify>,
+    /// Bounds the streamed downloads running at once (each holds a connection).
+    pub streams: StreamPermits,
 }
 
 impl AppState {

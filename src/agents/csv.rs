@@ -37,10 +37,16 @@ pub fn push_record<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str
     out.push_str("\r\n");
 }
 
-/// The whole file for these rows.
-pub fn agents_csv(rows: &[AgentRow]) -> String {
-    let mut out = String::with_capacity(64 * (rows.len() + 1));
+/// The header record.
+pub fn header() -> String {
+    let mut out = String::new();
     push_record(&mut out, HEADER);
+    out
+}
+
+/// The records of these rows, to follow the header.
+pub fn records(rows: &[AgentRow]) -> String {
+    let mut out = String::with_capacity(96 * rows.len());
     for row in rows {
         let trusted = row.trusted_computers.to_string();
         let last_login = row.last_login_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default();

@@ -456,14 +456,65 @@ fn page_rows(
     Ok(rows)
 }
 
-/// Every row of the filtered view, in its order (the CSV export).
-pub fn list_all(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, sort: Sort, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
-    let plan = match &filter.search {
+/// Rows per chunk of [`for_each_chunk`]: about 100 KiB of CSV.
+pub const EXPORT_CHUNK: usize = 1000;
+
+/// Hands every row of the filtered view, in its order, to `each`, at most
+/// [`EXPORT_CHUNK`] rows at a time, so an export of 100,000 agents never holds
+/// more than one chunk. The rows come from one query, so from one consistent
+/// snapshot: SQLite steps its statement row by row; PostgreSQL (whose client
+/// would otherwise receive the whole result at once) reads it through a
+/// cursor in a read-only transaction.
+pub fn for_each_chunk<E>(
+    conn: &mut DbConnection,
+    company_id: &str,
+    filter: &AgentFilter,
+    sort: Sort,
+    now: NaiveDateTime,
+    mut each: impl FnMut(Vec<AgentRow>) -> Result<(), E>,
+) -> Result<(), E>
+where
+    E: From<diesel::result::Error>,
+{
+    let backend = conn.backend();
+    let plan = export_plan(filter);
+    match backend {
+        Backend::Sqlite => {
+            let mut sql = SqlText::new(backend);
+            push_rows_query(&mut sql, company_id, filter, sort, plan, None, now);
+            let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
+            for row in sql.into_query().load_iter::<AgentRow, diesel::connection::DefaultLoadingMode>(conn)? {
+                chunk.push(row?);
+                if chunk.len() == EXPORT_CHUNK {
+                    each(std::mem::replace(&mut chunk, Vec::with_capacity(EXPORT_CHUNK)))?;
+                }
+            }
+            if chunk.is_empty() { Ok(()) } else { each(chunk) }
+        }
+        Backend::Postgres => conn.transaction(|conn| {
+            diesel::sql_query("SET TRANSACTION READ ONLY").execute(conn)?;
+            let mut sql = SqlText::new(backend);
+            sql.push("DECLARE agents_export NO SCROLL CURSOR FOR ");
+            push_rows_query(&mut sql, company_id, filter, sort, plan, None, now);
+            sql.into_query().execute(conn)?;
+            loop {
+                let rows: Vec<AgentRow> = diesel::sql_query(format!("FETCH FORWARD {EXPORT_CHUNK} FROM agents_export")).load(conn)?;
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                each(rows)?;
+            }
+        }),
+    }
+}
+
+/// Unpaged, one pass over the sort index, testing each entry against the
+/// search, is the simpler way to read every row.
+fn export_plan(filter: &AgentFilter) -> Plan<'_> {
+    match &filter.search {
         None => Plan::All,
-        // Unpaged, one pass over the sort index is the simpler way.
         Some(search) => Plan::Broad(search),
-    };
-    load_rows(conn, company_id, filter, sort, plan, None, now)
+    }
 }
 
 /// How the rows of a view are found when paged by the database.
@@ -661,9 +712,24 @@ fn load_rows(
     window: Option<Window>,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<AgentRow>> {
-    let backend = conn.backend();
-    let mut sql = SqlText::new(backend);
-    push_row_columns(&mut sql, now);
+    let mut sql = SqlText::new(conn.backend());
+    push_rows_query(&mut sql, company_id, filter, sort, plan, window, now);
+    sql.into_query().load(conn)
+}
+
+/// The query of the view's rows, in its order: a window of them (a page) or
+/// all of them (the export).
+fn push_rows_query(
+    sql: &mut SqlText,
+    company_id: &str,
+    filter: &AgentFilter,
+    sort: Sort,
+    plan: Plan<'_>,
+    window: Option<Window>,
+    now: NaiveDateTime,
+) {
+    let backend = sql.backend();
+    push_row_columns(sql, now);
     // A page: its ids from the sort index alone, then only those rows are
     // read. Every row (the export): one walk of the sort index.
     let alias = if window.is_some() { "s" } else { "a" };
@@ -678,14 +744,13 @@ fn load_rows(
     }
     if let Plan::Broad(search) = plan {
         sql.push(" AND ");
-        push_match_predicate(&mut sql, alias, search);
+        push_match_predicate(sql, alias, search);
     }
     sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
     if let Some(window) = window {
         sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
         sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
     }
-    sql.into_query().load(conn)
 }
 
 #[cfg(test)]

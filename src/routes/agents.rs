@@ -22,6 +22,7 @@ use crate::routes::see_other;
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
+use crate::web::streaming;
 use crate::web::{Admin, CsrfForm, Layout, SignedIn, render};
 
 /// Messages shown after a redirect on these pages, by code.
@@ -308,17 +309,27 @@ pub async fn list(state: web::Data<AppState>, Admin(signed_in): Admin, query: we
     agents_page(&state, &signed_in, view, notice_text(query.notice.as_deref()), None).await
 }
 
-/// `GET /agents.csv`: every row of the same view (all pages).
+/// `GET /agents.csv`: every row of the same view (all pages), streamed.
 pub async fn export_csv(state: web::Data<AppState>, Admin(signed_in): Admin, query: web::Query<AgentsQuery>) -> Result<HttpResponse, AppError> {
     let view = parse_view(&query)?;
     let company_id = signed_in.company.id.clone();
     let now = state.now();
-    let rows = state.db(move |conn| Ok(listing::list_all(conn, &company_id, &view.filter, view.sort, now)?)).await?;
-    let body = web::block(move || csv::agents_csv(&rows)).await.map_err(|e| AppError::Internal(e.into()))?;
+    let body = streaming::from_database(&state, move |conn, out| {
+        // The header goes with the first rows, so that a query that fails
+        // at once is still an error page, not a download of a header.
+        let mut header = Some(csv::header());
+        listing::for_each_chunk(conn, &company_id, &view.filter, view.sort, now, |rows| {
+            let mut chunk = header.take().unwrap_or_default();
+            chunk.push_str(&csv::records(&rows));
+            out.send(chunk)
+        })?;
+        header.map_or(Ok(()), |header| out.send(header))
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"agents.csv\""))
-        .body(body))
+        .streaming(body))
 }
 
 // ---------------------------------------------------------------- policy

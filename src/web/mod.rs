@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod session;
 pub mod session_store;
 pub mod step_up;
+pub mod streaming;
 pub mod trusted_cookie;
 
 pub use forms::CsrfForm;

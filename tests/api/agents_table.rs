@@ -368,3 +368,53 @@ async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
         assert_eq!(ids(&narrow), ids(&broad), "{raw}");
     }
 }
+
+#[tokio::test]
+async fn the_csv_streams_every_row_of_a_large_company_in_the_order_of_the_pages() {
+    let app = admin_app().await;
+    let company = company_of(&app, ADMIN_EMAIL).await;
+    let now = app.clock_now();
+    // More agents than one chunk of the export, so the rows cross chunk boundaries.
+    let seeded = 2 * listing::EXPORT_CHUNK + 345;
+    app.db(move |conn| {
+        let name = agentgate::domain::CompanyName::parse("Acme Support").unwrap();
+        agentgate::agents::seed::seed_demo(conn, &name, seeded, true, now).unwrap();
+    })
+    .await;
+
+    for raw in ["sort=-last_login", "two_factor=enabled&sort=email", "q=a&sort=-status"] {
+        let query: std::collections::HashMap<String, String> = url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+        let view = ListView::parse(query.get("q").map(String::as_str), query.get("two_factor").map(String::as_str), query.get("sort").map(String::as_str), None).unwrap();
+        let company = company.clone();
+        // What the admin would read, page after page (a search counted as
+        // narrow, so that its pages do not stop after the first matches).
+        let paged: Vec<String> = app
+            .db(move |conn| {
+                let mut emails = Vec::new();
+                for page in 1.. {
+                    let rows = listing::list_page_with_limit(conn, &company, &ListView { page, ..view.clone() }, now, 1_000_000).unwrap().rows;
+                    if rows.is_empty() {
+                        break;
+                    }
+                    emails.extend(rows.into_iter().map(|row| row.email));
+                }
+                emails
+            })
+            .await;
+
+        let response = app.get(&format!("/agents.csv?{raw}")).await;
+        assert_eq!(response.status(), 200, "{raw}");
+        assert!(response.headers().get("content-length").is_none(), "{raw}: streamed, not built in memory first");
+        let body = response.text().await.unwrap();
+        let exported: Vec<String> =
+            body.split("\r\n").skip(1).filter(|line| !line.is_empty()).map(|line| line.split(',').nth(1).unwrap().to_owned()).collect();
+        assert!(!exported.is_empty(), "{raw}");
+        if !raw.starts_with('q') {
+            assert!(exported.len() > listing::EXPORT_CHUNK, "{raw}: {} rows", exported.len());
+        }
+        if raw.starts_with("sort") {
+            assert_eq!(exported.len(), seeded + 1, "{raw}: every agent and the admin");
+        }
+        assert_eq!(exported, paged, "{raw}");
+    }
+}
