@@ -148,6 +148,8 @@ pub struct Config {
     pub codes: CodePolicy,
     /// The outbox worker's retries (SPEC §6).
     pub mail_retry: MailRetryPolicy,
+    /// Emails one instance hands to SMTP at once, over kept-open connections.
+    pub smtp_connections: usize,
     /// `AGENTGATE_TLS_TERMINATED_BY_PROXY=true`: browsers reach this server over
     /// https through a proxy, even though the public URL says `http://`.
     pub tls_terminated_by_proxy: bool,
@@ -301,6 +303,10 @@ impl Config {
             give_up_after: chrono::Duration::hours(positive(env, "AGENTGATE_MAIL_RETRY_HOURS", 24)?),
             ..MailRetryPolicy::default()
         };
+        let smtp_connections = positive(env, "AGENTGATE_SMTP_CONNECTIONS", 8)?;
+        if smtp_connections > 100 {
+            return Err(bad("AGENTGATE_SMTP_CONNECTIONS", "must be at most 100"));
+        }
         let tls_terminated_by_proxy = match env.get("AGENTGATE_TLS_TERMINATED_BY_PROXY").as_deref().map(str::trim) {
             None | Some("false") => false,
             Some("true") => true,
@@ -351,6 +357,7 @@ impl Config {
             trusted_proxies,
             codes,
             mail_retry,
+            smtp_connections: smtp_connections as usize,
             tls_terminated_by_proxy,
             login_limits,
             reauth_window: chrono::Duration::minutes(reauth_minutes),
@@ -662,6 +669,15 @@ mod tests {
             ("AGENTGATE_INVITATIONS_PER_IP_PER_HOUR", "99999999999"),
         ] {
             assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable, "{value}");
+        }
+    }
+
+    #[test]
+    fn smtp_connections_default_to_eight_and_are_bounded() {
+        assert_eq!(config_with(&[]).unwrap().smtp_connections, 8);
+        assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", "2")]).unwrap().smtp_connections, 2);
+        for value in ["0", "101", "-1", "many"] {
+            assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", value)]).unwrap_err().variable, "AGENTGATE_SMTP_CONNECTIONS", "{value}");
         }
     }
 

@@ -1,16 +1,18 @@
 //! What a user does, as the benchmark repeats it: the complete login (login
-//! page, password, the emailed code read from the outbox, code, signed-in
-//! home), and the fixtures it needs (a company full of agents with 2FA on).
+//! page, password, the emailed code as it reached the SMTP server, code,
+//! signed-in home), and the fixtures it needs (a company full of agents with
+//! 2FA on).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use agentgate::db::models::{Agent, Company, NewAgent, NewCompany};
-use agentgate::db::schema::outbox;
-use agentgate::db::{DbConnection, PoolSettings, connect};
+use agentgate::db::{PoolSettings, connect};
 use agentgate::domain::{Role, TwoFactorStatus, new_public_id};
 use diesel::prelude::*;
+
+use crate::smtp::Inbox;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -19,13 +21,16 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct Fixtures {
     pub emails: Arc<Vec<String>>,
     next: Arc<AtomicUsize>,
-    feed: Arc<CodeFeed>,
+    pub inbox: Inbox,
+    /// Per journey: from the password POST, and from its answer, to the code
+    /// email at the SMTP server.
+    handoffs: Arc<std::sync::Mutex<Vec<Handoff>>>,
 }
 
 impl Fixtures {
     /// Creates a company with an admin and `agents` agents who all have 2FA on
     /// and one password (hashed once: hashing is what the server is measured on).
-    pub fn seed(database_url: &str, agents: usize) -> anyhow::Result<Fixtures> {
+    pub fn seed(database_url: &str, agents: usize, inbox: Inbox) -> anyhow::Result<Fixtures> {
         let pool = connect(database_url, &PoolSettings { max_size: 8, connect_timeout: Duration::from_secs(10) })?;
         let mut conn = pool.get()?;
         let now = chrono::Utc::now().naive_utc();
@@ -58,7 +63,7 @@ impl Fixtures {
             }
             Ok(())
         })?;
-        Ok(Fixtures { emails: Arc::new(emails), next: Arc::new(AtomicUsize::new(1)), feed: spawn_code_feed(pool) })
+        Ok(Fixtures { emails: Arc::new(emails), next: Arc::new(AtomicUsize::new(1)), inbox, handoffs: Default::default() })
     }
 
     /// A fresh agent for each journey, so the per-agent code limits (5 codes per
@@ -68,84 +73,19 @@ impl Fixtures {
         self.emails[1 + (i - 1) % (self.emails.len() - 1)].clone()
     }
 
-    /// How many login codes `email` has been sent so far (see [`CodeFeed`]).
-    pub fn codes_sent(&self, email: &str) -> u64 {
-        self.feed.codes.lock().unwrap().get(email).map(|(n, _)| *n).unwrap_or(0)
-    }
-
-    /// Waits for a login code newer than the `before`-th one sent to `email`.
-    pub async fn wait_for_code(&self, email: &str, before: u64) -> Result<String, String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let notified = self.feed.arrived.notified();
-            if let Some((count, code)) = self.feed.codes.lock().unwrap().get(email) {
-                if *count > before {
-                    return Ok(code.clone());
-                }
-            }
-            if tokio::time::timeout_at(deadline.into(), notified).await.is_err() {
-                return Err(format!("no code for {email} within 10 s"));
-            }
-        }
+    /// The handoff times recorded since the last call, emptied.
+    pub fn take_handoffs(&self) -> Vec<Handoff> {
+        std::mem::take(&mut *self.handoffs.lock().unwrap())
     }
 }
 
-/// One task reads new login-code emails from the outbox for every journey,
-/// so the benchmark's own polling stays small beside the server's work.
-struct CodeFeed {
-    codes: std::sync::Mutex<std::collections::HashMap<String, (u64, String)>>,
-    arrived: tokio::sync::Notify,
-}
-
-fn spawn_code_feed(pool: agentgate::db::DbPool) -> Arc<CodeFeed> {
-    let feed = Arc::new(CodeFeed { codes: Default::default(), arrived: tokio::sync::Notify::new() });
-    let shared = feed.clone();
-    tokio::spawn(async move {
-        let mut seen = std::collections::HashSet::<String>::new();
-        let mut since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
-        loop {
-            let pool = pool.clone();
-            let rows = tokio::task::spawn_blocking(move || -> Vec<(String, String, String, chrono::NaiveDateTime)> {
-                let Ok(mut conn) = pool.get() else { return Vec::new() };
-                outbox::table
-                    .filter(outbox::kind.eq("login_code"))
-                    // Rows commit out of created_at order: look back a little; `seen` drops repeats.
-                    .filter(outbox::created_at.ge(since - chrono::Duration::seconds(3)))
-                    .order(outbox::created_at.asc())
-                    .select((outbox::id, outbox::recipient, outbox::subject, outbox::created_at))
-                    .load(&mut conn as &mut DbConnection)
-                    .unwrap_or_default()
-            })
-            .await
-            .unwrap_or_default();
-            let mut any = false;
-            for (id, recipient, subject, created_at) in rows {
-                since = since.max(created_at);
-                if !seen.insert(id) {
-                    continue;
-                }
-                if let Some(code) = six_digits(&subject) {
-                    let mut codes = shared.codes.lock().unwrap();
-                    let entry = codes.entry(recipient).or_insert((0, String::new()));
-                    *entry = (entry.0 + 1, code);
-                    any = true;
-                }
-            }
-            if any {
-                shared.arrived.notify_waiters();
-            }
-            tokio::time::sleep(Duration::from_millis(3)).await;
-        }
-    });
-    feed
-}
-
-/// The first run of six digits in a subject.
-fn six_digits(subject: &str) -> Option<String> {
-    let bytes = subject.as_bytes();
-    (0..bytes.len().saturating_sub(5))
-        .find(|&i| bytes[i..i + 6].iter().all(u8::is_ascii_digit) && bytes.get(i + 6).is_none_or(|b| !b.is_ascii_digit()))
-        .map(|i| subject[i..i + 6].to_owned())
+/// When a login's code email reached the SMTP server: after the password POST
+/// was sent (argon2 included, and any wait for a hashing slot), and after its
+/// answer arrived (the outbox and SMTP alone).
+#[derive(Clone, Copy)]
+pub struct Handoff {
+    pub from_post: Duration,
+    pub from_answer: Duration,
 }
 
 /// The value of the first `csrf_token` field in a page.
@@ -193,17 +133,21 @@ pub async fn complete_login(
 ) -> Result<LoginPath, String> {
     let login = page(client, &format!("{base}/login")).await?;
     let token = csrf_token_in(&login).ok_or("no CSRF token on /login")?;
-    let codes_before = fixtures.codes_sent(email);
+    let codes_before = fixtures.inbox.codes_received(email);
+    let posted = Instant::now();
     let response = client
         .post(format!("{base}/login"))
         .form(&[("csrf_token", token.as_str()), ("email", email), ("password", PASSWORD)])
         .send()
         .await
         .map_err(|e| e.to_string())?;
+    let answered = Instant::now();
     let path = match (response.status().as_u16(), location(&response).as_str()) {
         (303, "/") => LoginPath::TrustedComputer,
         (303, "/login/verify") => {
-            let code = fixtures.wait_for_code(email, codes_before).await?;
+            let (code, arrived) = fixtures.inbox.wait_for_code(email, codes_before).await?;
+            let handoff = Handoff { from_post: arrived.saturating_duration_since(posted), from_answer: arrived.saturating_duration_since(answered) };
+            fixtures.handoffs.lock().unwrap().push(handoff);
             let verify = page(client, &format!("{base}/login/verify")).await?;
             let token = csrf_token_in(&verify).ok_or("no CSRF token on /login/verify")?;
             let mut fields = vec![("csrf_token", token.as_str()), ("code", code.as_str())];
@@ -226,13 +170,4 @@ pub async fn complete_login(
     let token = csrf_token_in(&home).ok_or("no CSRF token on /")?;
     client.post(format!("{base}/logout")).form(&[("csrf_token", token.as_str())]).send().await.map_err(|e| e.to_string())?;
     Ok(path)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn finds_the_code_in_a_subject() {
-        assert_eq!(super::six_digits("AgentGate code 042917 for you").as_deref(), Some("042917"));
-        assert_eq!(super::six_digits("no code 1234567"), None);
-    }
 }

@@ -3,9 +3,11 @@
 //!
 //! Run: `scripts/bench` (builds both binaries in release mode first).
 
+mod agents_tab;
 mod journeys;
 mod load;
 mod server;
+mod smtp;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,9 +52,8 @@ impl Report {
     }
 }
 
-fn duration_from_env() -> Duration {
-    let seconds = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
-    Duration::from_secs(seconds)
+fn seconds_from_env(name: &str, default: u64) -> Duration {
+    Duration::from_secs(std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default))
 }
 
 fn fmt_journeys(stats: &Stats) -> String {
@@ -62,6 +63,17 @@ fn fmt_journeys(stats: &Stats) -> String {
 
 fn fmt_rps(stats: &Stats) -> String {
     format!("{:.0}/s (p50 {:.2} ms, p99 {:.2} ms)", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99))
+}
+
+/// p50, p99 and max of these durations, and the p99 alone.
+fn fmt_quantiles(mut times: Vec<Duration>) -> (String, Duration) {
+    if times.is_empty() {
+        return ("no code emails".to_owned(), Duration::MAX);
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    (format!("p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} emails)", ms(at(0.5)), ms(at(0.99)), ms(at(1.0)), times.len()), at(0.99))
 }
 
 /// Median time of one argon2id hash with the server's parameters.
@@ -127,7 +139,8 @@ async fn page_rps_with(clients: Vec<reqwest::Client>, url: String, duration: Dur
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let duration = duration_from_env();
+    let duration = seconds_from_env("BENCH_SECONDS", 5);
+    let view_duration = seconds_from_env("BENCH_VIEW_SECONDS", 2);
     let mut report = Report { rows: Vec::new() };
     eprintln!("AgentGate benchmark on {cores} cores, {} s per measurement", duration.as_secs());
 
@@ -145,7 +158,8 @@ async fn main() -> anyhow::Result<()> {
     bare.stop(true).await;
     report.add("bare actix-web + askama, same login template", fmt_rps(&baseline), "", None);
 
-    let server = Server::start(&[]).await?;
+    let (inbox, smtp_url) = smtp::Inbox::start().await?;
+    let server = Server::start(&[("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", smtp_url)]).await?;
     report.add("start-up time (spawn to /healthz answering)", format!("{:.0} ms", server.startup.as_secs_f64() * 1000.0), "", None);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (idle_rss, _) = server.memory_mib();
@@ -161,15 +175,15 @@ async fn main() -> anyhow::Result<()> {
     );
     report.add("GET /login relative to the bare baseline", format!("{ratio:.2}x"), ">= 0.50x", Some(ratio >= 0.5));
 
-    let fixtures = Fixtures::seed(&server.database_url, 20_000)?;
+    let fixtures = Fixtures::seed(&server.database_url, 20_000, inbox)?;
     let base = server.base_url.clone();
 
     // Complete logins: login page, password, code from the outbox, code, home.
     let mut best = 0.0f64;
     for concurrency in [1usize, 4, 16, 64] {
-        let (fixtures, base) = (fixtures.clone(), base.clone());
+        let (journey_fixtures, base) = (fixtures.clone(), base.clone());
         let stats = load::run(concurrency, duration, move |_| {
-            let (fixtures, base) = (fixtures.clone(), base.clone());
+            let (fixtures, base) = (journey_fixtures.clone(), base.clone());
             async move {
                 let email = fixtures.next_agent();
                 complete_login(&browser(), &base, &fixtures, &email, false).await.map(|_| ())
@@ -179,6 +193,18 @@ async fn main() -> anyhow::Result<()> {
         best = best.max(stats.per_second());
         let target = if concurrency == 64 { "0 errors (SQLite: no 'database is locked')" } else { "0 errors" };
         report.add(format!("complete logins with an emailed code, {concurrency} at once"), fmt_journeys(&stats), target, Some(stats.errors == 0));
+        let handoffs = fixtures.take_handoffs();
+        let (from_post, p99) = fmt_quantiles(handoffs.iter().map(|h| h.from_post).collect());
+        let under_a_second = "p99 < 1 s (SPEC 6: well under a second)";
+        if concurrency <= 16 {
+            report.add(format!("password POST to code email at the SMTP server, {concurrency} at once"), from_post, under_a_second, Some(p99 < Duration::from_secs(1)));
+        } else {
+            // Past the argon2 bound, logins queue for a hashing slot before any
+            // email is written: that wait is shown, the mail path is judged.
+            report.add(format!("password POST to code email at the SMTP server, {concurrency} at once (queued for argon2)"), from_post, "", None);
+            let (from_answer, p99) = fmt_quantiles(handoffs.iter().map(|h| h.from_answer).collect());
+            report.add(format!("password step's answer to code email at the SMTP server, {concurrency} at once"), from_answer, under_a_second, Some(p99 < Duration::from_secs(1)));
+        }
     }
     let fraction = best / bound;
     report.add("best complete logins / argon2 bound", format!("{fraction:.2}"), ">= 0.90", Some(fraction >= 0.9));
@@ -238,6 +264,44 @@ async fn main() -> anyhow::Result<()> {
     report.add("GET /login p99 while logins saturate the CPU", format!("{:.2} ms", login_during.quantile_ms(0.99)), "< 10 ms", Some(login_during.quantile_ms(0.99) < 10.0 && login_during.errors == 0));
     report.add("GET / (signed in) p99 while logins saturate the CPU", format!("{:.2} ms", home_during.quantile_ms(0.99)), "< 10 ms", Some(home_during.quantile_ms(0.99) < 10.0 && home_during.errors == 0));
 
+    // The Agents tab: companies of 1,000 and 100,000 agents. Before the
+    // flood, whose wrong passwords from this one address lock it out.
+    let mut view_details = Vec::new();
+    for (name, agents) in [("Thousand Agents", 1_000usize), ("Hundred Thousand Agents", 100_000)] {
+        let company = agents_tab::seed_company(&base, &server.database_url, name, agents).await?;
+        eprintln!("  seeded {agents} agents in {:.1} s", company.seeding.as_secs_f64());
+        let results = agents_tab::measure_views(&base, &company, 16, view_duration).await;
+        let (worst_view, worst) = results
+            .iter()
+            .max_by(|a, b| a.1.quantile_ms(0.99).total_cmp(&b.1.quantile_ms(0.99)))
+            .map(|(view, stats)| (view.clone(), stats.clone()))
+            .expect("views");
+        let errors: u64 = results.iter().map(|(_, stats)| stats.errors).sum();
+        let p99 = worst.quantile_ms(0.99);
+        report.add(
+            format!("GET /agents, {agents} agents, {} views (filter, search, sort, middle pages), 16 connections: worst p99", results.len()),
+            format!("{p99:.1} ms ({worst_view}), {errors} errors"),
+            "< 50 ms",
+            Some(p99 < 50.0 && errors == 0),
+        );
+        let export = agents_tab::measure_export(&base, &company, server.pid()).await?;
+        let all_rows = export.rows == agents + 1;
+        report.add(
+            format!("GET /agents.csv, {agents} agents: memory growth while streaming"),
+            format!(
+                "{:.1} MiB for {:.1} MiB of CSV ({} rows, first byte {:.0} ms, all in {:.2} s)",
+                export.growth_mib,
+                export.bytes as f64 / 1_048_576.0,
+                export.rows,
+                export.first_byte.as_secs_f64() * 1000.0,
+                export.total.as_secs_f64()
+            ),
+            "bounded: < 8 MiB, whatever the size; every row",
+            Some(export.growth_mib < 8.0 && all_rows),
+        );
+        view_details.push((agents, results));
+    }
+
     let (_, peak_before_flood) = server.memory_mib();
     report.add("peak resident memory before the flood", format!("{peak_before_flood:.1} MiB"), "< 200 MiB", Some(peak_before_flood < 200.0));
 
@@ -253,6 +317,22 @@ async fn main() -> anyhow::Result<()> {
     println!("AgentGate benchmark, {} on {cores} cores", chrono::Utc::now().format("%Y-%m-%d"));
     println!();
     report.print();
+    println!();
+    println!("GET /agents at 16 connections, {} s per view:", view_duration.as_secs());
+    println!();
+    println!("| agents | view | requests/s | p50 ms | p99 ms | errors |");
+    println!("| ---: | --- | ---: | ---: | ---: | ---: |");
+    for (agents, results) in &view_details {
+        for (view, stats) in results {
+            println!(
+                "| {agents} | `{view}` | {:.0} | {:.1} | {:.1} | {} |",
+                stats.per_second(),
+                stats.quantile_ms(0.5),
+                stats.quantile_ms(0.99),
+                stats.errors
+            );
+        }
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, MailTransportKind};
@@ -44,6 +45,7 @@ impl Mailer {
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?
                     .timeout(Some(SMTP_TIMEOUT))
+                    .pool_config(PoolConfig::new().max_size(config.smtp_connections as u32))
                     .build(),
             ),
             MailTransportKind::File { dir } => {

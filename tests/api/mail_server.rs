@@ -205,7 +205,9 @@ impl TestSmtp {
         let collector = Collector { inbox: inbox.clone(), to: Vec::new(), data: Vec::new() };
         std::thread::spawn(move || {
             let mut server = Server::new(collector);
-            server.with_name("smtp.test").with_ssl(SslConfig::None).expect("no TLS").with_tcp_listener(listener);
+            // Enough threads for every connection two instances keep open (a thread
+            // per connection), as a real server would accept them.
+            server.with_name("smtp.test").with_num_threads(64).with_ssl(SslConfig::None).expect("no TLS").with_tcp_listener(listener);
             let _ = server.serve();
         });
         TestSmtp { port, inbox }
