@@ -19,6 +19,7 @@ use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
+use crate::web::forms::CodeForm;
 use crate::web::{CsrfForm, Layout, SignedIn, render, step_up, trusted_cookie};
 
 #[derive(Template)]
@@ -304,18 +305,12 @@ pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query
     render(&ConfirmPage::new(&state, &signed_in, &view, notice_text(query.notice.as_deref())))
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    code: String,
-}
-
 /// `POST /account/two-factor/confirm`.
 pub async fn confirm_submit(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
-    CsrfForm(form): CsrfForm<ConfirmForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));

@@ -17,6 +17,7 @@ use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
+use crate::web::forms::CodeForm;
 use crate::web::{CsrfForm, Layout, SignedIn, render, step_up};
 
 /// This page, as the step-up guard's way back.
@@ -137,19 +138,13 @@ pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query
     render(&ConfirmPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
-#[derive(Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    code: String,
-}
-
 /// `POST /account/email/confirm`: the right code changes the address; every
 /// session of the agent ends and this browser carries on with a new one.
 pub async fn confirm_submit(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
-    CsrfForm(form): CsrfForm<ConfirmForm>,
+    CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());

@@ -79,7 +79,7 @@ pub fn form_body(data: &[u8]) {
     deserialize_quietly::<identity::PasswordForm>(text);
     deserialize_quietly::<identity::CodeForm>(text);
     deserialize_quietly::<email::ChangeForm>(text);
-    deserialize_quietly::<email::ConfirmForm>(text);
+    deserialize_quietly::<crate::web::forms::CodeForm>(text);
     for (name, value) in &fields {
         check_field(name, value);
     }

@@ -15,6 +15,14 @@ use crate::web::{csrf, session::TypedSession};
 /// The largest form body accepted: far above any real form, far below harm.
 pub const MAX_FORM_BYTES: usize = 64 * 1024;
 
+/// A form with one emailed code in it (confirming 2FA, a new email address).
+/// A missing code is an empty one, which the code rules count as wrong.
+#[derive(serde::Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    pub code: String,
+}
+
 /// A urlencoded form whose CSRF token was verified.
 pub struct CsrfForm<T>(pub T);
 
