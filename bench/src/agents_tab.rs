@@ -9,7 +9,7 @@ use agentgate::auth::accounts::{NewAdmin, create_admin};
 use agentgate::db::{PoolSettings, connect};
 use agentgate::domain::{CompanyName, EmailAddress, PersonName};
 
-use crate::journeys::{self, browser, csrf_token_in};
+use crate::journeys::{self, browser};
 use crate::load::Stats;
 
 /// A seeded company, with its admin signed in.
@@ -43,14 +43,7 @@ pub async fn seed_company(base: &str, database_url: &str, name: &str, agents: us
     let seeding = started.elapsed();
 
     let admin = browser();
-    let login = admin.get(format!("{base}/login")).send().await?.text().await?;
-    let token = csrf_token_in(&login).ok_or_else(|| anyhow::anyhow!("no CSRF token"))?;
-    let response = admin
-        .post(format!("{base}/login"))
-        .form(&[("csrf_token", token.as_str()), ("email", admin_email.as_str()), ("password", journeys::PASSWORD)])
-        .send()
-        .await?;
-    anyhow::ensure!(response.status() == 303, "the admin of {name} could not log in: {}", response.status());
+    journeys::sign_in_without_code(&admin, base, &admin_email).await?;
     Ok(SeededCompany { agents, admin, seeding })
 }
 
@@ -139,13 +132,6 @@ pub async fn measure_export(base: &str, company: &SeededCompany, server_pid: u32
     Ok(Export { rows: rows.saturating_sub(1), bytes, first_byte: first_byte.unwrap_or(total), total, growth_mib: highest - before })
 }
 
-/// VmRSS of a process in MiB.
-pub fn resident_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
+fn resident_mib(pid: u32) -> f64 {
+    crate::server::status_mib(pid, "VmRSS:")
 }

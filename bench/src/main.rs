@@ -249,7 +249,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Isolation: pages stay fast while logins saturate the CPU.
     let signed_in = browser();
-    complete_login_without_logout(&signed_in, &base).await?;
+    journeys::sign_in_without_code(&signed_in, &base, "admin@bench.test").await?;
     let background = {
         let (fixtures, base) = (fixtures.clone(), base.clone());
         tokio::spawn(load::run(32, duration + Duration::from_secs(1), move |_| {
@@ -333,19 +333,6 @@ async fn main() -> anyhow::Result<()> {
             );
         }
     }
-    Ok(())
-}
-
-/// Signs the admin (no 2FA) in and stays signed in.
-async fn complete_login_without_logout(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-    let login = client.get(format!("{base}/login")).send().await?.text().await?;
-    let token = csrf_token_in(&login).ok_or_else(|| anyhow::anyhow!("no CSRF token"))?;
-    let response = client
-        .post(format!("{base}/login"))
-        .form(&[("csrf_token", token.as_str()), ("email", "admin@bench.test"), ("password", journeys::PASSWORD)])
-        .send()
-        .await?;
-    anyhow::ensure!(response.status() == 303, "admin login answered {}", response.status());
     Ok(())
 }
 
