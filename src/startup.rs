@@ -63,7 +63,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Default::default() };
+        let state = AppState { config: config.clone(), pool, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Default::default(), page_anchors: Default::default() };
 
         let setup_token = {
             let state = state.clone();

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
+use crate::agents::anchors::PageAnchors;
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -23,6 +24,8 @@ pub struct AppState {
     pub mail_wake: Arc<Notify>,
     /// Bounds the streamed downloads running at once (each holds a connection).
     pub streams: StreamPermits,
+    /// Where deep pages of the Agents tab start (see `agents::anchors`).
+    pub page_anchors: PageAnchors,
 }
 
 impl AppState {

@@ -17,6 +17,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
 
+use crate::agents::anchors::{self, ANCHOR_EVERY, PageAnchors};
 use crate::agents::sql::SqlText;
 use crate::db::schema::{agent_counts, agents};
 use crate::db::{Backend, DbConnection};
@@ -33,7 +34,7 @@ pub const BROAD_SEARCH_SHOWN: i64 = 500;
 pub const BROAD_COUNT_BUDGET: i64 = 10_000;
 
 /// A column of the table, as the `sort` parameter names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SortColumn {
     Name,
     Email,
@@ -71,10 +72,24 @@ impl SortColumn {
     fn parse(key: &str) -> Option<SortColumn> {
         SortColumn::ALL.into_iter().find(|c| c.key() == key)
     }
+
+    /// The columns of `agents` this order sorts by, most significant first;
+    /// ties fall to the id so that pages never overlap (emails are unique).
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            SortColumn::Name => &["search_name", "id"],
+            SortColumn::Email => &["email"],
+            SortColumn::Role => &["role", "search_name", "id"],
+            SortColumn::TwoFactor => &["two_factor", "search_name", "id"],
+            SortColumn::TrustedComputers => &["trusted_computer_count", "search_name", "id"],
+            SortColumn::LastLogin => &["last_login_at", "id"],
+            SortColumn::Status => &["status_rank", "search_name", "id"],
+        }
+    }
 }
 
 /// A column and a direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Sort {
     pub column: SortColumn,
     pub descending: bool,
@@ -101,21 +116,13 @@ impl Sort {
     }
 
     /// The ORDER BY of this sort on the agents table aliased `alias`. Every
-    /// key turns together, so one index serves both directions; ties fall to
-    /// the id so that pages never overlap. A never-used last login sorts as the
-    /// oldest on both backends.
-    fn order_by(self, alias: &str, backend: Backend) -> String {
+    /// key turns together, so one index serves both directions. A never-used
+    /// last login sorts as the oldest on both backends.
+    pub(crate) fn order_by(self, alias: &str, backend: Backend) -> String {
         let dir = if self.descending { "DESC" } else { "ASC" };
-        let keys: &[&str] = match self.column {
-            SortColumn::Name => &["search_name", "id"],
-            SortColumn::Email => &["email"],
-            SortColumn::Role => &["role", "search_name", "id"],
-            SortColumn::TwoFactor => &["two_factor", "search_name", "id"],
-            SortColumn::TrustedComputers => &["trusted_computer_count", "search_name", "id"],
-            SortColumn::LastLogin => &["last_login_at", "id"],
-            SortColumn::Status => &["status_rank", "search_name", "id"],
-        };
-        keys.iter()
+        self.column
+            .keys()
+            .iter()
             .map(|key| {
                 let nulls = match (backend, *key, self.descending) {
                     (Backend::Postgres, "last_login_at", false) => " NULLS FIRST",
@@ -373,14 +380,15 @@ pub struct AgentPage {
 }
 
 /// The view's page of the company's agents.
-pub fn list_page(conn: &mut DbConnection, company_id: &str, view: &ListView, now: NaiveDateTime) -> QueryResult<AgentPage> {
-    list_page_with_limit(conn, company_id, view, now, NARROW_SEARCH_MAX)
+pub fn list_page(conn: &mut DbConnection, anchors: &PageAnchors, company_id: &str, view: &ListView, now: NaiveDateTime) -> QueryResult<AgentPage> {
+    list_page_with_limit(conn, anchors, company_id, view, now, NARROW_SEARCH_MAX)
 }
 
 /// [`list_page`] with the narrow-search threshold as a parameter, so tests can
 /// check that both ways of answering a search return the same rows.
 pub fn list_page_with_limit(
     conn: &mut DbConnection,
+    anchors: &PageAnchors,
     company_id: &str,
     view: &ListView,
     now: NaiveDateTime,
@@ -391,7 +399,8 @@ pub fn list_page_with_limit(
     let offset = view.offset();
     let Some(search) = &filter.search else {
         let total = summary.rows_with(filter.two_factor);
-        let rows = page_rows(conn, company_id, filter, view.sort, Plan::All, offset, total, now)?;
+        let query = RowsQuery::new(company_id, filter, view.sort, Plan::All);
+        let rows = page_rows(conn, anchors, query, offset, total, now)?;
         return Ok(AgentPage { rows, total: Total::Exact(total), summary });
     };
     let matches = matching_ids(conn, company_id, search, narrow_max)?;
@@ -418,26 +427,23 @@ pub fn list_page_with_limit(
             }
         }
     };
+    let query = RowsQuery::new(company_id, filter, view.sort, Plan::Broad(search));
     let rows = match total {
-        Total::Exact(n) => page_rows(conn, company_id, filter, view.sort, Plan::Broad(search), offset, n, now)?,
-        Total::AtLeast(_) if offset < BROAD_SEARCH_SHOWN => {
-            load_rows(conn, company_id, filter, view.sort, Plan::Broad(search), Some(Window { limit: PAGE_SIZE, offset }), now)?
-        }
+        Total::Exact(n) => page_rows(conn, anchors, query, offset, n, now)?,
+        Total::AtLeast(_) if offset < BROAD_SEARCH_SHOWN => load_rows(conn, query.window(PAGE_SIZE, offset), now)?,
         Total::AtLeast(_) => Vec::new(),
     };
     Ok(AgentPage { rows, total, summary })
 }
 
-/// A page of a view whose total is known. A page in the second half is read
-/// from the other end (the sort turned, then the rows reversed), so no page
-/// walks more than half the index.
-#[expect(clippy::too_many_arguments, reason = "the parts of one page query")]
+/// A page of a view whose total is known. A deep page of a view without a
+/// search starts from a page anchor (see `agents::anchors`); otherwise a page
+/// in the second half is read from the other end (the sort turned, then the
+/// rows reversed), so no page walks more than half the index.
 fn page_rows(
     conn: &mut DbConnection,
-    company_id: &str,
-    filter: &AgentFilter,
-    sort: Sort,
-    plan: Plan<'_>,
+    anchors: &PageAnchors,
+    query: RowsQuery<'_>,
     offset: i64,
     total: i64,
     now: NaiveDateTime,
@@ -446,12 +452,18 @@ fn page_rows(
         return Ok(Vec::new());
     }
     let limit = PAGE_SIZE.min(total - offset);
-    if offset <= total / 2 {
-        return load_rows(conn, company_id, filter, sort, plan, Some(Window { limit, offset }), now);
+    let near_the_end = total - offset - limit < ANCHOR_EVERY;
+    if matches!(query.plan, Plan::All) && !near_the_end {
+        if let Some(start) = anchors.page_start(conn, query.company_id, query.filter.two_factor, query.sort, offset)? {
+            let window = Window { limit, offset: start.skip, from_row: Some(&start.anchor_id) };
+            return load_rows(conn, RowsQuery { window: Some(window), ..query }, now);
+        }
     }
-    let turned = Sort { descending: !sort.descending, ..sort };
-    let window = Window { limit, offset: total - offset - limit };
-    let mut rows = load_rows(conn, company_id, filter, turned, plan, Some(window), now)?;
+    if offset <= total / 2 {
+        return load_rows(conn, query.window(limit, offset), now);
+    }
+    let turned = RowsQuery { sort: Sort { descending: !query.sort.descending, ..query.sort }, ..query };
+    let mut rows = load_rows(conn, turned.window(limit, total - offset - limit), now)?;
     rows.reverse();
     Ok(rows)
 }
@@ -481,7 +493,7 @@ where
     match backend {
         Backend::Sqlite => {
             let mut sql = SqlText::new(backend);
-            push_rows_query(&mut sql, company_id, filter, sort, plan, None, now);
+            push_rows_query(&mut sql, RowsQuery::new(company_id, filter, sort, plan), now);
             let mut chunk = Vec::with_capacity(EXPORT_CHUNK);
             for row in sql.into_query().load_iter::<AgentRow, diesel::connection::DefaultLoadingMode>(conn)? {
                 chunk.push(row?);
@@ -495,7 +507,7 @@ where
             diesel::sql_query("SET TRANSACTION READ ONLY").execute(conn)?;
             let mut sql = SqlText::new(backend);
             sql.push("DECLARE agents_export NO SCROLL CURSOR FOR ");
-            push_rows_query(&mut sql, company_id, filter, sort, plan, None, now);
+            push_rows_query(&mut sql, RowsQuery::new(company_id, filter, sort, plan), now);
             sql.into_query().execute(conn)?;
             loop {
                 let rows: Vec<AgentRow> = diesel::sql_query(format!("FETCH FORWARD {EXPORT_CHUNK} FROM agents_export")).load(conn)?;
@@ -526,10 +538,34 @@ enum Plan<'a> {
     Broad(&'a SearchText),
 }
 
+/// One query of a view's rows, in its order.
 #[derive(Clone, Copy)]
-struct Window {
+struct RowsQuery<'a> {
+    company_id: &'a str,
+    filter: &'a AgentFilter,
+    sort: Sort,
+    plan: Plan<'a>,
+    /// A page; `None` reads every row (the export).
+    window: Option<Window<'a>>,
+}
+
+impl<'a> RowsQuery<'a> {
+    fn new(company_id: &'a str, filter: &'a AgentFilter, sort: Sort, plan: Plan<'a>) -> RowsQuery<'a> {
+        RowsQuery { company_id, filter, sort, plan, window: None }
+    }
+
+    /// The page of `limit` rows after the first `offset`.
+    fn window(self, limit: i64, offset: i64) -> RowsQuery<'a> {
+        RowsQuery { window: Some(Window { limit, offset, from_row: None }), ..self }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Window<'a> {
     limit: i64,
     offset: i64,
+    /// The offset counts from this row (a page anchor) instead of the top.
+    from_row: Option<&'a str>,
 }
 
 #[derive(QueryableByName)]
@@ -703,32 +739,17 @@ fn load_rows_by_id(conn: &mut DbConnection, ids: &[String], sort: Sort, now: Nai
     sql.into_query().load(conn)
 }
 
-fn load_rows(
-    conn: &mut DbConnection,
-    company_id: &str,
-    filter: &AgentFilter,
-    sort: Sort,
-    plan: Plan<'_>,
-    window: Option<Window>,
-    now: NaiveDateTime,
-) -> QueryResult<Vec<AgentRow>> {
+fn load_rows(conn: &mut DbConnection, query: RowsQuery<'_>, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
     let mut sql = SqlText::new(conn.backend());
-    push_rows_query(&mut sql, company_id, filter, sort, plan, window, now);
+    push_rows_query(&mut sql, query, now);
     sql.into_query().load(conn)
 }
 
 /// The query of the view's rows, in its order: a window of them (a page) or
 /// all of them (the export).
-fn push_rows_query(
-    sql: &mut SqlText,
-    company_id: &str,
-    filter: &AgentFilter,
-    sort: Sort,
-    plan: Plan<'_>,
-    window: Option<Window>,
-    now: NaiveDateTime,
-) {
+fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: NaiveDateTime) {
     let backend = sql.backend();
+    let RowsQuery { company_id, filter, sort, plan, window } = query;
     push_row_columns(sql, now);
     // A page: its ids from the sort index alone, then only those rows are
     // read. Every row (the export): one walk of the sort index.
@@ -745,6 +766,10 @@ fn push_rows_query(
     if let Plan::Broad(search) = plan {
         sql.push(" AND ");
         push_match_predicate(sql, alias, search);
+    }
+    if let Some(row_id) = window.and_then(|w| w.from_row) {
+        sql.push(" AND ");
+        anchors::push_from_row(sql, alias, sort, row_id);
     }
     sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
     if let Some(window) = window {

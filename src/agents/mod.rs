@@ -3,6 +3,7 @@
 //! `routes::agents` parse input, call one of these, and render.
 
 pub mod actions;
+pub mod anchors;
 pub mod csv;
 pub mod invitations;
 pub mod listing;

@@ -42,6 +42,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    agent_list_versions (company_id) {
+        company_id -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     /// Kept by triggers on `agents` (migration 000030); read-only for the app.
     agent_counts (company_id, active, two_factor) {
         company_id -> Text,
@@ -220,5 +227,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_changes,
     agent_name_words,
     agent_counts,
+    agent_list_versions,
     invitations,
 );

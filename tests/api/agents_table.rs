@@ -1,6 +1,7 @@
 //! The Agents tab's table: who sees it, the two-factor column and summary,
 //! filter, search, sort, pages, the CSV export, and refusing bad query values.
 
+use agentgate::agents::anchors::{self, ANCHOR_EVERY, PageAnchors};
 use agentgate::agents::listing::{self, ListView};
 use agentgate::domain::Role;
 use chrono::Duration;
@@ -352,8 +353,8 @@ async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
         let company = company.clone();
         let (narrow, broad) = app
             .db(move |conn| {
-                let narrow = listing::list_page_with_limit(conn, &company, &view, now, 10_000).unwrap();
-                let broad = listing::list_page_with_limit(conn, &company, &view, now, 1).unwrap();
+                let narrow = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 10_000).unwrap();
+                let broad = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 1).unwrap();
                 (narrow, broad)
             })
             .await;
@@ -392,7 +393,7 @@ async fn the_csv_streams_every_row_of_a_large_company_in_the_order_of_the_pages(
             .db(move |conn| {
                 let mut emails = Vec::new();
                 for page in 1.. {
-                    let rows = listing::list_page_with_limit(conn, &company, &ListView { page, ..view.clone() }, now, 1_000_000).unwrap().rows;
+                    let rows = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &ListView { page, ..view.clone() }, now, 1_000_000).unwrap().rows;
                     if rows.is_empty() {
                         break;
                     }
@@ -417,4 +418,86 @@ async fn the_csv_streams_every_row_of_a_large_company_in_the_order_of_the_pages(
         }
         assert_eq!(exported, paged, "{raw}");
     }
+}
+
+#[tokio::test]
+async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
+    let app = admin_app().await;
+    let company = company_of(&app, ADMIN_EMAIL).await;
+    let now = app.clock_now();
+    // Enough agents for pages past the first anchors and far from the end.
+    let seeded = 3 * ANCHOR_EVERY as usize + 210;
+    app.db(move |conn| {
+        let name = agentgate::domain::CompanyName::parse("Acme Support").unwrap();
+        agentgate::agents::seed::seed_demo(conn, &name, seeded, true, now).unwrap();
+    })
+    .await;
+
+    let shared = PageAnchors::default();
+    let views = ["sort=name", "sort=-name", "sort=email", "sort=-role", "sort=two_factor", "sort=-trusted_computers", "sort=status", "two_factor=enabled&sort=-email", "sort=last_login"];
+    // Pages around, on and between anchors; the same anchors serve every check.
+    let pages = [21, 22, 40, 41, 55];
+    let check = |label: &'static str| {
+        let (company, shared) = (company.clone(), shared.clone());
+        app.db(move |conn| {
+            for raw in views {
+                let query: std::collections::HashMap<String, String> = url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
+                let view = ListView::parse(None, query.get("two_factor").map(String::as_str), query.get("sort").map(String::as_str), None).unwrap();
+                // Every row in order, read in one pass as the export does (no anchors).
+                let mut all = Vec::new();
+                listing::for_each_chunk::<diesel::result::Error>(conn, &company, &view.filter, view.sort, now, |rows| {
+                    all.extend(rows.into_iter().map(|row| row.email));
+                    Ok(())
+                })
+                .unwrap();
+                if view.filter.two_factor.is_none() {
+                    assert!(all.len() > 2 * ANCHOR_EVERY as usize + 60, "{raw}: {} rows", all.len());
+                    // The deep pages below do start from anchors (but not in the last-login order).
+                    let start = shared.page_start(conn, &company, None, view.sort, ANCHOR_EVERY + 7).unwrap();
+                    assert_eq!(start.map(|s| s.skip), (view.sort.column != listing::SortColumn::LastLogin).then_some(7), "{raw}");
+                }
+                for page in pages {
+                    let rows = listing::list_page(conn, &shared, &company, &ListView { page, ..view.clone() }, now).unwrap().rows;
+                    let emails: Vec<String> = rows.into_iter().map(|row| row.email).collect();
+                    let from = (page as usize - 1) * listing::PAGE_SIZE as usize;
+                    let expected = all.get(from..(from + 50).min(all.len())).unwrap_or_default();
+                    assert_eq!(emails, expected, "{label}: {raw} page {page}");
+                }
+            }
+        })
+    };
+    check("first reading").await;
+
+    // Each change moves agents in the orders; the anchors built before it
+    // must not be used after it.
+    let company_id = company.clone();
+    let version_before = app.db(move |conn| anchors::list_version(conn, &company_id).unwrap()).await;
+    let company_id = company.clone();
+    app.db(move |conn| {
+        use agentgate::db::schema::agents;
+        use diesel::prelude::*;
+        let ids: Vec<String> = agents::table.filter(agents::company_id.eq(&company_id)).order(agents::search_name.desc()).select(agents::id).limit(5).load(conn).unwrap();
+        // A late name becomes the first; another agent leaves 2FA; one more is deactivated.
+        diesel::update(agents::table.find(&ids[0])).set(agents::search_name.eq("aaaa first now")).execute(conn).unwrap();
+        diesel::update(agents::table.find(&ids[1])).set(agents::two_factor.eq("disabled")).execute(conn).unwrap();
+        diesel::update(agents::table.find(&ids[2])).set(agents::active.eq(false)).execute(conn).unwrap();
+    })
+    .await;
+    let company_id = company.clone();
+    let version_after = app.db(move |conn| anchors::list_version(conn, &company_id).unwrap()).await;
+    assert!(version_after > version_before, "{version_before} -> {version_after}");
+    check("after renaming, leaving 2FA and deactivating").await;
+
+    // A login moves an agent only in the last-login order, which has no
+    // anchors: it leaves the version alone.
+    let company_id = company.clone();
+    let unchanged = app
+        .db(move |conn| {
+            use agentgate::db::schema::agents;
+            use diesel::prelude::*;
+            diesel::update(agents::table.filter(agents::company_id.eq(&company_id))).set(agents::last_login_at.eq(Some(now))).execute(conn).unwrap();
+            anchors::list_version(conn, &company_id).unwrap()
+        })
+        .await;
+    assert_eq!(unchanged, version_after);
 }
