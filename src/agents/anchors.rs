@@ -4,9 +4,11 @@
 //! walked 50,000 index entries: 5 ms on SQLite, 13-23 ms on PostgreSQL, and
 //! ten times that with 16 admins paging at once.
 //!
-//! An anchor is the id of the row at position k × [`ANCHOR_EVERY`] (0-based).
-//! A page at offset o starts at the anchor at or before it: the rows whose
-//! sort key is at or after that row's, skipping fewer than [`ANCHOR_EVERY`].
+//! An anchor is the sort key of the row at position k × [`ANCHOR_EVERY`]
+//! (0-based). A page at offset o starts at the anchor at or before it: the
+//! rows whose sort key is at or after it, skipping fewer than
+//! [`ANCHOR_EVERY`]. The key is bound as values, not read by a subquery:
+//! SQLite narrows an index range by a whole row value only when it is given.
 //!
 //! Anchors are kept per company, two-factor filter and sort, together with
 //! the company's list version (table `agent_list_versions`, kept by
@@ -20,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use diesel::prelude::*;
-use diesel::sql_types::Text;
+use diesel::sql_types::{Nullable, Text};
 
 use crate::agents::listing::{Sort, SortColumn};
 use crate::agents::sql::SqlText;
@@ -44,14 +46,24 @@ struct ViewKey {
 #[derive(Debug, Clone, Default)]
 struct Anchors {
     version: i64,
-    /// `ids[k - 1]` is the row at position k × ANCHOR_EVERY.
-    ids: Vec<String>,
+    /// `keys[k - 1]` is the sort key of the row at position k × ANCHOR_EVERY.
+    keys: Vec<SortKey>,
 }
 
-/// Where a page starts: at this row, then `skip` rows further.
+/// The values of a row's sort key, one per column of [`SortColumn::keys`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SortKey(Vec<KeyValue>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeyValue {
+    Text(String),
+    Integer(i64),
+}
+
+/// Where a page starts: at the row with this sort key, then `skip` rows further.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageStart {
-    pub anchor_id: String,
+    pub from: SortKey,
     pub skip: i64,
 }
 
@@ -61,10 +73,31 @@ pub struct PageAnchors {
     views: Arc<Mutex<HashMap<ViewKey, Anchors>>>,
 }
 
+/// A sort key as read: each value as text, at most three of them.
 #[derive(QueryableByName)]
-struct Id {
-    #[diesel(sql_type = Text)]
-    id: String,
+struct KeyRow {
+    #[diesel(sql_type = Nullable<Text>)]
+    k0: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    k1: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    k2: Option<String>,
+}
+
+/// The sort-key columns holding numbers (the others hold text).
+fn is_integer(column: &str) -> bool {
+    matches!(column, "trusted_computer_count" | "status_rank")
+}
+
+impl SortKey {
+    fn parse(sort: Sort, row: KeyRow) -> Option<SortKey> {
+        let texts = [row.k0, row.k1, row.k2];
+        let values = sort.column.keys().iter().zip(texts).map(|(column, text)| {
+            let text = text?;
+            Some(if is_integer(column) { KeyValue::Integer(text.parse().ok()?) } else { KeyValue::Text(text) })
+        });
+        values.collect::<Option<Vec<_>>>().map(SortKey)
+    }
 }
 
 impl PageAnchors {
@@ -87,17 +120,17 @@ impl PageAnchors {
         let key = ViewKey { company_id: company_id.to_owned(), two_factor, sort };
         let mut anchors = match self.views.lock().ok().and_then(|views| views.get(&key).cloned()) {
             Some(kept) if kept.version == version => kept,
-            _ => Anchors { version, ids: Vec::new() },
+            _ => Anchors { version, keys: Vec::new() },
         };
-        let known = anchors.ids.len();
-        while anchors.ids.len() < wanted {
-            match next_anchor(conn, company_id, two_factor, sort, anchors.ids.last().map(String::as_str))? {
-                Some(id) => anchors.ids.push(id),
+        let known = anchors.keys.len();
+        while anchors.keys.len() < wanted {
+            match next_anchor(conn, company_id, two_factor, sort, anchors.keys.last())? {
+                Some(key) => anchors.keys.push(key),
                 None => break,
             }
         }
-        let start = anchors.ids.get(wanted - 1).map(|id| PageStart { anchor_id: id.clone(), skip: offset - wanted as i64 * ANCHOR_EVERY });
-        if anchors.ids.len() > known {
+        let start = anchors.keys.get(wanted - 1).map(|key| PageStart { from: key.clone(), skip: offset - wanted as i64 * ANCHOR_EVERY });
+        if anchors.keys.len() > known {
             self.keep(key, anchors);
         }
         Ok(start)
@@ -111,7 +144,7 @@ impl PageAnchors {
         }
         // Another request may have built further meanwhile: keep the longer list.
         match views.get(&key) {
-            Some(kept) if kept.version == anchors.version && kept.ids.len() >= anchors.ids.len() => {}
+            Some(kept) if kept.version == anchors.version && kept.keys.len() >= anchors.keys.len() => {}
             _ => {
                 views.insert(key, anchors);
             }
@@ -129,38 +162,53 @@ pub fn list_version(conn: &mut DbConnection, company_id: &str) -> QueryResult<i6
         .unwrap_or(0))
 }
 
-/// The id of the row [`ANCHOR_EVERY`] rows after `after` (or at position
-/// ANCHOR_EVERY from the top): one walk of that many index entries.
+/// The sort key of the row [`ANCHOR_EVERY`] rows after `after` (or at
+/// position ANCHOR_EVERY from the top): one walk of that many index entries.
 fn next_anchor(
     conn: &mut DbConnection,
     company_id: &str,
     two_factor: Option<TwoFactorStatus>,
     sort: Sort,
-    after: Option<&str>,
-) -> QueryResult<Option<String>> {
+    after: Option<&SortKey>,
+) -> QueryResult<Option<SortKey>> {
     let backend = conn.backend();
     let mut sql = SqlText::new(backend);
-    sql.push("SELECT s.id AS id FROM agents s WHERE s.company_id = ").text(company_id);
+    let keys = sort.column.keys();
+    let columns = (0..3)
+        .map(|i| match keys.get(i) {
+            Some(column) => format!("CAST(s.{column} AS TEXT) AS k{i}"),
+            None => format!("CAST(NULL AS TEXT) AS k{i}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    sql.push(&format!("SELECT {columns} FROM agents s WHERE s.company_id = ")).text(company_id);
     if let Some(status) = two_factor {
         sql.push(" AND s.two_factor = ").text(status.as_str());
     }
     if let Some(after) = after {
         sql.push(" AND ");
-        push_from_row(&mut sql, "s", sort, after);
+        push_from_key(&mut sql, "s", sort, after);
     }
     sql.push(" ORDER BY ").push(&sort.order_by("s", backend));
-    // From the top the anchor is row ANCHOR_EVERY itself; after an anchor, the
-    // rows counted start at that anchor.
+    // Counted from the previous anchor, which is itself the first row here.
     sql.push(" LIMIT 1 OFFSET ").big_int(ANCHOR_EVERY);
-    Ok(sql.into_query().get_result::<Id>(conn).optional()?.map(|row| row.id))
+    Ok(sql.into_query().get_result::<KeyRow>(conn).optional()?.and_then(|row| SortKey::parse(sort, row)))
 }
 
-/// `alias`'s row is this row or comes after it in the sort: a range of the
-/// sort index, from the row's current sort key.
-pub fn push_from_row(sql: &mut SqlText, alias: &str, sort: Sort, row_id: &str) {
-    let keys = sort.column.keys();
-    let ours = keys.iter().map(|key| format!("{alias}.{key}")).collect::<Vec<_>>().join(", ");
-    let theirs = keys.iter().map(|key| format!("r.{key}")).collect::<Vec<_>>().join(", ");
+/// `alias`'s row has this sort key or comes after it in the sort: a range
+/// of the sort index.
+pub fn push_from_key(sql: &mut SqlText, alias: &str, sort: Sort, key: &SortKey) {
+    let ours = sort.column.keys().iter().map(|column| format!("{alias}.{column}")).collect::<Vec<_>>().join(", ");
     let at_or_after = if sort.descending { "<=" } else { ">=" };
-    sql.push(&format!("({ours}) {at_or_after} (SELECT {theirs} FROM agents r WHERE r.id = ")).text(row_id).push(")");
+    sql.push(&format!("({ours}) {at_or_after} ("));
+    for (i, value) in key.0.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        match value {
+            KeyValue::Text(text) => sql.text(text.as_str()),
+            KeyValue::Integer(number) => sql.big_int(*number),
+        };
+    }
+    sql.push(")");
 }

@@ -71,7 +71,9 @@ pub fn seed_demo(conn: &mut DbConnection, company: &CompanyName, count: usize, f
     })?;
     // Outside the transaction: VACUUM cannot run in one.
     match conn.backend() {
-        Backend::Sqlite => conn.batch_execute("ANALYZE")?,
+        // The checkpoint moves the bulk insert out of the write-ahead log now,
+        // instead of in the middle of the next request that writes.
+        Backend::Sqlite => conn.batch_execute("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?,
         // One statement at a time: several in one call form a transaction block.
         Backend::Postgres => {
             for table in ["agents", "agent_name_words", "agent_counts", "trusted_computers"] {
@@ -171,7 +173,9 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         let mut first = true;
         for agent in chunk.iter().filter(|a| a.active) {
             for _ in 0..agent.trusted_computers {
-                let used = agent.last_login_at.unwrap_or(now);
+                // Last used at the agent's last login, and still valid: a
+                // computer unused for 30 days is no longer trusted.
+                let used = agent.last_login_at.unwrap_or(now).max(now - Duration::days(29));
                 computers.push(if first { "(" } else { ", (" });
                 first = false;
                 computers.text(new_public_id()).push(", ").text(agent.id.as_str()).push(", ").text(random_token()).push(", ");

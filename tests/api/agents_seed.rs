@@ -74,3 +74,37 @@ async fn names_written_before_the_search_index_are_indexed_by_the_migration_step
     assert_eq!(names_in_table(&app.get("/agents?q=brien").await.text().await.unwrap()), ["Émile O&#39;Brien"]);
     assert_eq!(names_in_table(&app.get("/agents?q=%C3%A9mile").await.text().await.unwrap()), ["Émile O&#39;Brien"]);
 }
+
+#[tokio::test]
+async fn demo_trusted_computers_are_live_and_housekeeping_removes_them_all_once_expired() {
+    use agentgate::db::schema::trusted_computers;
+    let app = admin_app().await;
+    let now = app.clock_now();
+    app.db(move |conn| {
+        let name = agentgate::domain::CompanyName::parse("Acme Support").unwrap();
+        agentgate::agents::seed::seed_demo(conn, &name, 5_000, true, now).unwrap();
+    })
+    .await;
+    let (live, expired): (i64, i64) = app
+        .db(move |conn| {
+            let live = trusted_computers::table.filter(trusted_computers::expires_at.gt(now)).count().get_result(conn).unwrap();
+            let expired = trusted_computers::table.filter(trusted_computers::expires_at.le(now)).count().get_result(conn).unwrap();
+            (live, expired)
+        })
+        .await;
+    assert_eq!(expired, 0, "a demo computer is trusted at most 30 days after its last use");
+    assert!(live > 1_000, "more than one housekeeping batch: {live}");
+
+    // A month later every one has expired; one round of housekeeping removes
+    // them all, batch after batch, and the counts the table sorts by follow.
+    app.clock.advance(chrono::Duration::days(31));
+    agentgate::startup::run_maintenance(&app.state).await.unwrap();
+    let (left, counted): (i64, i64) = app
+        .db(|conn| {
+            let left = trusted_computers::table.count().get_result(conn).unwrap();
+            let counted: Option<i64> = agents::table.select(diesel::dsl::sum(agents::trusted_computer_count)).first(conn).unwrap();
+            (left, counted.unwrap_or(0))
+        })
+        .await;
+    assert_eq!((left, counted), (0, 0));
+}

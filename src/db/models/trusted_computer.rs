@@ -104,6 +104,19 @@ pub fn count_live_for_agent(conn: &mut DbConnection, agent_id: &str, now: NaiveD
 }
 
 /// Housekeeping: rows that expired before `before` can skip no code any more.
+/// Deleted a thousand at a time, each batch its own transaction: each row
+/// also updates its agent's count, and on a day when tens of thousands expire
+/// together one statement held SQLite's write lock for seconds.
 pub fn delete_expired(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(trusted_computers::table.filter(trusted_computers::expires_at.le(before))).execute(conn)
+    const BATCH: i64 = 1000;
+    let mut deleted = 0;
+    loop {
+        let batch: Vec<String> =
+            trusted_computers::table.filter(trusted_computers::expires_at.le(before)).select(trusted_computers::id).limit(BATCH).load(conn)?;
+        let removed = diesel::delete(trusted_computers::table.filter(trusted_computers::id.eq_any(&batch))).execute(conn)?;
+        deleted += removed;
+        if (removed as i64) < BATCH {
+            return Ok(deleted);
+        }
+    }
 }
