@@ -179,8 +179,14 @@ pub async fn complete_login(
     if !home.contains("Welcome") {
         return Err("the home page did not greet a signed-in agent".to_owned());
     }
-    // Log out, so the next journey in this browser starts from the login page.
-    let token = csrf_token_in(&home).ok_or("no CSRF token on /")?;
-    client.post(format!("{base}/logout")).form(&[("csrf_token", token.as_str())]).send().await.map_err(|e| e.to_string())?;
     Ok(path)
+}
+
+/// Logs the browser's agent out, so that its next journey starts from the
+/// login page (a browser used once is simply dropped, as a closed tab).
+pub async fn log_out(client: &reqwest::Client, base: &str) -> Result<(), String> {
+    let home = page(client, &format!("{base}/")).await?;
+    let token = csrf_token_in(&home).ok_or("no CSRF token on /")?;
+    let response = client.post(format!("{base}/logout")).form(&[("csrf_token", token.as_str())]).send().await.map_err(|e| e.to_string())?;
+    if response.status() == 303 { Ok(()) } else { Err(format!("logout answered {}", response.status())) }
 }

@@ -213,11 +213,11 @@ async fn main() -> anyhow::Result<()> {
     let base = server.base_url.clone();
 
     // Complete logins: login page, password, code from the outbox, code, home.
-    // The machine's hash rate is measured right before and after them, since a
-    // shared machine's speed drifts over a run.
-    let rate_before = if measures("logins") { argon2_parallel_rate(cores, Duration::from_secs(2)) } else { f64::NAN };
-    let mut best = 0.0f64;
+    // Each run is set against the machine's hash rate measured right before
+    // and after it: a shared machine's speed drifts from minute to minute.
+    let mut best: Option<(f64, f64, usize)> = None; // (fraction, bound, concurrency)
     for concurrency in [1usize, 4, 16, 64].into_iter().filter(|_| measures("logins")) {
+        let rate_before = argon2_parallel_rate(cores, Duration::from_secs(1));
         let (journey_fixtures, base) = (fixtures.clone(), base.clone());
         let stats = load::run(concurrency, duration, move |_| {
             let (fixtures, base) = (journey_fixtures.clone(), base.clone());
@@ -227,9 +227,18 @@ async fn main() -> anyhow::Result<()> {
             }
         })
         .await;
-        best = best.max(stats.per_second());
+        let bound = (rate_before + argon2_parallel_rate(cores, Duration::from_secs(1))) / 2.0;
+        let fraction = stats.per_second() / bound;
+        if best.is_none_or(|(best_fraction, _, _)| fraction > best_fraction) {
+            best = Some((fraction, bound, concurrency));
+        }
         let target = if concurrency == 64 { "0 errors (SQLite: no 'database is locked')" } else { "0 errors" };
-        report.add(format!("complete logins with an emailed code, {concurrency} at once"), fmt_journeys(&stats), target, Some(stats.errors == 0));
+        report.add(
+            format!("complete logins with an emailed code, {concurrency} at once"),
+            format!("{} = {fraction:.2} of {bound:.0} hashes/s", fmt_journeys(&stats)),
+            target,
+            Some(stats.errors == 0),
+        );
         let handoffs = fixtures.take_handoffs();
         let (from_post, p99) = fmt_quantiles(handoffs.iter().map(|h| h.from_post).collect());
         let under_a_second = "p99 < 1 s (SPEC 6: well under a second)";
@@ -243,12 +252,14 @@ async fn main() -> anyhow::Result<()> {
             report.add(format!("password step's answer to code email at the SMTP server, {concurrency} at once"), from_answer, under_a_second, Some(p99 < Duration::from_secs(1)));
         }
     }
-    if measures("logins") {
-        let bound = (rate_before + argon2_parallel_rate(cores, Duration::from_secs(2))) / 2.0;
-        report.add(format!("argon2 bound: hashes/s with {cores} threads hashing at once, around the logins"), format!("{bound:.0}/s"), "", None);
-        let fraction = best / bound;
-        report.add("best complete logins / argon2 bound", format!("{fraction:.2}"), ">= 0.90", Some(fraction >= 0.9));
-        report.add("best complete logins / (cores / hash time)", format!("{:.2}", best / formula_bound), "", None);
+    if let Some((fraction, bound, concurrency)) = best {
+        report.add(
+            format!("best complete logins / argon2 bound ({cores} threads hashing at once, measured around each run)"),
+            format!("{fraction:.2} ({concurrency} at once, bound {bound:.0}/s)"),
+            ">= 0.90",
+            Some(fraction >= 0.9),
+        );
+        report.add("the same against cores / hash time", format!("{:.2}", fraction * bound / formula_bound), "", None);
     }
 
     // Half the agents on trusted computers: each trusted agent has its own browser.
@@ -258,6 +269,7 @@ async fn main() -> anyhow::Result<()> {
         let client = browser();
         let email = fixtures.next_agent();
         complete_login(&client, &base, &fixtures, &email, true).await.map_err(anyhow::Error::msg)?;
+        journeys::log_out(&client, &base).await.map_err(anyhow::Error::msg)?;
         trusted.push((client, email));
     }
     let trusted = Arc::new(trusted);
@@ -269,7 +281,9 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 let path = if worker % 2 == 0 {
                     let (client, email) = &trusted[worker / 2];
-                    complete_login(client, &base, &fixtures, email, false).await?
+                    let path = complete_login(client, &base, &fixtures, email, false).await?;
+                    journeys::log_out(client, &base).await?;
+                    path
                 } else {
                     complete_login(&browser(), &base, &fixtures, &fixtures.next_agent(), false).await?
                 };
