@@ -95,7 +95,7 @@ impl Application {
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let config = state.config.clone();
     let secret = Key::from(state.config.secret_key.bytes());
-    let store = DbSessionStore::new(state.pool.clone(), state.clock.clone(), config.session_absolute_timeout);
+    let store = DbSessionStore::new(state.pool.clone(), state.clock.clone(), config.session_idle_timeout, config.session_absolute_timeout);
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;

@@ -22,12 +22,16 @@ type SessionState = HashMap<String, String>;
 pub struct DbSessionStore {
     pool: DbPool,
     clock: SharedClock,
+    idle_lifetime: Duration,
     absolute_lifetime: Duration,
 }
 
+/// How far the idle deadline must move before it is written again.
+const IDLE_DEADLINE_STEP: chrono::Duration = chrono::Duration::seconds(60);
+
 impl DbSessionStore {
-    pub fn new(pool: DbPool, clock: SharedClock, absolute_lifetime: Duration) -> DbSessionStore {
-        DbSessionStore { pool, clock, absolute_lifetime }
+    pub fn new(pool: DbPool, clock: SharedClock, idle_lifetime: Duration, absolute_lifetime: Duration) -> DbSessionStore {
+        DbSessionStore { pool, clock, idle_lifetime, absolute_lifetime }
     }
 
     async fn with_conn<T: Send + 'static>(
@@ -57,8 +61,11 @@ fn agent_of(state: &SessionState) -> Option<String> {
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = token_hash(session_key.as_ref());
+        let idle = chrono::Duration::from_std(self.idle_lifetime).unwrap_or(chrono::Duration::minutes(30));
+        // Every request that carries the session loads it, so this is where
+        // its idle deadline moves: one trip to the database, not two.
         let state = self
-            .with_conn(move |conn, now| Ok(session::load_live(conn, &key_hash, now)?))
+            .with_conn(move |conn, now| Ok(session::load_live_and_touch(conn, &key_hash, now, now + idle, IDLE_DEADLINE_STEP)?))
             .await
             .map_err(LoadError::Other)?;
         match state {
@@ -107,11 +114,9 @@ impl SessionStore for DbSessionStore {
         Ok(session_key)
     }
 
-    async fn update_ttl(&self, session_key: &SessionKey, ttl: &CookieDuration) -> Result<(), anyhow::Error> {
-        let key_hash = token_hash(session_key.as_ref());
-        let idle = to_chrono(ttl);
-        self.with_conn(move |conn, now| Ok(session::touch(conn, &key_hash, now + idle, chrono::Duration::seconds(60))?))
-            .await
+    /// The idle deadline already moved when the session was loaded.
+    async fn update_ttl(&self, _session_key: &SessionKey, _ttl: &CookieDuration) -> Result<(), anyhow::Error> {
+        Ok(())
     }
 
     async fn delete(&self, session_key: &SessionKey) -> Result<(), anyhow::Error> {

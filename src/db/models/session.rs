@@ -28,15 +28,29 @@ pub struct NewSession<'a> {
     pub absolute_expires_at: NaiveDateTime,
 }
 
-/// The state of a live session: neither idle nor past its absolute lifetime.
-pub fn load_live(conn: &mut DbConnection, key_hash: &str, now: NaiveDateTime) -> QueryResult<Option<String>> {
-    sessions::table
+/// The state of a live session (neither idle nor past its absolute
+/// lifetime), whose idle deadline is moved to `idle_expires_at` on the way,
+/// writing only when it moves by more than `min_step`, so that a burst of
+/// page views costs one write, not one each.
+pub fn load_live_and_touch(
+    conn: &mut DbConnection,
+    key_hash: &str,
+    now: NaiveDateTime,
+    idle_expires_at: NaiveDateTime,
+    min_step: chrono::Duration,
+) -> QueryResult<Option<String>> {
+    let live: Option<(String, NaiveDateTime)> = sessions::table
         .filter(sessions::key_hash.eq(key_hash))
         .filter(sessions::idle_expires_at.gt(now))
         .filter(sessions::absolute_expires_at.gt(now))
-        .select(sessions::state)
+        .select((sessions::state, sessions::idle_expires_at))
         .first(conn)
-        .optional()
+        .optional()?;
+    let Some((state, deadline)) = live else { return Ok(None) };
+    if deadline < idle_expires_at - min_step {
+        diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).execute(conn)?;
+    }
+    Ok(Some(state))
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> {
@@ -59,19 +73,6 @@ pub fn update_state(
         ))
         .execute(conn)?;
     Ok(updated == 1)
-}
-
-/// Extends the idle deadline, writing only when it moved by more than `min_step`,
-/// so that a burst of page views costs one write, not one each.
-pub fn touch(conn: &mut DbConnection, key_hash: &str, idle_expires_at: NaiveDateTime, min_step: chrono::Duration) -> QueryResult<()> {
-    diesel::update(
-        sessions::table
-            .filter(sessions::key_hash.eq(key_hash))
-            .filter(sessions::idle_expires_at.lt(idle_expires_at - min_step)),
-    )
-    .set(sessions::idle_expires_at.eq(idle_expires_at))
-    .execute(conn)
-    .map(|_| ())
 }
 
 pub fn delete(conn: &mut DbConnection, key_hash: &str) -> QueryResult<()> {
