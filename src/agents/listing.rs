@@ -415,7 +415,7 @@ pub fn list_page_with_limit(
     }
     // Many matches: walk the sort index. Without a filter the count above
     // already says "at least"; with one, count what the filter leaves, within
-    // a budget of index entries.
+    // a budget of index entries (a lower bound: the walk is in name order).
     let total = match filter.two_factor {
         None => Total::AtLeast(narrow_max),
         Some(status) => {
@@ -433,6 +433,12 @@ pub fn list_page_with_limit(
         Total::Exact(n) => page_rows(conn, anchors, query, offset, n, now)?,
         Total::AtLeast(_) if offset < BROAD_SEARCH_SHOWN => load_rows(conn, query.window(PAGE_SIZE, offset), now)?,
         Total::AtLeast(_) => Vec::new(),
+    };
+    // The rows this page shows are matches too: a budget walk that stopped
+    // before the names the search finds (late in the alphabet) counted none.
+    let total = match total {
+        Total::AtLeast(n) => Total::AtLeast(n.max(offset + rows.len() as i64)),
+        exact => exact,
     };
     Ok(AgentPage { rows, total, summary })
 }
