@@ -70,7 +70,7 @@ pub struct PageStart {
 /// This instance's page anchors (cheap to clone: one shared map).
 #[derive(Clone, Default)]
 pub struct PageAnchors {
-    views: Arc<Mutex<HashMap<ViewKey, Anchors>>>,
+    views: Arc<Mutex<HashMap<ViewKey, Arc<Anchors>>>>,
 }
 
 /// A sort key as read: each value as text, at most three of them.
@@ -120,23 +120,23 @@ impl PageAnchors {
         let key = ViewKey { company_id: company_id.to_owned(), two_factor, sort };
         let mut anchors = match self.views.lock().ok().and_then(|views| views.get(&key).cloned()) {
             Some(kept) if kept.version == version => kept,
-            _ => Anchors { version, keys: Vec::new() },
+            _ => Arc::new(Anchors { version, keys: Vec::new() }),
         };
-        let known = anchors.keys.len();
-        while anchors.keys.len() < wanted {
-            match next_anchor(conn, company_id, two_factor, sort, anchors.keys.last())? {
-                Some(key) => anchors.keys.push(key),
-                None => break,
+        if anchors.keys.len() < wanted {
+            // Copied only to be extended; a page that finds its anchor built only reads.
+            let extended = Arc::make_mut(&mut anchors);
+            while extended.keys.len() < wanted {
+                match next_anchor(conn, company_id, two_factor, sort, extended.keys.last())? {
+                    Some(next) => extended.keys.push(next),
+                    None => break,
+                }
             }
+            self.keep(key, anchors.clone());
         }
-        let start = anchors.keys.get(wanted - 1).map(|key| PageStart { from: key.clone(), skip: offset - wanted as i64 * ANCHOR_EVERY });
-        if anchors.keys.len() > known {
-            self.keep(key, anchors);
-        }
-        Ok(start)
+        Ok(anchors.keys.get(wanted - 1).map(|key| PageStart { from: key.clone(), skip: offset - wanted as i64 * ANCHOR_EVERY }))
     }
 
-    fn keep(&self, key: ViewKey, anchors: Anchors) {
+    fn keep(&self, key: ViewKey, anchors: Arc<Anchors>) {
         let Ok(mut views) = self.views.lock() else { return };
         if views.len() >= VIEWS_KEPT && !views.contains_key(&key) {
             // Rarely reached (512 deep-paged views): start over rather than track use.
