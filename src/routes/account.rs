@@ -19,7 +19,7 @@ use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
-use crate::web::forms::CodeForm;
+use crate::web::forms::{CodeForm, NoFields};
 use crate::web::{CsrfForm, Layout, SignedIn, render, step_up, trusted_cookie};
 
 #[derive(Template)]
@@ -334,15 +334,12 @@ pub async fn confirm_submit(
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-#[derive(Deserialize)]
-pub struct ResendForm {}
-
 /// `POST /account/two-factor/resend`: another confirmation code.
 pub async fn confirm_resend(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
-    CsrfForm(_): CsrfForm<ResendForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
@@ -360,9 +357,6 @@ pub async fn confirm_resend(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ForgetForm {}
-
 /// `POST /account/trusted-computers/{id}/revoke`: "Forget" on one trusted
 /// computer of the signed-in agent. Another agent's id is not found (404) and
 /// changes nothing. Forgetting this browser also takes its token out of the cookie.
@@ -372,7 +366,7 @@ pub async fn forget_trusted_computer(
     signed_in: SignedIn,
     client: ClientInfo,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<ForgetForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let presented = trusted_cookie::read(&state, &req);
@@ -395,7 +389,7 @@ pub async fn forget_all_trusted_computers(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
-    CsrfForm(_): CsrfForm<ForgetForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let presented = trusted_cookie::read(&state, &req);
     let (agent, now) = (signed_in.agent.clone(), state.now());

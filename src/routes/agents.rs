@@ -23,6 +23,7 @@ use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::streaming;
+use crate::web::forms::NoFields;
 use crate::web::{Admin, CsrfForm, Layout, SignedIn, render};
 
 /// Messages shown after a redirect on these pages, by code.
@@ -666,7 +667,7 @@ pub async fn action_submit(
     Admin(signed_in): Admin,
     client: ClientInfo,
     path: web::Path<(String, String)>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
@@ -677,17 +678,13 @@ pub async fn action_submit(
     perform(&state, signed_in, client, checked_agent_id(id)?, action).await
 }
 
-/// A form with nothing but its CSRF token.
-#[derive(Deserialize)]
-pub struct EmptyForm {}
-
 /// `POST /agents/{id}/resend-invitation`: a new link; the old one dies.
 pub async fn resend_invitation_submit(
     state: web::Data<AppState>,
     Admin(signed_in): Admin,
     client: ClientInfo,
     path: web::Path<String>,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let id = agent_id(path)?;
     let now = state.now();

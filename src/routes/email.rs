@@ -17,7 +17,7 @@ use crate::routes::{notice_text, see_other};
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
-use crate::web::forms::CodeForm;
+use crate::web::forms::{CodeForm, NoFields};
 use crate::web::{CsrfForm, Layout, SignedIn, render, step_up};
 
 /// This page, as the step-up guard's way back.
@@ -165,15 +165,12 @@ pub async fn confirm_submit(
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-#[derive(Deserialize)]
-pub struct EmptyForm {}
-
 /// `POST /account/email/resend`: another code to the new address.
 pub async fn resend(
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
-    CsrfForm(_): CsrfForm<EmptyForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
     match state.db(move |conn| email_change::resend(conn, &config, &agent, &client, now)).await? {
@@ -188,7 +185,7 @@ pub async fn resend(
 }
 
 /// `POST /account/email/cancel`: keep the current address.
-pub async fn cancel(state: web::Data<AppState>, signed_in: SignedIn, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
+pub async fn cancel(state: web::Data<AppState>, signed_in: SignedIn, CsrfForm(_): CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
     let (agent, now) = (signed_in.agent.clone(), state.now());
     state.db(move |conn| Ok(email_change::cancel(conn, &agent, now)?)).await?;
     Ok(see_other("/account/settings?notice=email_change_cancelled"))

@@ -73,7 +73,7 @@ pub fn form_body(data: &[u8]) {
     };
     let text = std::str::from_utf8(data).expect("decode_fields accepts only UTF-8");
     deserialize_quietly::<login::LoginForm>(text);
-    deserialize_quietly::<login::LogoutForm>(text);
+    deserialize_quietly::<crate::web::forms::NoFields>(text);
     deserialize_quietly::<setup::SetupForm>(text);
     deserialize_quietly::<account::SettingsForm>(text);
     deserialize_quietly::<identity::PasswordForm>(text);

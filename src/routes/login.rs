@@ -23,6 +23,7 @@ use crate::state::AppState;
 use crate::web::client::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::session::TrustNotice;
+use crate::web::forms::NoFields;
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render, trusted_cookie};
 
 /// The one message for every failed login (SPEC §3).
@@ -298,16 +299,13 @@ pub async fn verify_submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct ResendForm {}
-
 /// `POST /login/resend`: another code for the pending login.
 pub async fn resend(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
     client: ClientInfo,
-    CsrfForm(_): CsrfForm<ResendForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (challenge_id, view) = match pending_view(&state, &session).await? {
         Ok(found) => found,
@@ -351,15 +349,12 @@ pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
     }
 }
 
-#[derive(Deserialize)]
-pub struct LogoutForm {}
-
 /// `POST /logout`: deletes the server-side session and records that it ended.
 pub async fn logout(
     state: web::Data<AppState>,
     session: TypedSession,
     client: ClientInfo,
-    CsrfForm(_): CsrfForm<LogoutForm>,
+    CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(agent_id) = session.agent_id()? {
         let now = state.now();

@@ -23,6 +23,10 @@ pub struct CodeForm {
     pub code: String,
 }
 
+/// A form with nothing but its CSRF token (resend, cancel, forget, log out).
+#[derive(serde::Deserialize)]
+pub struct NoFields {}
+
 /// A urlencoded form whose CSRF token was verified.
 pub struct CsrfForm<T>(pub T);
 
