@@ -1,5 +1,10 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, the
 //! r2d2 pool, migrations and the write-transaction helper.
+//!
+//! Lookups that find at most one row end in `get_result`, not `first`:
+//! `first` adds `LIMIT ?`, and SQLite re-plans a cached statement every time
+//! a bound LIMIT is bound again (its value could change the plan), which made
+//! re-preparing a visible share of a login's CPU time.
 
 pub mod models;
 pub mod schema;

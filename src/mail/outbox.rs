@@ -174,11 +174,11 @@ pub fn next_due(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
     let pending: Option<NaiveDateTime> = outbox::table
         .filter(outbox::status.eq(PENDING))
         .select(diesel::dsl::min(outbox::next_attempt_at))
-        .first(conn)?;
+        .get_result(conn)?;
     let lapsing: Option<NaiveDateTime> = outbox::table
         .filter(outbox::status.eq(SENDING))
         .select(diesel::dsl::min(outbox::claimed_until))
-        .first(conn)?;
+        .get_result(conn)?;
     Ok(match (pending, lapsing) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),

@@ -59,7 +59,7 @@ impl Agent {
         agents::table
             .filter(agents::email.eq(email.as_str()))
             .select(Agent::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -69,7 +69,7 @@ impl Agent {
             .find(id)
             .filter(agents::active.eq(true))
             .select(Agent::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -79,7 +79,7 @@ impl Agent {
             .filter(agents::company_id.eq(company_id))
             .filter(agents::id.eq(id))
             .select(Agent::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 
@@ -183,7 +183,8 @@ impl Agent {
     }
 }
 
-/// One row per distinct word of the name, so a word prefix is an index range.
+/// One row per distinct word of the name, so a word prefix is an index range;
+/// each row carries the whole name for the other words of a search.
 /// (Row by row: the multi-backend connection has no batch insert; a name has few words.)
 fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, key: &str) -> QueryResult<()> {
     for word in search_words(key) {
@@ -192,6 +193,7 @@ fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, 
                 agent_name_words::company_id.eq(company_id),
                 agent_name_words::word.eq(word),
                 agent_name_words::agent_id.eq(agent_id),
+                agent_name_words::search_name.eq(key),
             ))
             .execute(conn)?;
     }

@@ -124,7 +124,7 @@ impl CodeChallenge {
     }
 
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CodeChallenge>> {
-        code_challenges::table.find(id).select(CodeChallenge::as_select()).first(conn).optional()
+        code_challenges::table.find(id).select(CodeChallenge::as_select()).get_result(conn).optional()
     }
 
     /// The agent's newest open challenge of a purpose.
@@ -136,7 +136,7 @@ impl CodeChallenge {
             .filter(code_challenges::expires_at.gt(now))
             .order(code_challenges::created_at.desc())
             .select(CodeChallenge::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

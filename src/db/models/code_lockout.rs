@@ -50,7 +50,7 @@ pub fn ensure(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> Qu
 /// Takes the agent's row lock for the rest of the transaction and returns the row.
 pub fn lock(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<CodeLockout> {
     diesel::update(code_lockouts::table.find(agent_id)).set(code_lockouts::updated_at.eq(now)).execute(conn)?;
-    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).first(conn)
+    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).get_result(conn)
 }
 
 /// One more consecutive wrong code, atomically; returns the new count.
@@ -83,5 +83,5 @@ pub fn clear(conn: &mut DbConnection, agent_id: &str) -> QueryResult<()> {
 }
 
 pub fn find(conn: &mut DbConnection, agent_id: &str) -> QueryResult<Option<CodeLockout>> {
-    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).first(conn).optional()
+    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).get_result(conn).optional()
 }

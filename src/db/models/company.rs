@@ -38,14 +38,14 @@ pub struct CompanyPolicy {
 
 impl Company {
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Company>> {
-        companies::table.find(id).select(Company::as_select()).first(conn).optional()
+        companies::table.find(id).select(Company::as_select()).get_result(conn).optional()
     }
 
     pub fn find_by_name(conn: &mut DbConnection, name: &str) -> QueryResult<Option<Company>> {
         companies::table
             .filter(companies::name.eq(name))
             .select(Company::as_select())
-            .first(conn)
+            .get_result(conn)
             .optional()
     }
 

@@ -22,5 +22,5 @@ pub fn insert(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, new_e
 
 /// The new address of a `change_email` challenge.
 pub fn new_email_of(conn: &mut DbConnection, challenge_id: &str) -> QueryResult<Option<String>> {
-    email_changes::table.find(challenge_id).select(email_changes::new_email).first(conn).optional()
+    email_changes::table.find(challenge_id).select(email_changes::new_email).get_result(conn).optional()
 }

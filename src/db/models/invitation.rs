@@ -47,7 +47,7 @@ pub fn find_open(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) 
         .filter(invitations::token_hash.eq(token_hash))
         .filter(invitations::expires_at.gt(now))
         .select(Invitation::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 
@@ -67,5 +67,5 @@ pub fn delete_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<
 }
 
 pub fn find_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<Option<Invitation>> {
-    invitations::table.find(agent_id).select(Invitation::as_select()).first(conn).optional()
+    invitations::table.find(agent_id).select(Invitation::as_select()).get_result(conn).optional()
 }

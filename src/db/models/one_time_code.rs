@@ -48,14 +48,14 @@ pub fn newest_for_challenge(conn: &mut DbConnection, challenge_id: &str) -> Quer
     one_time_codes::table
         .filter(one_time_codes::challenge_id.eq(challenge_id))
         .select(diesel::dsl::max(one_time_codes::created_at))
-        .first(conn)
+        .get_result(conn)
 }
 
 /// The codes issued to an agent since `since`: how many, and when the oldest was.
 pub fn issued_to_agent_since(conn: &mut DbConnection, agent_id: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     let recent = one_time_codes::table.filter(one_time_codes::agent_id.eq(agent_id)).filter(one_time_codes::created_at.gt(since));
     let count = recent.count().get_result(conn)?;
-    let oldest = recent.select(diesel::dsl::min(one_time_codes::created_at)).first(conn)?;
+    let oldest = recent.select(diesel::dsl::min(one_time_codes::created_at)).get_result(conn)?;
     Ok((count, oldest))
 }
 

@@ -25,7 +25,7 @@ pub fn live_agent(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime)
         .filter(password_reset_tokens::used_at.is_null())
         .filter(password_reset_tokens::expires_at.gt(now))
         .select(password_reset_tokens::agent_id)
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

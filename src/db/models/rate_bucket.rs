@@ -22,7 +22,7 @@ pub fn find(conn: &mut DbConnection, purpose: &str, key: &str) -> QueryResult<Op
     rate_buckets::table
         .find((purpose, key))
         .select(RateBucketRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()
 }
 

@@ -44,7 +44,7 @@ pub fn load_live_and_touch(
         .filter(sessions::idle_expires_at.gt(now))
         .filter(sessions::absolute_expires_at.gt(now))
         .select((sessions::state, sessions::idle_expires_at))
-        .first(conn)
+        .get_result(conn)
         .optional()?;
     let Some((state, deadline)) = live else { return Ok(None) };
     if deadline < idle_expires_at - min_step {

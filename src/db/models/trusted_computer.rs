@@ -71,7 +71,7 @@ pub fn delete_of_agent(conn: &mut DbConnection, agent_id: &str, id: &str) -> Que
         .filter(trusted_computers::id.eq(id))
         .filter(trusted_computers::agent_id.eq(agent_id))
         .select(TrustedComputer::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?
     else {
         return Ok(None);
