@@ -659,20 +659,19 @@ fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFac
 }
 
 /// The ids of the agents a search finds, through indexes only: agents having
-/// a name word that begins with each search word (one index range per search
-/// word, intersected), and, disjoint from those, agents whose email begins
-/// with the search text.
+/// a name word that begins with each search word, and, disjoint from those,
+/// agents whose email begins with the search text. The name branch reads the
+/// index range of one search word, the longest (a longer prefix finds fewer
+/// names), and tests the others on the whole name each entry carries.
 fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
-    if !search.words().is_empty() {
-        sql.push("SELECT n.id AS id FROM (");
-        for (i, word) in search.words().iter().enumerate() {
-            if i > 0 {
-                sql.push(" INTERSECT ");
-            }
-            sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
-            sql.push(" AND w.word >= ").text(word.as_str()).push(" AND w.word < ").text(prefix_upper_bound(word));
+    if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
+        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
+        sql.push(" AND w.word >= ").text(driver.as_str()).push(" AND w.word < ").text(prefix_upper_bound(driver));
+        if search.words().len() > 1 {
+            sql.push(" AND ");
+            push_name_predicate(sql, "w", search);
         }
-        sql.push(") n ").push(union).push(" ");
+        sql.push(" ").push(union).push(" ");
     }
     let email = search.email_prefix();
     sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id);

@@ -155,13 +155,13 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         agents.into_query().execute(conn)?;
 
         let mut words = SqlText::new(backend);
-        words.push("INSERT INTO agent_name_words (company_id, word, agent_id) VALUES ");
+        words.push("INSERT INTO agent_name_words (company_id, word, agent_id, search_name) VALUES ");
         let mut first = true;
         for agent in &chunk {
             for word in search_words(&agent.search_name) {
                 words.push(if first { "(" } else { ", (" });
                 first = false;
-                words.text(company_id).push(", ").text(word).push(", ").text(agent.id.as_str()).push(")");
+                words.text(company_id).push(", ").text(word).push(", ").text(agent.id.as_str()).push(", ").text(agent.search_name.as_str()).push(")");
             }
         }
         if !first {

@@ -38,6 +38,7 @@ diesel::table! {
         company_id -> Text,
         word -> Text,
         agent_id -> Text,
+        search_name -> Text,
     }
 }
 

@@ -179,6 +179,18 @@ async fn filter_search_and_sort_are_in_the_query_string() {
     assert_eq!(names(&app, "?q=o&two_factor=enabled").await, ["Zoë Okafor"]);
     let empty = app.get("/agents?q=nobody").await.text().await.unwrap();
     assert!(empty.contains("No agents match."));
+    // A search of several words follows a rename: every word, in any order.
+    let company_id = company.clone();
+    app.db(move |conn| {
+        use agentgate::db::schema::agents;
+        use diesel::prelude::*;
+        let id: String = agents::table.filter(agents::company_id.eq(&company_id)).filter(agents::name.eq("Mary-Jane Smith")).select(agents::id).get_result(conn).unwrap();
+        agentgate::db::models::Agent::update_name(conn, &id, "Mary-Jane Brewster Hopper").unwrap();
+    })
+    .await;
+    assert!(names(&app, "?q=mary+smith").await.is_empty());
+    assert_eq!(names(&app, "?q=hopper+jane+m").await, ["Mary-Jane Brewster Hopper"]);
+    assert!(names(&app, "?q=hopper+ada").await.is_empty(), "every word must begin a word of the name");
 
     // Sorts: each column, both ways.
     assert_eq!(names(&app, "?sort=email").await.first().map(String::as_str), Some("Ada Admin"));

@@ -91,6 +91,33 @@ async fn an_older_database_migrates_forward_keeping_its_data() {
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
+#[tokio::test]
+async fn name_words_written_before_they_carried_the_name_get_it_from_the_migration() {
+    use agentgate::db::schema::agent_name_words;
+    let database = TestDatabase::create();
+    let settings = PoolSettings { max_size: 2, connect_timeout: Duration::from_secs(5) };
+    let pool = db::connect(&database.url, &settings).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        // Every migration before `000080_name_words_carry_the_name`.
+        db::run_first_migrations(&mut conn, 9).unwrap();
+        for statement in [
+            "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')",
+            "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, created_at, password_changed_at) \
+             VALUES ('a1', 'c1', 'Grace Hopper', 'grace hopper', 'grace@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+            "INSERT INTO agent_name_words (company_id, word, agent_id) VALUES ('c1', 'grace', 'a1'), ('c1', 'hopper', 'a1')",
+        ] {
+            diesel::sql_query(statement).execute(&mut conn as &mut DbConnection).unwrap();
+        }
+        assert!(db::run_migrations(&mut conn).unwrap() >= 1);
+        let carried: Vec<String> =
+            agent_name_words::table.select(agent_name_words::search_name).load(&mut conn as &mut DbConnection).unwrap();
+        assert_eq!(carried, ["grace hopper", "grace hopper"]);
+    })
+    .await
+    .unwrap();
+}
+
 /// PostgreSQL only: the database is reached through a proxy the test cuts.
 #[tokio::test]
 async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone() {

@@ -1,0 +1,1 @@
+ALTER TABLE agent_name_words DROP COLUMN search_name;
