@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::{self, CodeCheck, IssueRefusal, NewLock};
-use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_bucket, open_login_gate};
+use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::Config;
 use crate::db::{DbConnection, write_transaction};
@@ -22,11 +22,13 @@ use crate::mail::outbox;
 use crate::state::AppState;
 use crate::web::client::ClientInfo;
 
-/// The result of checking an email and password. One failure variant only:
-/// unknown email, wrong password and deactivated account look the same (SPEC §3).
+/// What the password step came to. One failure variant only: unknown email,
+/// wrong password and deactivated account look the same (SPEC §3).
 #[derive(Debug)]
-pub enum PasswordCheck {
-    Accepted(Agent),
+pub enum PasswordOutcome {
+    /// The password was right: what follows, and the browser's trusted-computer
+    /// cookie without its stale entries (expired, revoked, forged), to write back.
+    Accepted { decision: LoginDecision, trusted_cookie: TrustedCookie },
     /// The failure is already in the audit log.
     Rejected,
     /// Too many recent failures for this account or this client IP (SPEC §3
@@ -46,11 +48,23 @@ pub fn throttled_message(retry_after: Duration) -> String {
     )
 }
 
-/// Checks the credentials, doing one argon2 verification whatever the outcome
-/// (unless throttled, which is decided before and without it). Counts the
-/// attempt against the account and the client IP first, then settles: a
-/// success resets the account's count; a failure stays counted and is audited.
-pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &str, password_raw: &str) -> Result<PasswordCheck, AppError> {
+/// The password step of a login (`POST /login`). Checks the credentials with
+/// one argon2 verification whatever the outcome (unless throttled, which is
+/// decided before and without it). The attempt is counted against the account
+/// and the client IP first; then, in one transaction, a success resets the
+/// account's count and decides the second step ([`LoginDecision`]), and a
+/// failure stays counted and is audited.
+///
+/// `previous_pending` is the pending login this browser already had, ended in
+/// favour of the new one; `trusted_cookie` is the browser's trusted-computer cookie.
+pub async fn password_step(
+    state: &AppState,
+    client: &ClientInfo,
+    email_raw: &str,
+    password_raw: &str,
+    previous_pending: Option<String>,
+    trusted_cookie: TrustedCookie,
+) -> Result<PasswordOutcome, AppError> {
     let email = EmailAddress::parse(email_raw).ok();
     let email_raw = email_raw.to_owned();
     let limits = state.config.login_limits;
@@ -75,53 +89,54 @@ pub async fn check_password(state: &AppState, client: &ClientInfo, email_raw: &s
         })
         .await?;
     let tickets = match gate {
-        LoginGate::Closed { retry_after } => return Ok(PasswordCheck::Throttled { retry_after }),
+        LoginGate::Closed { retry_after } => return Ok(PasswordOutcome::Throttled { retry_after }),
         LoginGate::Open(tickets) => tickets,
     };
 
     let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = slot.verify(login_candidate(password_raw), stored_hash).await?;
-    let accepted = password_ok && agent.as_ref().is_some_and(|a| a.active);
 
+    let config = state.config.clone();
     let client = client.clone();
     let now = state.now();
-    let agent = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                if accepted {
-                    return tickets.succeeded(conn, now);
-                }
-                let entry = match &agent {
-                    Some(agent) => audit::Entry::for_agent(agent, Some(&client)),
-                    None => audit::Entry { client: Some(&client), detail: Some("unknown email"), ..Default::default() },
-                };
-                audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;
-                for locked in tickets.failed() {
-                    let detail = match (locked, agent.is_some()) {
-                        (LockedBy::Account, true) => "too many failed logins for this account: logins paused",
-                        (LockedBy::Account, false) => "too many failed logins for an unknown email: logins paused",
-                        (LockedBy::ClientIp, _) => "too many failed logins from this IP address: logins paused",
-                    };
-                    let lock_entry = audit::Entry { detail: Some(detail), ..entry.clone() };
-                    audit::record(conn, Event::LoginThrottled, Outcome::Failure, &lock_entry, now)?;
-                }
-                Ok(())
-            })
-            .map_err(AppError::from)?;
-            Ok(agent)
+    state
+        .db(move |conn| match agent {
+            Some(agent) if password_ok && agent.active => {
+                let (decision, trusted_cookie) = after_password(conn, &config, agent, tickets, &client, previous_pending, trusted_cookie, now)?;
+                Ok(PasswordOutcome::Accepted { decision, trusted_cookie })
+            }
+            agent => {
+                write_transaction(conn, |conn| record_failed_password(conn, agent.as_ref(), tickets, &client, now))?;
+                Ok(PasswordOutcome::Rejected)
+            }
         })
-        .await?;
+        .await
+}
 
-    Ok(match agent {
-        Some(agent) if accepted => PasswordCheck::Accepted(agent),
-        _ => PasswordCheck::Rejected,
-    })
+/// A wrong password (or an unknown or deactivated account): audited, and the
+/// attempt stays counted; a lock-out it starts is audited too.
+fn record_failed_password(conn: &mut DbConnection, agent: Option<&Agent>, tickets: LoginTickets, client: &ClientInfo, now: NaiveDateTime) -> diesel::QueryResult<()> {
+    let entry = match agent {
+        Some(agent) => audit::Entry::for_agent(agent, Some(client)),
+        None => audit::Entry { client: Some(client), detail: Some("unknown email"), ..Default::default() },
+    };
+    audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;
+    for locked in tickets.failed() {
+        let detail = match (locked, agent.is_some()) {
+            (LockedBy::Account, true) => "too many failed logins for this account: logins paused",
+            (LockedBy::Account, false) => "too many failed logins for an unknown email: logins paused",
+            (LockedBy::ClientIp, _) => "too many failed logins from this IP address: logins paused",
+        };
+        let lock_entry = audit::Entry { detail: Some(detail), ..entry.clone() };
+        audit::record(conn, Event::LoginThrottled, Outcome::Failure, &lock_entry, now)?;
+    }
+    Ok(())
 }
 
 /// What follows a correct password.
 #[derive(Debug)]
 pub enum LoginDecision {
-    /// No second step (2FA is off): sign the browser in now.
+    /// No second step (2FA is off): sign the browser in now. The login is already recorded.
     SignIn(Agent),
     /// 2FA is on, but this browser is trusted for this agent until
     /// `trusted_until`: sign in without a code. The login is already recorded.
@@ -133,48 +148,49 @@ pub enum LoginDecision {
     CodesLocked { until: Option<NaiveDateTime> },
 }
 
-/// Decides the second step after a correct password. `previous_pending` is
-/// the pending login this browser already had, ended in favour of the new one;
-/// `trusted_cookie` is the browser's trusted-computer cookie, returned without
-/// its stale entries (expired, revoked, forged) for the route to write back.
+/// Settles a correct password's attempt and decides the second step, in one
+/// transaction.
 ///
 /// This is the one place where a login may skip the code: when the cookie
 /// holds a live token of this agent (SPEC §2.3 step 2, §3 trusted computer).
 /// A trusted browser skips the code even while codes are locked: the lock
 /// stops code guessing, and a trusted computer needs no code.
-pub async fn after_password(
-    state: &AppState,
+#[allow(clippy::too_many_arguments)]
+fn after_password(
+    conn: &mut DbConnection,
+    config: &Config,
     agent: Agent,
+    tickets: LoginTickets,
     client: &ClientInfo,
     previous_pending: Option<String>,
     trusted_cookie: TrustedCookie,
+    now: NaiveDateTime,
 ) -> Result<(LoginDecision, TrustedCookie), AppError> {
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
+        write_transaction(conn, |conn| {
+            tickets.succeeded(conn, now)?;
+            Agent::record_login(conn, &agent.id, now)?;
+            audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry::for_agent(&agent, Some(client)), now)
+        })?;
         return Ok((LoginDecision::SignIn(agent), trusted_cookie));
     }
-    let config = state.config.clone();
-    let client = client.clone();
-    let now = state.now();
-    state
-        .db(move |conn| {
-            let agent_id = agent.id.clone();
-            codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-                let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-                let trust = trusted_computers::check(conn, &config, &agent, &company, trusted_cookie, now)?;
-                if let Some(trusted_until) = trust.trusted_until {
-                    if let Some(previous) = previous_pending.as_deref() {
-                        CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
-                    }
-                    Agent::record_login(conn, &agent.id, now)?;
-                    let entry = audit::Entry { detail: Some("password and trusted computer"), ..audit::Entry::for_agent(&agent, Some(&client)) };
-                    audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)?;
-                    return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
-                }
-                let decision = start_pending_login(conn, &config, &agent, &lockout, &client, previous_pending.as_deref(), now)?;
-                Ok((decision, trust.cookie))
-            })
-        })
-        .await
+    let agent_id = agent.id.clone();
+    codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
+        tickets.succeeded(conn, now)?;
+        let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+        let trust = trusted_computers::check(conn, config, &agent, &company, trusted_cookie, now)?;
+        if let Some(trusted_until) = trust.trusted_until {
+            if let Some(previous) = previous_pending.as_deref() {
+                CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
+            }
+            Agent::record_login(conn, &agent.id, now)?;
+            let entry = audit::Entry { detail: Some("password and trusted computer"), ..audit::Entry::for_agent(&agent, Some(client)) };
+            audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)?;
+            return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
+        }
+        let decision = start_pending_login(conn, config, &agent, &lockout, client, previous_pending.as_deref(), now)?;
+        Ok((decision, trust.cookie))
+    })
 }
 
 fn start_pending_login(

@@ -9,12 +9,11 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
 use crate::auth::trusted_computers::TrustOffer;
 use crate::auth::login::{
-    CodeStepOutcome, LoginDecision, PasswordCheck, PendingLoginView, ResendOutcome, after_password, check_password, pending_login_view,
+    CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, password_step, pending_login_view,
     resend_login_code, throttled_message, verify_login_code,
 };
 use crate::auth::throttle;
 use crate::db::models::Agent;
-use crate::db::write_transaction;
 use crate::domain::OneTimeCode;
 use crate::error::AppError;
 use crate::mail::messages::when;
@@ -85,27 +84,16 @@ pub async fn login_submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
-    match check_password(&state, &client, &form.email, &form.password).await? {
-        PasswordCheck::Accepted(agent) => {
-            let previous_pending = session.pending_login()?;
-            let presented = trusted_cookie::read(&state, &req);
-            let (decision, kept) = after_password(&state, agent, &client, previous_pending, presented).await?;
+    let previous_pending = session.pending_login()?;
+    let presented = trusted_cookie::read(&state, &req);
+    match password_step(&state, &client, &form.email, &form.password, previous_pending, presented).await? {
+        PasswordOutcome::Accepted { decision, trusted_cookie: kept } => {
             let now = state.now();
             let mut response = match decision {
                 LoginDecision::SignIn(agent) => {
                     session.sign_in(&agent.id)?;
                     // The password was just proven (step-up re-authentication).
                     session.record_password_proof(now)?;
-                    state
-                        .db(move |conn| {
-                            write_transaction(conn, |conn| {
-                                Agent::record_login(conn, &agent.id, now)?;
-                                let entry = audit::Entry::for_agent(&agent, Some(&client));
-                                audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)
-                            })
-                            .map_err(AppError::from)
-                        })
-                        .await?;
                     see_other(next.as_deref().unwrap_or("/"))
                 }
                 LoginDecision::TrustedComputer { agent, trusted_until } => {
@@ -125,8 +113,8 @@ pub async fn login_submit(
             trusted_cookie::write(&mut response, &state, &kept, now)?;
             Ok(response)
         }
-        PasswordCheck::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
-        PasswordCheck::Rejected => {
+        PasswordOutcome::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        PasswordOutcome::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
                 // Echoed so the agent need not retype it; never a control character.
