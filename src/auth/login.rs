@@ -262,9 +262,10 @@ pub enum CodeStepOutcome {
     /// "I am on a trusted computer" box was ticked and the browser is now
     /// trusted (it holds the cookie to set).
     SignedIn { agent: Box<Agent>, trusted: Option<Granted> },
-    Wrong { attempts_left: i32 },
+    /// The code page is shown again, as `view` describes it.
+    Wrong { attempts_left: i32, view: Box<PendingLoginView> },
     /// Too many wrong codes for this login: a new code must be requested.
-    NeedsNewCode,
+    NeedsNewCode { view: Box<PendingLoginView> },
     Locked { until: Option<NaiveDateTime> },
     /// The pending login is over (expired, replaced, revoked): start again.
     Expired,
@@ -298,6 +299,11 @@ pub async fn verify_login_code(
                 };
                 let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted.as_ref(), now)?;
                 let entry = audit::Entry::for_agent(&agent, Some(&client));
+                // The page shown again after a refused code, read in the same trip.
+                let view = |conn: &mut DbConnection| -> Result<Box<PendingLoginView>, AppError> {
+                    let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+                    Ok(Box::new(PendingLoginView::of(&config, &challenge, &agent, &company, Some(&lockout), now)))
+                };
                 Ok(match verdict {
                     CodeCheck::Accepted => {
                         Agent::record_login(conn, &agent.id, now)?;
@@ -319,12 +325,12 @@ pub async fn verify_login_code(
                                 announce_lock(conn, &config, &agent, &client, lock, now)?;
                                 CodeStepOutcome::Locked { until: lock.until }
                             }
-                            None => CodeStepOutcome::Wrong { attempts_left },
+                            None => CodeStepOutcome::Wrong { attempts_left, view: view(conn)? },
                         }
                     }
                     CodeCheck::NeedsNewCode => {
                         audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes dead after too many wrong codes"), ..entry.clone() }, now)?;
-                        CodeStepOutcome::NeedsNewCode
+                        CodeStepOutcome::NeedsNewCode { view: view(conn)? }
                     }
                     CodeCheck::Locked { until } => {
                         audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes locked"), ..entry.clone() }, now)?;
@@ -423,7 +429,6 @@ pub struct PendingLoginView {
 pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Result<Option<PendingLoginView>, AppError> {
     let now = state.now();
     let config = state.config.clone();
-    let attempts = config.codes.attempts_per_login;
     state
         .db(move |conn| {
             let Some(challenge) = CodeChallenge::find(conn, &challenge_id)? else { return Ok(None) };
@@ -432,16 +437,22 @@ pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Resul
             }
             let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
             let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
-            let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
-            Ok(Some(PendingLoginView {
-                masked_email: agent.email_address().masked(),
-                needs_new_code: challenge.wrong_codes >= attempts,
-                locked,
-                expires_at: challenge.expires_at,
-                trust_offer: trusted_computers::offer(&config, &company, &agent),
-            }))
+            let lockout = code_lockout::find(conn, &agent.id)?;
+            Ok(Some(PendingLoginView::of(&config, &challenge, &agent, &company, lockout.as_ref(), now)))
         })
         .await
+}
+
+impl PendingLoginView {
+    fn of(config: &Config, challenge: &CodeChallenge, agent: &Agent, company: &Company, lockout: Option<&CodeLockout>, now: NaiveDateTime) -> PendingLoginView {
+        PendingLoginView {
+            masked_email: agent.email_address().masked(),
+            needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login,
+            locked: lockout.and_then(|l| l.lock_at(now)),
+            expires_at: challenge.expires_at,
+            trust_offer: trusted_computers::offer(config, company, agent),
+        }
+    }
 }
 
 /// How often, at most, an agent hears about abandoned logins.

@@ -183,11 +183,19 @@ impl VerifyPage {
 
 const NEEDS_NEW_CODE: &str = "Too many wrong codes were entered for this login, so its codes no longer work. Choose Resend code to get a new one.";
 
+/// The pending login of this browser's session, or where to send it instead.
+fn pending_challenge(session: &TypedSession) -> Result<Result<String, HttpResponse>, AppError> {
+    match session.pending_login()? {
+        Some(challenge_id) => Ok(Ok(challenge_id)),
+        None => Ok(Err(see_other(if session.agent_id()?.is_some() { "/" } else { "/login" }))),
+    }
+}
+
 /// The pending login of this browser, or where to send it instead.
 async fn pending_view(state: &AppState, session: &TypedSession) -> Result<Result<(String, PendingLoginView), HttpResponse>, AppError> {
-    let Some(challenge_id) = session.pending_login()? else {
-        let target = if session.agent_id()?.is_some() { "/" } else { "/login" };
-        return Ok(Err(see_other(target)));
+    let challenge_id = match pending_challenge(session)? {
+        Ok(challenge_id) => challenge_id,
+        Err(redirect) => return Ok(Err(redirect)),
     };
     match pending_login_view(state, challenge_id.clone()).await? {
         Some(view) => Ok(Ok((challenge_id, view))),
@@ -234,8 +242,8 @@ pub async fn verify_submit(
     client: ClientInfo,
     CsrfForm(form): CsrfForm<VerifyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (challenge_id, view) = match pending_view(&state, &session).await? {
-        Ok(found) => found,
+    let challenge_id = match pending_challenge(&session)? {
+        Ok(challenge_id) => challenge_id,
         Err(redirect) => return Ok(redirect),
     };
     let parsed = OneTimeCode::parse(&form.code);
@@ -243,8 +251,12 @@ pub async fn verify_submit(
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
     let outcome = verify_login_code(&state, challenge_id, parsed.clone().ok(), trust_requested, presented, &client).await?;
-    let mut page = VerifyPage::new(&state, &req, &session, &view, None);
-    page.trusted = trust_requested;
+    let page_again = |view: &PendingLoginView, error: String| {
+        let mut page = VerifyPage::new(&state, &req, &session, view, None);
+        page.trusted = trust_requested;
+        page.error = Some(error);
+        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    };
     match outcome {
         CodeStepOutcome::SignedIn { agent, trusted } => {
             // Second privilege change of the login: a new session id again.
@@ -260,22 +272,19 @@ pub async fn verify_submit(
             }
             Ok(response)
         }
-        CodeStepOutcome::Wrong { attempts_left } => {
+        CodeStepOutcome::Wrong { attempts_left, view } => {
             let reason = match &parsed {
                 Ok(_) => "That code is not right.".to_owned(),
                 Err(e) => e.to_string(),
             };
-            page.error = Some(if attempts_left == 0 {
+            let error = if attempts_left == 0 {
                 format!("{reason} {NEEDS_NEW_CODE}")
             } else {
                 format!("{reason} {attempts_left} {} left before you need a new code.", if attempts_left == 1 { "attempt" } else { "attempts" })
-            });
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            };
+            page_again(&view, error)
         }
-        CodeStepOutcome::NeedsNewCode => {
-            page.error = Some(NEEDS_NEW_CODE.to_owned());
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        CodeStepOutcome::NeedsNewCode { view } => page_again(&view, NEEDS_NEW_CODE.to_owned()),
         CodeStepOutcome::Locked { until } => {
             session.log_out();
             Err(codes_locked(until, state.now()))
