@@ -157,7 +157,7 @@ pub fn list_version(conn: &mut DbConnection, company_id: &str) -> QueryResult<i6
     Ok(agent_list_versions::table
         .find(company_id)
         .select(agent_list_versions::version)
-        .first::<i64>(conn)
+        .get_result::<i64>(conn)
         .optional()?
         .unwrap_or(0))
 }

@@ -49,7 +49,7 @@ impl FromRequest for SignedIn {
                         .filter(agents::id.eq(&agent_id))
                         .filter(agents::active.eq(true))
                         .select((Agent::as_select(), Company::as_select()))
-                        .first::<(Agent, Company)>(conn)
+                        .get_result::<(Agent, Company)>(conn)
                         .optional()?)
                 })
                 .await?;
