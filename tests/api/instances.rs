@@ -118,6 +118,24 @@ async fn name_words_written_before_they_carried_the_name_get_it_from_the_migrati
     .unwrap();
 }
 
+/// The bundled SQLite is built as `.cargo/config.toml` says: without the
+/// process-wide mutexes (shared page cache, allocation statistics, every call)
+/// that made pooled connections wait on each other.
+#[test]
+fn the_bundled_sqlite_is_built_without_process_wide_mutexes() {
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        compile_options: String,
+    }
+    let mut conn = diesel::SqliteConnection::establish(":memory:").unwrap();
+    let options: Vec<String> =
+        diesel::sql_query("PRAGMA compile_options").load::<CompileOption>(&mut conn).unwrap().into_iter().map(|o| o.compile_options).collect();
+    assert!(options.iter().any(|o| o == "THREADSAFE=2"), "{options:?}");
+    assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
+    assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
+}
+
 /// PostgreSQL only: the database is reached through a proxy the test cuts.
 #[tokio::test]
 async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone() {
