@@ -431,6 +431,47 @@ async fn the_csv_streams_every_row_of_a_large_company_in_the_order_of_the_pages(
     }
 }
 
+/// Each running download holds a pooled connection, so an instance runs
+/// `streaming::AT_ONCE` of them; the next is told to come back (429 with
+/// `Retry-After`), and a download whose reader went away frees its place.
+#[tokio::test]
+async fn at_most_two_downloads_stream_at_once_and_one_abandoned_frees_its_place() {
+    use agentgate::error::AppError;
+    use agentgate::web::streaming::{self, AT_ONCE, ChunkSender, StreamError};
+    use futures_util::StreamExt;
+
+    fn endless(_: &mut agentgate::db::DbConnection, out: &ChunkSender) -> Result<(), StreamError> {
+        loop {
+            out.send("a row nobody reads\n")?;
+        }
+    }
+    let app = spawn_app().await;
+    let mut running = Vec::new();
+    for _ in 0..AT_ONCE {
+        running.push(streaming::from_database(&app.state, endless).await.expect("a place is free"));
+    }
+    match streaming::from_database(&app.state, endless).await {
+        Err(error @ AppError::TooManyRequests { .. }) => assert!(error.to_string().contains("Another large download"), "{error}"),
+        Err(other) => panic!("expected 429, got {other}"),
+        Ok(_) => panic!("a download beyond the limit started"),
+    }
+
+    // The reader of the first goes away: its producer stops at its next chunk.
+    drop(running.remove(0));
+    let started = std::time::Instant::now();
+    let mut finished = loop {
+        match streaming::from_database(&app.state, |_, out| out.send("done")).await {
+            Ok(body) => break body,
+            Err(AppError::TooManyRequests { .. }) if started.elapsed() < std::time::Duration::from_secs(5) => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await
+            }
+            Err(other) => panic!("expected the freed place, got {other}"),
+        }
+    };
+    assert_eq!(finished.next().await.unwrap().unwrap(), "done");
+    assert!(finished.next().await.is_none());
+}
+
 #[tokio::test]
 async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
     let app = admin_app().await;
@@ -518,21 +559,51 @@ async fn a_broad_search_never_counts_fewer_matches_than_it_shows() {
     let app = admin_app().await;
     let company = company_of(&app, ADMIN_EMAIL).await;
     let now = app.clock_now();
-    // More agents with 2FA on than the count's budget of index entries, and a
-    // name that sorts after all of those the budget reaches.
+    // More agents with 2FA on than the count's budget, and a name that sorts
+    // after all of those a walk in name order within the budget would reach.
     app.db(move |conn| {
         let name = agentgate::domain::CompanyName::parse("Acme Support").unwrap();
         agentgate::agents::seed::seed_demo(conn, &name, 4_000, true, now).unwrap();
     })
     .await;
     let view = ListView::parse(Some("zoë"), Some("enabled"), None, None).unwrap();
+    let company_id = company.clone();
     let page = app
-        .db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 20).unwrap())
+        .db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company_id, &view, now, 20).unwrap())
         .await;
     assert!(!page.rows.is_empty());
     assert!(page.rows.iter().all(|row| row.name.starts_with("Zoë") && row.two_factor == "enabled"));
+    let company_id = company.clone();
+    let truth: i64 = app
+        .db(move |conn| {
+            use agentgate::db::schema::agents;
+            use diesel::prelude::*;
+            agents::table
+                .filter(agents::company_id.eq(&company_id))
+                .filter(agents::two_factor.eq("enabled"))
+                .filter(agents::name.like("Zoë %"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    let shown = page.rows.len() as i64;
     match page.total {
-        listing::Total::AtLeast(n) => assert!(n >= page.rows.len() as i64, "at least {n}, showing {}", page.rows.len()),
-        other => panic!("a broad search over more agents than the budget is a lower bound: {other:?}"),
+        listing::Total::AtLeast(n) => assert!(shown <= n && n <= truth, "at least {n}, showing {shown}, {truth} match"),
+        // Less than a page from the top: the walk went to the end and counted every match.
+        listing::Total::Exact(n) => assert!(n == truth && shown == truth && shown < listing::PAGE_SIZE, "exactly {n}, showing {shown}, {truth} match"),
     }
+
+    // A broad search (past a threshold of 1) whose walk ends before a page is
+    // full has counted every match: the page says how many, not "at least".
+    let quux = vec![
+        Seed::new("Quentin Quux", "q1@acme.test").two_factor("enabled"),
+        Seed::new("Quincy Quux", "q2@acme.test").two_factor("enabled"),
+        Seed::new("Quinn Quux", "q3@acme.test"),
+    ];
+    seed_agents(&app, &company, quux).await;
+    let view = ListView::parse(Some("quux"), Some("enabled"), Some("-trusted_computers"), None).unwrap();
+    let page = app.db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 1).unwrap()).await;
+    assert_eq!(page.total, listing::Total::Exact(2));
+    assert_eq!(page.rows.len(), 2);
 }
