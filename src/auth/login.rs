@@ -1,8 +1,9 @@
 //! The steps of a login: the password (every login), then, with 2FA on, the
 //! emailed code unless this browser is trusted for the agent.
-//! [`after_password`] is the one place that decides whether a code is
-//! needed; [`verify_login_code`] completes the second step (and trusts the
-//! browser when the agent ticked "I am on a trusted computer").
+//! [`password_step`] checks the password and, in one transaction, decides
+//! whether a code is needed (the private `after_password` is the one place
+//! that decides it); [`verify_login_code`] completes the second step (and
+//! trusts the browser when the agent ticked "I am on a trusted computer").
 
 use chrono::{Duration, NaiveDateTime};
 
