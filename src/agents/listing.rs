@@ -666,8 +666,8 @@ fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFac
 /// names), and tests the others on the whole name each entry carries.
 fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
     if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
-        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id);
-        sql.push(" AND w.word >= ").text(driver.as_str()).push(" AND w.word < ").text(prefix_upper_bound(driver));
+        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
+        push_prefix_test(sql, "w.word", driver);
         if search.words().len() > 1 {
             sql.push(" AND ");
             push_name_predicate(sql, "w", search);
@@ -675,8 +675,8 @@ fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union:
         sql.push(" ").push(union).push(" ");
     }
     let email = search.email_prefix();
-    sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id);
-    sql.push(" AND e.email >= ").text(email).push(" AND e.email < ").text(prefix_upper_bound(email));
+    sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id).push(" AND ");
+    push_prefix_test(sql, "e.email", email);
     if !search.words().is_empty() {
         sql.push(" AND NOT ");
         push_name_predicate(sql, "e", search);
