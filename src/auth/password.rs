@@ -88,6 +88,12 @@ const HASH_THREAD_NICENESS: i32 = 10;
 /// idle server holds none of it.
 const WORKSPACE_KEPT_IDLE: Duration = Duration::from_secs(1);
 
+/// Places on the hashing pool per hashing thread: one hashing and one
+/// waiting. A login takes its place before its throttle check (a trip to the
+/// database); with one place per thread, every hash waited for the next
+/// attempt's trip, and the threads idled for about a tenth of a login flood.
+const PLACES_PER_THREAD: usize = 2;
+
 /// Hashes and verifies passwords, at most `concurrency` at a time.
 #[derive(Clone)]
 pub struct PasswordHasher {
@@ -142,10 +148,11 @@ impl PasswordHasher {
                 .spawn(move || run_hashing_thread(&queue))
                 .expect("the hashing threads start");
         }
-        PasswordHasher { permits: Arc::new(Semaphore::new(concurrency)), jobs, dummy_hash: dummy_hash.into() }
+        PasswordHasher { permits: Arc::new(Semaphore::new(concurrency * PLACES_PER_THREAD)), jobs, dummy_hash: dummy_hash.into() }
     }
 
-    /// Waits for a place on the pool.
+    /// Waits for a place on the pool: as many attempts as [`PLACES_PER_THREAD`]
+    /// per thread are in flight at once; the threads hash one at a time each.
     pub async fn reserve(&self) -> Result<HashSlot, HashError> {
         let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
         Ok(HashSlot { hasher: self.clone(), _permit: permit })
@@ -221,6 +228,18 @@ pub fn hash_blocking(password: &str) -> Result<String, HashError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn each_thread_has_one_attempt_hashing_and_one_waiting() {
+        let hasher = PasswordHasher::new(1);
+        let hashing = hasher.reserve().await.unwrap();
+        let waiting = hasher.reserve().await.unwrap();
+        let wait = std::time::Duration::from_millis(50);
+        assert!(tokio::time::timeout(wait, hasher.reserve()).await.is_err(), "a third attempt waits for a place");
+        drop(hashing);
+        assert!(tokio::time::timeout(std::time::Duration::from_secs(5), hasher.reserve()).await.is_ok());
+        drop(waiting);
+    }
 
     #[test]
     fn hashes_are_argon2id_with_the_owasp_parameters() {
