@@ -84,17 +84,12 @@ struct KeyRow {
     k2: Option<String>,
 }
 
-/// The sort-key columns holding numbers (the others hold text).
-fn is_integer(column: &str) -> bool {
-    matches!(column, "trusted_computer_count" | "status_rank")
-}
-
 impl SortKey {
     fn parse(sort: Sort, row: KeyRow) -> Option<SortKey> {
         let texts = [row.k0, row.k1, row.k2];
         let values = sort.column.keys().iter().zip(texts).map(|(column, text)| {
             let text = text?;
-            Some(if is_integer(column) { KeyValue::Integer(text.parse().ok()?) } else { KeyValue::Text(text) })
+            Some(if SortColumn::key_is_integer(column) { KeyValue::Integer(text.parse().ok()?) } else { KeyValue::Text(text) })
         });
         values.collect::<Option<Vec<_>>>().map(SortKey)
     }

@@ -87,6 +87,11 @@ impl SortColumn {
             SortColumn::Status => &["status_rank", "search_name", "id"],
         }
     }
+
+    /// Whether a column of [`SortColumn::keys`] holds numbers (the others hold text).
+    pub(crate) fn key_is_integer(column: &str) -> bool {
+        matches!(column, "trusted_computer_count" | "status_rank")
+    }
 }
 
 /// A column and a direction.
@@ -646,16 +651,11 @@ fn push_id_list(sql: &mut SqlText, ids: &[String]) {
 /// that status's index entries and stops after `limit + 1` matches.
 fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFactorStatus, search: &SearchText, limit: i64) -> QueryResult<i64> {
     let mut sql = SqlText::new(conn.backend());
-    // Ordered as agents_list_2fa_name is, so both backends walk that index.
-    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM (SELECT s.search_name, s.email FROM agents s WHERE s.company_id = ")
-        .text(company_id)
-        .push(" AND s.two_factor = ")
-        .text(status.as_str())
-        .push(" ORDER BY s.search_name, s.id LIMIT ")
-        .big_int(BROAD_COUNT_BUDGET)
-        .push(") s WHERE ");
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM agents s WHERE s.company_id = ").text(company_id);
+    sql.push(" AND s.two_factor = ").text(status.as_str()).push(" AND ");
     push_match_predicate(&mut sql, "s", search);
-    sql.push(" LIMIT ").big_int(limit + 1).push(") m");
+    // Ordered as agents_list_2fa_name is, so both backends walk that index.
+    sql.push(" ORDER BY s.search_name, s.id LIMIT ").big_int(limit + 1).push(") m");
     Ok(sql.into_query().get_result::<Count>(conn)?.n)
 }
 

@@ -22,8 +22,8 @@ type SessionState = HashMap<String, String>;
 pub struct DbSessionStore {
     pool: DbPool,
     clock: SharedClock,
-    idle_lifetime: Duration,
-    absolute_lifetime: Duration,
+    idle_lifetime: chrono::Duration,
+    absolute_lifetime: chrono::Duration,
 }
 
 /// How far the idle deadline must move before it is written again.
@@ -31,7 +31,12 @@ const IDLE_DEADLINE_STEP: chrono::Duration = chrono::Duration::seconds(60);
 
 impl DbSessionStore {
     pub fn new(pool: DbPool, clock: SharedClock, idle_lifetime: Duration, absolute_lifetime: Duration) -> DbSessionStore {
-        DbSessionStore { pool, clock, idle_lifetime, absolute_lifetime }
+        DbSessionStore {
+            pool,
+            clock,
+            idle_lifetime: chrono::Duration::from_std(idle_lifetime).unwrap_or(chrono::Duration::minutes(30)),
+            absolute_lifetime: chrono::Duration::from_std(absolute_lifetime).unwrap_or(chrono::Duration::hours(12)),
+        }
     }
 
     async fn with_conn<T: Send + 'static>(
@@ -61,7 +66,7 @@ fn agent_of(state: &SessionState) -> Option<String> {
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = token_hash(session_key.as_ref());
-        let idle = chrono::Duration::from_std(self.idle_lifetime).unwrap_or(chrono::Duration::minutes(30));
+        let idle = self.idle_lifetime;
         // Every request that carries the session loads it, so this is where
         // its idle deadline moves: one trip to the database, not two.
         let state = self
@@ -81,7 +86,7 @@ impl SessionStore for DbSessionStore {
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
         let agent_id = agent_of(&state);
         let idle = to_chrono(ttl);
-        let absolute = chrono::Duration::from_std(self.absolute_lifetime).unwrap_or(chrono::Duration::hours(12));
+        let absolute = self.absolute_lifetime;
         self.with_conn(move |conn, now| {
             session::insert(
                 conn,
