@@ -43,7 +43,6 @@ pub fn in_agent_code_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    code_lockout::ensure(conn, agent_id, now)?;
     write_transaction(conn, |conn| {
         let lockout = code_lockout::lock(conn, agent_id, now)?;
         work(conn, lockout)
@@ -72,8 +71,7 @@ pub fn open_challenge(
             ip: &client.ip,
             user_agent: &client.user_agent,
         },
-    )?;
-    CodeChallenge::find(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+    )
 }
 
 /// Why no code was sent.
@@ -145,7 +143,9 @@ pub fn issue(
             expires_at: now + policy.code_lifetime,
         },
     )?;
-    CodeChallenge::reset_wrong_codes(conn, &challenge.id)?;
+    if challenge.wrong_codes != 0 {
+        CodeChallenge::reset_wrong_codes(conn, &challenge.id)?;
+    }
     Ok(Ok(code))
 }
 

@@ -251,7 +251,7 @@ pub async fn settings_submit(
     if password_changed {
         // Every session of the agent ended, this one included; this browser
         // carries on with a fresh session id.
-        signed_in.session.rotate();
+        signed_in.session.rotate()?;
     }
     Ok(see_other(match applied {
         Some(ChangeApplied::ConfirmationRequested { refusal: None }) => "/account/two-factor/confirm?notice=confirmation_sent",

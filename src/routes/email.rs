@@ -152,7 +152,7 @@ pub async fn confirm_submit(
     let error = match outcome {
         Confirmation::Changed { .. } => {
             // Every session of the agent ended, this one's row included.
-            signed_in.session.rotate();
+            signed_in.session.rotate()?;
             return Ok(see_other("/account/settings?notice=email_changed"));
         }
         Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, NEEDS_NEW_CODE),

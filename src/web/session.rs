@@ -13,6 +13,10 @@ use crate::error::AppError;
 
 /// The session key holding the signed-in agent's id (also read by the store).
 pub const AGENT_ID_KEY: &str = "agent_id";
+/// Asks the store to move the session to a new id as it saves it (read and
+/// removed by the store, never stored). actix-session's own `renew` deletes
+/// the old row and inserts a new one: two writes where one will do.
+pub const ROTATE_ID_KEY: &str = "rotate_id";
 const CSRF_KEY: &str = "csrf";
 /// The pending login (a `code_challenges` id) of a browser between the
 /// password step and the code step. Such a browser is not signed in.
@@ -46,7 +50,7 @@ impl TypedSession {
     /// the id rotates at every privilege change; the token rotates at login).
     pub fn sign_in(&self, agent_id: &str) -> Result<(), AppError> {
         self.0.clear();
-        self.0.renew();
+        self.renew()?;
         self.0.insert(AGENT_ID_KEY, agent_id).map_err(insert_error)?;
         self.0.insert(CSRF_KEY, random_token()).map_err(insert_error)?;
         Ok(())
@@ -57,7 +61,7 @@ impl TypedSession {
     /// at the password step and again at the code step, in `sign_in`).
     pub fn begin_pending_login(&self, challenge_id: &str, next: Option<&str>) -> Result<(), AppError> {
         self.0.clear();
-        self.0.renew();
+        self.renew()?;
         self.0.insert(PENDING_LOGIN_KEY, challenge_id).map_err(insert_error)?;
         if let Some(next) = next {
             self.0.insert(PENDING_NEXT_KEY, next).map_err(insert_error)?;
@@ -130,8 +134,13 @@ impl TypedSession {
 
     /// Keeps the agent signed in on a new session id, after their other
     /// sessions were ended (password change).
-    pub fn rotate(&self) {
-        self.0.renew();
+    pub fn rotate(&self) -> Result<(), AppError> {
+        self.renew()
+    }
+
+    /// A new session id at the end of this request (see [`ROTATE_ID_KEY`]).
+    fn renew(&self) -> Result<(), AppError> {
+        self.0.insert(ROTATE_ID_KEY, true).map_err(insert_error)
     }
 
     pub fn agent_id(&self) -> Result<Option<String>, AppError> {

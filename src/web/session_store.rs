@@ -12,7 +12,7 @@ use crate::auth::secrets::{random_token, token_hash};
 use crate::clock::SharedClock;
 use crate::db::DbPool;
 use crate::db::models::session::{self, NewSession};
-use crate::web::session::AGENT_ID_KEY;
+use crate::web::session::{AGENT_ID_KEY, ROTATE_ID_KEY};
 
 type SessionState = HashMap<String, String>;
 
@@ -53,6 +53,35 @@ impl DbSessionStore {
     }
 }
 
+impl DbSessionStore {
+    /// Stores the state under a new random key, with fresh deadlines: a new
+    /// row, or the row of `previous` moved to the new key (id rotation).
+    async fn store_under_new_key(&self, previous: Option<String>, state: &SessionState, json: String, ttl: &CookieDuration) -> anyhow::Result<SessionKey> {
+        let key = random_token();
+        let key_hash = token_hash(&key);
+        let agent_id = agent_of(state);
+        let idle = to_chrono(ttl);
+        let absolute = self.absolute_lifetime;
+        self.with_conn(move |conn, now| {
+            let new = NewSession {
+                key_hash: &key_hash,
+                agent_id: agent_id.as_deref(),
+                state: &json,
+                created_at: now,
+                idle_expires_at: now + idle,
+                absolute_expires_at: now + absolute,
+            };
+            match &previous {
+                Some(previous) => session::rotate(conn, previous, &new)?,
+                None => session::insert(conn, &new)?,
+            }
+            Ok(())
+        })
+        .await?;
+        SessionKey::try_from(key).map_err(|e| anyhow!(e))
+    }
+}
+
 fn to_chrono(ttl: &CookieDuration) -> chrono::Duration {
     chrono::Duration::seconds(ttl.whole_seconds())
 }
@@ -80,35 +109,20 @@ impl SessionStore for DbSessionStore {
         }
     }
 
-    async fn save(&self, state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, SaveError> {
-        let key = random_token();
-        let key_hash = token_hash(&key);
+    async fn save(&self, mut state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, SaveError> {
+        // A new session has a new id anyway.
+        state.remove(ROTATE_ID_KEY);
         let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
-        let agent_id = agent_of(&state);
-        let idle = to_chrono(ttl);
-        let absolute = self.absolute_lifetime;
-        self.with_conn(move |conn, now| {
-            session::insert(
-                conn,
-                &NewSession {
-                    key_hash: &key_hash,
-                    agent_id: agent_id.as_deref(),
-                    state: &json,
-                    created_at: now,
-                    idle_expires_at: now + idle,
-                    absolute_expires_at: now + absolute,
-                },
-            )?;
-            Ok(())
-        })
-        .await
-        .map_err(SaveError::Other)?;
-        SessionKey::try_from(key).map_err(|e| SaveError::Other(anyhow!(e)))
+        self.store_under_new_key(None, &state, json, ttl).await.map_err(SaveError::Other)
     }
 
-    async fn update(&self, session_key: SessionKey, state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, UpdateError> {
+    async fn update(&self, session_key: SessionKey, mut state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, UpdateError> {
         let key_hash = token_hash(session_key.as_ref());
+        let rotate = state.remove(ROTATE_ID_KEY).is_some();
         let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
+        if rotate {
+            return self.store_under_new_key(Some(key_hash), &state, json, ttl).await.map_err(UpdateError::Other);
+        }
         let agent_id = agent_of(&state);
         let idle = to_chrono(ttl);
         // If the row is gone the session was ended elsewhere (logout, password

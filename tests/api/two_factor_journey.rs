@@ -271,3 +271,31 @@ async fn a_password_change_is_announced_by_email() {
     assert!(notice.text.contains("If this was not you"));
     assert!(notice.html.contains("Your password was changed"));
 }
+
+#[tokio::test]
+async fn the_code_step_moves_the_pending_login_to_a_new_session_id_and_the_old_one_is_dead() {
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    crate::two_factor_steps::agent_with_two_factor_on_dev_mailbox(&app, &email).await;
+    // (The test clock stands still unless moved; the mailbox sorts by time.)
+    app.advance(Duration::seconds(1));
+    let browser = new_browser();
+    let pending = login_with(&browser, &app.address, &email, PASSWORD).await;
+    assert_eq!(location(&pending), "/login/verify");
+    let pending_id = cookie_value(&pending, "agentgate_session").expect("the password step sets a session cookie");
+    let sessions_while_pending = app.session_count().await;
+
+    let code = newest_dev_mailbox_code(&app, &email).await;
+    let signed_in = submit_code(&browser, &app.address, &code).await;
+    assert_eq!(location(&signed_in), "/");
+    let signed_in_id = cookie_value(&signed_in, "agentgate_session").expect("the code step sets a new session cookie");
+    assert_ne!(pending_id, signed_in_id);
+    assert!(is_signed_in(&browser, &app.address).await);
+    assert_eq!(app.session_count().await, sessions_while_pending, "the pending session became the signed-in one, no row left behind");
+
+    // Whoever still holds the pending session's cookie holds nothing.
+    let stale = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let with_pending_cookie = |path: &str| stale.get(app.url(path)).header("cookie", format!("agentgate_session={pending_id}")).send();
+    assert_eq!(location(&with_pending_cookie("/").await.unwrap()), "/login");
+    assert_eq!(location(&with_pending_cookie("/login/verify").await.unwrap()), "/login");
+}

@@ -140,8 +140,14 @@ impl CodeChallenge {
             .optional()
     }
 
-    pub fn insert(conn: &mut DbConnection, new: &NewCodeChallenge<'_>) -> QueryResult<()> {
-        diesel::insert_into(code_challenges::table).values(new).execute(conn).map(|_| ())
+    /// Stores a new challenge and returns it as stored.
+    pub fn insert(conn: &mut DbConnection, new: &NewCodeChallenge<'_>) -> QueryResult<CodeChallenge> {
+        // (Per backend: `MultiConnection` cannot return a whole row.)
+        let insert = diesel::insert_into(code_challenges::table).values(new);
+        match conn {
+            DbConnection::Sqlite(c) => insert.returning(CodeChallenge::as_returning()).get_result(c),
+            DbConnection::Postgres(c) => insert.returning(CodeChallenge::as_returning()).get_result(c),
+        }
     }
 
     /// Counts one more wrong code, atomically; returns the new count.

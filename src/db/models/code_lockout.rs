@@ -5,7 +5,6 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::db::DbConnection;
 use crate::db::schema::code_lockouts;
@@ -30,27 +29,25 @@ impl CodeLockout {
     }
 }
 
-/// Creates the agent's row if it does not exist. Run it outside a
-/// transaction: a concurrent insert's unique violation is expected and
-/// harmless here, but would abort a PostgreSQL transaction.
-pub fn ensure(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    let exists: bool = diesel::select(diesel::dsl::exists(code_lockouts::table.find(agent_id))).get_result(conn)?;
-    if exists {
-        return Ok(());
-    }
-    let inserted = diesel::insert_into(code_lockouts::table)
-        .values((code_lockouts::agent_id.eq(agent_id), code_lockouts::consecutive_wrong.eq(0), code_lockouts::locked_until_reset.eq(false), code_lockouts::updated_at.eq(now)))
-        .execute(conn);
-    match inserted {
-        Ok(_) | Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
-        Err(e) => Err(e),
-    }
-}
-
-/// Takes the agent's row lock for the rest of the transaction and returns the row.
+/// Takes the agent's row lock for the rest of the transaction and returns
+/// the row, creating it on the agent's first code: one statement, which on
+/// PostgreSQL waits for a concurrent first insert instead of failing.
+/// (Per backend: `MultiConnection` has no upsert.)
 pub fn lock(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<CodeLockout> {
-    diesel::update(code_lockouts::table.find(agent_id)).set(code_lockouts::updated_at.eq(now)).execute(conn)?;
-    code_lockouts::table.find(agent_id).select(CodeLockout::as_select()).get_result(conn)
+    let upsert = diesel::insert_into(code_lockouts::table)
+        .values((
+            code_lockouts::agent_id.eq(agent_id),
+            code_lockouts::consecutive_wrong.eq(0),
+            code_lockouts::locked_until_reset.eq(false),
+            code_lockouts::updated_at.eq(now),
+        ))
+        .on_conflict(code_lockouts::agent_id)
+        .do_update()
+        .set(code_lockouts::updated_at.eq(now));
+    match conn {
+        DbConnection::Sqlite(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
+        DbConnection::Postgres(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
+    }
 }
 
 /// One more consecutive wrong code, atomically; returns the new count.

@@ -53,10 +53,11 @@ pub fn newest_for_challenge(conn: &mut DbConnection, challenge_id: &str) -> Quer
 
 /// The codes issued to an agent since `since`: how many, and when the oldest was.
 pub fn issued_to_agent_since(conn: &mut DbConnection, agent_id: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let recent = one_time_codes::table.filter(one_time_codes::agent_id.eq(agent_id)).filter(one_time_codes::created_at.gt(since));
-    let count = recent.count().get_result(conn)?;
-    let oldest = recent.select(diesel::dsl::min(one_time_codes::created_at)).get_result(conn)?;
-    Ok((count, oldest))
+    one_time_codes::table
+        .filter(one_time_codes::agent_id.eq(agent_id))
+        .filter(one_time_codes::created_at.gt(since))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(one_time_codes::created_at)))
+        .get_result(conn)
 }
 
 /// Ends every unended code of a challenge in one statement: used by the

@@ -75,6 +75,27 @@ pub fn update_state(
     Ok(updated == 1)
 }
 
+/// Moves a session to a new key with new state and fresh deadlines (the id
+/// rotation of SPEC §3), in one statement: the old key finds nothing from
+/// then on. When the old row is already gone (ended elsewhere, or expired),
+/// the new one is inserted: a rotation always leaves a live session.
+pub fn rotate(conn: &mut DbConnection, old_key_hash: &str, new: &NewSession<'_>) -> QueryResult<()> {
+    let moved = diesel::update(sessions::table.find(old_key_hash))
+        .set((
+            sessions::key_hash.eq(new.key_hash),
+            sessions::agent_id.eq(new.agent_id),
+            sessions::state.eq(new.state),
+            sessions::created_at.eq(new.created_at),
+            sessions::idle_expires_at.eq(new.idle_expires_at),
+            sessions::absolute_expires_at.eq(new.absolute_expires_at),
+        ))
+        .execute(conn)?;
+    if moved == 0 {
+        insert(conn, new)?;
+    }
+    Ok(())
+}
+
 pub fn delete(conn: &mut DbConnection, key_hash: &str) -> QueryResult<()> {
     diesel::delete(sessions::table.find(key_hash)).execute(conn).map(|_| ())
 }
