@@ -75,6 +75,49 @@ impl Server {
     }
 }
 
+/// CPU time (user + system) that a process has used so far, split into the
+/// server's hashing threads (named `argon2-N`) and everything else.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CpuTime {
+    pub hashing: Duration,
+    pub other: Duration,
+}
+
+impl std::ops::Sub for CpuTime {
+    type Output = CpuTime;
+    fn sub(self, earlier: CpuTime) -> CpuTime {
+        CpuTime { hashing: self.hashing.saturating_sub(earlier.hashing), other: self.other.saturating_sub(earlier.other) }
+    }
+}
+
+/// Reads [`CpuTime`] from `/proc`: the process's own total (which keeps the
+/// time of threads that have exited) less its live hashing threads' time.
+pub fn cpu_time(pid: u32) -> CpuTime {
+    let total = stat_cpu(&format!("/proc/{pid}/stat")).map_or(Duration::ZERO, |(_, spent)| spent);
+    let hashing = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|task| stat_cpu(&task.path().join("stat").display().to_string()))
+        .filter(|(name, _)| name.starts_with("argon2-"))
+        .map(|(_, spent)| spent)
+        .sum();
+    CpuTime { hashing, other: total.saturating_sub(hashing) }
+}
+
+/// The name and utime + stime of a `stat` file (proc(5)).
+fn stat_cpu(path: &str) -> Option<(String, Duration)> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // The name is in parentheses and may hold anything: fields are counted after the last ')'.
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+    // utime and stime are fields 14 and 15, the 12th and 13th after the name.
+    let ticks: u64 = fields.get(11..13)?.iter().map(|t| t.parse::<u64>().ok()).sum::<Option<u64>>()?;
+    // SAFETY: sysconf has no preconditions.
+    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some((stat[open + 1..close].to_owned(), Duration::from_micros(ticks * 1_000_000 / ticks_per_second)))
+}
+
 /// A memory field of `/proc/<pid>/status`, in MiB.
 pub fn status_mib(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
