@@ -29,7 +29,8 @@ use crate::web::client::ClientInfo;
 pub enum PasswordOutcome {
     /// The password was right: what follows, and the browser's trusted-computer
     /// cookie without its stale entries (expired, revoked, forged), to write back.
-    Accepted { decision: LoginDecision, trusted_cookie: TrustedCookie },
+    /// (Boxed: the decision carries an agent, the other variants next to nothing.)
+    Accepted { decision: Box<LoginDecision>, trusted_cookie: TrustedCookie },
     /// The failure is already in the audit log.
     Rejected,
     /// Too many recent failures for this account or this client IP (SPEC §3
@@ -49,22 +50,26 @@ pub fn throttled_message(retry_after: Duration) -> String {
     )
 }
 
+/// What a browser brings to the password step besides the form.
+pub struct BrowserAtLogin {
+    /// The pending login it already had, ended in favour of the new one.
+    pub previous_pending: Option<String>,
+    /// Its trusted-computer cookie.
+    pub trusted_cookie: TrustedCookie,
+}
+
 /// The password step of a login (`POST /login`). Checks the credentials with
 /// one argon2 verification whatever the outcome (unless throttled, which is
 /// decided before and without it). The attempt is counted against the account
 /// and the client IP first; then, in one transaction, a success resets the
 /// account's count and decides the second step ([`LoginDecision`]), and a
 /// failure stays counted and is audited.
-///
-/// `previous_pending` is the pending login this browser already had, ended in
-/// favour of the new one; `trusted_cookie` is the browser's trusted-computer cookie.
 pub async fn password_step(
     state: &AppState,
     client: &ClientInfo,
     email_raw: &str,
     password_raw: &str,
-    previous_pending: Option<String>,
-    trusted_cookie: TrustedCookie,
+    browser: BrowserAtLogin,
 ) -> Result<PasswordOutcome, AppError> {
     let email = EmailAddress::parse(email_raw).ok();
     let email_raw = email_raw.to_owned();
@@ -103,8 +108,8 @@ pub async fn password_step(
     state
         .db(move |conn| match agent {
             Some(agent) if password_ok && agent.active => {
-                let (decision, trusted_cookie) = after_password(conn, &config, agent, tickets, &client, previous_pending, trusted_cookie, now)?;
-                Ok(PasswordOutcome::Accepted { decision, trusted_cookie })
+                let (decision, trusted_cookie) = after_password(conn, &config, agent, tickets, &client, browser, now)?;
+                Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
             }
             agent => {
                 write_transaction(conn, |conn| record_failed_password(conn, agent.as_ref(), tickets, &client, now))?;
@@ -156,17 +161,16 @@ pub enum LoginDecision {
 /// holds a live token of this agent (SPEC §2.3 step 2, §3 trusted computer).
 /// A trusted browser skips the code even while codes are locked: the lock
 /// stops code guessing, and a trusted computer needs no code.
-#[allow(clippy::too_many_arguments)]
 fn after_password(
     conn: &mut DbConnection,
     config: &Config,
     agent: Agent,
     tickets: LoginTickets,
     client: &ClientInfo,
-    previous_pending: Option<String>,
-    trusted_cookie: TrustedCookie,
+    browser: BrowserAtLogin,
     now: NaiveDateTime,
 ) -> Result<(LoginDecision, TrustedCookie), AppError> {
+    let BrowserAtLogin { previous_pending, trusted_cookie } = browser;
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
         write_transaction(conn, |conn| {
             tickets.succeeded(conn, now)?;

@@ -9,7 +9,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
 use crate::auth::trusted_computers::TrustOffer;
 use crate::auth::login::{
-    CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, password_step, pending_login_view,
+    BrowserAtLogin, CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, password_step, pending_login_view,
     resend_login_code, throttled_message, verify_login_code,
 };
 use crate::auth::throttle;
@@ -84,12 +84,11 @@ pub async fn login_submit(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
-    let previous_pending = session.pending_login()?;
-    let presented = trusted_cookie::read(&state, &req);
-    match password_step(&state, &client, &form.email, &form.password, previous_pending, presented).await? {
+    let browser = BrowserAtLogin { previous_pending: session.pending_login()?, trusted_cookie: trusted_cookie::read(&state, &req) };
+    match password_step(&state, &client, &form.email, &form.password, browser).await? {
         PasswordOutcome::Accepted { decision, trusted_cookie: kept } => {
             let now = state.now();
-            let mut response = match decision {
+            let mut response = match *decision {
                 LoginDecision::SignIn(agent) => {
                     session.sign_in(&agent.id)?;
                     // The password was just proven (step-up re-authentication).
