@@ -26,6 +26,10 @@ pub struct DbSessionStore {
     absolute_lifetime: chrono::Duration,
 }
 
+/// When the session's agent signed in (Unix seconds, in the stored state;
+/// written by the store, never by a request).
+const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+
 /// How far the idle deadline must move before it is written again.
 const IDLE_DEADLINE_STEP: chrono::Duration = chrono::Duration::seconds(60);
 
@@ -54,22 +58,35 @@ impl DbSessionStore {
 }
 
 impl DbSessionStore {
-    /// Stores the state under a new random key, with fresh deadlines: a new
-    /// row, or the row of `previous` moved to the new key (id rotation).
-    async fn store_under_new_key(&self, previous: Option<String>, state: &SessionState, json: String, ttl: &CookieDuration) -> anyhow::Result<SessionKey> {
+    /// Stores the state under a new random key, with a fresh idle deadline: a
+    /// new row, or the row of `previous` moved to the new key (id rotation).
+    /// The absolute deadline counts from the agent's sign-in, recorded in the
+    /// state the first time a signed-in state is stored: a rotation while
+    /// signed in (a password change) keeps it, a new sign-in starts it again.
+    async fn store_under_new_key(&self, previous: Option<String>, mut state: SessionState, ttl: &CookieDuration) -> anyhow::Result<SessionKey> {
         let key = random_token();
         let key_hash = token_hash(&key);
-        let agent_id = agent_of(state);
-        let idle = to_chrono(ttl);
-        let absolute = self.absolute_lifetime;
-        self.with_conn(move |conn, now| {
+        let agent_id = agent_of(&state);
+        let now = self.clock.now();
+        let signed_in_at = match signed_in_at(&state) {
+            Some(at) => at,
+            None => {
+                if agent_id.is_some() {
+                    state.insert(SIGNED_IN_AT_KEY.to_owned(), now.and_utc().timestamp().to_string());
+                }
+                now
+            }
+        };
+        let json = serde_json::to_string(&state)?;
+        let (idle, absolute) = (to_chrono(ttl), self.absolute_lifetime);
+        self.with_conn(move |conn, _| {
             let new = NewSession {
                 key_hash: &key_hash,
                 agent_id: agent_id.as_deref(),
                 state: &json,
                 created_at: now,
                 idle_expires_at: now + idle,
-                absolute_expires_at: now + absolute,
+                absolute_expires_at: signed_in_at + absolute,
             };
             match &previous {
                 Some(previous) => session::rotate(conn, previous, &new)?,
@@ -80,6 +97,12 @@ impl DbSessionStore {
         .await?;
         SessionKey::try_from(key).map_err(|e| anyhow!(e))
     }
+}
+
+/// When the session's agent signed in (see [`SIGNED_IN_AT_KEY`]).
+fn signed_in_at(state: &SessionState) -> Option<chrono::NaiveDateTime> {
+    let seconds = state.get(SIGNED_IN_AT_KEY)?.parse::<i64>().ok()?;
+    chrono::DateTime::from_timestamp(seconds, 0).map(|at| at.naive_utc())
 }
 
 fn to_chrono(ttl: &CookieDuration) -> chrono::Duration {
@@ -112,17 +135,15 @@ impl SessionStore for DbSessionStore {
     async fn save(&self, mut state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, SaveError> {
         // A new session has a new id anyway.
         state.remove(ROTATE_ID_KEY);
-        let json = serde_json::to_string(&state).map_err(|e| SaveError::Serialization(e.into()))?;
-        self.store_under_new_key(None, &state, json, ttl).await.map_err(SaveError::Other)
+        self.store_under_new_key(None, state, ttl).await.map_err(SaveError::Other)
     }
 
     async fn update(&self, session_key: SessionKey, mut state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, UpdateError> {
         let key_hash = token_hash(session_key.as_ref());
-        let rotate = state.remove(ROTATE_ID_KEY).is_some();
-        let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
-        if rotate {
-            return self.store_under_new_key(Some(key_hash), &state, json, ttl).await.map_err(UpdateError::Other);
+        if state.remove(ROTATE_ID_KEY).is_some() {
+            return self.store_under_new_key(Some(key_hash), state, ttl).await.map_err(UpdateError::Other);
         }
+        let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let agent_id = agent_of(&state);
         let idle = to_chrono(ttl);
         // If the row is gone the session was ended elsewhere (logout, password

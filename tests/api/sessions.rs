@@ -31,6 +31,33 @@ async fn a_session_ends_after_twelve_hours_however_busy() {
 }
 
 #[tokio::test]
+async fn a_password_change_keeps_the_twelve_hours_counted_from_the_login() {
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    for _ in 0..12 {
+        app.clock.advance(Duration::minutes(30));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+    // Six hours in: a new password, and a new session id for this browser.
+    let new_password = "a brand new passphrase for ada";
+    assert_eq!(change_password_with(&app.client, &app.address, PASSWORD, new_password).await.status(), 303);
+    for _ in 0..11 {
+        app.clock.advance(Duration::minutes(30));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+    app.clock.advance(Duration::minutes(31));
+    assert_eq!(location(&app.get("/").await), "/login", "twelve hours after the login, not after the change");
+
+    // A new login starts a new twelve hours.
+    assert_eq!(location(&app.login(&email, new_password).await), "/");
+    for _ in 0..23 {
+        app.clock.advance(Duration::minutes(30));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+}
+
+#[tokio::test]
 async fn timeouts_are_configurable() {
     let app = crate::helpers::spawn_app_with(vec![("AGENTGATE_SESSION_IDLE_MINUTES", "5".to_owned())]).await;
     let email = app.complete_setup().await;
