@@ -1,7 +1,7 @@
 use agentgate::domain::Role;
 use chrono::Duration;
 
-use crate::helpers::{PASSWORD, change_password_with, get_with, location, login_with, new_browser, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, change_password_with, get_with, location, login_with, new_browser, spawn_app};
 
 #[tokio::test]
 async fn a_session_ends_after_an_idle_hour() {
@@ -17,15 +17,20 @@ async fn a_session_ends_after_an_idle_hour() {
     assert_eq!(location(&app.get("/").await), "/login");
 }
 
+/// A page view every half hour, `half_hours` times: the session stays signed in.
+async fn busy_for(app: &TestApp, half_hours: usize) {
+    for _ in 0..half_hours {
+        app.clock.advance(Duration::minutes(30));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+}
+
 #[tokio::test]
 async fn a_session_ends_after_twelve_hours_however_busy() {
     let app = spawn_app().await;
     let email = app.complete_setup().await;
     app.login(&email, PASSWORD).await;
-    for _ in 0..23 {
-        app.clock.advance(Duration::minutes(30));
-        assert_eq!(app.get("/").await.status(), 200);
-    }
+    busy_for(&app, 23).await;
     app.clock.advance(Duration::minutes(31));
     assert_eq!(location(&app.get("/").await), "/login");
 }
@@ -35,26 +40,17 @@ async fn a_password_change_keeps_the_twelve_hours_counted_from_the_login() {
     let app = spawn_app().await;
     let email = app.complete_setup().await;
     app.login(&email, PASSWORD).await;
-    for _ in 0..12 {
-        app.clock.advance(Duration::minutes(30));
-        assert_eq!(app.get("/").await.status(), 200);
-    }
+    busy_for(&app, 12).await;
     // Six hours in: a new password, and a new session id for this browser.
     let new_password = "a brand new passphrase for ada";
     assert_eq!(change_password_with(&app.client, &app.address, PASSWORD, new_password).await.status(), 303);
-    for _ in 0..11 {
-        app.clock.advance(Duration::minutes(30));
-        assert_eq!(app.get("/").await.status(), 200);
-    }
+    busy_for(&app, 11).await;
     app.clock.advance(Duration::minutes(31));
     assert_eq!(location(&app.get("/").await), "/login", "twelve hours after the login, not after the change");
 
     // A new login starts a new twelve hours.
     assert_eq!(location(&app.login(&email, new_password).await), "/");
-    for _ in 0..23 {
-        app.clock.advance(Duration::minutes(30));
-        assert_eq!(app.get("/").await.status(), 200);
-    }
+    busy_for(&app, 23).await;
 }
 
 #[tokio::test]
