@@ -55,9 +55,7 @@ impl DbSessionStore {
         })
         .await?
     }
-}
 
-impl DbSessionStore {
     /// Stores the state under a new random key, with a fresh idle deadline: a
     /// new row, or the row of `previous` moved to the new key (id rotation).
     /// The absolute deadline counts from the agent's sign-in, recorded in the
