@@ -104,7 +104,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::CreateAdmin { company, name, email } => create_admin(config, &company, &name, &email).await,
         Command::ResetTwoFactor { email } => {
             let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
-            let pool = connect_and_migrate(&config).await.map_err(failure)?;
+            let pool = connect_and_migrate(&config).await.map_err(failure)?.main;
             let now = SystemClock.now();
             let agent = blocking(move || {
                 let mut conn = pool.get().map_err(failure)?;
@@ -120,7 +120,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Deactivate { email } => {
             let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
-            let pool = connect_and_migrate(&config).await.map_err(failure)?;
+            let pool = connect_and_migrate(&config).await.map_err(failure)?.main;
             let now = SystemClock.now();
             let agent = blocking(move || {
                 let mut conn = pool.get().map_err(failure)?;
@@ -142,7 +142,7 @@ async fn seed_demo(config: Config, company: &str, count: usize, force: bool) -> 
     if count == 0 || count > MAX_SEED_AGENTS {
         return Err(CliError::Input(format!("--agents: between 1 and {MAX_SEED_AGENTS}")));
     }
-    let pool = connect_and_migrate(&config).await.map_err(failure)?;
+    let pool = connect_and_migrate(&config).await.map_err(failure)?.main;
     let now = SystemClock.now();
     let started = std::time::Instant::now();
     let report = blocking(move || {
@@ -176,7 +176,7 @@ async fn create_admin(config: Config, company: &str, name: &str, email: &str) ->
     let email = EmailAddress::parse(email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
     let raw_password = read_password()?;
     let password = NewPassword::parse(&raw_password, &email).map_err(|e| CliError::Input(format!("password: {e}")))?;
-    let pool = connect_and_migrate(&config).await.map_err(failure)?;
+    let pool = connect_and_migrate(&config).await.map_err(failure)?.main;
     let now = SystemClock.now();
     let (placement, email) = blocking(move || {
         let password_hash = hash_blocking(password.expose()).map_err(failure)?;

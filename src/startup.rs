@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::{Config, MailTransportKind};
-use crate::db::{self, DbPool, PoolSettings};
+use crate::db::{self, PoolSettings, Pools};
 use crate::error::AppError;
 use crate::mail::{self, transport::Mailer};
 use crate::routes;
@@ -35,17 +35,18 @@ pub struct Application {
 
 /// Connects to the database and applies pending migrations; a database that
 /// cannot be reached stops the start with a clear message.
-pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
+pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Pools> {
     let settings = PoolSettings { max_size: config.db_pool_size, connect_timeout: config.db_connect_timeout };
     let url = config.database_url.clone();
-    tokio::task::spawn_blocking(move || -> anyhow::Result<DbPool> {
-        let pool = db::connect(&url, &settings)?;
-        let mut conn = pool.get().map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<Pools> {
+        let pools = db::connect_pools(&url, &settings)?;
+        let mut conn = pools.main.get().map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))?;
         let applied = db::run_migrations(&mut conn)?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }
-        Ok(pool)
+        drop(conn);
+        Ok(pools)
     })
     .await?
 }
@@ -53,7 +54,7 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<DbPool> {
 impl Application {
     /// Binds `config.bind` (port 0 picks a free port, as the tests do).
     pub async fn build(mut config: Config, clock: SharedClock) -> anyhow::Result<Application> {
-        let pool = connect_and_migrate(&config).await?;
+        let pools = connect_and_migrate(&config).await?;
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         if config.public_url.port() == Some(0) {
@@ -63,7 +64,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Default::default(), page_anchors: Default::default() };
+        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Default::default(), page_anchors: Default::default() };
 
         let setup_token = {
             let state = state.clone();
@@ -99,7 +100,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;
-    let blocking_threads = (config.db_pool_size as usize + 2).max(4);
+    let blocking_threads = (config.db_pool_size as usize + 3).max(4);
     let dev_mailbox = config.mail == MailTransportKind::Mailbox;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {

@@ -16,7 +16,10 @@ use crate::web::streaming::StreamPermits;
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
+    /// Where the request path's transactions run (see [`crate::db::Pools`]).
     pub pool: DbPool,
+    /// Read-only connections for long reads (see [`crate::db::Pools`]).
+    pub read_pool: DbPool,
     pub clock: SharedClock,
     pub passwords: PasswordHasher,
     /// Wakes this instance's outbox worker (SPEC §6: an email is sent at once,
@@ -36,7 +39,24 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        self.run_on(self.pool.clone(), work).await
+    }
+
+    /// Like [`AppState::db`], for long reads that write nothing (on SQLite
+    /// the connection refuses writes): they do not hold up the request path.
+    pub async fn db_read<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
+        self.run_on(self.read_pool.clone(), work).await
+    }
+
+    async fn run_on<T, F>(&self, pool: DbPool, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    {
         let (result, enqueued) = tokio::task::spawn_blocking(move || {
             crate::mail::outbox::take_enqueued_flag();
             let result = pool

@@ -82,7 +82,9 @@ pub struct PoolSettings {
 
 /// Sets the per-connection SQLite pragmas; PostgreSQL needs none.
 #[derive(Debug)]
-struct ConnectionSetup;
+struct ConnectionSetup {
+    read_only: bool,
+}
 
 impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
@@ -93,8 +95,44 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup 
                     "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
                 )
                 .map_err(diesel::r2d2::Error::QueryError)?;
+            if self.read_only {
+                sqlite.batch_execute("PRAGMA query_only = ON;").map_err(diesel::r2d2::Error::QueryError)?;
+            }
         }
         Ok(())
+    }
+}
+
+/// The pools of one instance.
+///
+/// On SQLite, `main` is a single connection that every transaction of the
+/// request path runs on. SQLite admits one writer at a time whatever the
+/// pool size, and a connection drops its whole page cache whenever another
+/// connection has written since its last transaction: with several writers
+/// taking turns, each transaction read its pages back from the file (and
+/// writers that met the lock slept in the busy handler). With one, the pages
+/// a login touches stay in memory and writers queue in order. `reads` holds
+/// read-only connections for the long reads (the Agents tab, the activity
+/// log, CSV downloads), which in WAL mode neither wait for the writer nor
+/// hold it up. On PostgreSQL both are the same pool of `max_size`.
+#[derive(Clone)]
+pub struct Pools {
+    pub main: DbPool,
+    pub reads: DbPool,
+}
+
+/// Builds the pools of an instance (see [`Pools`]).
+pub fn connect_pools(url: &str, settings: &PoolSettings) -> Result<Pools, DbError> {
+    match Backend::of_url(url) {
+        Backend::Postgres => {
+            let pool = connect(url, settings)?;
+            Ok(Pools { main: pool.clone(), reads: pool })
+        }
+        Backend::Sqlite => {
+            let main = connect(url, &PoolSettings { max_size: 1, ..settings.clone() })?;
+            let reads = build_pool(url, settings, ConnectionSetup { read_only: true })?;
+            Ok(Pools { main, reads })
+        }
     }
 }
 
@@ -112,6 +150,10 @@ pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
         conn.batch_execute("PRAGMA journal_mode = WAL;")
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
     }
+    build_pool(url, settings, ConnectionSetup { read_only: false })
+}
+
+fn build_pool(url: &str, settings: &PoolSettings, setup: ConnectionSetup) -> Result<DbPool, DbError> {
     let manager = ConnectionManager::<DbConnection>::new(url);
     Pool::builder()
         .max_size(settings.max_size)
@@ -120,7 +162,7 @@ pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
         // (about a quarter of the statements of a login).
         .test_on_check_out(Backend::of_url(url) == Backend::Postgres)
         .connection_timeout(settings.connect_timeout)
-        .connection_customizer(Box::new(ConnectionSetup))
+        .connection_customizer(Box::new(setup))
         .build(manager)
         .map_err(|e| DbError::Unavailable(e.to_string()))
 }

@@ -126,7 +126,7 @@ pub async fn activity_page(state: web::Data<AppState>, Admin(admin): Admin, quer
     let email = query.email.clone().unwrap_or_default();
 
     let (filtered_agent, rows, has_more, names) = state
-        .db(move |conn| {
+        .db_read(move |conn| {
             let filtered = find_filtered_agent(conn, &company_id, &query)?;
             let (rows, has_more) = match &filtered {
                 // A filter that names no agent of this company shows nothing.

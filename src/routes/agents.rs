@@ -276,7 +276,7 @@ async fn agents_page(
     let now = state.now();
     let db_view = view.clone();
     let anchors = state.page_anchors.clone();
-    let page = state.db(move |conn| Ok(listing::list_page(conn, &anchors, &company_id, &db_view, now)?)).await?;
+    let page = state.db_read(move |conn| Ok(listing::list_page(conn, &anchors, &company_id, &db_view, now)?)).await?;
     let pages = page.total.pages();
     let previous_href = (view.page > 1).then(|| href(&ListView { page: (view.page - 1).min(pages), ..view.clone() }));
     let next_href = (view.page < pages).then(|| href(&ListView { page: view.page + 1, ..view.clone() }));

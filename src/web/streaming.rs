@@ -2,7 +2,8 @@
 //! export), so a download of 100,000 rows holds a few chunks in memory, not
 //! the whole file.
 //!
-//! The producer runs on the blocking pool with one pooled connection and
+//! The producer runs on the blocking pool with one read-only pooled
+//! connection (a download never holds up the request path's writer) and
 //! hands chunks through a small bounded channel: when the client reads slower
 //! than the database answers, the producer waits. A client that stops reading
 //! for [`STALL_LIMIT`] or goes away ends the producer and frees its
@@ -81,7 +82,7 @@ where
         retry_after_secs: 5,
     })?;
     let (tx, mut rx) = mpsc::channel(BUFFERED_CHUNKS);
-    let pool = state.pool.clone();
+    let pool = state.read_pool.clone();
     let sender = ChunkSender { tx, runtime: Handle::current() };
     tokio::task::spawn_blocking(move || {
         let _permit = permit;

@@ -269,8 +269,11 @@ async fn concurrent_hits_on_one_bucket_never_exceed_the_limit() {
     let app = spawn_app().await;
     let now = app.clock_now();
     let limit = Limit::per_minutes(10, 15);
+    // Connections of their own: on SQLite the app's request path has one.
+    let settings = agentgate::db::PoolSettings { max_size: 6, connect_timeout: std::time::Duration::from_secs(10) };
+    let pool = agentgate::db::connect(&app.state.config.database_url, &settings).unwrap();
     let workers = (0..6).map(|_| {
-        let pool = app.state.pool.clone();
+        let pool = pool.clone();
         std::thread::spawn(move || {
             let mut conn = pool.get().unwrap();
             let bucket = Bucket::new("test_concurrency", "shared");
