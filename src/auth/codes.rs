@@ -215,7 +215,8 @@ pub fn check(
         if ended == 0 || !closed {
             return Ok(CodeCheck::Expired);
         }
-        if is_login {
+        // The lockout row is locked by this transaction, so it is current.
+        if is_login && !lockout.is_clear() {
             code_lockout::clear(conn, &challenge.agent_id)?;
         }
         return Ok(CodeCheck::Accepted);

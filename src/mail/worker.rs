@@ -45,15 +45,17 @@ pub fn spawn(state: AppState, mailer: Mailer) {
             }
         };
         loop {
-            let worked = match deliver_due(&state, &mailer, &from).await {
-                Ok(results) => !results.is_empty(),
+            let full_batch = match deliver_due(&state, &mailer, &from).await {
+                Ok(results) => results.len() >= claim_batch(&state),
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox round failed");
                     false
                 }
             };
-            if worked {
-                // A full batch may mean more is waiting; look again at once.
+            if full_batch {
+                // More may be waiting; look again at once. (Email queued
+                // during a smaller round has woken the worker meanwhile:
+                // `Notify` keeps the wake-up until the worker waits.)
                 continue;
             }
             let wait = time_until_next_due(&state).await;
@@ -88,7 +90,7 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, from: &Mailbox) -> R
     let now = state.now();
     let rows = {
         let claim_id = claim_id.clone();
-        let batch = 2 * state.config.smtp_connections as i64;
+        let batch = claim_batch(state) as i64;
         state.db(move |conn| Ok(outbox::claim_due(conn, &claim_id, now, now + LEASE, batch)?)).await?
     };
     let claim_id = claim_id.as_str();
@@ -101,6 +103,12 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, from: &Mailbox) -> R
         .collect()
         .await;
     results.into_iter().collect()
+}
+
+/// How many rows one round claims: enough to keep every SMTP connection
+/// busy while the next ones are read.
+fn claim_batch(state: &AppState) -> usize {
+    2 * state.config.smtp_connections
 }
 
 async fn record_outcome(

@@ -27,6 +27,11 @@ impl CodeLockout {
         }
         self.locked_until.filter(|until| *until > now).map(Some)
     }
+
+    /// No wrong codes counted and no lock, expired or not: nothing to clear.
+    pub fn is_clear(&self) -> bool {
+        self.consecutive_wrong == 0 && self.locked_until.is_none() && !self.locked_until_reset
+    }
 }
 
 /// Takes the agent's row lock for the rest of the transaction and returns
