@@ -75,7 +75,7 @@ async fn run() -> anyhow::Result<()> {
     let lookup = move |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
     let config = Config::from_env(&lookup)?;
 
-    let pool = connect_and_migrate(&config).await?;
+    let pool = connect_and_migrate(&config).await?.main;
     let seeded = tokio::task::spawn_blocking(move || -> anyhow::Result<bool> {
         let mut conn = pool.get()?;
         let now = SystemClock.now();
