@@ -130,7 +130,7 @@ pub fn connect_pools(url: &str, settings: &PoolSettings) -> Result<Pools, DbErro
         }
         Backend::Sqlite => {
             let main = connect(url, &PoolSettings { max_size: 1, ..settings.clone() })?;
-            let reads = build_pool(url, settings, ConnectionSetup { read_only: true })?;
+            let reads = build_pool(url, settings, ConnectionSetup { read_only: true }, 0)?;
             Ok(Pools { main, reads })
         }
     }
@@ -150,13 +150,18 @@ pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
         conn.batch_execute("PRAGMA journal_mode = WAL;")
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
     }
-    build_pool(url, settings, ConnectionSetup { read_only: false })
+    build_pool(url, settings, ConnectionSetup { read_only: false }, settings.max_size)
 }
 
-fn build_pool(url: &str, settings: &PoolSettings, setup: ConnectionSetup) -> Result<DbPool, DbError> {
+/// `min_idle` connections are opened at once (and reconnected); the rest
+/// when first needed. The read-only pool opens none ahead: a CLI command
+/// never reads through it, and a server whose admins never open the Agents
+/// tab keeps no idle connections for it.
+fn build_pool(url: &str, settings: &PoolSettings, setup: ConnectionSetup, min_idle: u32) -> Result<DbPool, DbError> {
     let manager = ConnectionManager::<DbConnection>::new(url);
     Pool::builder()
         .max_size(settings.max_size)
+        .min_idle(Some(min_idle))
         // A SQLite file cannot drop a connection the way a PostgreSQL server
         // can, so the `SELECT 1` before every checkout would only cost time
         // (about a quarter of the statements of a login).
