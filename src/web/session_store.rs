@@ -64,20 +64,16 @@ impl DbSessionStore {
     async fn store_under_new_key(&self, previous: Option<String>, mut state: SessionState, ttl: &CookieDuration) -> anyhow::Result<SessionKey> {
         let key = random_token();
         let key_hash = token_hash(&key);
-        let agent_id = agent_of(&state);
-        let now = self.clock.now();
-        let signed_in_at = match signed_in_at(&state) {
-            Some(at) => at,
-            None => {
+        let (idle, absolute) = (to_chrono(ttl), self.absolute_lifetime);
+        self.with_conn(move |conn, now| {
+            let agent_id = agent_of(&state);
+            let signed_in_at = signed_in_at(&state).unwrap_or_else(|| {
                 if agent_id.is_some() {
                     state.insert(SIGNED_IN_AT_KEY.to_owned(), now.and_utc().timestamp().to_string());
                 }
                 now
-            }
-        };
-        let json = serde_json::to_string(&state)?;
-        let (idle, absolute) = (to_chrono(ttl), self.absolute_lifetime);
-        self.with_conn(move |conn, _| {
+            });
+            let json = serde_json::to_string(&state)?;
             let new = NewSession {
                 key_hash: &key_hash,
                 agent_id: agent_id.as_deref(),
