@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::schema::audit_events;
 use crate::domain::new_public_id;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// The kinds of security event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,5 @@
-//! Random tokens, hashes of tokens, and constant-time comparison.
+//! Random tokens, hashes of tokens, keyed hashes and constant-time comparison:
+//! the primitives every layer that handles a secret uses.
 
 use hmac::{Hmac, Mac};
 use rand::distr::{Alphanumeric, SampleString};

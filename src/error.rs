@@ -1,12 +1,6 @@
-//! The one error type at the HTTP edge, and the one place it becomes a page.
-
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpResponse, ResponseError};
-use askama::Template;
-
-use crate::auth::accounts::AccountError;
-use crate::auth::password::HashError;
+//! The one error type at the HTTP edge. Each lower layer converts its own
+//! errors into it beside their definition; `web::error_page` is the one place
+//! it becomes a page.
 
 /// Everything a request can fail with. Each variant maps to one status and page.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +44,7 @@ impl AppError {
         AppError::Forbidden("You do not have access to this page.".to_owned())
     }
 
-    fn title(&self) -> &'static str {
+    pub(crate) fn title(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "Bad request",
             AppError::CsrfRejected | AppError::Forbidden(_) => "Access denied",
@@ -66,7 +60,7 @@ impl AppError {
     }
 
     /// What the page says. Internal details stay in the log.
-    fn public_message(&self) -> String {
+    pub(crate) fn public_message(&self) -> String {
         match self {
             AppError::DatabaseUnavailable(_) => {
                 "AgentGate cannot reach its database right now. Please try again in a moment.".to_owned()
@@ -91,95 +85,9 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<HashError> for AppError {
-    fn from(error: HashError) -> AppError {
-        AppError::Internal(error.into())
-    }
-}
-
 impl From<askama::Error> for AppError {
     fn from(error: askama::Error) -> AppError {
         AppError::Internal(anyhow::anyhow!("template error: {error}"))
     }
 }
 
-impl From<AccountError> for AppError {
-    fn from(error: AccountError) -> AppError {
-        match error {
-            AccountError::Db(e) => e.into(),
-            AccountError::Unavailable(e) => AppError::DatabaseUnavailable(e),
-            other => AppError::BadRequest(other.to_string()),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage<'a> {
-    status: u16,
-    title: &'a str,
-    message: &'a str,
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::CsrfRejected | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } | AppError::TwoFactorSetupRequired => {
-                StatusCode::SEE_OTHER
-            }
-            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            AppError::SignInRequired { next } => {
-                let location = match next {
-                    Some(next) => format!("/login?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)),
-                    None => "/login".to_owned(),
-                };
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-            }
-            AppError::ReauthRequired { next } => {
-                let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
-                let location = format!("/account/confirm-identity?next={next}");
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
-            }
-            AppError::TwoFactorSetupRequired => {
-                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/settings")).finish();
-            }
-            AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),
-            AppError::DatabaseUnavailable(e) => tracing::warn!(error = %e, "database unavailable"),
-            _ => {}
-        }
-        let status = self.status_code();
-        let message = self.public_message();
-        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message };
-        let body = page.render().unwrap_or_else(|_| message.clone());
-        let mut response = HttpResponse::build(status);
-        response.content_type("text/html; charset=utf-8");
-        match self {
-            AppError::TooManyRequests { retry_after_secs, .. } => {
-                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
-            }
-            AppError::DatabaseUnavailable(_) => {
-                response.insert_header((header::RETRY_AFTER, HeaderValue::from(5u64)));
-            }
-            // The rest of the body was never read: the connection cannot be reused.
-            AppError::PayloadTooLarge => {
-                response.force_close();
-            }
-            _ => {}
-        }
-        let mut response = response.body(body);
-        crate::web::middleware::insert_security_headers(response.headers_mut());
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        response
-    }
-}

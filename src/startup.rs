@@ -10,7 +10,7 @@ use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
@@ -64,7 +64,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Default::default(), page_anchors: Default::default() };
+        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), page_anchors: Default::default() };
 
         let setup_token = {
             let state = state.clone();
@@ -78,7 +78,7 @@ impl Application {
         if config.mail == MailTransportKind::Mailbox {
             tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
         }
-        mail::worker::spawn(state.clone(), mailer);
+        mail::worker::spawn(state.mail_worker(), mailer);
 
         let server = build_server(listener, state.clone())?;
         Ok(Application { port, server, setup_link, state })

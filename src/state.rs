@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::agents::anchors::PageAnchors;
 use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Config;
-use crate::db::{DbConnection, DbPool};
+use crate::db::{self, DbConnection, DbPool};
+use crate::mail::worker::WorkerContext;
 use crate::error::AppError;
-use crate::web::streaming::StreamPermits;
 
 /// The application's shared state, handed to handlers as `web::Data<AppState>`.
 #[derive(Clone)]
@@ -25,8 +25,9 @@ pub struct AppState {
     /// Wakes this instance's outbox worker (SPEC §6: an email is sent at once,
     /// not at the next poll).
     pub mail_wake: Arc<Notify>,
-    /// Bounds the streamed downloads running at once (each holds a connection).
-    pub streams: StreamPermits,
+    /// Bounds the streamed downloads running at once (each holds a
+    /// connection): `web::streaming::AT_ONCE` permits.
+    pub streams: Arc<Semaphore>,
     /// Where deep pages of the Agents tab start (see `agents::anchors`).
     pub page_anchors: PageAnchors,
 }
@@ -57,22 +58,23 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let (result, enqueued) = tokio::task::spawn_blocking(move || {
+        let (result, enqueued) = db::run_blocking(pool, move |conn| {
             crate::mail::outbox::take_enqueued_flag();
-            let result = pool
-                .get()
-                .map_err(|e| AppError::DatabaseUnavailable(e.to_string()))
-                .and_then(|mut conn| work(&mut conn));
+            let result = work(conn);
             // `work` has returned, so its transaction is committed (or rolled
             // back): the worker can see whatever email it queued.
-            (result, crate::mail::outbox::take_enqueued_flag())
+            Ok::<_, AppError>((result, crate::mail::outbox::take_enqueued_flag()))
         })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?;
+        .await?;
         if enqueued {
             self.wake_mailer();
         }
         result
+    }
+
+    /// What this instance's outbox worker needs of the state.
+    pub fn mail_worker(&self) -> WorkerContext {
+        WorkerContext { pool: self.pool.clone(), config: self.config.clone(), clock: self.clock.clone(), wake: self.mail_wake.clone() }
     }
 
     /// Tells the outbox worker to look for due email now.

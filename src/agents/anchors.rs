@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use crate::agents::listing::{Sort, SortColumn};
+use crate::agents::view::{Sort, SortColumn};
 use crate::agents::sql::SqlText;
 use crate::db::DbConnection;
 use crate::db::schema::agent_list_versions;

@@ -2,7 +2,7 @@
 //! when they hold a comma, quote or line break, quotes doubled), and no cell
 //! that a spreadsheet would run as a formula.
 
-use crate::agents::listing::AgentRow;
+use crate::agents::view::AgentRow;
 
 /// The header row.
 pub const HEADER: [&str; 7] = ["Name", "Email", "Role", "Two-factor authentication", "Trusted computers", "Last login (UTC)", "Status"];

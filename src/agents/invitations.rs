@@ -6,8 +6,9 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
-use crate::auth::mail_limits::{self, MailLimits};
-use crate::auth::secrets::{random_token, token_hash};
+use crate::auth::mail_limits;
+use crate::config::MailLimits;
+use crate::crypto::{random_token, token_hash};
 use crate::db::models::{Agent, Company, NewAgent, invitation};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{EmailAddress, PersonName, Role, new_public_id};
@@ -134,7 +135,7 @@ pub fn accept_invitation(
     conn: &mut DbConnection,
     token: &str,
     password_hash: &str,
-    client: Option<&crate::web::client::ClientInfo>,
+    client: Option<&crate::domain::ClientInfo>,
     now: NaiveDateTime,
 ) -> Result<Agent, AgentActionError> {
     write_transaction(conn, |conn| {

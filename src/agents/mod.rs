@@ -10,6 +10,7 @@ pub mod listing;
 pub mod policy;
 pub mod seed;
 mod sql;
+pub mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -67,7 +68,7 @@ impl From<AgentActionError> for AppError {
 pub struct Actor<'a> {
     pub admin: &'a crate::db::models::Agent,
     pub company: &'a crate::db::models::Company,
-    pub client: Option<&'a crate::web::client::ClientInfo>,
+    pub client: Option<&'a crate::domain::ClientInfo>,
 }
 
 impl<'a> Actor<'a> {

@@ -11,7 +11,7 @@ use rand::RngExt;
 use rand::distr::{Alphanumeric, SampleString};
 
 use crate::agents::sql::SqlText;
-use crate::auth::secrets::random_token;
+use crate::crypto::random_token;
 use crate::db::models::{Company, NewCompany};
 use crate::db::schema::companies;
 use crate::db::{Backend, DbConnection, write_transaction};

@@ -8,6 +8,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::trusted_computers;
 use crate::db::models::{Agent, Company, NewAgent, NewCompany, invitation, session, setup_token};
 use crate::db::{DbConnection, write_transaction};
+use crate::error::AppError;
 use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
 
 /// Why an account operation was refused; the message is shown to the user.
@@ -171,4 +172,14 @@ pub fn deactivate_by_email(conn: &mut DbConnection, email: &EmailAddress, now: N
     let agent = Agent::find_by_email(conn, email)?.ok_or(AccountError::UnknownEmail)?;
     deactivate(conn, &agent, &audit::Entry { detail: Some("via the command line"), ..Default::default() }, now)?;
     Ok(agent)
+}
+
+impl From<AccountError> for AppError {
+    fn from(error: AccountError) -> AppError {
+        match error {
+            AccountError::Db(e) => e.into(),
+            AccountError::Unavailable(e) => AppError::DatabaseUnavailable(e),
+            other => AppError::BadRequest(other.to_string()),
+        }
+    }
 }

@@ -1,6 +1,10 @@
 //! The rules of emailed one-time codes (SPEC §3), in one place: how a code is
 //! made and stored, when one may be sent, and how a submitted code is judged.
 //!
+//! It also sends them ([`send_code`]: the code email and its audit entry, for
+//! every purpose), runs work on a challenge under its agent's lock
+//! ([`with_locked_challenge`]) and announces a lock-out ([`announce_lock`]).
+//!
 //! Every function here runs inside [`in_agent_code_transaction`], which holds
 //! the agent's `code_lockouts` row for the whole transaction: two requests
 //! about one agent's codes (two submissions of one code, ten wrong codes at
@@ -10,14 +14,20 @@
 use chrono::NaiveDateTime;
 use rand::RngExt;
 
-use crate::auth::secrets::{constant_time_eq, keyed_hash};
+use crate::crypto::{constant_time_eq, keyed_hash};
 use crate::config::CodePolicy;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge, NewCodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::one_time_code::{self, NewStoredCode};
 use crate::db::{DbConnection, write_transaction};
+use crate::audit::{self, Event, Outcome};
+use crate::config::Config;
+use crate::db::models::{Agent, email_change};
 use crate::domain::{OneTimeCode, new_public_id};
-use crate::web::client::ClientInfo;
+use crate::error::AppError;
+use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
+use crate::mail::outbox;
+use crate::domain::ClientInfo;
 
 /// A new code: six digits, uniform over 000000..=999999, from `rand::rng()`
 /// (a CSPRNG seeded and reseeded from the operating system).
@@ -240,6 +250,84 @@ pub fn check(
         }
     }
     Ok(CodeCheck::Wrong { attempts_left, locked })
+}
+
+/// Issues a code for `challenge` and queues its email (a sign-in or a
+/// confirmation code, as the challenge is for), in the caller's
+/// transaction; or says why no code may be sent now.
+pub fn send_code(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: &Agent,
+    challenge: &CodeChallenge,
+    lockout: &CodeLockout,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<Result<(), IssueRefusal>, AppError> {
+    let purpose = match challenge.purpose() {
+        Some(ChallengePurpose::Login) => CodePurpose::Login,
+        Some(ChallengePurpose::StepUp) => CodePurpose::ConfirmIdentity,
+        Some(ChallengePurpose::ChangeEmail) => CodePurpose::ChangeEmail,
+        Some(ChallengePurpose::EnableTwoFactor) | None => CodePurpose::ConfirmTwoFactor,
+    };
+    // A new address's code goes to the new address; every other code to the agent's.
+    let email = match purpose {
+        CodePurpose::ChangeEmail => email_change::new_address_of(conn, &challenge.id)?,
+        _ => agent.email_address(),
+    };
+    let code = match issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
+        Ok(code) => code,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let recipient = Recipient { email: &email, name: &agent.name };
+    let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
+    outbox::enqueue(conn, &message, now)?;
+    let detail = match purpose {
+        CodePurpose::Login => "login code",
+        CodePurpose::ConfirmTwoFactor => "confirmation code",
+        CodePurpose::ConfirmIdentity => "code to confirm identity",
+        CodePurpose::ChangeEmail => "code to a new email address",
+    };
+    audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
+    Ok(Ok(()))
+}
+
+/// Runs `work` on the challenge `challenge_id` inside its agent's code
+/// transaction, the challenge read again under the lock (a concurrent
+/// request may have changed it); `gone` when there is no such challenge.
+pub fn with_locked_challenge<T>(
+    conn: &mut DbConnection,
+    challenge_id: &str,
+    now: NaiveDateTime,
+    gone: T,
+    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
+        return Ok(gone);
+    };
+    in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
+        let challenge = CodeChallenge::find(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
+        work(conn, challenge, lockout)
+    })
+}
+
+/// Records a new lock-out and emails the agent about it (SPEC §3).
+pub fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
+    let detail = match lock.until {
+        Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
+        None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),
+    };
+    audit::record(conn, Event::CodeLockout, Outcome::Success, &audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
+    let email = agent.email_address();
+    let message = messages::codes_locked(
+        &Recipient { email: &email, name: &agent.name },
+        lock.consecutive_wrong,
+        lock.until,
+        &RequestContext::of(client, now),
+        &config.base_url(),
+    )?;
+    outbox::enqueue(conn, &message, now)?;
+    Ok(())
 }
 
 #[cfg(test)]

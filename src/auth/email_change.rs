@@ -15,7 +15,7 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::accounts::AccountError;
 use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::login::with_locked_challenge;
+use crate::auth::codes::with_locked_challenge;
 use crate::auth::mail_limits::{allow_email_change, send_requested_code};
 use crate::config::Config;
 use crate::db::DbConnection;
@@ -25,7 +25,7 @@ use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// Why a new address was refused; the message is shown to the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -34,12 +34,6 @@ pub enum AddressRefusal {
     Unchanged,
     #[error("Another account already uses that email address. Choose a different one.")]
     InUse,
-}
-
-/// The new address of a `change_email` challenge (where its codes go).
-pub fn new_address_of(conn: &mut DbConnection, challenge_id: &str) -> Result<EmailAddress, AppError> {
-    let stored = email_change::new_email_of(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-    EmailAddress::parse(&stored).map_err(|e| AppError::Internal(anyhow::anyhow!("stored new address does not parse: {e}")))
 }
 
 /// Starts a change to `new_email`: counted against the agent's limit, refused
@@ -119,7 +113,7 @@ pub fn confirm(
         if challenge.agent_id != agent.id || !challenge.is_for(ChallengePurpose::ChangeEmail) {
             return Ok(Confirmation::Expired);
         }
-        let new = new_address_of(conn, &challenge.id)?;
+        let new = email_change::new_address_of(conn, &challenge.id)?;
         let entry = audit::Entry::for_agent(agent, Some(client));
         Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
             CodeCheck::Accepted => {
@@ -171,6 +165,6 @@ pub struct PendingChange {
 /// The agent's open change, if any.
 pub fn pending(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> Result<Option<PendingChange>, AppError> {
     let Some(challenge) = open_change(conn, agent, now)? else { return Ok(None) };
-    let new = new_address_of(conn, &challenge.id)?;
+    let new = email_change::new_address_of(conn, &challenge.id)?;
     Ok(Some(PendingChange { masked_new_email: new.masked(), needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login }))
 }

@@ -1,6 +1,6 @@
 //! The steps of a login: the password (every login), then, with 2FA on, the
 //! emailed code unless this browser is trusted for the agent.
-//! [`password_step`] checks the password and, in one transaction, decides
+//! [`open_password_step`] and [`settle_password`] check the password and, in one transaction, decide
 //! whether a code is needed (the private `after_password` is the one place
 //! that decides it); [`verify_login_code`] completes the second step (and
 //! trusts the browser when the agent ticked "I am on a trusted computer").
@@ -8,20 +8,19 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::codes::{self, CodeCheck, IssueRefusal, NewLock};
+use crate::auth::codes::{self, CodeCheck, IssueRefusal, announce_lock, send_code, with_locked_challenge};
 use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
-use crate::config::Config;
+use crate::config::{Config, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus, login_candidate};
+use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
-use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
+use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// What the password step came to. One failure variant only: unknown email,
 /// wrong password and deactivated account look the same (SPEC §3).
@@ -58,65 +57,55 @@ pub struct BrowserAtLogin {
     pub trusted_cookie: TrustedCookie,
 }
 
-/// The password step of a login (`POST /login`). Checks the credentials with
-/// one argon2 verification whatever the outcome (unless throttled, which is
-/// decided before and without it). The attempt is counted against the account
-/// and the client IP first; then, in one transaction, a success resets the
-/// account's count and decides the second step ([`LoginDecision`]), and a
-/// failure stays counted and is audited.
-pub async fn password_step(
-    state: &AppState,
+/// The first half of the password step (`POST /login`): finds the agent the
+/// email names and counts the attempt against the account and the client IP
+/// (SPEC §3 login throttling), in one transaction, before any hash. The
+/// caller then verifies the password (one argon2 verification whatever the
+/// agent) and hands the verdict to [`settle_password`].
+pub fn open_password_step(
+    conn: &mut DbConnection,
+    limits: LoginLimits,
     client: &ClientInfo,
     email_raw: &str,
-    password_raw: &str,
-    browser: BrowserAtLogin,
-) -> Result<PasswordOutcome, AppError> {
+    now: NaiveDateTime,
+) -> diesel::QueryResult<(Option<Agent>, LoginGate)> {
     let email = EmailAddress::parse(email_raw).ok();
-    let email_raw = email_raw.to_owned();
-    let limits = state.config.login_limits;
     let ip_bucket = Bucket::for_client_ip(throttle::LOGIN_IP, client);
-    // The throttle counts an attempt before its hash; taking the hashing slot
-    // first means only attempts about to hash are in flight in that count, so
-    // a crowd of agents behind one office IP is not refused for logging in at once.
-    let slot = state.passwords.reserve().await?;
-    let now = state.now();
-    let (agent, gate) = state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                let agent = match &email {
-                    Some(email) => Agent::find_by_email(conn, email)?,
-                    None => None,
-                };
-                let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), &email_raw);
-                let gate = open_login_gate(conn, account_bucket, ip_bucket, limits, now)?;
-                Ok::<_, diesel::result::Error>((agent, gate))
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
-    let tickets = match gate {
-        LoginGate::Closed { retry_after } => return Ok(PasswordOutcome::Throttled { retry_after }),
-        LoginGate::Open(tickets) => tickets,
-    };
+    write_transaction(conn, |conn| {
+        let agent = match &email {
+            Some(email) => Agent::find_by_email(conn, email)?,
+            None => None,
+        };
+        let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), email_raw);
+        let gate = open_login_gate(conn, account_bucket, ip_bucket, limits, now)?;
+        Ok((agent, gate))
+    })
+}
 
-    let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
-    let password_ok = slot.verify(login_candidate(password_raw), stored_hash).await?;
-
-    let config = state.config.clone();
-    let client = client.clone();
-    let now = state.now();
-    state
-        .db(move |conn| match agent {
-            Some(agent) if password_ok && agent.active => {
-                let (decision, trusted_cookie) = after_password(conn, &config, agent, tickets, &client, browser, now)?;
-                Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
-            }
-            agent => {
-                write_transaction(conn, |conn| record_failed_password(conn, agent.as_ref(), tickets, &client, now))?;
-                Ok(PasswordOutcome::Rejected)
-            }
-        })
-        .await
+/// The second half of the password step: with the right password of an
+/// active agent, resets the account's count and decides the second step
+/// ([`LoginDecision`]) in one transaction; otherwise the failure stays
+/// counted and is audited.
+pub fn settle_password(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: Option<Agent>,
+    password_ok: bool,
+    tickets: LoginTickets,
+    client: &ClientInfo,
+    browser: BrowserAtLogin,
+    now: NaiveDateTime,
+) -> Result<PasswordOutcome, AppError> {
+    match agent {
+        Some(agent) if password_ok && agent.active => {
+            let (decision, trusted_cookie) = after_password(conn, config, agent, tickets, client, browser, now)?;
+            Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
+        }
+        agent => {
+            write_transaction(conn, |conn| record_failed_password(conn, agent.as_ref(), tickets, client, now))?;
+            Ok(PasswordOutcome::Rejected)
+        }
+    }
 }
 
 /// A wrong password (or an unknown or deactivated account): audited, and the
@@ -220,46 +209,6 @@ fn start_pending_login(
     Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
-/// Issues a code for `challenge` and queues its email (a sign-in or a
-/// confirmation code, as the challenge is for), in the caller's
-/// transaction; or says why no code may be sent now.
-pub(crate) fn send_code(
-    conn: &mut DbConnection,
-    config: &Config,
-    agent: &Agent,
-    challenge: &CodeChallenge,
-    lockout: &CodeLockout,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<Result<(), IssueRefusal>, AppError> {
-    let purpose = match challenge.purpose() {
-        Some(ChallengePurpose::Login) => CodePurpose::Login,
-        Some(ChallengePurpose::StepUp) => CodePurpose::ConfirmIdentity,
-        Some(ChallengePurpose::ChangeEmail) => CodePurpose::ChangeEmail,
-        Some(ChallengePurpose::EnableTwoFactor) | None => CodePurpose::ConfirmTwoFactor,
-    };
-    // A new address's code goes to the new address; every other code to the agent's.
-    let email = match purpose {
-        CodePurpose::ChangeEmail => crate::auth::email_change::new_address_of(conn, &challenge.id)?,
-        _ => agent.email_address(),
-    };
-    let code = match codes::issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
-        Ok(code) => code,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let recipient = Recipient { email: &email, name: &agent.name };
-    let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
-    outbox::enqueue(conn, &message, now)?;
-    let detail = match purpose {
-        CodePurpose::Login => "login code",
-        CodePurpose::ConfirmTwoFactor => "confirmation code",
-        CodePurpose::ConfirmIdentity => "code to confirm identity",
-        CodePurpose::ChangeEmail => "code to a new email address",
-    };
-    audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
-    Ok(Ok(()))
-}
-
 /// What the code step came to.
 #[derive(Debug)]
 pub enum CodeStepOutcome {
@@ -281,109 +230,66 @@ pub enum CodeStepOutcome {
 /// as a wrong code (SPEC §3). With `trust_requested` (the box ticked) and a
 /// right code, the browser becomes trusted in the same transaction, its new
 /// token added to `trusted_cookie`.
-pub async fn verify_login_code(
-    state: &AppState,
-    challenge_id: String,
+pub fn verify_login_code(
+    conn: &mut DbConnection,
+    config: &Config,
+    challenge_id: &str,
     submitted: Option<OneTimeCode>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
     client: &ClientInfo,
-) -> Result<CodeStepOutcome, AppError> {
-    let config = state.config.clone();
-    let client = client.clone();
-    let now = state.now();
-    state
-        .db(move |conn| {
-            with_locked_challenge(conn, &challenge_id, now, CodeStepOutcome::Expired, |conn, challenge, lockout| {
-                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
-                    Some(agent) if challenge.is_for(ChallengePurpose::Login) && agent.two_factor_status() == TwoFactorStatus::Enabled => agent,
-                    _ => {
-                        CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, now)?;
-                        return Ok(CodeStepOutcome::Expired);
-                    }
-                };
-                let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted.as_ref(), now)?;
-                let entry = audit::Entry::for_agent(&agent, Some(&client));
-                // The page shown again after a refused code, read in the same trip.
-                let view = |conn: &mut DbConnection| -> Result<Box<PendingLoginView>, AppError> {
-                    let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-                    Ok(Box::new(PendingLoginView::of(&config, &challenge, &agent, &company, Some(&lockout), now)))
-                };
-                Ok(match verdict {
-                    CodeCheck::Accepted => {
-                        Agent::record_login(conn, &agent.id, now)?;
-                        audit::record(conn, Event::CodeAccepted, Outcome::Success, &entry, now)?;
-                        audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry { detail: Some("password and code"), ..entry.clone() }, now)?;
-                        let trusted = if trust_requested {
-                            let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-                            trusted_computers::grant(conn, &config, &agent, &company, &client, trusted_cookie, now)?
-                        } else {
-                            None
-                        };
-                        CodeStepOutcome::SignedIn { agent: Box::new(agent), trusted }
-                    }
-                    CodeCheck::Wrong { attempts_left, locked } => {
-                        let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
-                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
-                        match locked {
-                            Some(lock) => {
-                                announce_lock(conn, &config, &agent, &client, lock, now)?;
-                                CodeStepOutcome::Locked { until: lock.until }
-                            }
-                            None => CodeStepOutcome::Wrong { attempts_left, view: view(conn)? },
-                        }
-                    }
-                    CodeCheck::NeedsNewCode => {
-                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes dead after too many wrong codes"), ..entry.clone() }, now)?;
-                        CodeStepOutcome::NeedsNewCode { view: view(conn)? }
-                    }
-                    CodeCheck::Locked { until } => {
-                        audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes locked"), ..entry.clone() }, now)?;
-                        CodeStepOutcome::Locked { until }
-                    }
-                    CodeCheck::Expired => CodeStepOutcome::Expired,
-                })
-            })
-        })
-        .await
-}
-
-/// Runs `work` on the challenge `challenge_id` inside its agent's code
-/// transaction, the challenge read again under the lock (a concurrent
-/// request may have changed it); `gone` when there is no such challenge.
-pub(crate) fn with_locked_challenge<T>(
-    conn: &mut DbConnection,
-    challenge_id: &str,
     now: NaiveDateTime,
-    gone: T,
-    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AppError>,
-) -> Result<T, AppError> {
-    let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
-        return Ok(gone);
-    };
-    codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-        let challenge = CodeChallenge::find(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-        work(conn, challenge, lockout)
+) -> Result<CodeStepOutcome, AppError> {
+    with_locked_challenge(conn, challenge_id, now, CodeStepOutcome::Expired, |conn, challenge, lockout| {
+        let agent = match Agent::find_active(conn, &challenge.agent_id)? {
+            Some(agent) if challenge.is_for(ChallengePurpose::Login) && agent.two_factor_status() == TwoFactorStatus::Enabled => agent,
+            _ => {
+                CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, now)?;
+                return Ok(CodeStepOutcome::Expired);
+            }
+        };
+        let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted.as_ref(), now)?;
+        let entry = audit::Entry::for_agent(&agent, Some(client));
+        // The page shown again after a refused code, read in the same trip.
+        let view = |conn: &mut DbConnection| -> Result<Box<PendingLoginView>, AppError> {
+            let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+            Ok(Box::new(PendingLoginView::of(config, &challenge, &agent, &company, Some(&lockout), now)))
+        };
+        Ok(match verdict {
+            CodeCheck::Accepted => {
+                Agent::record_login(conn, &agent.id, now)?;
+                audit::record(conn, Event::CodeAccepted, Outcome::Success, &entry, now)?;
+                audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry { detail: Some("password and code"), ..entry.clone() }, now)?;
+                let trusted = if trust_requested {
+                    let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
+                    trusted_computers::grant(conn, config, &agent, &company, client, trusted_cookie, now)?
+                } else {
+                    None
+                };
+                CodeStepOutcome::SignedIn { agent: Box::new(agent), trusted }
+            }
+            CodeCheck::Wrong { attempts_left, locked } => {
+                let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
+                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
+                match locked {
+                    Some(lock) => {
+                        announce_lock(conn, config, &agent, client, lock, now)?;
+                        CodeStepOutcome::Locked { until: lock.until }
+                    }
+                    None => CodeStepOutcome::Wrong { attempts_left, view: view(conn)? },
+                }
+            }
+            CodeCheck::NeedsNewCode => {
+                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes dead after too many wrong codes"), ..entry.clone() }, now)?;
+                CodeStepOutcome::NeedsNewCode { view: view(conn)? }
+            }
+            CodeCheck::Locked { until } => {
+                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes locked"), ..entry.clone() }, now)?;
+                CodeStepOutcome::Locked { until }
+            }
+            CodeCheck::Expired => CodeStepOutcome::Expired,
+        })
     })
-}
-
-/// Records a new lock-out and emails the agent about it (SPEC §3).
-pub(crate) fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
-    let detail = match lock.until {
-        Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
-        None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),
-    };
-    audit::record(conn, Event::CodeLockout, Outcome::Success, &audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
-    let email = agent.email_address();
-    let message = messages::codes_locked(
-        &Recipient { email: &email, name: &agent.name },
-        lock.consecutive_wrong,
-        lock.until,
-        &RequestContext::of(client, now),
-        &config.base_url(),
-    )?;
-    outbox::enqueue(conn, &message, now)?;
-    Ok(())
 }
 
 /// What a request for another code came to.
@@ -395,24 +301,17 @@ pub enum ResendOutcome {
 }
 
 /// "Resend code" on the code page.
-pub async fn resend_login_code(state: &AppState, challenge_id: String, client: &ClientInfo) -> Result<ResendOutcome, AppError> {
-    let config = state.config.clone();
-    let client = client.clone();
-    let now = state.now();
-    state
-        .db(move |conn| {
-            with_locked_challenge(conn, &challenge_id, now, ResendOutcome::Expired, |conn, challenge, lockout| {
-                let agent = match Agent::find_active(conn, &challenge.agent_id)? {
-                    Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
-                    _ => return Ok(ResendOutcome::Expired),
-                };
-                Ok(match crate::auth::mail_limits::send_requested_code(conn, &config, &agent, &challenge, &lockout, &client, now)? {
-                    Ok(()) => ResendOutcome::Sent,
-                    Err(refusal) => ResendOutcome::Refused(refusal),
-                })
-            })
+pub fn resend_login_code(conn: &mut DbConnection, config: &Config, challenge_id: &str, client: &ClientInfo, now: NaiveDateTime) -> Result<ResendOutcome, AppError> {
+    with_locked_challenge(conn, challenge_id, now, ResendOutcome::Expired, |conn, challenge, lockout| {
+        let agent = match Agent::find_active(conn, &challenge.agent_id)? {
+            Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
+            _ => return Ok(ResendOutcome::Expired),
+        };
+        Ok(match crate::auth::mail_limits::send_requested_code(conn, config, &agent, &challenge, &lockout, client, now)? {
+            Ok(()) => ResendOutcome::Sent,
+            Err(refusal) => ResendOutcome::Refused(refusal),
         })
-        .await
+    })
 }
 
 /// What the code page shows about a pending login.
@@ -431,21 +330,15 @@ pub struct PendingLoginView {
 }
 
 /// The pending login behind a browser's session, if it can still be completed.
-pub async fn pending_login_view(state: &AppState, challenge_id: String) -> Result<Option<PendingLoginView>, AppError> {
-    let now = state.now();
-    let config = state.config.clone();
-    state
-        .db(move |conn| {
-            let Some(challenge) = CodeChallenge::find(conn, &challenge_id)? else { return Ok(None) };
-            if !challenge.is_for(ChallengePurpose::Login) || !challenge.is_open(now) {
-                return Ok(None);
-            }
-            let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
-            let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
-            let lockout = code_lockout::find(conn, &agent.id)?;
-            Ok(Some(PendingLoginView::of(&config, &challenge, &agent, &company, lockout.as_ref(), now)))
-        })
-        .await
+pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<PendingLoginView>> {
+    let Some(challenge) = CodeChallenge::find(conn, challenge_id)? else { return Ok(None) };
+    if !challenge.is_for(ChallengePurpose::Login) || !challenge.is_open(now) {
+        return Ok(None);
+    }
+    let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
+    let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
+    let lockout = code_lockout::find(conn, &agent.id)?;
+    Ok(Some(PendingLoginView::of(config, &challenge, &agent, &company, lockout.as_ref(), now)))
 }
 
 impl PendingLoginView {

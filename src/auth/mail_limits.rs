@@ -17,15 +17,16 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::auth::codes::IssueRefusal;
-use crate::auth::throttle::{self, Bucket, Limit};
-use crate::config::Config;
+use crate::auth::throttle::{self, Bucket};
+use crate::config::Limit;
+use crate::config::{Config, MailLimits};
 use crate::db::DbConnection;
 use crate::db::models::Agent;
 use crate::db::models::code_challenge::CodeChallenge;
 use crate::db::models::code_lockout::CodeLockout;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// Code emails asked for from one client IP.
 pub const CODE_EMAILS_IP: &str = "code_email_ip";
@@ -42,43 +43,6 @@ pub const INVITATION_ADDRESS: &str = "invitation_address";
 /// Invitations sent from one client IP.
 pub const INVITATION_IP: &str = "invitation_ip";
 
-/// The numbers of the mail-bombing limits (each configurable, see `config`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MailLimits {
-    /// Code emails asked for with a button, per client IP (IPv6 per /64).
-    pub code_emails_per_ip: Limit,
-    /// Requests to change the email address (each emails a code to the new one), per agent.
-    pub email_changes_per_agent: Limit,
-    /// Forgot-password requests per typed address, known or not.
-    pub resets_per_address: Limit,
-    /// Forgot-password requests per client IP.
-    pub resets_per_ip: Limit,
-    /// Invitations per inviting admin.
-    pub invitations_per_admin: Limit,
-    /// Invitations per invited address (a resend included).
-    pub invitations_per_address: Limit,
-    /// Invitations per client IP.
-    pub invitations_per_ip: Limit,
-}
-
-impl Default for MailLimits {
-    fn default() -> MailLimits {
-        MailLimits {
-            // An office behind one address: a few dozen agents may ask for a
-            // code in a quarter hour; a flood asks for hundreds.
-            code_emails_per_ip: Limit::per_minutes(30, 15),
-            email_changes_per_agent: Limit::per_minutes(5, 60),
-            // A lost email or two, not an inbox full.
-            resets_per_address: Limit::per_minutes(5, 60),
-            resets_per_ip: Limit::per_minutes(20, 60),
-            // Onboarding a team in an afternoon is fine; a resend loop is not.
-            invitations_per_admin: Limit::per_minutes(100, 60),
-            invitations_per_address: Limit::per_minutes(3, 60),
-            invitations_per_ip: Limit::per_minutes(100, 60),
-        }
-    }
-}
-
 /// Sends a code the agent asked for with a button, counted against the
 /// client IP first; in the caller's agent code transaction. A refused send
 /// (too soon, too many, locked) takes the IP's count back: only emails that
@@ -94,14 +58,14 @@ pub fn send_requested_code(
 ) -> Result<Result<(), IssueRefusal>, AppError> {
     // A lock-out says more than "too many from your network": let `issue` say it.
     if challenge.counts_towards_lockout() && lockout.lock_at(now).is_some() {
-        return crate::auth::login::send_code(conn, config, agent, challenge, lockout, client, now);
+        return crate::auth::codes::send_code(conn, config, agent, challenge, lockout, client, now);
     }
     let bucket = Bucket::for_client_ip(CODE_EMAILS_IP, client);
     let hit = match throttle::hit(conn, &bucket, config.mail_limits.code_emails_per_ip, now)? {
         throttle::Decision::Refused { retry_after } => return Ok(Err(IssueRefusal::TooManyFromNetwork { retry_after })),
         throttle::Decision::Allowed(hit) => hit,
     };
-    let sent = crate::auth::login::send_code(conn, config, agent, challenge, lockout, client, now)?;
+    let sent = crate::auth::codes::send_code(conn, config, agent, challenge, lockout, client, now)?;
     if sent.is_err() {
         throttle::take_back(conn, &bucket, &hit, now)?;
     }

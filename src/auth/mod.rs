@@ -7,7 +7,6 @@ pub mod login;
 pub mod mail_limits;
 pub mod password;
 pub mod password_reset;
-pub mod secrets;
 pub mod setup;
 pub mod step_up;
 pub mod trusted_computers;

@@ -14,6 +14,7 @@ use crossbeam_channel::RecvTimeoutError;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::domain::NewPassword;
+use crate::error::AppError;
 
 /// OWASP minimum for argon2id: m=19456 KiB, t=2, p=1.
 fn params() -> Params {
@@ -223,6 +224,12 @@ fn lower_this_threads_priority() {}
 /// and tests, not for the web workers.
 pub fn hash_blocking(password: &str) -> Result<String, HashError> {
     Workspace::default().hash(password)
+}
+
+impl From<HashError> for AppError {
+    fn from(error: HashError) -> AppError {
+        AppError::Internal(error.into())
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes;
 use crate::auth::trusted_computers;
-use crate::auth::secrets::{random_token, token_hash};
+use crate::crypto::{random_token, token_hash};
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{CloseReason, CodeChallenge};
@@ -18,7 +18,7 @@ use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// At most this many reset emails per agent per hour: enough for a lost
 /// email or two, not enough to flood an inbox.

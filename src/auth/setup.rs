@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 
-use crate::auth::secrets::{random_token, token_hash};
+use crate::crypto::{random_token, token_hash};
 use crate::db::models::{Agent, setup_token};
 use crate::db::{DbConnection, write_transaction};
 

@@ -20,17 +20,16 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::login::{announce_lock, with_locked_challenge};
+use crate::auth::codes::{announce_lock, with_locked_challenge};
 use crate::auth::mail_limits::send_requested_code;
-use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, login_account_bucket, open_login_gate};
-use crate::config::Config;
+use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::config::{Config, LoginLimits};
 use crate::db::models::Agent;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{OneTimeCode, TwoFactorStatus, login_candidate};
+use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
-use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// When a browser last proved the password and last entered an emailed code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,61 +69,54 @@ impl Reauthentication {
     }
 }
 
-/// The verdict on a current password typed by a signed-in agent.
+/// The verdict on a current password typed by a signed-in agent (a
+/// throttled attempt gets none: see [`open_password_check`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordProof {
     Right,
     /// Wrong (already audited).
     Wrong,
-    /// Too many wrong passwords for this account or IP lately: not even
-    /// looked at (the login throttle of SPEC §3, shared with the login page,
-    /// so a stolen session cannot guess the password here instead).
-    Throttled { retry_after: Duration },
 }
 
-/// Checks the current password a signed-in agent typed, through the login
-/// throttle's account and client-IP buckets (counted before the hash, a right
-/// password resets the account's count). A wrong one is audited as a failed
-/// identity check; `place` says where it was typed ("on the confirm-identity page").
-pub async fn verify_current_password(
-    state: &AppState,
-    agent: &Agent,
-    client: &ClientInfo,
-    password_raw: &str,
-    place: &'static str,
-) -> Result<PasswordProof, AppError> {
+/// The first half of checking the current password a signed-in agent typed:
+/// the attempt is counted in the login throttle's account and client-IP
+/// buckets before any hash (SPEC §3, shared with the login page, so a stolen
+/// session cannot guess the password here instead).
+pub fn open_password_check(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, limits: LoginLimits, now: NaiveDateTime) -> diesel::QueryResult<LoginGate> {
     let account = login_account_bucket(Some(&agent.id), &agent.email);
     let ip = Bucket::for_client_ip(throttle::LOGIN_IP, client);
-    let (limits, now) = (state.config.login_limits, state.now());
-    let gate = state.db(move |conn| Ok(write_transaction(conn, |conn| open_login_gate(conn, account, ip, limits, now))?)).await?;
-    let tickets = match gate {
-        LoginGate::Closed { retry_after } => return Ok(PasswordProof::Throttled { retry_after }),
-        LoginGate::Open(tickets) => tickets,
-    };
-    let right = state.passwords.verify(login_candidate(password_raw), agent.password_hash.clone()).await?;
-    let (agent, client, now) = (agent.clone(), client.clone(), state.now());
-    state
-        .db(move |conn| {
-            write_transaction(conn, |conn| {
-                if right {
-                    return tickets.succeeded(conn, now);
-                }
-                let detail = format!("wrong current password {place}");
-                let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(&agent, Some(&client)) };
-                audit::record(conn, Event::Reauthentication, Outcome::Failure, &entry, now)?;
-                for locked in tickets.failed() {
-                    let detail = match locked {
-                        LockedBy::Account => "too many wrong passwords for this account: logins paused",
-                        LockedBy::ClientIp => "too many wrong passwords from this IP address: logins paused",
-                    };
-                    audit::record(conn, Event::LoginThrottled, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
-                }
-                Ok(())
-            })
-            .map_err(AppError::from)
-        })
-        .await?;
-    Ok(if right { PasswordProof::Right } else { PasswordProof::Wrong })
+    write_transaction(conn, |conn| open_login_gate(conn, account, ip, limits, now))
+}
+
+/// The second half: a right password resets the account's count; a wrong
+/// one is audited as a failed identity check (`place` says where it was
+/// typed, "on the confirm-identity page") and stays counted.
+pub fn settle_password_check(
+    conn: &mut DbConnection,
+    agent: &Agent,
+    client: &ClientInfo,
+    right: bool,
+    tickets: LoginTickets,
+    place: &str,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<PasswordProof> {
+    write_transaction(conn, |conn| {
+        if right {
+            tickets.succeeded(conn, now)?;
+            return Ok(PasswordProof::Right);
+        }
+        let detail = format!("wrong current password {place}");
+        let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) };
+        audit::record(conn, Event::Reauthentication, Outcome::Failure, &entry, now)?;
+        for locked in tickets.failed() {
+            let detail = match locked {
+                LockedBy::Account => "too many wrong passwords for this account: logins paused",
+                LockedBy::ClientIp => "too many wrong passwords from this IP address: logins paused",
+            };
+            audit::record(conn, Event::LoginThrottled, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
+        }
+        Ok(PasswordProof::Wrong)
+    })
 }
 
 /// Records a confirmed identity (the confirm-identity page, without 2FA).

@@ -32,7 +32,8 @@
 //! # Using it in a feature
 //!
 //! ```ignore
-//! use agentgate::auth::throttle::{self, Bucket, Decision, Limit};
+//! use agentgate::auth::throttle::{self, Bucket, Decision};
+//! use agentgate::config::Limit;
 //!
 //! // At most 5 code emails per agent per 15 minutes (SPEC §3 "resend").
 //! const RESEND: Limit = Limit::per_minutes(5, 15);
@@ -52,11 +53,12 @@
 use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 
-use crate::auth::secrets::token_hash;
+use crate::crypto::token_hash;
+use crate::config::{Limit, LoginLimits};
 use crate::db::DbConnection;
 use crate::db::models::rate_bucket;
 use crate::error::AppError;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// Keys longer than this are replaced by `sha256:<hex>`.
 pub const MAX_KEY_CHARS: usize = 128;
@@ -64,25 +66,6 @@ pub const MAX_KEY_CHARS: usize = 128;
 /// How often a write is retried when another request changed the bucket
 /// first. Past this the attempt is refused (fail closed), never let through.
 const MAX_SWAPS: usize = 16;
-
-/// At most `max` attempts in any window of `window`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limit {
-    pub max: u32,
-    pub window: Duration,
-}
-
-impl Limit {
-    /// `max` attempts per `minutes` minutes.
-    pub const fn per_minutes(max: u32, minutes: i64) -> Limit {
-        Limit { max, window: Duration::minutes(minutes) }
-    }
-
-    /// `max` attempts per `seconds` seconds ("not more often than every 30 s" is `per_seconds(1, 30)`).
-    pub const fn per_seconds(max: u32, seconds: i64) -> Limit {
-        Limit { max, window: Duration::seconds(seconds) }
-    }
-}
 
 /// One rate-limited thing: what is limited (`purpose`) for whom (`key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,20 +307,6 @@ fn decode(stored: &str) -> Vec<i64> {
 pub const LOGIN_ACCOUNT: &str = "login_account";
 /// Failed password steps per client IP.
 pub const LOGIN_IP: &str = "login_ip";
-
-/// The login throttle's limits (configurable, SPEC §5 of this project's README).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginLimits {
-    pub per_account: Limit,
-    pub per_ip: Limit,
-}
-
-impl Default for LoginLimits {
-    /// SPEC §3: 10 failures in 15 minutes, per account and per client IP.
-    fn default() -> LoginLimits {
-        LoginLimits { per_account: Limit::per_minutes(10, 15), per_ip: Limit::per_minutes(10, 15) }
-    }
-}
 
 /// The account bucket of a login: the agent the email names, or, for an email
 /// no agent has, the normalised email itself. Unknown addresses are counted

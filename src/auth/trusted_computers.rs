@@ -17,7 +17,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::secrets::{random_token, token_hash};
+use crate::crypto::{random_token, token_hash};
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::trusted_computer::{self, NewTrustedComputer, TrustedComputer};
@@ -26,7 +26,7 @@ use crate::domain::new_public_id;
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::web::client::{ClientInfo, browser_label};
+use crate::domain::{ClientInfo, browser_label};
 
 /// The cookie's name before the `__Host-` prefix that https adds (SPEC §4).
 pub const COOKIE_BASE_NAME: &str = "agentgate_trusted";

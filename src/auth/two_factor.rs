@@ -21,7 +21,7 @@ use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 
 /// A change the Account Setting checkbox asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,44 +9,12 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use url::Url;
 
-use crate::auth::mail_limits::MailLimits;
-use crate::auth::throttle::{Limit, LoginLimits};
+mod policies;
+mod secret;
 
-/// The server secret: signs cookies and keys code hashes. Shared by all instances.
-#[derive(Clone)]
-pub struct SecretKey(Vec<u8>);
-
-impl std::fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretKey(<redacted>)")
-    }
-}
-
-impl SecretKey {
-    /// At least 64 bytes, as actix's cookie key requires.
-    pub const MIN_BYTES: usize = 64;
-
-    pub fn from_bytes(bytes: Vec<u8>) -> Result<SecretKey, String> {
-        if bytes.len() < Self::MIN_BYTES {
-            return Err(format!("must decode to at least {} bytes, got {}", Self::MIN_BYTES, bytes.len()));
-        }
-        Ok(SecretKey(bytes))
-    }
-
-    pub fn generate() -> SecretKey {
-        let mut bytes = vec![0u8; Self::MIN_BYTES];
-        rand::fill(&mut bytes[..]);
-        SecretKey(bytes)
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    fn encoded(&self) -> String {
-        BASE64.encode(&self.0)
-    }
-}
+pub use policies::{CodePolicy, Limit, LoginLimits, MailLimits, MailRetryPolicy};
+pub use secret::SecretKey;
+use secret::load_or_generate_secret;
 
 /// Where emails go (SPEC §5 `AGENTGATE_MAIL`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,67 +27,20 @@ pub enum MailTransportKind {
     File { dir: PathBuf },
 }
 
-/// The numbers of the code rules (SPEC §3). Every one is a policy, so every
-/// one is configurable; the defaults are the specification's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodePolicy {
-    /// How long an emailed code works.
-    pub code_lifetime: chrono::Duration,
-    /// How long the password step is remembered while the code is awaited.
-    pub pending_login_lifetime: chrono::Duration,
-    /// The shortest time between two codes of one login.
-    pub resend_cooldown: chrono::Duration,
-    /// At most this many codes per agent within `codes_window`.
-    pub codes_per_window: i64,
-    pub codes_window: chrono::Duration,
-    /// Wrong codes per pending login before its codes are dead.
-    pub attempts_per_login: i32,
-    /// Consecutive wrong codes (across logins) that lock the agent's codes for `lock_duration`.
-    pub lock_after: i32,
-    pub lock_duration: chrono::Duration,
-    /// Consecutive wrong codes that lock them until a password reset or an admin's 2FA reset.
-    pub lock_until_reset_after: i32,
-    /// How long a password reset link works.
-    pub reset_link_lifetime: chrono::Duration,
+/// Which backend a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
-impl Default for CodePolicy {
-    fn default() -> CodePolicy {
-        CodePolicy {
-            code_lifetime: chrono::Duration::minutes(10),
-            pending_login_lifetime: chrono::Duration::minutes(10),
-            resend_cooldown: chrono::Duration::seconds(30),
-            codes_per_window: 5,
-            codes_window: chrono::Duration::minutes(15),
-            attempts_per_login: 5,
-            lock_after: 10,
-            lock_duration: chrono::Duration::minutes(15),
-            lock_until_reset_after: 100,
-            reset_link_lifetime: chrono::Duration::minutes(60),
-        }
-    }
-}
-
-/// How the outbox worker retries (SPEC §6).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MailRetryPolicy {
-    /// The wait before the first retry; it doubles up to `max_delay`.
-    pub first_delay: chrono::Duration,
-    pub max_delay: chrono::Duration,
-    /// After this long since the email was written, it is marked failed.
-    pub give_up_after: chrono::Duration,
-    /// How often the worker looks at the outbox when nothing woke it (mail
-    /// written by another instance, a retry coming due).
-    pub poll_interval: Duration,
-}
-
-impl Default for MailRetryPolicy {
-    fn default() -> MailRetryPolicy {
-        MailRetryPolicy {
-            first_delay: chrono::Duration::seconds(5),
-            max_delay: chrono::Duration::minutes(5),
-            give_up_after: chrono::Duration::hours(24),
-            poll_interval: Duration::from_secs(5),
+impl Backend {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite path.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
         }
     }
 }
@@ -469,7 +390,7 @@ fn check_transport_safety(public_url: &Url, bind: SocketAddr, mail: &MailTranspo
 
 /// The directory that holds the SQLite file, or `data/` for PostgreSQL.
 fn data_dir_of(database_url: &str) -> PathBuf {
-    if crate::db::Backend::of_url(database_url) == crate::db::Backend::Sqlite {
+    if Backend::of_url(database_url) == Backend::Sqlite {
         if let Some(parent) = Path::new(database_url).parent() {
             if !parent.as_os_str().is_empty() {
                 return parent.to_path_buf();
@@ -480,217 +401,5 @@ fn data_dir_of(database_url: &str) -> PathBuf {
     PathBuf::from("data")
 }
 
-/// Reads `secret.key`, or creates it with mode 0600 on first run.
-fn load_or_generate_secret(path: &Path) -> Result<SecretKey, ConfigError> {
-    const VAR: &str = "AGENTGATE_SECRET_KEY";
-    if path.exists() {
-        let encoded = std::fs::read_to_string(path).map_err(|e| bad(VAR, format!("cannot read {}: {e}", path.display())))?;
-        let bytes = BASE64
-            .decode(encoded.trim())
-            .map_err(|e| bad(VAR, format!("{} is not valid base64: {e}", path.display())))?;
-        return SecretKey::from_bytes(bytes).map_err(|p| bad(VAR, format!("{}: {p}", path.display())));
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| bad(VAR, format!("cannot create {}: {e}", parent.display())))?;
-    }
-    let key = SecretKey::generate();
-    write_private_file(path, key.encoded().as_bytes()).map_err(|e| bad(VAR, format!("cannot write {}: {e}", path.display())))?;
-    Ok(key)
-}
-
-#[cfg(unix)]
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    file.write_all(contents)
-}
-
-#[cfg(not(unix))]
-fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, contents)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("db.sqlite3").display().to_string();
-        let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        map.entry("DATABASE_URL".into()).or_insert(db);
-        let lookup = move |name: &str| map.get(name).cloned();
-        Config::from_env(&lookup)
-    }
-
-    #[test]
-    fn defaults_are_the_spec_defaults() {
-        let config = config_with(&[]).unwrap();
-        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(config.base_url(), "http://127.0.0.1:8080");
-        assert_eq!(config.mail, MailTransportKind::Mailbox);
-        assert_eq!(config.trusted_days, 30);
-        assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
-        assert_eq!(config.session_absolute_timeout, Duration::from_secs(12 * 3600));
-        assert_eq!(config.codes, CodePolicy::default());
-        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(10));
-        assert_eq!(config.codes.lock_until_reset_after, 100);
-        assert_eq!(config.mail_retry, MailRetryPolicy::default());
-    }
-
-    #[test]
-    fn smtp_urls_are_checked_by_lettre_at_start() {
-        for url in ["smtp://127.0.0.1:2525", "smtp://user:pass@mail.example.com:587?tls=required", "smtps://user:pass@mail.example.com"] {
-            let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap();
-            assert_eq!(config.mail, MailTransportKind::Smtp { url: url.to_owned() });
-        }
-        for url in ["http://mail.example.com", "smtp://mail.example.com?tls=sometimes", "smtp:///nohost"] {
-            assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap_err().variable, "SMTP_URL", "{url}");
-        }
-    }
-
-    #[test]
-    fn code_numbers_are_configurable() {
-        let config = config_with(&[("AGENTGATE_CODE_LIFETIME_MINUTES", "3"), ("AGENTGATE_CODE_ATTEMPTS", "7")]).unwrap();
-        assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(3));
-        assert_eq!(config.codes.attempts_per_login, 7);
-        assert_eq!(config_with(&[("AGENTGATE_CODE_ATTEMPTS", "0")]).unwrap_err().variable, "AGENTGATE_CODE_ATTEMPTS");
-        assert_eq!(
-            config_with(&[("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "5")]).unwrap_err().variable,
-            "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER"
-        );
-    }
-
-    #[test]
-    fn wrong_values_name_the_variable() {
-        for (variable, value) in [
-            ("AGENTGATE_BIND", "localhost"),
-            ("AGENTGATE_PUBLIC_URL", "ftp://example.com"),
-            ("AGENTGATE_SECRET_KEY", "c2hvcnQ="),
-            ("AGENTGATE_MAIL", "pigeon"),
-            ("AGENTGATE_TRUSTED_DAYS", "thirty"),
-            ("MAIL_FROM", "not an address"),
-        ] {
-            let err = config_with(&[(variable, value)]).unwrap_err();
-            assert_eq!(err.variable, variable, "{value}");
-        }
-        assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp")]).unwrap_err().variable, "SMTP_URL");
-    }
-
-    #[test]
-    fn the_mailbox_transport_is_refused_off_loopback() {
-        for (url, bind) in [
-            ("https://helpdesk.example.com", "127.0.0.1:8080"),
-            ("http://192.0.2.10:8080", "192.0.2.10:8080"),
-            ("http://localhost:8080", "0.0.0.0:8080"),
-        ] {
-            let err = config_with(&[("AGENTGATE_PUBLIC_URL", url), ("AGENTGATE_BIND", bind), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")])
-                .unwrap_err();
-            assert_eq!(err.variable, "AGENTGATE_MAIL", "{url} {bind}");
-            assert!(err.problem.contains("/dev/mailbox"), "{}", err.problem);
-        }
-        // The default bind and public URL are loopback, where the mailbox is allowed.
-        for url in ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://agentgate.localhost:8080"] {
-            assert!(config_with(&[("AGENTGATE_PUBLIC_URL", url)]).is_ok(), "{url}");
-        }
-        let file = config_with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com"), ("AGENTGATE_MAIL", "file:/tmp/agentgate-mail")]);
-        assert!(file.is_ok());
-    }
-
-    #[test]
-    fn plain_http_off_loopback_needs_a_tls_proxy() {
-        let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")];
-        let with = |extra: &[(&'static str, &'static str)]| {
-            let mut vars = smtp.to_vec();
-            vars.extend_from_slice(extra);
-            config_with(&vars)
-        };
-        let err = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com")]).unwrap_err();
-        assert_eq!(err.variable, "AGENTGATE_PUBLIC_URL");
-        assert!(err.problem.contains("AGENTGATE_TLS_TERMINATED_BY_PROXY"), "{}", err.problem);
-
-        let behind_proxy = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com"), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")]).unwrap();
-        assert!(behind_proxy.is_https(), "browsers use https through the proxy: cookies get Secure");
-
-        let https = with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com")]).unwrap();
-        assert!(https.is_https() && !https.tls_terminated_by_proxy);
-        let local = with(&[("AGENTGATE_PUBLIC_URL", "http://127.0.0.1:8080")]).unwrap();
-        assert!(!local.is_https());
-
-        let err = with(&[("AGENTGATE_TLS_TERMINATED_BY_PROXY", "yes")]).unwrap_err();
-        assert_eq!(err.variable, "AGENTGATE_TLS_TERMINATED_BY_PROXY");
-    }
-
-    #[test]
-    fn login_limits_default_to_the_spec_and_are_configurable() {
-        let config = config_with(&[]).unwrap();
-        assert_eq!(config.login_limits, LoginLimits::default());
-        assert_eq!(config.login_limits.per_account, Limit::per_minutes(10, 15));
-        let custom = config_with(&[
-            ("AGENTGATE_LOGIN_MAX_FAILURES", "5"),
-            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "50"),
-            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "30"),
-        ])
-        .unwrap();
-        assert_eq!(custom.login_limits.per_account, Limit::per_minutes(5, 30));
-        assert_eq!(custom.login_limits.per_ip, Limit::per_minutes(50, 30));
-        for (variable, value) in [
-            ("AGENTGATE_LOGIN_MAX_FAILURES", "0"),
-            ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "many"),
-            ("AGENTGATE_LOGIN_WINDOW_MINUTES", "0"),
-        ] {
-            assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable);
-        }
-    }
-
-    #[test]
-    fn the_reauth_window_and_the_mail_limits_default_and_are_configurable() {
-        let config = config_with(&[]).unwrap();
-        assert_eq!(config.reauth_window, chrono::Duration::minutes(10));
-        assert_eq!(config.mail_limits, MailLimits::default());
-        let custom = config_with(&[
-            ("AGENTGATE_REAUTH_MINUTES", "5"),
-            ("AGENTGATE_CODE_EMAILS_PER_IP", "3"),
-            ("AGENTGATE_RESETS_PER_ADDRESS_PER_HOUR", "2"),
-            ("AGENTGATE_INVITATIONS_PER_ADDRESS_PER_HOUR", "1"),
-        ])
-        .unwrap();
-        assert_eq!(custom.reauth_window, chrono::Duration::minutes(5));
-        assert_eq!(custom.mail_limits.code_emails_per_ip, Limit::per_minutes(3, 15));
-        assert_eq!(custom.mail_limits.resets_per_address, Limit::per_minutes(2, 60));
-        assert_eq!(custom.mail_limits.invitations_per_address, Limit::per_minutes(1, 60));
-        for (variable, value) in [
-            ("AGENTGATE_REAUTH_MINUTES", "0"),
-            ("AGENTGATE_REAUTH_MINUTES", "1441"),
-            ("AGENTGATE_RESETS_PER_IP_PER_HOUR", "0"),
-            ("AGENTGATE_EMAIL_CHANGES_PER_HOUR", "lots"),
-            ("AGENTGATE_INVITATIONS_PER_IP_PER_HOUR", "99999999999"),
-        ] {
-            assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable, "{value}");
-        }
-    }
-
-    #[test]
-    fn smtp_connections_default_to_eight_and_are_bounded() {
-        assert_eq!(config_with(&[]).unwrap().smtp_connections, 8);
-        assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", "2")]).unwrap().smtp_connections, 2);
-        for value in ["0", "101", "-1", "many"] {
-            assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", value)]).unwrap_err().variable, "AGENTGATE_SMTP_CONNECTIONS", "{value}");
-        }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn generated_secret_is_private_and_stable() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("secret.key");
-        let first = load_or_generate_secret(&path).unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        let second = load_or_generate_secret(&path).unwrap();
-        assert_eq!(first.bytes(), second.bytes());
-    }
-}
+mod tests;

@@ -18,6 +18,8 @@ use diesel::sqlite::SqliteConnection;
 use diesel::pg::PgConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
+use crate::error::AppError;
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -44,23 +46,7 @@ pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 /// A connection borrowed from [`DbPool`].
 pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
 
-/// Which backend a database URL names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite path.
-    pub fn of_url(url: &str) -> Backend {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
-    }
-}
+pub use crate::config::Backend;
 
 /// Errors of the database layer.
 #[derive(Debug, thiserror::Error)]
@@ -69,8 +55,36 @@ pub enum DbError {
     Unavailable(String),
     #[error("database migration failed: {0}")]
     Migration(String),
+    #[error("a database task failed: {0}")]
+    TaskFailed(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+}
+
+impl From<DbError> for AppError {
+    fn from(error: DbError) -> AppError {
+        match error {
+            DbError::Unavailable(e) => AppError::DatabaseUnavailable(e),
+            DbError::Query(e) => e.into(),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// Runs `work` with a connection of `pool` on the blocking pool: diesel is
+/// synchronous, and a pooled connection must never be held across an `.await`.
+pub async fn run_blocking<T, E, F>(pool: DbPool, work: F) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(|e| DbError::TaskFailed(e.to_string()))?
 }
 
 /// Pool settings (SPEC §5 leaves them to the operator).

@@ -1,6 +1,7 @@
 //! Validated input. Each type is parsed once at the edge (a form, the CLI);
 //! everything inside the app can rely on the value being valid.
 
+mod client;
 mod code;
 mod email;
 mod ids;
@@ -9,6 +10,7 @@ mod password;
 mod role;
 mod search;
 
+pub use client::{ClientInfo, browser_label};
 pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
 pub use ids::{is_public_id, new_public_id};

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::mail::{Email, EmailKind};
-use crate::web::client::{ClientInfo, browser_label};
+use crate::domain::{ClientInfo, browser_label};
 
 /// Where and when the request that caused an email came from.
 #[derive(Debug, Clone)]

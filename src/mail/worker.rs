@@ -2,17 +2,20 @@
 //! retries with backoff while the transport fails, and gives up after a day.
 //! Every instance runs one; claims keep them from sending an email twice.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::{StreamExt, stream};
 use lettre::message::Mailbox;
+use tokio::sync::Notify;
 
-use crate::auth::secrets::random_token;
+use crate::crypto::random_token;
 use crate::config::MailRetryPolicy;
-use crate::error::AppError;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::mail::transport::{DeliveryError, Mailer};
-use crate::state::AppState;
+use crate::db::{self, DbConnection, DbError, DbPool};
+use crate::clock::SharedClock;
+use crate::config::Config;
 
 /// How long a claimed row belongs to its worker. Far above the SMTP timeout,
 /// so a live worker never loses a row it is still sending.
@@ -34,8 +37,32 @@ pub enum Delivered {
     Failed,
 }
 
+/// What the worker needs: the request path's pool, the settings, the clock,
+/// and the wake-up that a request which queued email rings.
+#[derive(Clone)]
+pub struct WorkerContext {
+    pub pool: DbPool,
+    pub config: Arc<Config>,
+    pub clock: SharedClock,
+    pub wake: Arc<Notify>,
+}
+
+impl WorkerContext {
+    async fn db<T, F>(&self, work: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
+    {
+        db::run_blocking(self.pool.clone(), work).await
+    }
+
+    fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now()
+    }
+}
+
 /// Starts the worker on the current runtime.
-pub fn spawn(state: AppState, mailer: Mailer) {
+pub fn spawn(state: WorkerContext, mailer: Mailer) {
     tokio::spawn(async move {
         let from: Mailbox = match state.config.mail_from.parse() {
             Ok(from) => from,
@@ -60,7 +87,7 @@ pub fn spawn(state: AppState, mailer: Mailer) {
             }
             let wait = time_until_next_due(&state).await;
             tokio::select! {
-                _ = state.mail_wake.notified() => {}
+                _ = state.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -69,7 +96,7 @@ pub fn spawn(state: AppState, mailer: Mailer) {
 
 /// Sleeps until the next queued row is due, but never longer than the poll
 /// interval: another instance may write email this one is not told about.
-async fn time_until_next_due(state: &AppState) -> Duration {
+async fn time_until_next_due(state: &WorkerContext) -> Duration {
     let poll = state.config.mail_retry.poll_interval;
     let next = state.db(|conn| Ok(outbox::next_due(conn)?)).await.ok().flatten();
     match next {
@@ -85,7 +112,7 @@ async fn time_until_next_due(state: &AppState) -> Duration {
 /// a remote relay more: one at a time would hold the codes of a morning login
 /// rush to about 20 a second (measured by `scripts/bench`). Public so tests
 /// and tools can run a round without waiting for the loop.
-pub async fn deliver_due(state: &AppState, mailer: &Mailer, from: &Mailbox) -> Result<Vec<Delivered>, AppError> {
+pub async fn deliver_due(state: &WorkerContext, mailer: &Mailer, from: &Mailbox) -> Result<Vec<Delivered>, DbError> {
     let claim_id = random_token();
     let now = state.now();
     let rows = {
@@ -94,7 +121,7 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, from: &Mailbox) -> R
         state.db(move |conn| Ok(outbox::claim_due(conn, &claim_id, now, now + LEASE, batch)?)).await?
     };
     let claim_id = claim_id.as_str();
-    let results: Vec<Result<Delivered, AppError>> = stream::iter(rows)
+    let results: Vec<Result<Delivered, DbError>> = stream::iter(rows)
         .map(|row| async move {
             let outcome = mailer.deliver(&row, from).await;
             record_outcome(state, mailer, claim_id, row, outcome).await
@@ -107,17 +134,17 @@ pub async fn deliver_due(state: &AppState, mailer: &Mailer, from: &Mailbox) -> R
 
 /// How many rows one round claims: enough to keep every SMTP connection
 /// busy while the next ones are read.
-fn claim_batch(state: &AppState) -> usize {
+fn claim_batch(state: &WorkerContext) -> usize {
     2 * state.config.smtp_connections
 }
 
 async fn record_outcome(
-    state: &AppState,
+    state: &WorkerContext,
     mailer: &Mailer,
     claim_id: &str,
     row: OutboxRow,
     outcome: Result<(), DeliveryError>,
-) -> Result<Delivered, AppError> {
+) -> Result<Delivered, DbError> {
     let now = state.now();
     let claim_id = claim_id.to_owned();
     let policy = state.config.mail_retry.clone();

@@ -17,7 +17,7 @@ use crate::db::schema::agents;
 use crate::domain::{EmailAddress, is_public_id};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::browser_label;
+use crate::domain::browser_label;
 use crate::web::{Admin, Layout, render};
 
 /// Entries per page.

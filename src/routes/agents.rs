@@ -12,15 +12,16 @@ use serde::Deserialize;
 
 use crate::agents::actions;
 use crate::agents::invitations::{Invitee, invite_agent, resend_invitation};
-use crate::agents::listing::{self, AgentPage, AgentRow, ListView, SortColumn, Total};
+use crate::agents::listing;
+use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total};
 use crate::agents::policy::{self, PolicyInput, TwoFactorRequirement};
 use crate::agents::{Actor, AgentActionError, csv};
 use crate::db::models::{Agent, Company};
 use crate::domain::{EmailAddress, PersonName, Role, TwoFactorStatus};
 use crate::error::AppError;
-use crate::routes::see_other;
+use crate::web::redirect::see_other;
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::streaming;
 use crate::web::forms::NoFields;
@@ -233,7 +234,7 @@ fn headers(view: &ListView) -> Vec<Header> {
 }
 
 fn showing(view: &ListView, page: &AgentPage) -> String {
-    let first = (i64::from(view.page) - 1) * listing::PAGE_SIZE + 1;
+    let first = (i64::from(view.page) - 1) * view::PAGE_SIZE + 1;
     let last = first + page.rows.len() as i64 - 1;
     let noun = if view.filter.search.is_some() { "matching agents" } else { "agents" };
     match page.total {
@@ -243,14 +244,14 @@ fn showing(view: &ListView, page: &AgentPage) -> String {
         Total::AtLeast(n) if page.rows.is_empty() => format!(
             "At least {} agents match; only the first {} are listed. Refine the search to see the others.",
             format_count(n),
-            format_count(listing::BROAD_SEARCH_SHOWN)
+            format_count(view::BROAD_SEARCH_SHOWN)
         ),
         Total::AtLeast(n) => format!(
             "Showing {}–{} of at least {} matching agents (only the first {} are listed; refine the search to see the others).",
             format_count(first),
             format_count(last),
             format_count(n),
-            format_count(listing::BROAD_SEARCH_SHOWN)
+            format_count(view::BROAD_SEARCH_SHOWN)
         ),
     }
 }

@@ -9,7 +9,8 @@
 use serde::de::DeserializeOwned;
 
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName, Role, TwoFactorStatus, login_candidate};
-use crate::routes::{account, activity, email, home, identity, login, notice_text, safe_next, setup};
+use crate::routes::{account, activity, email, home, identity, login, notice_text, setup};
+use crate::web::redirect::safe_next;
 use crate::web::forms::decode_fields;
 
 /// Deserialising must end in a value or an error, never a panic.

@@ -13,9 +13,10 @@ use crate::auth::step_up::{self, CodeOutcome, CodeRequest};
 use crate::domain::{CodeError, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::routes::login::{codes_locked, refusal_message};
-use crate::routes::{notice_text, safe_next, see_other};
+use crate::routes::notice_text;
+use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, SignedIn, render, step_up as guard};
 

@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::agents::invitations::{OpenInvitation, accept_invitation, find_open_invitation};
 use crate::domain::NewPassword;
 use crate::error::AppError;
-use crate::routes::see_other;
+use crate::web::redirect::see_other;
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render};
 

@@ -9,17 +9,17 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
 use crate::auth::trusted_computers::TrustOffer;
 use crate::auth::login::{
-    BrowserAtLogin, CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, password_step, pending_login_view,
-    resend_login_code, throttled_message, verify_login_code,
+    self, BrowserAtLogin, CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, throttled_message,
 };
-use crate::auth::throttle;
+use crate::auth::throttle::{self, LoginGate};
 use crate::db::models::Agent;
-use crate::domain::OneTimeCode;
+use crate::domain::{OneTimeCode, login_candidate};
 use crate::error::AppError;
 use crate::mail::messages::when;
-use crate::routes::{notice_text, safe_next, see_other};
+use crate::routes::notice_text;
+use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::session::TrustNotice;
 use crate::web::forms::NoFields;
@@ -85,7 +85,7 @@ pub async fn login_submit(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
     let browser = BrowserAtLogin { previous_pending: session.pending_login()?, trusted_cookie: trusted_cookie::read(&state, &req) };
-    match password_step(&state, &client, &form.email, &form.password, browser).await? {
+    match password_step(&state, &client, &form, browser).await? {
         PasswordOutcome::Accepted { decision, trusted_cookie: kept } => {
             let now = state.now();
             let mut response = match *decision {
@@ -124,6 +124,26 @@ pub async fn login_submit(
             render_with_status(StatusCode::UNAUTHORIZED, &page)
         }
     }
+}
+
+/// The password step: the attempt is counted before its hash (one argon2
+/// verification whatever the outcome, unless throttled), then settled.
+async fn password_step(state: &AppState, client: &ClientInfo, form: &LoginForm, browser: BrowserAtLogin) -> Result<PasswordOutcome, AppError> {
+    // Taking the hashing slot before the throttle counts the attempt means
+    // only attempts about to hash are in flight in that count, so a crowd of
+    // agents behind one office IP is not refused for logging in at once.
+    let slot = state.passwords.reserve().await?;
+    let (limits, now) = (state.config.login_limits, state.now());
+    let (owned_client, email_raw) = (client.clone(), form.email.clone());
+    let (agent, gate) = state.db(move |conn| Ok(login::open_password_step(conn, limits, &owned_client, &email_raw, now)?)).await?;
+    let tickets = match gate {
+        LoginGate::Closed { retry_after } => return Ok(PasswordOutcome::Throttled { retry_after }),
+        LoginGate::Open(tickets) => tickets,
+    };
+    let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
+    let password_ok = slot.verify(login_candidate(&form.password), stored_hash).await?;
+    let (config, client, now) = (state.config.clone(), client.clone(), state.now());
+    state.db(move |conn| login::settle_password(conn, &config, agent, password_ok, tickets, &client, browser, now)).await
 }
 
 /// The page of a browser whose codes are locked (SPEC §3 code lock-out).
@@ -196,7 +216,8 @@ async fn pending_view(state: &AppState, session: &TypedSession) -> Result<Result
         Ok(challenge_id) => challenge_id,
         Err(redirect) => return Ok(Err(redirect)),
     };
-    match pending_login_view(state, challenge_id.clone()).await? {
+    let (config, id, now) = (state.config.clone(), challenge_id.clone(), state.now());
+    match state.db(move |conn| Ok(login::pending_login_view(conn, &config, &id, now)?)).await? {
         Some(view) => Ok(Ok((challenge_id, view))),
         None => {
             // The password step is forgotten after its lifetime: start again.
@@ -249,7 +270,10 @@ pub async fn verify_submit(
     let trust_requested = form.trusted.as_deref() == Some("on");
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
-    let outcome = verify_login_code(&state, challenge_id, parsed.clone().ok(), trust_requested, presented, &client).await?;
+    let (config, submitted, now) = (state.config.clone(), parsed.clone().ok(), state.now());
+    let outcome = state
+        .db(move |conn| login::verify_login_code(conn, &config, &challenge_id, submitted, trust_requested, presented, &client, now))
+        .await?;
     let page_again = |view: &PendingLoginView, error: String| {
         let mut page = VerifyPage::new(&state, &req, &session, view, None);
         page.trusted = trust_requested;
@@ -308,7 +332,8 @@ pub async fn resend(
         Err(redirect) => return Ok(redirect),
     };
     let now = state.now();
-    match resend_login_code(&state, challenge_id, &client).await? {
+    let config = state.config.clone();
+    match state.db(move |conn| login::resend_login_code(conn, &config, &challenge_id, &client, now)).await? {
         ResendOutcome::Sent => Ok(see_other("/login/verify?notice=code_resent")),
         ResendOutcome::Refused(IssueRefusal::Locked { until }) => {
             session.log_out();

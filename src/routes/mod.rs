@@ -18,7 +18,6 @@ mod password;
 mod setup;
 
 use actix_web::{HttpResponse, web};
-use actix_web::http::header;
 
 use crate::error::AppError;
 
@@ -81,11 +80,6 @@ pub fn configure_dev_mailbox(cfg: &mut web::ServiceConfig) {
     cfg.route("/dev/mailbox", web::get().to(dev::mailbox));
 }
 
-/// 303 See Other: the answer to a successful form post.
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
-}
-
 /// The unknown-route page.
 pub async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
@@ -117,54 +111,4 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         _ => return None,
     };
     Some(text.to_owned())
-}
-
-/// The longest `next` kept; a longer one is dropped (the login page echoes it).
-pub const MAX_NEXT_CHARS: usize = 2048;
-
-/// A `next` that stays on this site: a path, not `//host` or a scheme.
-pub fn safe_next(next: Option<&str>) -> Option<String> {
-    let next = next?.trim();
-    let is_local_path = next.len() <= MAX_NEXT_CHARS
-        && next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.chars().any(|c| c.is_control() || c == '\\');
-    is_local_path.then(|| next.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{MAX_NEXT_CHARS, safe_next};
-
-    #[test]
-    fn next_must_be_a_local_path() {
-        assert_eq!(safe_next(Some("/account/settings")).as_deref(), Some("/account/settings"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", "/a\r\nb"] {
-            assert_eq!(safe_next(Some(bad)), None, "{bad}");
-        }
-    }
-
-    proptest::proptest! {
-        /// Any input: no panic; what comes out is a local path (one leading
-        /// slash, no backslash, no control character), and a second pass
-        /// changes nothing.
-        #[test]
-        fn next_is_always_a_local_path(raw in proptest::prelude::any::<String>()) {
-            if let Some(next) = safe_next(Some(&raw)) {
-                proptest::prop_assert!(next.starts_with('/') && next.len() <= MAX_NEXT_CHARS);
-                proptest::prop_assert!(!next.starts_with("//"));
-                proptest::prop_assert!(!next.contains('\\'));
-                proptest::prop_assert!(!next.chars().any(char::is_control));
-                proptest::prop_assert_eq!(safe_next(Some(&next)), Some(next.clone()));
-            }
-        }
-
-        /// Scheme-relative and absolute URLs are always refused, however padded.
-        #[test]
-        fn other_sites_are_refused(host in "[a-z]{1,10}\\.[a-z]{2,4}", pad in "[ \t]{0,2}", scheme in "(https?:)?") {
-            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}{scheme}//{host}/x"))), None);
-            proptest::prop_assert_eq!(safe_next(Some(&format!("{pad}https://{host}"))), None);
-        }
-    }
 }

@@ -4,11 +4,11 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::accounts::{NewAdmin, complete_setup};
-use crate::auth::secrets::token_hash;
+use crate::crypto::token_hash;
 use crate::auth::setup::token_is_open;
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::error::AppError;
-use crate::routes::see_other;
+use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render};

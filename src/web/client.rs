@@ -1,6 +1,6 @@
-//! Who is on the other end: the client IP (the socket's, or the proxy's
-//! forwarded header only when the socket is a configured trusted proxy) and
-//! the User-Agent, for throttling and the audit log.
+//! Builds the request's [`ClientInfo`]: the socket's IP, or the proxy's
+//! forwarded header only when the socket is a configured trusted proxy, and
+//! the User-Agent.
 
 use std::future::{Ready, ready};
 use std::net::IpAddr;
@@ -8,40 +8,23 @@ use std::net::IpAddr;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 
+use crate::domain::ClientInfo;
 use crate::state::AppState;
 
-/// The longest User-Agent kept: enough to name a browser, no more.
-const MAX_USER_AGENT: usize = 256;
-
-#[derive(Debug, Clone)]
-pub struct ClientInfo {
-    pub ip: String,
-    pub user_agent: String,
-}
-
-impl ClientInfo {
-    pub fn of(req: &HttpRequest) -> ClientInfo {
-        let trusted = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.config.trusted_proxies.clone())
-            .unwrap_or_default();
-        let peer = req.peer_addr().map(|a| a.ip());
-        let ip = match peer {
-            Some(peer) if trusted.contains(&peer) => forwarded_client(req).unwrap_or(peer),
-            Some(peer) => peer,
-            None => IpAddr::from([0, 0, 0, 0]),
-        };
-        let user_agent = req
-            .headers()
-            .get("user-agent")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(MAX_USER_AGENT)
-            .collect();
-        ClientInfo { ip: ip.to_string(), user_agent }
-    }
+/// The client of `req`, as throttling and the audit log record it.
+pub fn client_of(req: &HttpRequest) -> ClientInfo {
+    let trusted = req
+        .app_data::<web::Data<AppState>>()
+        .map(|s| s.config.trusted_proxies.clone())
+        .unwrap_or_default();
+    let peer = req.peer_addr().map(|a| a.ip());
+    let ip = match peer {
+        Some(peer) if trusted.contains(&peer) => forwarded_client(req).unwrap_or(peer),
+        Some(peer) => peer,
+        None => IpAddr::from([0, 0, 0, 0]),
+    };
+    let user_agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("");
+    ClientInfo::new(ip.to_string(), user_agent)
 }
 
 /// The right-most address of `X-Forwarded-For`: the one our proxy appended.
@@ -55,66 +38,6 @@ impl FromRequest for ClientInfo {
     type Future = Ready<Result<ClientInfo, actix_web::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(ClientInfo::of(req)))
-    }
-}
-
-/// A short, human name for a browser from its User-Agent ("Firefox on Linux"),
-/// for emails and lists; an unknown one is shown as given, shortened.
-pub fn browser_label(user_agent: &str) -> String {
-    let ua = user_agent;
-    let browser = if ua.contains("Edg/") || ua.contains("Edge/") {
-        "Edge"
-    } else if ua.contains("OPR/") || ua.contains("Opera") {
-        "Opera"
-    } else if ua.contains("Firefox/") || ua.contains("FxiOS/") {
-        "Firefox"
-    } else if ua.contains("Chrome/") || ua.contains("CriOS/") || ua.contains("Chromium/") {
-        "Chrome"
-    } else if ua.contains("Safari/") {
-        "Safari"
-    } else {
-        ""
-    };
-    let system = if ua.contains("iPhone") || ua.contains("iPad") {
-        "iOS"
-    } else if ua.contains("Android") {
-        "Android"
-    } else if ua.contains("Windows") {
-        "Windows"
-    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
-        "macOS"
-    } else if ua.contains("CrOS") {
-        "ChromeOS"
-    } else if ua.contains("Linux") {
-        "Linux"
-    } else {
-        ""
-    };
-    match (browser, system) {
-        ("", "") if ua.trim().is_empty() => "an unknown browser".to_owned(),
-        ("", "") => ua.chars().filter(|c| !c.is_control()).take(60).collect(),
-        ("", system) => format!("a browser on {system}"),
-        (browser, "") => browser.to_owned(),
-        (browser, system) => format!("{browser} on {system}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::browser_label;
-
-    #[test]
-    fn names_common_browsers() {
-        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36";
-        let edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0";
-        let safari = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
-        assert_eq!(browser_label(firefox), "Firefox on Linux");
-        assert_eq!(browser_label(chrome), "Chrome on Windows");
-        assert_eq!(browser_label(edge), "Edge on Windows");
-        assert_eq!(browser_label(safari), "Safari on iOS");
-        assert_eq!(browser_label(""), "an unknown browser");
-        assert_eq!(browser_label("curl/8.5.0"), "curl/8.5.0");
+        ready(Ok(client_of(req)))
     }
 }

@@ -6,7 +6,7 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpMessage, HttpRequest};
 
-use crate::auth::secrets::{constant_time_eq, keyed_hash, random_token};
+use crate::crypto::{constant_time_eq, keyed_hash, random_token};
 use crate::state::AppState;
 use crate::error::AppError;
 use crate::web::session::TypedSession;

@@ -12,7 +12,6 @@ use crate::db::models::{Agent, Company};
 use crate::db::schema::{agents, companies};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
 use crate::web::session::TypedSession;
 
 /// A signed-in, active agent and their company.
@@ -101,7 +100,7 @@ const MAX_AUDITED_PATH: usize = 200;
 /// never the query string (which can hold tokens).
 async fn record_refusal(req: &HttpRequest, agent: &Agent) -> Result<(), AppError> {
     let state = req.app_data::<web::Data<AppState>>().expect("AppState is registered").clone();
-    let client = ClientInfo::of(req);
+    let client = crate::web::client::client_of(req);
     let detail: String = format!("{} {}", req.method(), req.path()).chars().filter(|c| !c.is_control()).take(MAX_AUDITED_PATH).collect();
     let agent = agent.clone();
     let now = state.now();

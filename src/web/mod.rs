@@ -1,11 +1,13 @@
 //! The HTTP plumbing shared by every page: sessions, CSRF, guards, headers.
 
 pub mod csrf;
+pub mod error_page;
 pub mod forms;
 pub mod client;
 pub mod guards;
 pub mod layout;
 pub mod middleware;
+pub mod redirect;
 pub mod session;
 pub mod session_store;
 pub mod step_up;

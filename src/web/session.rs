@@ -7,7 +7,7 @@ use std::future::{Ready, ready};
 
 use chrono::NaiveDateTime;
 
-use crate::auth::secrets::random_token;
+use crate::crypto::random_token;
 use crate::auth::step_up::Reauthentication;
 use crate::error::AppError;
 

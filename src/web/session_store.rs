@@ -8,7 +8,7 @@ use actix_session::storage::{LoadError, SaveError, SessionKey, SessionStore, Upd
 use actix_web::cookie::time::Duration as CookieDuration;
 use anyhow::anyhow;
 
-use crate::auth::secrets::{random_token, token_hash};
+use crate::crypto::{random_token, token_hash};
 use crate::clock::SharedClock;
 use crate::db::DbPool;
 use crate::db::models::session::{self, NewSession};

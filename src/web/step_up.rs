@@ -3,12 +3,12 @@
 //! confirmation of identity is sent to `/account/confirm-identity`, then back.
 
 use crate::auth::login::throttled_message;
-use crate::auth::step_up::{Missing, PasswordProof, verify_current_password};
-use crate::auth::throttle;
+use crate::auth::step_up::{self, Missing, PasswordProof};
+use crate::auth::throttle::{self, LoginGate};
 use crate::error::AppError;
-use crate::routes::safe_next;
+use crate::web::redirect::safe_next;
 use crate::state::AppState;
-use crate::web::client::ClientInfo;
+use crate::domain::{ClientInfo, login_candidate};
 use crate::web::guards::SignedIn;
 
 /// Where the confirm-identity page sends the browser back to when `next`
@@ -61,13 +61,22 @@ pub async fn check_current_password(
     typed: &str,
     place: &'static str,
 ) -> Result<bool, AppError> {
-    match verify_current_password(state, &signed_in.agent, client, typed, place).await? {
+    let (agent, limits, now) = (signed_in.agent.clone(), state.config.login_limits, state.now());
+    let owned_client = client.clone();
+    let gate = state.db(move |conn| Ok(step_up::open_password_check(conn, &agent, &owned_client, limits, now)?)).await?;
+    let tickets = match gate {
+        LoginGate::Closed { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        LoginGate::Open(tickets) => tickets,
+    };
+    let right = state.passwords.verify(login_candidate(typed), signed_in.agent.password_hash.clone()).await?;
+    let (agent, client, now) = (signed_in.agent.clone(), client.clone(), state.now());
+    let proof = state.db(move |conn| Ok(step_up::settle_password_check(conn, &agent, &client, right, tickets, place, now)?)).await?;
+    match proof {
         PasswordProof::Right => {
             signed_in.session.record_password_proof(state.now())?;
             Ok(true)
         }
         PasswordProof::Wrong => Ok(false),
-        PasswordProof::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
     }
 }
 

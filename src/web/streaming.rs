@@ -10,13 +10,12 @@
 //! connection. At most [`AT_ONCE`] streams run per instance, since each holds a
 //! connection for as long as the download lasts.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::web::Bytes;
 use futures_util::{Stream, StreamExt, stream};
 use tokio::runtime::Handle;
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 
 use crate::db::DbConnection;
 use crate::error::AppError;
@@ -28,16 +27,6 @@ pub const AT_ONCE: usize = 2;
 const BUFFERED_CHUNKS: usize = 4;
 /// How long a producer waits for a client that does not read.
 pub const STALL_LIMIT: Duration = Duration::from_secs(60);
-
-/// The permits of running streams, one set per instance (in `AppState`).
-#[derive(Clone)]
-pub struct StreamPermits(Arc<Semaphore>);
-
-impl Default for StreamPermits {
-    fn default() -> StreamPermits {
-        StreamPermits(Arc::new(Semaphore::new(AT_ONCE)))
-    }
-}
 
 /// Why a producer stopped early.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +66,7 @@ pub async fn from_database<F>(
 where
     F: FnOnce(&mut DbConnection, &ChunkSender) -> Result<(), StreamError> + Send + 'static,
 {
-    let permit = state.streams.0.clone().try_acquire_owned().map_err(|_| AppError::TooManyRequests {
+    let permit = state.streams.clone().try_acquire_owned().map_err(|_| AppError::TooManyRequests {
         message: "Another large download is running on this server. Try again in a few seconds.".to_owned(),
         retry_after_secs: 5,
     })?;

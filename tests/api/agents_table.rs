@@ -2,7 +2,8 @@
 //! filter, search, sort, pages, the CSV export, and refusing bad query values.
 
 use agentgate::agents::anchors::{self, ANCHOR_EVERY, PageAnchors};
-use agentgate::agents::listing::{self, ListView};
+use agentgate::agents::listing;
+use agentgate::agents::view::{self, ListView};
 use agentgate::domain::Role;
 use chrono::Duration;
 
@@ -370,12 +371,12 @@ async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
                 (narrow, broad)
             })
             .await;
-        let ids = |page: &listing::AgentPage| page.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
-        assert!(matches!(narrow.total, listing::Total::Exact(_)), "{raw}");
+        let ids = |page: &view::AgentPage| page.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+        assert!(matches!(narrow.total, view::Total::Exact(_)), "{raw}");
         // Broad: "at least" the threshold, or an exact count that agrees.
         match broad.total {
-            listing::Total::AtLeast(n) => assert!(n >= 1 && n >= broad.rows.len() as i64, "{raw}: at least {n}"),
-            listing::Total::Exact(n) => assert_eq!(narrow.total, listing::Total::Exact(n), "{raw}"),
+            view::Total::AtLeast(n) => assert!(n >= 1 && n >= broad.rows.len() as i64, "{raw}: at least {n}"),
+            view::Total::Exact(n) => assert_eq!(narrow.total, view::Total::Exact(n), "{raw}"),
         }
         assert_eq!(ids(&narrow), ids(&broad), "{raw}");
     }
@@ -506,12 +507,12 @@ async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
                     assert!(all.len() > 2 * ANCHOR_EVERY as usize + 60, "{raw}: {} rows", all.len());
                     // The deep pages below do start from anchors (but not in the last-login order).
                     let start = shared.page_start(conn, &company, None, view.sort, ANCHOR_EVERY + 7).unwrap();
-                    assert_eq!(start.map(|s| s.skip), (view.sort.column != listing::SortColumn::LastLogin).then_some(7), "{raw}");
+                    assert_eq!(start.map(|s| s.skip), (view.sort.column != view::SortColumn::LastLogin).then_some(7), "{raw}");
                 }
                 for page in pages {
                     let rows = listing::list_page(conn, &shared, &company, &ListView { page, ..view.clone() }, now).unwrap().rows;
                     let emails: Vec<String> = rows.into_iter().map(|row| row.email).collect();
-                    let from = (page as usize - 1) * listing::PAGE_SIZE as usize;
+                    let from = (page as usize - 1) * view::PAGE_SIZE as usize;
                     let expected = all.get(from..(from + 50).min(all.len())).unwrap_or_default();
                     assert_eq!(emails, expected, "{label}: {raw} page {page}");
                 }
@@ -589,9 +590,9 @@ async fn a_broad_search_never_counts_fewer_matches_than_it_shows() {
         .await;
     let shown = page.rows.len() as i64;
     match page.total {
-        listing::Total::AtLeast(n) => assert!(shown <= n && n <= truth, "at least {n}, showing {shown}, {truth} match"),
+        view::Total::AtLeast(n) => assert!(shown <= n && n <= truth, "at least {n}, showing {shown}, {truth} match"),
         // Less than a page from the top: the walk went to the end and counted every match.
-        listing::Total::Exact(n) => assert!(n == truth && shown == truth && shown < listing::PAGE_SIZE, "exactly {n}, showing {shown}, {truth} match"),
+        view::Total::Exact(n) => assert!(n == truth && shown == truth && shown < view::PAGE_SIZE, "exactly {n}, showing {shown}, {truth} match"),
     }
 
     // A broad search (past a threshold of 1) whose walk ends before a page is
@@ -604,6 +605,6 @@ async fn a_broad_search_never_counts_fewer_matches_than_it_shows() {
     seed_agents(&app, &company, quux).await;
     let view = ListView::parse(Some("quux"), Some("enabled"), Some("-trusted_computers"), None).unwrap();
     let page = app.db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 1).unwrap()).await;
-    assert_eq!(page.total, listing::Total::Exact(2));
+    assert_eq!(page.total, view::Total::Exact(2));
     assert_eq!(page.rows.len(), 2);
 }

@@ -2,11 +2,12 @@
 //! email changes and invitations are counted per agent (or address) and per
 //! client IP in the database, and refused with a clear 429 and `Retry-After`.
 
-use agentgate::auth::mail_limits::{self, MailLimits};
-use agentgate::auth::throttle::Limit;
+use agentgate::auth::mail_limits;
+use agentgate::config::MailLimits;
+use agentgate::config::Limit;
 use agentgate::domain::{EmailAddress, Role};
 use agentgate::error::AppError;
-use agentgate::web::client::ClientInfo;
+use agentgate::domain::ClientInfo;
 use chrono::Duration;
 use reqwest::Response;
 

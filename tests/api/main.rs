@@ -1,6 +1,7 @@
 //! One test binary for the whole HTTP surface; one module per journey.
 
 mod account;
+mod architecture;
 mod activity;
 mod audit_story;
 mod agents_actions;

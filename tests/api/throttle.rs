@@ -4,7 +4,8 @@
 //! a success resetting the account's count. Plus the generic bucket API that
 //! other features (resend, forgot-password, invitations) build on.
 
-use agentgate::auth::throttle::{self, Bucket, Decision, Limit};
+use agentgate::auth::throttle::{self, Bucket, Decision};
+use agentgate::config::Limit;
 use agentgate::db::schema::audit_events;
 use agentgate::domain::Role;
 use chrono::Duration;

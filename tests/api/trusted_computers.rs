@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use agentgate::auth::secrets::token_hash;
+use agentgate::crypto::token_hash;
 use agentgate::db::schema::{audit_events, companies, trusted_computers};
 use agentgate::domain::{EmailAddress, Role};
 use chrono::Duration;
@@ -475,7 +475,7 @@ async fn a_cookie_copied_to_another_browser_never_exempts_a_different_agent() {
 #[tokio::test]
 async fn a_forged_or_damaged_cookie_means_a_code_and_is_cleared() {
     let (app, smtp, email) = app_with_ada().await;
-    for forged in [agentgate::auth::secrets::random_token(), "not-a-token".to_owned(), "x".repeat(3000)] {
+    for forged in [agentgate::crypto::random_token(), "not-a-token".to_owned(), "x".repeat(3000)] {
         let browser = Browser::new(&app, FIREFOX_ON_LINUX);
         browser.plant_trusted_cookie(&forged);
         app.advance(Duration::minutes(4));

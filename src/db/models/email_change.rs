@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::email_changes;
+use crate::domain::EmailAddress;
 
 /// Remembers the address the challenge's code is sent to.
 pub fn insert(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, new_email: &str, now: NaiveDateTime) -> QueryResult<()> {
@@ -20,7 +21,9 @@ pub fn insert(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, new_e
         .map(|_| ())
 }
 
-/// The new address of a `change_email` challenge.
-pub fn new_email_of(conn: &mut DbConnection, challenge_id: &str) -> QueryResult<Option<String>> {
-    email_changes::table.find(challenge_id).select(email_changes::new_email).get_result(conn).optional()
+/// The new address of a `change_email` challenge (where its codes go). A
+/// stored address that no longer parses is a deserialization error.
+pub fn new_address_of(conn: &mut DbConnection, challenge_id: &str) -> QueryResult<EmailAddress> {
+    let stored: String = email_changes::table.find(challenge_id).select(email_changes::new_email).get_result(conn)?;
+    EmailAddress::parse(&stored).map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
 }

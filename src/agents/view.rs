@@ -1,0 +1,379 @@
+//! The Agents tab's vocabulary: what a view of the table is (filter,
+//! search, sort, page, parsed from the query string) and what a page of it
+//! holds. The queries that answer a view are in `agents::listing`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+
+use crate::db::Backend;
+use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus};
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+/// A search with at most this many matches sorts all of them.
+pub const NARROW_SEARCH_MAX: i64 = 1000;
+/// A broader search pages through its first this many matches only.
+pub const BROAD_SEARCH_SHOWN: i64 = 500;
+/// A broad search with the two-factor filter counts its matches exactly when
+/// at most this many agents have that status (about half a millisecond of
+/// index entries); otherwise the page says "at least".
+pub const BROAD_COUNT_BUDGET: i64 = 2_000;
+
+/// A column of the table, as the `sort` parameter names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SortColumn {
+    Name,
+    Email,
+    Role,
+    TwoFactor,
+    TrustedComputers,
+    LastLogin,
+    Status,
+}
+
+impl SortColumn {
+    pub const ALL: [SortColumn; 7] = [
+        SortColumn::Name,
+        SortColumn::Email,
+        SortColumn::Role,
+        SortColumn::TwoFactor,
+        SortColumn::TrustedComputers,
+        SortColumn::LastLogin,
+        SortColumn::Status,
+    ];
+
+    /// The value of the `sort` parameter (descending adds a leading `-`).
+    pub fn key(self) -> &'static str {
+        match self {
+            SortColumn::Name => "name",
+            SortColumn::Email => "email",
+            SortColumn::Role => "role",
+            SortColumn::TwoFactor => "two_factor",
+            SortColumn::TrustedComputers => "trusted_computers",
+            SortColumn::LastLogin => "last_login",
+            SortColumn::Status => "status",
+        }
+    }
+
+    fn parse(key: &str) -> Option<SortColumn> {
+        SortColumn::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// The columns of `agents` this order sorts by, most significant first;
+    /// ties fall to the id so that pages never overlap (emails are unique).
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            SortColumn::Name => &["search_name", "id"],
+            SortColumn::Email => &["email"],
+            SortColumn::Role => &["role", "search_name", "id"],
+            SortColumn::TwoFactor => &["two_factor", "search_name", "id"],
+            SortColumn::TrustedComputers => &["trusted_computer_count", "search_name", "id"],
+            SortColumn::LastLogin => &["last_login_at", "id"],
+            SortColumn::Status => &["status_rank", "search_name", "id"],
+        }
+    }
+
+    /// Whether a column of [`SortColumn::keys`] holds numbers (the others hold text).
+    pub(crate) fn key_is_integer(column: &str) -> bool {
+        matches!(column, "trusted_computer_count" | "status_rank")
+    }
+}
+
+/// A column and a direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub descending: bool,
+}
+
+impl Default for Sort {
+    fn default() -> Sort {
+        Sort { column: SortColumn::Name, descending: false }
+    }
+}
+
+impl Sort {
+    /// `name` is ascending, `-name` descending.
+    pub fn parse(raw: &str) -> Option<Sort> {
+        let (descending, key) = match raw.strip_prefix('-') {
+            Some(key) => (true, key),
+            None => (false, raw),
+        };
+        SortColumn::parse(key).map(|column| Sort { column, descending })
+    }
+
+    pub fn as_param(self) -> String {
+        if self.descending { format!("-{}", self.column.key()) } else { self.column.key().to_owned() }
+    }
+
+    /// The ORDER BY of this sort on the agents table aliased `alias`. Every
+    /// key turns together, so one index serves both directions. A never-used
+    /// last login sorts as the oldest on both backends.
+    pub(crate) fn order_by(self, alias: &str, backend: Backend) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        self.column
+            .keys()
+            .iter()
+            .map(|key| {
+                let nulls = match (backend, *key, self.descending) {
+                    (Backend::Postgres, "last_login_at", false) => " NULLS FIRST",
+                    (Backend::Postgres, "last_login_at", true) => " NULLS LAST",
+                    _ => "",
+                };
+                format!("{alias}.{key} {dir}{nulls}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Which agents the table shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgentFilter {
+    pub search: Option<SearchText>,
+    pub two_factor: Option<TwoFactorStatus>,
+}
+
+/// A view of the table: what the query string of `/agents` says.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListView {
+    pub filter: AgentFilter,
+    pub sort: Sort,
+    /// 1-based.
+    pub page: u32,
+}
+
+/// A query-string value that is not one the tab offers: the page answers 400.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ViewError {
+    #[error("Unknown two-factor filter: use enabled, pending or disabled.")]
+    TwoFactor,
+    #[error("Unknown sort: use name, email, role, two_factor, trusted_computers, last_login or status, with a leading - for descending.")]
+    Sort,
+    #[error("The page number must be a whole number from 1.")]
+    Page,
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+/// A query-string value, `None` when absent or blank.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl ListView {
+    /// Parses the query-string values; empty values mean "not given".
+    pub fn parse(q: Option<&str>, two_factor: Option<&str>, sort: Option<&str>, page: Option<&str>) -> Result<ListView, ViewError> {
+        let search = match q {
+            Some(q) => SearchText::parse(q)?,
+            None => None,
+        };
+        let two_factor = match given(two_factor) {
+            Some(raw) => Some(TwoFactorStatus::parse(raw).ok_or(ViewError::TwoFactor)?),
+            None => None,
+        };
+        let sort = match given(sort) {
+            Some(raw) => Sort::parse(raw).ok_or(ViewError::Sort)?,
+            None => Sort::default(),
+        };
+        let page = match given(page) {
+            Some(raw) => raw.parse::<u32>().ok().filter(|p| *p >= 1).ok_or(ViewError::Page)?,
+            None => 1,
+        };
+        Ok(ListView { filter: AgentFilter { search, two_factor }, sort, page })
+    }
+
+    /// The query string of this view (without the `?`), leaving out defaults,
+    /// so links are short and bookmarkable.
+    pub fn query_string(&self) -> String {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(search) = &self.filter.search {
+            pairs.append_pair("q", search.as_str());
+        }
+        if let Some(status) = self.filter.two_factor {
+            pairs.append_pair("two_factor", status.as_str());
+        }
+        if self.sort != Sort::default() {
+            pairs.append_pair("sort", &self.sort.as_param());
+        }
+        if self.page != 1 {
+            pairs.append_pair("page", &self.page.to_string());
+        }
+        pairs.finish()
+    }
+
+    pub(crate) fn offset(&self) -> i64 {
+        (i64::from(self.page) - 1) * PAGE_SIZE
+    }
+}
+
+
+/// How many agents a company has, by status (one index-only count).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Active agents (invited ones included) by two-factor status.
+    pub active_enabled: i64,
+    pub active_pending: i64,
+    pub active_disabled: i64,
+    /// Deactivated agents, any status, by two-factor status.
+    pub deactivated_enabled: i64,
+    pub deactivated_pending: i64,
+    pub deactivated_disabled: i64,
+}
+
+impl Summary {
+    /// The M of "N of M agents have two-factor authentication enabled": the
+    /// active agents (deactivated ones cannot sign in, so they do not count).
+    pub fn active(&self) -> i64 {
+        self.active_enabled + self.active_pending + self.active_disabled
+    }
+
+    /// The N: active agents with 2FA enabled.
+    pub fn enabled(&self) -> i64 {
+        self.active_enabled
+    }
+
+    /// Every agent the table can show with this two-factor filter.
+    pub fn rows_with(&self, two_factor: Option<TwoFactorStatus>) -> i64 {
+        match two_factor {
+            None => self.active() + self.deactivated_enabled + self.deactivated_pending + self.deactivated_disabled,
+            Some(TwoFactorStatus::Enabled) => self.active_enabled + self.deactivated_enabled,
+            Some(TwoFactorStatus::Pending) => self.active_pending + self.deactivated_pending,
+            Some(TwoFactorStatus::Disabled) => self.active_disabled + self.deactivated_disabled,
+        }
+    }
+}
+
+/// One line of the table.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct AgentRow {
+    #[diesel(sql_type = Text)]
+    pub id: String,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub email: String,
+    #[diesel(sql_type = Text)]
+    pub role: String,
+    #[diesel(sql_type = Text)]
+    pub two_factor: String,
+    #[diesel(sql_type = Bool)]
+    pub active: bool,
+    /// No password chosen yet: the agent was added by invitation.
+    #[diesel(sql_type = Bool)]
+    pub invited: bool,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub last_login_at: Option<NaiveDateTime>,
+    /// Unexpired trusted computers.
+    #[diesel(sql_type = BigInt)]
+    pub trusted_computers: i64,
+    #[diesel(sql_type = Nullable<Timestamp>)]
+    pub invitation_expires_at: Option<NaiveDateTime>,
+}
+
+impl AgentRow {
+    /// The row of one agent already loaded (their own page).
+    pub fn of(agent: &crate::db::models::Agent, trusted_computers: i64, invitation_expires_at: Option<NaiveDateTime>) -> AgentRow {
+        AgentRow {
+            id: agent.id.clone(),
+            name: agent.name.clone(),
+            email: agent.email.clone(),
+            role: agent.role.clone(),
+            two_factor: agent.two_factor.clone(),
+            active: agent.active,
+            invited: agent.is_invited(),
+            last_login_at: agent.last_login_at,
+            trusted_computers,
+            invitation_expires_at,
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Agent)
+    }
+
+    pub fn two_factor_status(&self) -> TwoFactorStatus {
+        TwoFactorStatus::parse(&self.two_factor).unwrap_or(TwoFactorStatus::Disabled)
+    }
+
+    /// "Active", "Invited" or "Deactivated".
+    pub fn status_label(&self) -> &'static str {
+        match (self.active, self.invited) {
+            (false, _) => "Deactivated",
+            (true, true) => "Invited",
+            (true, false) => "Active",
+        }
+    }
+}
+
+/// How many rows the view has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    Exact(i64),
+    /// A broad search: at least this many agents match (counting stopped
+    /// there); its first [`BROAD_SEARCH_SHOWN`] matches are paged.
+    AtLeast(i64),
+}
+
+impl Total {
+    /// The number of pages the view offers (at least 1).
+    pub fn pages(self) -> u32 {
+        let rows = match self {
+            Total::Exact(n) => n,
+            Total::AtLeast(_) => BROAD_SEARCH_SHOWN,
+        };
+        u32::try_from(((rows + PAGE_SIZE - 1) / PAGE_SIZE).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A page of the table and what the tab shows around it.
+#[derive(Debug, Clone)]
+pub struct AgentPage {
+    pub rows: Vec<AgentRow>,
+    pub total: Total,
+    pub summary: Summary,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_parse_and_print_their_query_string() {
+        let view = ListView::parse(Some(" Ada "), Some("enabled"), Some("-last_login"), Some("3")).unwrap();
+        assert_eq!(view.filter.two_factor, Some(TwoFactorStatus::Enabled));
+        assert_eq!(view.sort, Sort { column: SortColumn::LastLogin, descending: true });
+        assert_eq!(view.page, 3);
+        assert_eq!(view.query_string(), "q=Ada&two_factor=enabled&sort=-last_login&page=3");
+        assert_eq!(ListView::parse(None, Some(""), Some(""), Some("")).unwrap(), ListView { page: 1, ..Default::default() });
+        assert_eq!(ListView::parse(None, None, None, None).unwrap().query_string(), "");
+    }
+
+    #[test]
+    fn bad_view_values_are_refused() {
+        assert_eq!(ListView::parse(None, Some("on"), None, None), Err(ViewError::TwoFactor));
+        assert_eq!(ListView::parse(None, None, Some("password_hash"), None), Err(ViewError::Sort));
+        assert_eq!(ListView::parse(None, None, Some("--name"), None), Err(ViewError::Sort));
+        for page in ["0", "-1", "x", "99999999999"] {
+            assert_eq!(ListView::parse(None, None, None, Some(page)), Err(ViewError::Page), "{page}");
+        }
+    }
+
+    #[test]
+    fn sorts_turn_every_key_and_place_never_as_oldest() {
+        let sort = Sort { column: SortColumn::Role, descending: true };
+        assert_eq!(sort.order_by("a", Backend::Sqlite), "a.role DESC, a.search_name DESC, a.id DESC");
+        let login = Sort { column: SortColumn::LastLogin, descending: false };
+        assert_eq!(login.order_by("a", Backend::Postgres), "a.last_login_at ASC NULLS FIRST, a.id ASC");
+        assert_eq!(login.order_by("a", Backend::Sqlite), "a.last_login_at ASC, a.id ASC");
+    }
+
+    #[test]
+    fn pages_cover_the_total() {
+        assert_eq!(Total::Exact(0).pages(), 1);
+        assert_eq!(Total::Exact(50).pages(), 1);
+        assert_eq!(Total::Exact(51).pages(), 2);
+        assert_eq!(Total::AtLeast(NARROW_SEARCH_MAX).pages(), (BROAD_SEARCH_SHOWN / PAGE_SIZE) as u32);
+    }
+}

@@ -1,0 +1,181 @@
+//! Tests of `Config::from_env`.
+use super::*;
+use std::collections::HashMap;
+
+fn config_with(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3").display().to_string();
+    let mut map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    map.entry("DATABASE_URL".into()).or_insert(db);
+    let lookup = move |name: &str| map.get(name).cloned();
+    Config::from_env(&lookup)
+}
+
+#[test]
+fn defaults_are_the_spec_defaults() {
+    let config = config_with(&[]).unwrap();
+    assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+    assert_eq!(config.base_url(), "http://127.0.0.1:8080");
+    assert_eq!(config.mail, MailTransportKind::Mailbox);
+    assert_eq!(config.trusted_days, 30);
+    assert_eq!(config.session_idle_timeout, Duration::from_secs(3600));
+    assert_eq!(config.session_absolute_timeout, Duration::from_secs(12 * 3600));
+    assert_eq!(config.codes, CodePolicy::default());
+    assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(10));
+    assert_eq!(config.codes.lock_until_reset_after, 100);
+    assert_eq!(config.mail_retry, MailRetryPolicy::default());
+}
+
+#[test]
+fn smtp_urls_are_checked_by_lettre_at_start() {
+    for url in ["smtp://127.0.0.1:2525", "smtp://user:pass@mail.example.com:587?tls=required", "smtps://user:pass@mail.example.com"] {
+        let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap();
+        assert_eq!(config.mail, MailTransportKind::Smtp { url: url.to_owned() });
+    }
+    for url in ["http://mail.example.com", "smtp://mail.example.com?tls=sometimes", "smtp:///nohost"] {
+        assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap_err().variable, "SMTP_URL", "{url}");
+    }
+}
+
+#[test]
+fn code_numbers_are_configurable() {
+    let config = config_with(&[("AGENTGATE_CODE_LIFETIME_MINUTES", "3"), ("AGENTGATE_CODE_ATTEMPTS", "7")]).unwrap();
+    assert_eq!(config.codes.code_lifetime, chrono::Duration::minutes(3));
+    assert_eq!(config.codes.attempts_per_login, 7);
+    assert_eq!(config_with(&[("AGENTGATE_CODE_ATTEMPTS", "0")]).unwrap_err().variable, "AGENTGATE_CODE_ATTEMPTS");
+    assert_eq!(
+        config_with(&[("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "5")]).unwrap_err().variable,
+        "AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER"
+    );
+}
+
+#[test]
+fn wrong_values_name_the_variable() {
+    for (variable, value) in [
+        ("AGENTGATE_BIND", "localhost"),
+        ("AGENTGATE_PUBLIC_URL", "ftp://example.com"),
+        ("AGENTGATE_SECRET_KEY", "c2hvcnQ="),
+        ("AGENTGATE_MAIL", "pigeon"),
+        ("AGENTGATE_TRUSTED_DAYS", "thirty"),
+        ("MAIL_FROM", "not an address"),
+    ] {
+        let err = config_with(&[(variable, value)]).unwrap_err();
+        assert_eq!(err.variable, variable, "{value}");
+    }
+    assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp")]).unwrap_err().variable, "SMTP_URL");
+}
+
+#[test]
+fn the_mailbox_transport_is_refused_off_loopback() {
+    for (url, bind) in [
+        ("https://helpdesk.example.com", "127.0.0.1:8080"),
+        ("http://192.0.2.10:8080", "192.0.2.10:8080"),
+        ("http://localhost:8080", "0.0.0.0:8080"),
+    ] {
+        let err = config_with(&[("AGENTGATE_PUBLIC_URL", url), ("AGENTGATE_BIND", bind), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")])
+            .unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_MAIL", "{url} {bind}");
+        assert!(err.problem.contains("/dev/mailbox"), "{}", err.problem);
+    }
+    // The default bind and public URL are loopback, where the mailbox is allowed.
+    for url in ["http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://agentgate.localhost:8080"] {
+        assert!(config_with(&[("AGENTGATE_PUBLIC_URL", url)]).is_ok(), "{url}");
+    }
+    let file = config_with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com"), ("AGENTGATE_MAIL", "file:/tmp/agentgate-mail")]);
+    assert!(file.is_ok());
+}
+
+#[test]
+fn plain_http_off_loopback_needs_a_tls_proxy() {
+    let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")];
+    let with = |extra: &[(&'static str, &'static str)]| {
+        let mut vars = smtp.to_vec();
+        vars.extend_from_slice(extra);
+        config_with(&vars)
+    };
+    let err = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com")]).unwrap_err();
+    assert_eq!(err.variable, "AGENTGATE_PUBLIC_URL");
+    assert!(err.problem.contains("AGENTGATE_TLS_TERMINATED_BY_PROXY"), "{}", err.problem);
+
+    let behind_proxy = with(&[("AGENTGATE_PUBLIC_URL", "http://helpdesk.example.com"), ("AGENTGATE_TLS_TERMINATED_BY_PROXY", "true")]).unwrap();
+    assert!(behind_proxy.is_https(), "browsers use https through the proxy: cookies get Secure");
+
+    let https = with(&[("AGENTGATE_PUBLIC_URL", "https://helpdesk.example.com")]).unwrap();
+    assert!(https.is_https() && !https.tls_terminated_by_proxy);
+    let local = with(&[("AGENTGATE_PUBLIC_URL", "http://127.0.0.1:8080")]).unwrap();
+    assert!(!local.is_https());
+
+    let err = with(&[("AGENTGATE_TLS_TERMINATED_BY_PROXY", "yes")]).unwrap_err();
+    assert_eq!(err.variable, "AGENTGATE_TLS_TERMINATED_BY_PROXY");
+}
+
+#[test]
+fn login_limits_default_to_the_spec_and_are_configurable() {
+    let config = config_with(&[]).unwrap();
+    assert_eq!(config.login_limits, LoginLimits::default());
+    assert_eq!(config.login_limits.per_account, Limit::per_minutes(10, 15));
+    let custom = config_with(&[
+        ("AGENTGATE_LOGIN_MAX_FAILURES", "5"),
+        ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "50"),
+        ("AGENTGATE_LOGIN_WINDOW_MINUTES", "30"),
+    ])
+    .unwrap();
+    assert_eq!(custom.login_limits.per_account, Limit::per_minutes(5, 30));
+    assert_eq!(custom.login_limits.per_ip, Limit::per_minutes(50, 30));
+    for (variable, value) in [
+        ("AGENTGATE_LOGIN_MAX_FAILURES", "0"),
+        ("AGENTGATE_LOGIN_IP_MAX_FAILURES", "many"),
+        ("AGENTGATE_LOGIN_WINDOW_MINUTES", "0"),
+    ] {
+        assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable);
+    }
+}
+
+#[test]
+fn the_reauth_window_and_the_mail_limits_default_and_are_configurable() {
+    let config = config_with(&[]).unwrap();
+    assert_eq!(config.reauth_window, chrono::Duration::minutes(10));
+    assert_eq!(config.mail_limits, MailLimits::default());
+    let custom = config_with(&[
+        ("AGENTGATE_REAUTH_MINUTES", "5"),
+        ("AGENTGATE_CODE_EMAILS_PER_IP", "3"),
+        ("AGENTGATE_RESETS_PER_ADDRESS_PER_HOUR", "2"),
+        ("AGENTGATE_INVITATIONS_PER_ADDRESS_PER_HOUR", "1"),
+    ])
+    .unwrap();
+    assert_eq!(custom.reauth_window, chrono::Duration::minutes(5));
+    assert_eq!(custom.mail_limits.code_emails_per_ip, Limit::per_minutes(3, 15));
+    assert_eq!(custom.mail_limits.resets_per_address, Limit::per_minutes(2, 60));
+    assert_eq!(custom.mail_limits.invitations_per_address, Limit::per_minutes(1, 60));
+    for (variable, value) in [
+        ("AGENTGATE_REAUTH_MINUTES", "0"),
+        ("AGENTGATE_REAUTH_MINUTES", "1441"),
+        ("AGENTGATE_RESETS_PER_IP_PER_HOUR", "0"),
+        ("AGENTGATE_EMAIL_CHANGES_PER_HOUR", "lots"),
+        ("AGENTGATE_INVITATIONS_PER_IP_PER_HOUR", "99999999999"),
+    ] {
+        assert_eq!(config_with(&[(variable, value)]).unwrap_err().variable, variable, "{value}");
+    }
+}
+
+#[test]
+fn smtp_connections_default_to_eight_and_are_bounded() {
+    assert_eq!(config_with(&[]).unwrap().smtp_connections, 8);
+    assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", "2")]).unwrap().smtp_connections, 2);
+    for value in ["0", "101", "-1", "many"] {
+        assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", value)]).unwrap_err().variable, "AGENTGATE_SMTP_CONNECTIONS", "{value}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn generated_secret_is_private_and_stable() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.key");
+    let first = load_or_generate_secret(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let second = load_or_generate_secret(&path).unwrap();
+    assert_eq!(first.bytes(), second.bytes());
+}

@@ -1,0 +1,80 @@
+//! The one place an [`AppError`] becomes a page: its status, headers and the
+//! error template.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+use crate::error::AppError;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::CsrfRejected | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } | AppError::TwoFactorSetupRequired => {
+                StatusCode::SEE_OTHER
+            }
+            AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::SignInRequired { next } => {
+                let location = match next {
+                    Some(next) => format!("/login?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)),
+                    None => "/login".to_owned(),
+                };
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::ReauthRequired { next } => {
+                let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
+                let location = format!("/account/confirm-identity?next={next}");
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+            }
+            AppError::TwoFactorSetupRequired => {
+                return HttpResponse::SeeOther().insert_header((header::LOCATION, "/account/settings")).finish();
+            }
+            AppError::Internal(e) => tracing::error!(error = %format!("{e:#}"), "internal error"),
+            AppError::DatabaseUnavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        let status = self.status_code();
+        let message = self.public_message();
+        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message };
+        let body = page.render().unwrap_or_else(|_| message.clone());
+        let mut response = HttpResponse::build(status);
+        response.content_type("text/html; charset=utf-8");
+        match self {
+            AppError::TooManyRequests { retry_after_secs, .. } => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
+            }
+            AppError::DatabaseUnavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, HeaderValue::from(5u64)));
+            }
+            // The rest of the body was never read: the connection cannot be reused.
+            AppError::PayloadTooLarge => {
+                response.force_close();
+            }
+            _ => {}
+        }
+        let mut response = response.body(body);
+        super::middleware::insert_security_headers(response.headers_mut());
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
