@@ -29,9 +29,9 @@ pub enum Event {
     PasswordResetRequested,
     PasswordResetCompleted,
     EmailChanged,
-    /// Step-up re-authentication: the password (and with 2FA on a code)
+    /// Confirm identity (step-up re-authentication): the password (and with 2FA on a code)
     /// confirmed before a sensitive change, or a wrong current password.
-    Reauthentication,
+    IdentityCheck,
     SessionEnded,
     AgentAdded,
     AgentDeactivated,
@@ -61,7 +61,7 @@ impl Event {
         Event::PasswordChanged,
         Event::PasswordResetRequested,
         Event::EmailChanged,
-        Event::Reauthentication,
+        Event::IdentityCheck,
         Event::SessionEnded,
         Event::AgentAdded,
         Event::AgentDeactivated,
@@ -98,7 +98,7 @@ impl Event {
             Event::PasswordResetRequested => "Password reset requested",
             Event::PasswordResetCompleted => "Password reset",
             Event::EmailChanged => "Email changed",
-            Event::Reauthentication => "Identity check",
+            Event::IdentityCheck => "Identity check",
             Event::SessionEnded => "Session ended",
             Event::AgentAdded => "Agent added",
             Event::AgentDeactivated => "Agent deactivated",
@@ -129,7 +129,7 @@ impl Event {
             Event::PasswordResetRequested => "password_reset_requested",
             Event::PasswordResetCompleted => "password_reset_completed",
             Event::EmailChanged => "email_changed",
-            Event::Reauthentication => "reauthentication",
+            Event::IdentityCheck => "reauthentication",
             Event::SessionEnded => "session_ended",
             Event::AgentAdded => "agent_added",
             Event::AgentDeactivated => "agent_deactivated",

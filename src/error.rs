@@ -24,7 +24,7 @@ pub enum AppError {
     /// re-authentication): the browser is sent to `/account/confirm-identity`,
     /// then back to `next` (a local path).
     #[error("confirm your identity first")]
-    ReauthRequired { next: String },
+    ConfirmIdentityRequired { next: String },
     /// The company requires 2FA and this agent has not turned it on: the
     /// browser is sent to Account Setting (SPEC §2.4).
     #[error("two-factor authentication required")]
@@ -52,7 +52,7 @@ impl AppError {
             AppError::PayloadTooLarge => "Request too large",
             AppError::TooManyRequests { .. } => "Too many attempts",
             AppError::SignInRequired { .. } => "Sign in required",
-            AppError::ReauthRequired { .. } => "Confirm it is you",
+            AppError::ConfirmIdentityRequired { .. } => "Confirm it is you",
             AppError::TwoFactorSetupRequired => "Two-factor authentication required",
             AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
             AppError::Internal(_) => "Something went wrong",

@@ -23,7 +23,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::audit::{self, Event, Outcome};
 use crate::config::Config;
 use crate::db::models::{Agent, email_change};
-use crate::domain::{OneTimeCode, new_public_id};
+use crate::domain::{EmailAddress, OneTimeCode, new_public_id};
 use crate::error::AppError;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -264,32 +264,33 @@ pub fn send_code(
     client: &ClientInfo,
     now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AppError> {
-    let purpose = match challenge.purpose() {
-        Some(ChallengePurpose::Login) => CodePurpose::Login,
-        Some(ChallengePurpose::StepUp) => CodePurpose::ConfirmIdentity,
-        Some(ChallengePurpose::ChangeEmail) => CodePurpose::ChangeEmail,
-        Some(ChallengePurpose::EnableTwoFactor) | None => CodePurpose::ConfirmTwoFactor,
-    };
-    // A new address's code goes to the new address; every other code to the agent's.
-    let email = match purpose {
-        CodePurpose::ChangeEmail => email_change::new_address_of(conn, &challenge.id)?,
-        _ => agent.email_address(),
-    };
+    let purpose = challenge.purpose().unwrap_or(ChallengePurpose::EnableTwoFactor);
+    let email = recipient(conn, agent, challenge)?;
     let code = match issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
         Ok(code) => code,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let recipient = Recipient { email: &email, name: &agent.name };
-    let message = messages::code_email(&recipient, purpose, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
-    outbox::enqueue(conn, &message, now)?;
-    let detail = match purpose {
-        CodePurpose::Login => "login code",
-        CodePurpose::ConfirmTwoFactor => "confirmation code",
-        CodePurpose::ConfirmIdentity => "code to confirm identity",
-        CodePurpose::ChangeEmail => "code to a new email address",
+    let kind = match purpose {
+        ChallengePurpose::Login => CodePurpose::Login,
+        ChallengePurpose::ConfirmIdentity => CodePurpose::ConfirmIdentity,
+        ChallengePurpose::ChangeEmail => CodePurpose::ChangeEmail,
+        ChallengePurpose::EnableTwoFactor => CodePurpose::ConfirmTwoFactor,
     };
-    audit::record(conn, Event::CodeSent, Outcome::Success, &audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
+    let to = Recipient { email: &email, name: &agent.name };
+    let message = messages::code_email(&to, kind, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
+    outbox::enqueue(conn, &message, now)?;
+    let entry = audit::Entry { detail: Some(purpose.code_label()), ..audit::Entry::for_agent(agent, Some(client)) };
+    audit::record(conn, Event::CodeSent, Outcome::Success, &entry, now)?;
     Ok(Ok(()))
+}
+
+/// Where a challenge's codes go: a new address's to the new address, every
+/// other code to the agent's.
+pub fn recipient(conn: &mut DbConnection, agent: &Agent, challenge: &CodeChallenge) -> diesel::QueryResult<EmailAddress> {
+    match challenge.purpose() {
+        Some(ChallengePurpose::ChangeEmail) => email_change::new_address_of(conn, &challenge.id),
+        _ => Ok(agent.email_address()),
+    }
 }
 
 /// Runs `work` on the challenge `challenge_id` inside its agent's code

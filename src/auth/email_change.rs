@@ -14,9 +14,10 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::accounts::AccountError;
-use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::codes::with_locked_challenge;
-use crate::auth::mail_limits::{allow_email_change, send_requested_code};
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, CodeView, Holder};
+use crate::auth::codes::{self, IssueRefusal};
+use crate::auth::mail_limits::allow_email_change;
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -60,24 +61,14 @@ pub fn request(
         let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
         let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ChangeEmail, expires_at, client, now)?;
         email_change::insert(conn, &challenge.id, &agent.id, new_email.as_str(), now)?;
-        Ok(Ok(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?.err()))
+        let ctx = Context { config, client, now };
+        Ok(Ok(code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err()))
     })
 }
 
-/// The agent's open email change, read under their code lock.
-fn open_change(conn: &mut DbConnection, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeChallenge>> {
-    CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::ChangeEmail, now)
-}
-
-/// "Send a new code" for the open change; `None` when no change is open.
-pub fn resend(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, now: NaiveDateTime) -> Result<Option<Result<(), IssueRefusal>>, AppError> {
-    let Some(open) = open_change(conn, agent, now)? else { return Ok(None) };
-    with_locked_challenge(conn, &open.id, now, None, |conn, challenge, lockout| {
-        if challenge.agent_id != agent.id || !challenge.is_open(now) {
-            return Ok(None);
-        }
-        Ok(Some(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?))
-    })
+/// The agent's open email change.
+pub fn holder(agent: &Agent) -> Holder<'_> {
+    Holder::SignedIn { agent_id: &agent.id }
 }
 
 /// Drops the open change, if any ("Cancel").
@@ -85,55 +76,28 @@ pub fn cancel(conn: &mut DbConnection, agent: &Agent, now: NaiveDateTime) -> die
     CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::ChangeEmail), CloseReason::Cancelled, now)
 }
 
-/// What entering the new address's code came to.
+/// What a right code for the new address came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirmation {
+pub enum Changed {
     /// The address changed: the agent's sessions have ended (the caller
     /// renews this browser's).
-    Changed { old: EmailAddress, new: EmailAddress },
-    Wrong { attempts_left: i32 },
-    NeedsNewCode,
-    /// No change is open (it ran out, was cancelled or replaced).
-    Expired,
+    Done { old: EmailAddress, new: EmailAddress },
     /// Another account took the address meanwhile; the change is over.
     InUse,
 }
 
 /// Checks the code of the agent's open change; the right one makes the change.
-pub fn confirm(
-    conn: &mut DbConnection,
-    config: &Config,
-    agent: &Agent,
-    submitted: Option<&OneTimeCode>,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<Confirmation, AppError> {
-    let Some(open) = open_change(conn, agent, now)? else { return Ok(Confirmation::Expired) };
-    with_locked_challenge(conn, &open.id, now, Confirmation::Expired, |conn, challenge, lockout| {
-        if challenge.agent_id != agent.id || !challenge.is_for(ChallengePurpose::ChangeEmail) {
-            return Ok(Confirmation::Expired);
-        }
+pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<Changed>, AppError> {
+    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::ChangeEmail, submitted, |conn, agent, challenge| {
         let new = email_change::new_address_of(conn, &challenge.id)?;
-        let entry = audit::Entry::for_agent(agent, Some(client));
-        Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
-            CodeCheck::Accepted => {
-                audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some("code to a new email address"), ..entry.clone() }, now)?;
-                if Agent::email_in_use(conn, &new)? {
-                    let detail = "the new address is used by another account now";
-                    audit::record(conn, Event::EmailChanged, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
-                    return Ok(Confirmation::InUse);
-                }
-                apply(conn, agent, &new, &entry, client, now)?;
-                Confirmation::Changed { old: agent.email_address(), new }
-            }
-            CodeCheck::Wrong { attempts_left, .. } => {
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("code to a new email address"), ..entry.clone() }, now)?;
-                Confirmation::Wrong { attempts_left }
-            }
-            CodeCheck::NeedsNewCode => Confirmation::NeedsNewCode,
-            // Codes to a new address are not subject to the login lock-out.
-            CodeCheck::Locked { .. } | CodeCheck::Expired => Confirmation::Expired,
-        })
+        let entry = audit::Entry::for_agent(agent, Some(ctx.client));
+        if Agent::email_in_use(conn, &new)? {
+            let detail = "the new address is used by another account now";
+            audit::record(conn, Event::EmailChanged, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, ctx.now)?;
+            return Ok(Changed::InUse);
+        }
+        apply(conn, agent, &new, &entry, ctx.client, ctx.now)?;
+        Ok(Changed::Done { old: agent.email_address(), new })
     })
 }
 
@@ -155,16 +119,8 @@ fn apply(conn: &mut DbConnection, agent: &Agent, new: &EmailAddress, entry: &aud
     Ok(())
 }
 
-/// What the confirmation page shows about the open change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingChange {
-    pub masked_new_email: String,
-    pub needs_new_code: bool,
-}
-
-/// The agent's open change, if any.
-pub fn pending(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> Result<Option<PendingChange>, AppError> {
-    let Some(challenge) = open_change(conn, agent, now)? else { return Ok(None) };
-    let new = email_change::new_address_of(conn, &challenge.id)?;
-    Ok(Some(PendingChange { masked_new_email: new.masked(), needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login }))
+/// The agent's open change, if any: where its codes go, masked, and whether
+/// too many wrong codes have killed them.
+pub fn pending(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeView>> {
+    code_step::view(conn, config, holder(agent), ChallengePurpose::ChangeEmail, now)
 }

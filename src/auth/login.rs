@@ -8,14 +8,17 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::codes::{self, CodeCheck, IssueRefusal, announce_lock, send_code, with_locked_challenge};
+use crate::auth::Context;
+use crate::auth::code_step::{CodeOutcome, Holder};
+use crate::auth::codes::{self, IssueRefusal, send_code};
+use crate::auth::code_step;
 use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::{Config, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
-use crate::db::models::code_lockout::{self, CodeLockout};
+use crate::db::models::code_lockout::CodeLockout;
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext};
@@ -209,20 +212,17 @@ fn start_pending_login(
     Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
-/// What the code step came to.
+/// What a right login code signs in: the agent, and the trusted-computer
+/// grant when "I am on a trusted computer" was ticked (the cookie to set).
 #[derive(Debug)]
-pub enum CodeStepOutcome {
-    /// The code was right: sign the browser in. `trusted` is set when the
-    /// "I am on a trusted computer" box was ticked and the browser is now
-    /// trusted (it holds the cookie to set).
-    SignedIn { agent: Box<Agent>, trusted: Option<Granted> },
-    /// The code page is shown again, as `view` describes it.
-    Wrong { attempts_left: i32, view: Box<PendingLoginView> },
-    /// Too many wrong codes for this login: a new code must be requested.
-    NeedsNewCode { view: Box<PendingLoginView> },
-    Locked { until: Option<NaiveDateTime> },
-    /// The pending login is over (expired, replaced, revoked): start again.
-    Expired,
+pub struct SignedInByCode {
+    pub agent: Agent,
+    pub trusted: Option<Granted>,
+}
+
+/// The pending login `challenge_id` of a browser that is not signed in.
+pub fn holder(challenge_id: &str) -> Holder<'_> {
+    Holder::Browser { challenge_id }
 }
 
 /// Judges the code submitted for the pending login `challenge_id`.
@@ -232,85 +232,23 @@ pub enum CodeStepOutcome {
 /// token added to `trusted_cookie`.
 pub fn verify_login_code(
     conn: &mut DbConnection,
-    config: &Config,
+    ctx: &Context<'_>,
     challenge_id: &str,
-    submitted: Option<OneTimeCode>,
+    submitted: Option<&OneTimeCode>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<CodeStepOutcome, AppError> {
-    with_locked_challenge(conn, challenge_id, now, CodeStepOutcome::Expired, |conn, challenge, lockout| {
-        let agent = match Agent::find_active(conn, &challenge.agent_id)? {
-            Some(agent) if challenge.is_for(ChallengePurpose::Login) && agent.two_factor_status() == TwoFactorStatus::Enabled => agent,
-            _ => {
-                CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, now)?;
-                return Ok(CodeStepOutcome::Expired);
-            }
-        };
-        let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted.as_ref(), now)?;
-        let entry = audit::Entry::for_agent(&agent, Some(client));
-        // The page shown again after a refused code, read in the same trip.
-        let view = |conn: &mut DbConnection| -> Result<Box<PendingLoginView>, AppError> {
+) -> Result<CodeOutcome<SignedInByCode>, AppError> {
+    code_step::submit(conn, ctx, holder(challenge_id), ChallengePurpose::Login, submitted, |conn, agent, _| {
+        Agent::record_login(conn, &agent.id, ctx.now)?;
+        let entry = audit::Entry { detail: Some("password and code"), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
+        audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, ctx.now)?;
+        let trusted = if trust_requested {
             let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-            Ok(Box::new(PendingLoginView::of(config, &challenge, &agent, &company, Some(&lockout), now)))
+            trusted_computers::grant(conn, ctx.config, agent, &company, ctx.client, trusted_cookie, ctx.now)?
+        } else {
+            None
         };
-        Ok(match verdict {
-            CodeCheck::Accepted => {
-                Agent::record_login(conn, &agent.id, now)?;
-                audit::record(conn, Event::CodeAccepted, Outcome::Success, &entry, now)?;
-                audit::record(conn, Event::LoginSucceeded, Outcome::Success, &audit::Entry { detail: Some("password and code"), ..entry.clone() }, now)?;
-                let trusted = if trust_requested {
-                    let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-                    trusted_computers::grant(conn, config, &agent, &company, client, trusted_cookie, now)?
-                } else {
-                    None
-                };
-                CodeStepOutcome::SignedIn { agent: Box::new(agent), trusted }
-            }
-            CodeCheck::Wrong { attempts_left, locked } => {
-                let detail = if submitted.is_some() { "wrong code" } else { "missing or malformed code" };
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
-                match locked {
-                    Some(lock) => {
-                        announce_lock(conn, config, &agent, client, lock, now)?;
-                        CodeStepOutcome::Locked { until: lock.until }
-                    }
-                    None => CodeStepOutcome::Wrong { attempts_left, view: view(conn)? },
-                }
-            }
-            CodeCheck::NeedsNewCode => {
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes dead after too many wrong codes"), ..entry.clone() }, now)?;
-                CodeStepOutcome::NeedsNewCode { view: view(conn)? }
-            }
-            CodeCheck::Locked { until } => {
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("codes locked"), ..entry.clone() }, now)?;
-                CodeStepOutcome::Locked { until }
-            }
-            CodeCheck::Expired => CodeStepOutcome::Expired,
-        })
-    })
-}
-
-/// What a request for another code came to.
-#[derive(Debug)]
-pub enum ResendOutcome {
-    Sent,
-    Refused(IssueRefusal),
-    Expired,
-}
-
-/// "Resend code" on the code page.
-pub fn resend_login_code(conn: &mut DbConnection, config: &Config, challenge_id: &str, client: &ClientInfo, now: NaiveDateTime) -> Result<ResendOutcome, AppError> {
-    with_locked_challenge(conn, challenge_id, now, ResendOutcome::Expired, |conn, challenge, lockout| {
-        let agent = match Agent::find_active(conn, &challenge.agent_id)? {
-            Some(agent) if challenge.is_for(ChallengePurpose::Login) && challenge.is_open(now) => agent,
-            _ => return Ok(ResendOutcome::Expired),
-        };
-        Ok(match crate::auth::mail_limits::send_requested_code(conn, config, &agent, &challenge, &lockout, client, now)? {
-            Ok(()) => ResendOutcome::Sent,
-            Err(refusal) => ResendOutcome::Refused(refusal),
-        })
+        Ok(SignedInByCode { agent: agent.clone(), trusted })
     })
 }
 
@@ -323,34 +261,20 @@ pub struct PendingLoginView {
     pub needs_new_code: bool,
     /// The agent's codes are locked (`Some(None)`: until a reset).
     pub locked: Option<Option<NaiveDateTime>>,
-    /// When the password step is forgotten.
-    pub expires_at: NaiveDateTime,
     /// Whether "I am on a trusted computer" is offered, and for how long.
     pub trust_offer: TrustOffer,
 }
 
 /// The pending login behind a browser's session, if it can still be completed.
 pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<PendingLoginView>> {
-    let Some(challenge) = CodeChallenge::find(conn, challenge_id)? else { return Ok(None) };
-    if !challenge.is_for(ChallengePurpose::Login) || !challenge.is_open(now) {
-        return Ok(None);
-    }
-    let Some(agent) = Agent::find_active(conn, &challenge.agent_id)? else { return Ok(None) };
-    let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
-    let lockout = code_lockout::find(conn, &agent.id)?;
-    Ok(Some(PendingLoginView::of(config, &challenge, &agent, &company, lockout.as_ref(), now)))
-}
-
-impl PendingLoginView {
-    fn of(config: &Config, challenge: &CodeChallenge, agent: &Agent, company: &Company, lockout: Option<&CodeLockout>, now: NaiveDateTime) -> PendingLoginView {
-        PendingLoginView {
-            masked_email: agent.email_address().masked(),
-            needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login,
-            locked: lockout.and_then(|l| l.lock_at(now)),
-            expires_at: challenge.expires_at,
-            trust_offer: trusted_computers::offer(config, company, agent),
-        }
-    }
+    let Some(view) = code_step::view(conn, config, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
+    let Some(company) = Company::find(conn, &view.agent.company_id)? else { return Ok(None) };
+    Ok(Some(PendingLoginView {
+        masked_email: view.sent_to.masked(),
+        needs_new_code: view.needs_new_code,
+        locked: view.locked,
+        trust_offer: trusted_computers::offer(config, &company, &view.agent),
+    }))
 }
 
 /// How often, at most, an agent hears about abandoned logins.

@@ -5,7 +5,7 @@
 //!
 //! | email | per agent (or address) | per client IP |
 //! | --- | --- | --- |
-//! | a code asked for with a button: "Resend code", the 2FA confirmation (first and "Send a new code"), "Confirm it is you", a new address's code | SPEC §3's own limits in [`crate::auth::codes::issue`]: 30 s between two codes of one challenge, 5 codes per agent per 15 minutes, whatever their purpose | [`MailLimits::code_emails_per_ip`] ([`send_requested_code`]) |
+//! | a code asked for with a button: "Resend code", the 2FA confirmation (first and "Send a new code"), "Confirm it is you", a new address's code | SPEC §3's own limits in [`crate::auth::codes::issue`]: 30 s between two codes of one challenge, 5 codes per agent per 15 minutes, whatever their purpose | [`MailLimits::code_emails_per_ip`] ([`code_step::send_requested_code`](crate::auth::code_step::send_requested_code)) |
 //! | an email change (a code to a new address) | [`MailLimits::email_changes_per_agent`] ([`allow_email_change`]) | the code's |
 //! | forgot-password | [`MailLimits::resets_per_address`], counted for the typed address whether or not an account has it (and at most 3 links per agent per hour, silently) | [`MailLimits::resets_per_ip`] ([`allow_password_reset`]) |
 //! | an invitation | [`MailLimits::invitations_per_admin`] and [`MailLimits::invitations_per_address`] | [`MailLimits::invitations_per_ip`] ([`allow_invitation`]) |
@@ -16,14 +16,9 @@
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::auth::codes::IssueRefusal;
 use crate::auth::throttle::{self, Bucket};
-use crate::config::Limit;
-use crate::config::{Config, MailLimits};
+use crate::config::{Limit, MailLimits};
 use crate::db::DbConnection;
-use crate::db::models::Agent;
-use crate::db::models::code_challenge::CodeChallenge;
-use crate::db::models::code_lockout::CodeLockout;
 use crate::domain::EmailAddress;
 use crate::error::AppError;
 use crate::domain::ClientInfo;
@@ -42,35 +37,6 @@ pub const INVITATION_ADMIN: &str = "invitation_admin";
 pub const INVITATION_ADDRESS: &str = "invitation_address";
 /// Invitations sent from one client IP.
 pub const INVITATION_IP: &str = "invitation_ip";
-
-/// Sends a code the agent asked for with a button, counted against the
-/// client IP first; in the caller's agent code transaction. A refused send
-/// (too soon, too many, locked) takes the IP's count back: only emails that
-/// went out are counted.
-pub fn send_requested_code(
-    conn: &mut DbConnection,
-    config: &Config,
-    agent: &Agent,
-    challenge: &CodeChallenge,
-    lockout: &CodeLockout,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<Result<(), IssueRefusal>, AppError> {
-    // A lock-out says more than "too many from your network": let `issue` say it.
-    if challenge.counts_towards_lockout() && lockout.lock_at(now).is_some() {
-        return crate::auth::codes::send_code(conn, config, agent, challenge, lockout, client, now);
-    }
-    let bucket = Bucket::for_client_ip(CODE_EMAILS_IP, client);
-    let hit = match throttle::hit(conn, &bucket, config.mail_limits.code_emails_per_ip, now)? {
-        throttle::Decision::Refused { retry_after } => return Ok(Err(IssueRefusal::TooManyFromNetwork { retry_after })),
-        throttle::Decision::Allowed(hit) => hit,
-    };
-    let sent = crate::auth::codes::send_code(conn, config, agent, challenge, lockout, client, now)?;
-    if sent.is_err() {
-        throttle::take_back(conn, &bucket, &hit, now)?;
-    }
-    Ok(sent)
-}
 
 /// Counts a request to change `agent_id`'s email address; a 429 when there
 /// were too many lately. Counted before the new address is looked at, so the

@@ -9,8 +9,9 @@
 use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::mail_limits::send_requested_code;
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, Holder, Resent};
+use crate::auth::codes::{self, IssueRefusal};
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -103,79 +104,38 @@ fn new_confirmation(
     CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::EnableTwoFactor), CloseReason::Superseded, now)?;
     let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
     let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::EnableTwoFactor, expires_at, client, now)?;
-    send_requested_code(conn, config, agent, &challenge, lockout, client, now)
+    code_step::send_requested_code(conn, &Context { config, client, now }, agent, &challenge, lockout)
+}
+
+/// The agent's open confirmation.
+pub fn holder(agent: &Agent) -> Holder<'_> {
+    Holder::SignedIn { agent_id: &agent.id }
 }
 
 /// "Send a new code" on the confirmation page: another code for the open
 /// confirmation, or a new confirmation if the last one ran out.
-pub fn resend_confirmation(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, now: NaiveDateTime) -> Result<Result<(), IssueRefusal>, AppError> {
-    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
-        if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
-            return Ok(Ok(()));
-        }
-        match CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? {
-            Some(challenge) => send_requested_code(conn, config, agent, &challenge, &lockout, client, now),
-            None => new_confirmation(conn, config, agent, &lockout, client, now),
-        }
-    })
-}
-
-/// What entering the confirmation code came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirmation {
-    Enabled,
-    Wrong { attempts_left: i32 },
-    NeedsNewCode,
-    /// No confirmation is open (it ran out, or 2FA is not pending): send a new code.
-    Expired,
-}
-
-/// Checks the confirmation code; the right one turns 2FA on.
-pub fn confirm(conn: &mut DbConnection, config: &Config, agent: &Agent, submitted: Option<&OneTimeCode>, client: &ClientInfo, now: NaiveDateTime) -> Result<Confirmation, AppError> {
-    codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
-        if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
-            return Ok(Confirmation::Expired);
-        }
-        let Some(challenge) = CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)? else {
-            return Ok(Confirmation::Expired);
-        };
-        let entry = audit::Entry::for_agent(agent, Some(client));
-        Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
-            CodeCheck::Accepted => {
-                Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
-                audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some("confirmation code"), ..entry.clone() }, now)?;
-                audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &entry, now)?;
-                let email = agent.email_address();
-                let message = messages::two_factor_enabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
-                outbox::enqueue(conn, &message, now)?;
-                Confirmation::Enabled
+pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -> Result<Result<(), IssueRefusal>, AppError> {
+    match code_step::resend(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor)? {
+        Resent::Sent => Ok(Ok(())),
+        Resent::Refused(refusal) => Ok(Err(refusal)),
+        Resent::Expired => codes::in_agent_code_transaction(conn, &agent.id, ctx.now, |conn, lockout| {
+            if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
+                return Ok(Ok(()));
             }
-            CodeCheck::Wrong { attempts_left, .. } => {
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some("confirmation code"), ..entry.clone() }, now)?;
-                Confirmation::Wrong { attempts_left }
-            }
-            CodeCheck::NeedsNewCode => Confirmation::NeedsNewCode,
-            // Confirmation codes are not subject to the login lock-out.
-            CodeCheck::Locked { .. } | CodeCheck::Expired => Confirmation::Expired,
-        })
-    })
+            new_confirmation(conn, ctx.config, agent, &lockout, ctx.client, ctx.now)
+        }),
+    }
 }
 
-/// What the confirmation page shows.
-#[derive(Debug, Clone)]
-pub struct ConfirmationView {
-    pub masked_email: String,
-    /// No open confirmation: the last one ran out.
-    pub expired: bool,
-    pub needs_new_code: bool,
-}
-
-pub fn confirmation_view(conn: &mut DbConnection, config: &Config, agent: &Agent, now: NaiveDateTime) -> diesel::QueryResult<ConfirmationView> {
-    let challenge = CodeChallenge::find_open(conn, &agent.id, ChallengePurpose::EnableTwoFactor, now)?;
-    Ok(ConfirmationView {
-        masked_email: agent.email_address().masked(),
-        expired: challenge.is_none(),
-        needs_new_code: challenge.is_some_and(|c| c.wrong_codes >= config.codes.attempts_per_login),
+/// Checks the confirmation code; the right one turns 2FA on and emails the agent.
+pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AppError> {
+    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor, submitted, |conn, agent, _| {
+        Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
+        audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(ctx.client)), ctx.now)?;
+        let email = agent.email_address();
+        let message = messages::two_factor_enabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        outbox::enqueue(conn, &message, ctx.now)?;
+        Ok(())
     })
 }
 

@@ -8,20 +8,22 @@ use crate::auth::accounts::update_account_in_transaction;
 use crate::auth::codes::in_agent_code_transaction;
 use crate::auth::email_change;
 use crate::auth::trusted_computers::{self, TrustedComputerView};
-use crate::auth::two_factor::{self, ChangeApplied, Confirmation, TwoFactorChange};
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome};
+use crate::auth::two_factor::{self, ChangeApplied, TwoFactorChange};
+use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
 use crate::mail::messages::{self, Recipient, RequestContext, when};
 use crate::mail::outbox;
-use crate::routes::identity::{too_many_codes, wrong_code_message};
-use crate::routes::login::refusal_message;
+use crate::routes::code_page::{CodePage, CodePageSpec, Link};
 use crate::routes::notice_text;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
 use crate::web::forms::{CodeForm, NoFields};
-use crate::web::{CsrfForm, Layout, SignedIn, render, step_up, trusted_cookie};
+use crate::web::{CsrfForm, Layout, SignedIn, render, confirm_identity, trusted_cookie};
 
 #[derive(Template)]
 #[template(path = "account_settings.html")]
@@ -39,7 +41,7 @@ struct SettingsPage {
     email_change_pending: Option<String>,
     /// With 2FA on and no code entered lately, sensitive changes first ask
     /// the agent to confirm it is them (step-up re-authentication).
-    step_up_needed: bool,
+    confirm_identity_needed: bool,
     reauth_minutes: i64,
     /// The Trusted computers section.
     trusted_computers: Vec<TrustedComputerLine>,
@@ -104,7 +106,7 @@ impl SettingsPage {
         let (events, email_change_pending) = state
             .db(move |conn| {
                 let events = audit::recent_sign_ins(conn, &agent.id, RECENT_SIGN_INS)?;
-                let pending = email_change::pending(conn, &config, &agent, now)?.map(|p| p.masked_new_email);
+                let pending = email_change::pending(conn, &config, &agent, now)?.map(|p| p.sent_to.masked());
                 Ok((events, pending))
             })
             .await?;
@@ -129,7 +131,7 @@ impl SettingsPage {
             errors: Vec::new(),
             sign_ins,
             email_change_pending,
-            step_up_needed: step_up::code_needed(signed_in, state),
+            confirm_identity_needed: confirm_identity::code_needed(signed_in, state),
             reauth_minutes: state.config.reauth_window.num_minutes(),
             trusted_computers: Vec::new(),
             trust_unavailable: None,
@@ -194,10 +196,10 @@ pub async fn settings_submit(
     if needs_current_password {
         // Step-up re-authentication: the current password below, and with
         // 2FA on a code entered within the window (else: confirm it is you first).
-        step_up::require_recent_code(&signed_in, &state, "/account/settings")?;
+        confirm_identity::require_recent_code(&signed_in, &state, "/account/settings")?;
     }
     let current_ok = if needs_current_password && !form.current_password.is_empty() {
-        step_up::check_current_password(&signed_in, &state, &client, &form.current_password, "in Account Setting").await?
+        confirm_identity::check_current_password(&signed_in, &state, &client, &form.current_password, "in Account Setting").await?
     } else {
         false
     };
@@ -264,37 +266,39 @@ pub async fn settings_submit(
     }))
 }
 
-#[derive(Template)]
-#[template(path = "two_factor_confirm.html")]
-struct ConfirmPage {
-    layout: Layout,
-    masked_email: String,
-    lifetime_minutes: i64,
-    error: Option<String>,
-}
-
-impl ConfirmPage {
-    fn new(state: &AppState, signed_in: &SignedIn, view: &two_factor::ConfirmationView, notice: Option<String>) -> ConfirmPage {
-        let error = if view.expired {
-            Some(CONFIRMATION_EXPIRED.to_owned())
-        } else {
-            view.needs_new_code.then(|| CONFIRMATION_NEEDS_NEW_CODE.to_owned())
-        };
-        ConfirmPage {
-            layout: Layout::signed_in("Confirm two-factor authentication", signed_in, "account").with_notice(notice),
-            masked_email: view.masked_email.clone(),
-            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
-            error,
-        }
-    }
-}
+/// The page that turns 2FA on.
+const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
+    title: "Confirm two-factor authentication",
+    eyebrow: "Pending confirmation",
+    heading: "Confirm two-factor authentication",
+    purpose: "Enter it to turn two-factor authentication on.",
+    nothing_waiting: "No code is awaited.",
+    action: "/account/two-factor/confirm",
+    submit_label: "Confirm",
+    resend_action: "/account/two-factor/resend",
+    resend_label: "Send a new code",
+    resend_help: None,
+    needs_new_code: "Too many wrong codes were entered. Choose Send a new code.",
+    cancel: None,
+    links: &[Link { href: "/account/settings", text: "Back to Account Setting" }],
+    links_note: Some("(untick the box there to cancel)"),
+};
 
 const CONFIRMATION_EXPIRED: &str = "The confirmation code has expired. Choose Send a new code.";
-const CONFIRMATION_NEEDS_NEW_CODE: &str = "Too many wrong codes were entered. Choose Send a new code.";
 
-async fn confirmation_view(state: &AppState, signed_in: &SignedIn) -> Result<two_factor::ConfirmationView, AppError> {
+/// The confirmation page as it stands: with no open confirmation (it ran
+/// out), it says so and offers a new code.
+async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<CodePage, AppError> {
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    state.db(move |conn| Ok(two_factor::confirmation_view(conn, &config, &agent, now)?)).await
+    let view = state.db(move |conn| Ok(code_step::view(conn, &config, two_factor::holder(&agent), ChallengePurpose::EnableTwoFactor, now)?)).await?;
+    let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
+    let masked = Some(signed_in.agent.email_address().masked());
+    let lifetime = state.config.codes.code_lifetime.num_minutes();
+    let mut page = CodePage::new(&CONFIRM_PAGE, layout, masked, lifetime, view.as_ref().is_some_and(|v| v.needs_new_code));
+    if view.is_none() {
+        page.error = Some(CONFIRMATION_EXPIRED.to_owned());
+    }
+    Ok(page)
 }
 
 /// `GET /account/two-factor/confirm`: enter the code that turns 2FA on.
@@ -302,8 +306,7 @@ pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query
     if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
     }
-    let view = confirmation_view(&state, &signed_in).await?;
-    render(&ConfirmPage::new(&state, &signed_in, &view, notice_text(query.notice.as_deref())))
+    render(&confirm_page_for(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
 /// `POST /account/two-factor/confirm`.
@@ -318,21 +321,21 @@ pub async fn confirm_submit(
     }
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
-    let outcome = state.db(move |conn| two_factor::confirm(conn, &config, &agent, submitted.as_ref(), &client, now)).await?;
-    let error = match outcome {
-        Confirmation::Enabled => {
+    let outcome = state
+        .db(move |conn| two_factor::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref()))
+        .await?;
+    let page = confirm_page_for(&state, &signed_in, None).await?;
+    match outcome {
+        CodeOutcome::Accepted(()) => {
             // The code just entered proves the mailbox in this browser (step-up).
             signed_in.session.record_code_proof(now)?;
-            return Ok(see_other("/account/settings?notice=two_factor_enabled"));
+            Ok(see_other("/account/settings?notice=two_factor_enabled"))
         }
-        Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, CONFIRMATION_NEEDS_NEW_CODE),
-        Confirmation::NeedsNewCode => CONFIRMATION_NEEDS_NEW_CODE.to_owned(),
-        Confirmation::Expired => CONFIRMATION_EXPIRED.to_owned(),
-    };
-    let view = confirmation_view(&state, &signed_in).await?;
-    let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
-    page.error = Some(error);
-    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
+        CodeOutcome::NeedsNewCode => page.needs_new_code(),
+        // Confirmation codes are not subject to the login lock-out.
+        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(CONFIRMATION_EXPIRED.to_owned()),
+    }
 }
 
 /// `POST /account/two-factor/resend`: another confirmation code.
@@ -346,15 +349,10 @@ pub async fn confirm_resend(
         return Ok(see_other("/account/settings"));
     }
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    let sent = state.db(move |conn| two_factor::resend_confirmation(conn, &config, &agent, &client, now)).await?;
+    let sent = state.db(move |conn| two_factor::resend_confirmation(conn, &Context { config: &config, client: &client, now }, &agent)).await?;
     match sent {
         Ok(()) => Ok(see_other("/account/two-factor/confirm?notice=code_resent")),
-        Err(refusal) => {
-            let view = confirmation_view(&state, &signed_in).await?;
-            let mut page = ConfirmPage::new(&state, &signed_in, &view, None);
-            page.error = Some(refusal_message(&refusal, now));
-            too_many_codes(&page, &refusal, now)
-        }
+        Err(refusal) => confirm_page_for(&state, &signed_in, None).await?.not_sent(&refusal, now),
     }
 }
 

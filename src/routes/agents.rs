@@ -674,7 +674,7 @@ pub async fn action_submit(
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
     // Resetting someone's 2FA is sensitive: the admin confirms it is them first.
     if action == Action::ResetTwoFactor {
-        crate::web::step_up::require_recent_reauth(&signed_in, &state, "/agents")?;
+        crate::web::confirm_identity::require_confirmed_identity(&signed_in, &state, "/agents")?;
     }
     perform(&state, signed_in, client, checked_agent_id(id)?, action).await
 }

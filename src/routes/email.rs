@@ -8,18 +8,20 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::auth::email_change::{self, Confirmation};
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, CodeView, Resent};
+use crate::auth::email_change::{self, Changed};
+use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
-use crate::routes::identity::{too_many_codes, wrong_code_message};
-use crate::routes::login::refusal_message;
+use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link};
 use crate::routes::notice_text;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::forms::{CodeForm, NoFields};
-use crate::web::{CsrfForm, Layout, SignedIn, render, step_up};
+use crate::web::{CsrfForm, Layout, SignedIn, render, confirm_identity};
 
 /// This page, as the step-up guard's way back.
 const FORM_PAGE: &str = "/account/email";
@@ -35,9 +37,9 @@ struct ChangePage {
     errors: Vec<String>,
 }
 
-async fn pending_change(state: &AppState, signed_in: &SignedIn) -> Result<Option<email_change::PendingChange>, AppError> {
+async fn pending_change(state: &AppState, signed_in: &SignedIn) -> Result<Option<CodeView>, AppError> {
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    state.db(move |conn| email_change::pending(conn, &config, &agent, now)).await
+    state.db(move |conn| Ok(email_change::pending(conn, &config, &agent, now)?)).await
 }
 
 impl ChangePage {
@@ -45,7 +47,7 @@ impl ChangePage {
         Ok(ChangePage {
             layout: Layout::signed_in("Change email address", signed_in, "account"),
             current_email: signed_in.agent.email.clone(),
-            pending: pending_change(state, signed_in).await?.map(|p| p.masked_new_email),
+            pending: pending_change(state, signed_in).await?.map(|p| p.sent_to.masked()),
             new_email: String::new(),
             errors: Vec::new(),
         })
@@ -55,7 +57,7 @@ impl ChangePage {
 /// `GET /account/email`: the form. With 2FA on and no code entered lately,
 /// the agent confirms it is them first (so nothing typed is lost).
 pub async fn change_page(state: web::Data<AppState>, signed_in: SignedIn) -> Result<HttpResponse, AppError> {
-    step_up::require_recent_code(&signed_in, &state, FORM_PAGE)?;
+    confirm_identity::require_recent_code(&signed_in, &state, FORM_PAGE)?;
     render(&ChangePage::load(&state, &signed_in).await?)
 }
 
@@ -75,14 +77,14 @@ pub async fn change_submit(
     client: ClientInfo,
     CsrfForm(form): CsrfForm<ChangeForm>,
 ) -> Result<HttpResponse, AppError> {
-    step_up::require_recent_code(&signed_in, &state, FORM_PAGE)?;
+    confirm_identity::require_recent_code(&signed_in, &state, FORM_PAGE)?;
     let agent = signed_in.agent.clone();
     let mut errors = Vec::new();
     let new_email = EmailAddress::parse(&form.new_email).map_err(|e| errors.push(format!("New email address: {e}"))).ok();
     if form.current_password.is_empty() {
         errors.push("Current password: enter it to change your email address.".to_owned());
     } else {
-        if !step_up::check_current_password(&signed_in, &state, &client, &form.current_password, "in the email change form").await? {
+        if !confirm_identity::check_current_password(&signed_in, &state, &client, &form.current_password, "in the email change form").await? {
             errors.push("Current password: that is not your current password.".to_owned());
         }
     }
@@ -106,27 +108,30 @@ async fn show_again(state: &AppState, signed_in: &SignedIn, typed: &str, errors:
     render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
-#[derive(Template)]
-#[template(path = "email_change_confirm.html")]
-struct ConfirmPage {
-    layout: Layout,
-    masked_new_email: Option<String>,
-    lifetime_minutes: i64,
-    error: Option<String>,
-}
+/// The page that confirms the new address.
+const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
+    title: "Confirm your new email address",
+    eyebrow: "Pending confirmation",
+    heading: "Confirm your new email address",
+    purpose: "Enter it to make it your login and the address your codes go to.",
+    nothing_waiting: "No change of address is waiting for a code.",
+    action: "/account/email/confirm",
+    submit_label: "Change my email address",
+    resend_action: "/account/email/resend",
+    resend_label: "Send a new code",
+    resend_help: None,
+    needs_new_code: "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.",
+    cancel: Some(CancelForm { action: "/account/email/cancel", label: "Keep my current address" }),
+    links: &[Link { href: "/account/email", text: "Use another address" }, Link { href: "/account/settings", text: "Back to Account Setting" }],
+    links_note: None,
+};
 
-const NEEDS_NEW_CODE: &str = "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.";
-
-impl ConfirmPage {
-    async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<ConfirmPage, AppError> {
-        let pending = pending_change(state, signed_in).await?;
-        Ok(ConfirmPage {
-            layout: Layout::signed_in("Confirm your new email address", signed_in, "account").with_notice(notice),
-            error: pending.as_ref().filter(|p| p.needs_new_code).map(|_| NEEDS_NEW_CODE.to_owned()),
-            masked_new_email: pending.map(|p| p.masked_new_email),
-            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
-        })
-    }
+async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<CodePage, AppError> {
+    let pending = pending_change(state, signed_in).await?;
+    let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
+    let needs_new_code = pending.as_ref().is_some_and(|p| p.needs_new_code);
+    let lifetime = state.config.codes.code_lifetime.num_minutes();
+    Ok(CodePage::new(&CONFIRM_PAGE, layout, pending.map(|p| p.sent_to.masked()), lifetime, needs_new_code))
 }
 
 #[derive(Deserialize)]
@@ -136,7 +141,7 @@ pub struct NoticeQuery {
 
 /// `GET /account/email/confirm`: enter the code sent to the new address.
 pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
-    render(&ConfirmPage::load(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
+    render(&confirm_page_for(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
 }
 
 /// `POST /account/email/confirm`: the right code changes the address; every
@@ -149,21 +154,26 @@ pub async fn confirm_submit(
 ) -> Result<HttpResponse, AppError> {
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
-    let outcome = state.db(move |conn| email_change::confirm(conn, &config, &agent, submitted.as_ref(), &client, now)).await?;
-    let error = match outcome {
-        Confirmation::Changed { .. } => {
+    let outcome = state
+        .db(move |conn| email_change::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref()))
+        .await?;
+    let page = confirm_page_for(&state, &signed_in, None).await?;
+    match outcome {
+        CodeOutcome::Accepted(Changed::Done { .. }) => {
             // Every session of the agent ended, this one's row included.
             signed_in.session.rotate()?;
-            return Ok(see_other("/account/settings?notice=email_changed"));
+            Ok(see_other("/account/settings?notice=email_changed"))
         }
-        Confirmation::Wrong { attempts_left } => wrong_code_message(&parsed, attempts_left, NEEDS_NEW_CODE),
-        Confirmation::NeedsNewCode => NEEDS_NEW_CODE.to_owned(),
-        Confirmation::Expired => "No change of address is waiting for a code any more (it expired, or was cancelled or replaced). Start again.".to_owned(),
-        Confirmation::InUse => "Another account started using that address meanwhile, so your address was not changed. Choose a different one.".to_owned(),
-    };
-    let mut page = ConfirmPage::load(&state, &signed_in, None).await?;
-    page.error = Some(error);
-    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        CodeOutcome::Accepted(Changed::InUse) => page.refused(
+            "Another account started using that address meanwhile, so your address was not changed. Choose a different one.".to_owned(),
+        ),
+        CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
+        CodeOutcome::NeedsNewCode => page.needs_new_code(),
+        // Codes to a new address are not subject to the login lock-out.
+        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(
+            "No change of address is waiting for a code any more (it expired, or was cancelled or replaced). Start again.".to_owned(),
+        ),
+    }
 }
 
 /// `POST /account/email/resend`: another code to the new address.
@@ -174,14 +184,16 @@ pub async fn resend(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    match state.db(move |conn| email_change::resend(conn, &config, &agent, &client, now)).await? {
-        None => Ok(see_other(FORM_PAGE)),
-        Some(Ok(())) => Ok(see_other("/account/email/confirm?notice=code_resent")),
-        Some(Err(refusal)) => {
-            let mut page = ConfirmPage::load(&state, &signed_in, None).await?;
-            page.error = Some(refusal_message(&refusal, now));
-            too_many_codes(&page, &refusal, now)
-        }
+    let sent = state
+        .db(move |conn| {
+            let ctx = Context { config: &config, client: &client, now };
+            code_step::resend(conn, &ctx, email_change::holder(&agent), ChallengePurpose::ChangeEmail)
+        })
+        .await?;
+    match sent {
+        Resent::Expired => Ok(see_other(FORM_PAGE)),
+        Resent::Sent => Ok(see_other("/account/email/confirm?notice=code_resent")),
+        Resent::Refused(refusal) => confirm_page_for(&state, &signed_in, None).await?.not_sent(&refusal, now),
     }
 }
 

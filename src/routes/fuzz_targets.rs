@@ -9,7 +9,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName, Role, TwoFactorStatus, login_candidate};
-use crate::routes::{account, activity, email, home, identity, login, notice_text, setup};
+use crate::routes::{account, activity, email, home, confirm_identity, login, notice_text, setup};
 use crate::web::redirect::safe_next;
 use crate::web::forms::decode_fields;
 
@@ -77,8 +77,8 @@ pub fn form_body(data: &[u8]) {
     deserialize_quietly::<crate::web::forms::NoFields>(text);
     deserialize_quietly::<setup::SetupForm>(text);
     deserialize_quietly::<account::SettingsForm>(text);
-    deserialize_quietly::<identity::PasswordForm>(text);
-    deserialize_quietly::<identity::CodeForm>(text);
+    deserialize_quietly::<confirm_identity::PasswordForm>(text);
+    deserialize_quietly::<confirm_identity::CodeForm>(text);
     deserialize_quietly::<email::ChangeForm>(text);
     deserialize_quietly::<crate::web::forms::CodeForm>(text);
     for (name, value) in &fields {
@@ -95,7 +95,7 @@ pub fn query_string(data: &[u8]) {
     deserialize_quietly::<account::SettingsQuery>(text);
     deserialize_quietly::<setup::SetupQuery>(text);
     deserialize_quietly::<activity::ActivityQuery>(text);
-    deserialize_quietly::<identity::IdentityQuery>(text);
+    deserialize_quietly::<confirm_identity::IdentityQuery>(text);
     for (name, value) in form_urlencoded_pairs(text) {
         check_field(&name, &value);
     }

@@ -1,21 +1,20 @@
 use actix_web::http::StatusCode;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::codes::IssueRefusal;
 use crate::auth::trusted_computers::TrustOffer;
-use crate::auth::login::{
-    self, BrowserAtLogin, CodeStepOutcome, LoginDecision, PasswordOutcome, PendingLoginView, ResendOutcome, throttled_message,
-};
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, Resent};
+use crate::auth::login::{self, BrowserAtLogin, LoginDecision, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
+use crate::db::models::code_challenge::ChallengePurpose;
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, codes_locked};
 use crate::auth::throttle::{self, LoginGate};
 use crate::db::models::Agent;
 use crate::domain::{OneTimeCode, login_candidate};
 use crate::error::AppError;
-use crate::mail::messages::when;
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -146,61 +145,40 @@ async fn password_step(state: &AppState, client: &ClientInfo, form: &LoginForm, 
     state.db(move |conn| login::settle_password(conn, &config, agent, password_ok, tickets, &client, browser, now)).await
 }
 
-/// The page of a browser whose codes are locked (SPEC §3 code lock-out).
-pub(crate) fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
-    match until {
-        Some(until) => AppError::TooManyRequests {
-            message: format!(
-                "Too many wrong codes were entered for this account, so sign-in codes are locked until {}. We emailed you about it. If you did not enter them, change your password.",
-                when(until)
-            ),
-            retry_after_secs: IssueRefusal::Locked { until: Some(until) }.retry_after_secs(now),
-        },
-        None => AppError::TooManyRequests {
-            message: "Too many wrong codes were entered for this account, so sign-in codes are locked until the password is reset. Use \"Forgot your password?\" on the login page, or ask an admin to reset your two-factor authentication.".to_owned(),
-            retry_after_secs: 3600,
-        },
-    }
-}
-
-#[derive(Template)]
-#[template(path = "login_verify.html")]
-struct VerifyPage {
-    layout: Layout,
-    masked_email: String,
-    lifetime_minutes: i64,
-    error: Option<String>,
-    trusted: bool,
-    /// How many days a trusted computer skips the code; `None`: the box is not offered.
-    trust_days: Option<u32>,
-    /// Why the box is not offered.
-    trust_unavailable: Option<&'static str>,
-}
+/// The code step of a login: the two-factor authentication window.
+const VERIFY_PAGE: CodePageSpec = CodePageSpec {
+    title: "Two-factor authentication",
+    eyebrow: "Step 2 of 2",
+    heading: "Two-factor authentication",
+    purpose: "Enter it to finish logging in.",
+    nothing_waiting: "No login is waiting for a code.",
+    action: "/login/verify",
+    submit_label: "Log In",
+    resend_action: "/login/resend",
+    resend_label: "Resend code",
+    resend_help: Some("No email after a minute? Check your spam folder, or:"),
+    needs_new_code: "Too many wrong codes were entered for this login, so its codes no longer work. Choose Resend code to get a new one.",
+    cancel: None,
+    links: &[Link { href: "/login", text: "Log in with another account" }],
+    links_note: None,
+};
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-impl VerifyPage {
-    fn new(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, notice: Option<String>) -> VerifyPage {
-        let error = view.needs_new_code.then(|| NEEDS_NEW_CODE.to_owned());
-        VerifyPage {
-            layout: Layout::anonymous("Two-factor authentication", csrf::form_token(req, session)).with_notice(notice),
-            masked_email: view.masked_email.clone(),
-            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
-            error,
-            trusted: false,
-            trust_days: match view.trust_offer {
-                TrustOffer::Offered { days } => Some(days),
-                _ => None,
-            },
-            trust_unavailable: view.trust_offer.reason(),
-        }
-    }
+fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, notice: Option<String>) -> CodePage {
+    let layout = Layout::anonymous(VERIFY_PAGE.title, csrf::form_token(req, session)).with_notice(notice);
+    let lifetime = state.config.codes.code_lifetime.num_minutes();
+    let mut page = CodePage::new(&VERIFY_PAGE, layout, Some(view.masked_email.clone()), lifetime, view.needs_new_code);
+    page.trust_days = match view.trust_offer {
+        TrustOffer::Offered { days } => Some(days),
+        _ => None,
+    };
+    page.trust_unavailable = view.trust_offer.reason();
+    page
 }
-
-const NEEDS_NEW_CODE: &str = "Too many wrong codes were entered for this login, so its codes no longer work. Choose Resend code to get a new one.";
 
 /// The pending login of this browser's session, or where to send it instead.
 fn pending_challenge(session: &TypedSession) -> Result<Result<String, HttpResponse>, AppError> {
@@ -228,7 +206,7 @@ async fn pending_view(state: &AppState, session: &TypedSession) -> Result<Result
 }
 
 /// `GET /login/verify`: the two-factor authentication window.
-pub async fn verify_page(
+pub async fn verify_step_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
@@ -242,7 +220,7 @@ pub async fn verify_page(
         session.log_out();
         return Err(codes_locked(until, state.now()));
     }
-    render(&VerifyPage::new(&state, &req, &session, &view, notice_text(query.notice.as_deref())))
+    render(&verify_page(&state, &req, &session, &view, notice_text(query.notice.as_deref())))
 }
 
 #[derive(Deserialize)]
@@ -271,21 +249,34 @@ pub async fn verify_submit(
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
     let (config, submitted, now) = (state.config.clone(), parsed.clone().ok(), state.now());
+    let id = challenge_id.clone();
     let outcome = state
-        .db(move |conn| login::verify_login_code(conn, &config, &challenge_id, submitted, trust_requested, presented, &client, now))
+        .db(move |conn| {
+            let ctx = Context { config: &config, client: &client, now };
+            login::verify_login_code(conn, &ctx, &id, submitted.as_ref(), trust_requested, presented)
+        })
         .await?;
-    let page_again = |view: &PendingLoginView, error: String| {
-        let mut page = VerifyPage::new(&state, &req, &session, view, None);
-        page.trusted = trust_requested;
-        page.error = Some(error);
-        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    // A refused code shows the page again as it now stands.
+    let page_again = || async {
+        let (config, now) = (state.config.clone(), state.now());
+        let view = state.db(move |conn| Ok(login::pending_login_view(conn, &config, &challenge_id, now)?)).await?;
+        match view {
+            Some(view) => {
+                let mut page = verify_page(&state, &req, &session, &view, None);
+                page.trusted = trust_requested;
+                Ok(Ok(page))
+            }
+            None => {
+                session.log_out();
+                Ok::<_, AppError>(Err(see_other("/login?notice=login_expired")))
+            }
+        }
     };
     match outcome {
-        CodeStepOutcome::SignedIn { agent, trusted } => {
+        CodeOutcome::Accepted(SignedInByCode { agent, trusted }) => {
             // Second privilege change of the login: a new session id again.
             session.sign_in(&agent.id)?;
             // Both factors were just proven (step-up re-authentication).
-            let now = state.now();
             session.record_password_proof(now)?;
             session.record_code_proof(now)?;
             let mut response = see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/"));
@@ -295,24 +286,19 @@ pub async fn verify_submit(
             }
             Ok(response)
         }
-        CodeStepOutcome::Wrong { attempts_left, view } => {
-            let reason = match &parsed {
-                Ok(_) => "That code is not right.".to_owned(),
-                Err(e) => e.to_string(),
-            };
-            let error = if attempts_left == 0 {
-                format!("{reason} {NEEDS_NEW_CODE}")
-            } else {
-                format!("{reason} {attempts_left} {} left before you need a new code.", if attempts_left == 1 { "attempt" } else { "attempts" })
-            };
-            page_again(&view, error)
-        }
-        CodeStepOutcome::NeedsNewCode { view } => page_again(&view, NEEDS_NEW_CODE.to_owned()),
-        CodeStepOutcome::Locked { until } => {
+        CodeOutcome::Wrong { attempts_left } => match page_again().await? {
+            Ok(page) => page.wrong_code(&parsed, attempts_left),
+            Err(redirect) => Ok(redirect),
+        },
+        CodeOutcome::NeedsNewCode => match page_again().await? {
+            Ok(page) => page.needs_new_code(),
+            Err(redirect) => Ok(redirect),
+        },
+        CodeOutcome::Locked { until } => {
             session.log_out();
-            Err(codes_locked(until, state.now()))
+            Err(codes_locked(until, now))
         }
-        CodeStepOutcome::Expired => {
+        CodeOutcome::Expired => {
             session.log_out();
             Ok(see_other("/login?notice=login_expired"))
         }
@@ -333,40 +319,20 @@ pub async fn resend(
     };
     let now = state.now();
     let config = state.config.clone();
-    match state.db(move |conn| login::resend_login_code(conn, &config, &challenge_id, &client, now)).await? {
-        ResendOutcome::Sent => Ok(see_other("/login/verify?notice=code_resent")),
-        ResendOutcome::Refused(IssueRefusal::Locked { until }) => {
+    let sent = state
+        .db(move |conn| code_step::resend(conn, &Context { config: &config, client: &client, now }, login::holder(&challenge_id), ChallengePurpose::Login))
+        .await?;
+    match sent {
+        Resent::Sent => Ok(see_other("/login/verify?notice=code_resent")),
+        Resent::Refused(IssueRefusal::Locked { until }) => {
             session.log_out();
             Err(codes_locked(until, now))
         }
-        ResendOutcome::Refused(refusal) => {
-            let mut page = VerifyPage::new(&state, &req, &session, &view, None);
-            page.error = Some(refusal_message(&refusal, now));
-            let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
-            Ok(response)
-        }
-        ResendOutcome::Expired => {
+        Resent::Refused(refusal) => verify_page(&state, &req, &session, &view, None).not_sent(&refusal, now),
+        Resent::Expired => {
             session.log_out();
             Ok(see_other("/login?notice=login_expired"))
         }
-    }
-}
-
-/// Why no new code was sent, in words.
-pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
-    let secs = refusal.retry_after_secs(now);
-    match refusal {
-        IssueRefusal::Cooldown { .. } => format!("A code was sent moments ago. You can ask for another in {secs} seconds; the earlier code still works."),
-        IssueRefusal::TooManyCodes { .. } => format!(
-            "Too many codes were sent to your address lately. You can ask for another in {} minutes; codes already sent still work.",
-            secs.div_ceil(60)
-        ),
-        IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
-        IssueRefusal::TooManyFromNetwork { .. } => format!(
-            "Too many codes were asked for from your network lately. You can ask for another in {} minutes; codes already sent still work.",
-            secs.div_ceil(60)
-        ),
     }
 }
 

@@ -5,13 +5,14 @@ mod account;
 pub(crate) mod activity;
 mod agents;
 mod assets;
+pub(crate) mod code_page;
 mod dev;
 mod email;
 #[doc(hidden)]
 pub mod fuzz_targets;
 mod health;
 mod home;
-pub(crate) mod identity;
+pub(crate) mod confirm_identity;
 mod invitation;
 pub mod login;
 mod password;
@@ -31,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/setup", web::post().to(setup::setup_submit))
         .route("/login", web::get().to(login::login_page))
         .route("/login", web::post().to(login::login_submit))
-        .route("/login/verify", web::get().to(login::verify_page))
+        .route("/login/verify", web::get().to(login::verify_step_page))
         .route("/login/verify", web::post().to(login::verify_submit))
         .route("/login/resend", web::post().to(login::resend))
         .route("/logout", web::post().to(login::logout))
@@ -40,11 +41,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/two-factor/confirm", web::get().to(account::confirm_page))
         .route("/account/two-factor/confirm", web::post().to(account::confirm_submit))
         .route("/account/two-factor/resend", web::post().to(account::confirm_resend))
-        .route("/account/confirm-identity", web::get().to(identity::password_page))
-        .route("/account/confirm-identity", web::post().to(identity::password_submit))
-        .route("/account/confirm-identity/code", web::get().to(identity::code_page))
-        .route("/account/confirm-identity/code", web::post().to(identity::code_submit))
-        .route("/account/confirm-identity/resend", web::post().to(identity::resend))
+        .route("/account/confirm-identity", web::get().to(confirm_identity::password_page))
+        .route("/account/confirm-identity", web::post().to(confirm_identity::password_submit))
+        .route("/account/confirm-identity/code", web::get().to(confirm_identity::code_step_page))
+        .route("/account/confirm-identity/code", web::post().to(confirm_identity::code_submit))
+        .route("/account/confirm-identity/resend", web::post().to(confirm_identity::resend))
         .route("/account/email", web::get().to(email::change_page))
         .route("/account/email", web::post().to(email::change_submit))
         .route("/account/email/confirm", web::get().to(email::confirm_page))

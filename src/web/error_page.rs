@@ -24,7 +24,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::SignInRequired { .. } | AppError::ReauthRequired { .. } | AppError::TwoFactorSetupRequired => {
+            AppError::SignInRequired { .. } | AppError::ConfirmIdentityRequired { .. } | AppError::TwoFactorSetupRequired => {
                 StatusCode::SEE_OTHER
             }
             AppError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -41,7 +41,7 @@ impl ResponseError for AppError {
                 };
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
             }
-            AppError::ReauthRequired { next } => {
+            AppError::ConfirmIdentityRequired { next } => {
                 let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
                 let location = format!("/account/confirm-identity?next={next}");
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();

@@ -10,7 +10,7 @@ pub mod middleware;
 pub mod redirect;
 pub mod session;
 pub mod session_store;
-pub mod step_up;
+pub mod confirm_identity;
 pub mod streaming;
 pub mod trusted_cookie;
 

@@ -8,7 +8,7 @@ use std::future::{Ready, ready};
 use chrono::NaiveDateTime;
 
 use crate::crypto::random_token;
-use crate::auth::step_up::Reauthentication;
+use crate::auth::confirm_identity::IdentityProofs;
 use crate::error::AppError;
 
 /// The session key holding the signed-in agent's id (also read by the store).
@@ -25,7 +25,7 @@ const PENDING_LOGIN_KEY: &str = "pending_login";
 const PENDING_NEXT_KEY: &str = "pending_next";
 /// When this browser last proved the agent's password, and last entered an
 /// emailed code (Unix milliseconds): the step-up re-authentication of
-/// sensitive changes (`auth::step_up`).
+/// sensitive changes (`auth::confirm_identity`).
 const REAUTH_PASSWORD_KEY: &str = "reauth_password_at";
 const REAUTH_CODE_KEY: &str = "reauth_code_at";
 /// The "confirm it is you" code challenge this browser waits on.
@@ -106,7 +106,7 @@ impl TypedSession {
 
     /// When this browser last proved the password and entered a code.
     /// (`sign_in` clears both: a new login records its own.)
-    pub fn reauthentication(&self) -> Reauthentication {
+    pub fn identity_proofs(&self) -> IdentityProofs {
         let at = |key: &str| {
             self.0
                 .get::<i64>(key)
@@ -115,20 +115,20 @@ impl TypedSession {
                 .and_then(chrono::DateTime::from_timestamp_millis)
                 .map(|at| at.naive_utc())
         };
-        Reauthentication { password_at: at(REAUTH_PASSWORD_KEY), code_at: at(REAUTH_CODE_KEY) }
+        IdentityProofs { password_at: at(REAUTH_PASSWORD_KEY), code_at: at(REAUTH_CODE_KEY) }
     }
 
     /// Remembers the confirm-identity challenge this browser waits on.
-    pub fn begin_step_up(&self, challenge_id: &str) -> Result<(), AppError> {
+    pub fn begin_confirm_identity(&self, challenge_id: &str) -> Result<(), AppError> {
         self.0.insert(STEP_UP_CHALLENGE_KEY, challenge_id).map_err(insert_error)
     }
 
     /// The confirm-identity challenge of this browser, if any.
-    pub fn step_up_challenge(&self) -> Option<String> {
+    pub fn confirm_identity_challenge(&self) -> Option<String> {
         self.0.get(STEP_UP_CHALLENGE_KEY).ok().flatten()
     }
 
-    pub fn end_step_up(&self) {
+    pub fn end_confirm_identity(&self) {
         self.0.remove(STEP_UP_CHALLENGE_KEY);
     }
 

@@ -28,7 +28,7 @@ mod password_reset;
 mod proxy;
 mod sessions;
 mod setup;
-mod step_up;
+mod confirm_identity;
 mod trusted_computers;
 mod two_factor_journey;
 mod two_factor_steps;

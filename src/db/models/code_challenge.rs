@@ -14,21 +14,22 @@ pub enum ChallengePurpose {
     Login,
     /// The code that turns 2FA on, proving the address receives mail (SPEC §2.2).
     EnableTwoFactor,
-    /// "Confirm it is you" before a sensitive change (step-up re-authentication).
-    StepUp,
+    /// "Confirm it is you" before a sensitive change (step-up
+    /// re-authentication; stored as `step_up`, the name rows already carry).
+    ConfirmIdentity,
     /// The code sent to a new address before it replaces the old one (SPEC §2.2 step 6).
     ChangeEmail,
 }
 
 impl ChallengePurpose {
     pub const ALL: [ChallengePurpose; 4] =
-        [ChallengePurpose::Login, ChallengePurpose::EnableTwoFactor, ChallengePurpose::StepUp, ChallengePurpose::ChangeEmail];
+        [ChallengePurpose::Login, ChallengePurpose::EnableTwoFactor, ChallengePurpose::ConfirmIdentity, ChallengePurpose::ChangeEmail];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ChallengePurpose::Login => "login",
             ChallengePurpose::EnableTwoFactor => "enable_two_factor",
-            ChallengePurpose::StepUp => "step_up",
+            ChallengePurpose::ConfirmIdentity => "step_up",
             ChallengePurpose::ChangeEmail => "change_email",
         }
     }
@@ -44,7 +45,17 @@ impl ChallengePurpose {
     /// sensitive change. Confirmation codes (turning 2FA on, a new address)
     /// prove an address the agent chose, so guessing them gains nothing.
     pub fn counts_towards_lockout(self) -> bool {
-        matches!(self, ChallengePurpose::Login | ChallengePurpose::StepUp)
+        matches!(self, ChallengePurpose::Login | ChallengePurpose::ConfirmIdentity)
+    }
+
+    /// How audit entries name this purpose's code.
+    pub fn code_label(self) -> &'static str {
+        match self {
+            ChallengePurpose::Login => "login code",
+            ChallengePurpose::EnableTwoFactor => "confirmation code",
+            ChallengePurpose::ConfirmIdentity => "code to confirm identity",
+            ChallengePurpose::ChangeEmail => "code to a new email address",
+        }
     }
 }
 

@@ -1,9 +1,9 @@
-//! The step-up guard of sensitive changes (see `auth::step_up`): a handler
+//! The step-up guard of sensitive changes (see `auth::confirm_identity`): a handler
 //! calls it before the change, and a browser without a recent enough
 //! confirmation of identity is sent to `/account/confirm-identity`, then back.
 
 use crate::auth::login::throttled_message;
-use crate::auth::step_up::{self, Missing, PasswordProof};
+use crate::auth::confirm_identity::{self, Missing, PasswordProof};
 use crate::auth::throttle::{self, LoginGate};
 use crate::error::AppError;
 use crate::web::redirect::safe_next;
@@ -22,13 +22,13 @@ const DEFAULT_NEXT: &str = "/account/settings";
 /// holds its form). For example, an admin resetting someone's 2FA:
 ///
 /// ```ignore
-/// step_up::require_recent_reauth(&signed_in, &state, "/agents")?;
+/// confirm_identity::require_confirmed_identity(&signed_in, &state, "/agents")?;
 /// ```
-pub fn require_recent_reauth(signed_in: &SignedIn, state: &AppState, next: &str) -> Result<(), AppError> {
-    let proofs = signed_in.session.reauthentication();
+pub fn require_confirmed_identity(signed_in: &SignedIn, state: &AppState, next: &str) -> Result<(), AppError> {
+    let proofs = signed_in.session.identity_proofs();
     match proofs.missing(signed_in.agent.two_factor_status(), state.now(), state.config.reauth_window) {
         None => Ok(()),
-        Some(_) => Err(reauth_required(next)),
+        Some(_) => Err(confirm_identity_required(next)),
     }
 }
 
@@ -37,9 +37,9 @@ pub fn require_recent_reauth(signed_in: &SignedIn, state: &AppState, next: &str)
 /// checked by the handler, is the password part.
 pub fn require_recent_code(signed_in: &SignedIn, state: &AppState, next: &str) -> Result<(), AppError> {
     let now = state.now();
-    let proofs = signed_in.session.reauthentication().with_password_at(now);
+    let proofs = signed_in.session.identity_proofs().with_password_at(now);
     match proofs.missing(signed_in.agent.two_factor_status(), now, state.config.reauth_window) {
-        Some(Missing::Code) => Err(reauth_required(next)),
+        Some(Missing::Code) => Err(confirm_identity_required(next)),
         Some(Missing::Password) | None => Ok(()),
     }
 }
@@ -63,14 +63,14 @@ pub async fn check_current_password(
 ) -> Result<bool, AppError> {
     let (agent, limits, now) = (signed_in.agent.clone(), state.config.login_limits, state.now());
     let owned_client = client.clone();
-    let gate = state.db(move |conn| Ok(step_up::open_password_check(conn, &agent, &owned_client, limits, now)?)).await?;
+    let gate = state.db(move |conn| Ok(confirm_identity::open_password_check(conn, &agent, &owned_client, limits, now)?)).await?;
     let tickets = match gate {
         LoginGate::Closed { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
         LoginGate::Open(tickets) => tickets,
     };
     let right = state.passwords.verify(login_candidate(typed), signed_in.agent.password_hash.clone()).await?;
     let (agent, client, now) = (signed_in.agent.clone(), client.clone(), state.now());
-    let proof = state.db(move |conn| Ok(step_up::settle_password_check(conn, &agent, &client, right, tickets, place, now)?)).await?;
+    let proof = state.db(move |conn| Ok(confirm_identity::settle_password_check(conn, &agent, &client, right, tickets, place, now)?)).await?;
     match proof {
         PasswordProof::Right => {
             signed_in.session.record_password_proof(state.now())?;
@@ -80,18 +80,18 @@ pub async fn check_current_password(
     }
 }
 
-fn reauth_required(next: &str) -> AppError {
-    AppError::ReauthRequired { next: safe_next(Some(next)).unwrap_or_else(|| DEFAULT_NEXT.to_owned()) }
+fn confirm_identity_required(next: &str) -> AppError {
+    AppError::ConfirmIdentityRequired { next: safe_next(Some(next)).unwrap_or_else(|| DEFAULT_NEXT.to_owned()) }
 }
 
 #[cfg(test)]
 mod tests {
     use actix_web::ResponseError;
 
-    use super::reauth_required;
+    use super::confirm_identity_required;
 
     fn location(next: &str) -> String {
-        let response = reauth_required(next).error_response();
+        let response = confirm_identity_required(next).error_response();
         assert_eq!(response.status(), actix_web::http::StatusCode::SEE_OTHER);
         response.headers().get("location").unwrap().to_str().unwrap().to_owned()
     }

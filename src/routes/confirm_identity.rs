@@ -1,24 +1,28 @@
 //! `/account/confirm-identity`: step-up re-authentication before a sensitive
-//! change (see `auth::step_up`). The current password, then, with 2FA on, a
+//! change (see `auth::confirm_identity`). The current password, then, with 2FA on, a
 //! code emailed to the agent; then back to `next`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, CodeView, Resent};
 use crate::auth::codes::IssueRefusal;
-use crate::auth::step_up::{self, CodeOutcome, CodeRequest};
-use crate::domain::{CodeError, OneTimeCode, TwoFactorStatus};
+use crate::auth::confirm_identity::{self, CodeRequest};
+use crate::db::DbConnection;
+use crate::db::models::code_challenge::ChallengePurpose;
+use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
-use crate::routes::login::{codes_locked, refusal_message};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, codes_locked};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
-use crate::web::{CsrfForm, Layout, SignedIn, render, step_up as guard};
+use crate::web::{CsrfForm, Layout, SignedIn, render, confirm_identity as guard};
 
 /// Where to go back to when `next` is missing or not a local path.
 const DEFAULT_NEXT: &str = "/account/settings";
@@ -61,28 +65,28 @@ impl PasswordPage {
     }
 }
 
-#[derive(Template)]
-#[template(path = "confirm_identity_code.html")]
-struct CodePage {
-    layout: Layout,
-    masked_email: String,
-    lifetime_minutes: i64,
-    next: String,
-    error: Option<String>,
-}
+/// The code step's page.
+const CODE_PAGE: CodePageSpec = CodePageSpec {
+    title: "Confirm it is you",
+    eyebrow: "Step 2 of 2",
+    heading: "Confirm it is you",
+    purpose: "Enter it to continue.",
+    nothing_waiting: "No code is awaited. Start again with your password.",
+    action: "/account/confirm-identity/code",
+    submit_label: "Confirm",
+    resend_action: "/account/confirm-identity/resend",
+    resend_label: "Send a new code",
+    resend_help: None,
+    needs_new_code: "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.",
+    cancel: None,
+    links: &[Link { href: "/account/settings", text: "Back to Account Setting" }],
+    links_note: None,
+};
 
-const NEEDS_NEW_CODE: &str = "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.";
-
-impl CodePage {
-    fn new(state: &AppState, signed_in: &SignedIn, view: &step_up::CodeView, next: String, notice: Option<String>) -> CodePage {
-        CodePage {
-            layout: Layout::signed_in("Confirm it is you", signed_in, "account").with_notice(notice),
-            masked_email: view.masked_email.clone(),
-            lifetime_minutes: state.config.codes.code_lifetime.num_minutes(),
-            next,
-            error: view.needs_new_code.then(|| NEEDS_NEW_CODE.to_owned()),
-        }
-    }
+fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, next: String, notice: Option<String>) -> CodePage {
+    let layout = Layout::signed_in(CODE_PAGE.title, signed_in, "account").with_notice(notice);
+    let lifetime = state.config.codes.code_lifetime.num_minutes();
+    CodePage::new(&CODE_PAGE, layout, Some(view.sent_to.masked()), lifetime, view.needs_new_code).with_next(next)
 }
 
 #[derive(Deserialize)]
@@ -122,15 +126,15 @@ pub async fn password_submit(
     let now = state.now();
     let config = state.config.clone();
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
-        state.db(move |conn| step_up::record_confirmed(conn, &agent, &client, "password", now)).await?;
+        state.db(move |conn| confirm_identity::record_confirmed(conn, &agent, &client, "password", now)).await?;
         return Ok(see_other(&next));
     }
-    let previous = signed_in.session.step_up_challenge();
-    let request = state.db(move |conn| step_up::start_code(conn, &config, &agent, previous.as_deref(), &client, now)).await?;
+    let previous = signed_in.session.confirm_identity_challenge();
+    let request = state.db(move |conn| confirm_identity::start_code(conn, &config, &agent, previous.as_deref(), &client, now)).await?;
     match request {
         CodeRequest::Locked { until } => Err(codes_locked(until, now)),
         CodeRequest::Started { challenge_id, refusal } => {
-            signed_in.session.begin_step_up(&challenge_id)?;
+            signed_in.session.begin_confirm_identity(&challenge_id)?;
             let notice = refusal.map(|_| "code_not_sent");
             Ok(see_other(&with_next("/account/confirm-identity/code", &next, notice)))
         }
@@ -139,27 +143,28 @@ pub async fn password_submit(
 
 /// This browser's open confirm-identity challenge and what its page shows,
 /// or where to send the browser instead (back to the password step).
-async fn open_code_step(state: &AppState, signed_in: &SignedIn, next: &str) -> Result<Result<(String, step_up::CodeView), HttpResponse>, AppError> {
+async fn open_code_step(state: &AppState, signed_in: &SignedIn, next: &str) -> Result<Result<(String, CodeView), HttpResponse>, AppError> {
     let restart = || see_other(&with_next("/account/confirm-identity", next, Some("step_up_expired")));
-    let Some(challenge_id) = signed_in.session.step_up_challenge() else { return Ok(Err(restart())) };
+    let Some(challenge_id) = signed_in.session.confirm_identity_challenge() else { return Ok(Err(restart())) };
     let (config, agent, now, id) = (state.config.clone(), signed_in.agent.clone(), state.now(), challenge_id.clone());
-    match state.db(move |conn| Ok(step_up::code_view(conn, &config, &agent, &id, now)?)).await? {
+    let holder_view = move |conn: &mut DbConnection| code_step::view(conn, &config, confirm_identity::holder(&agent, &id), ChallengePurpose::ConfirmIdentity, now);
+    match state.db(move |conn| Ok(holder_view(conn)?)).await? {
         Some(view) => Ok(Ok((challenge_id, view))),
         None => {
-            signed_in.session.end_step_up();
+            signed_in.session.end_confirm_identity();
             Ok(Err(restart()))
         }
     }
 }
 
 /// `GET /account/confirm-identity/code?next=…`: the code step.
-pub async fn code_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<IdentityQuery>) -> Result<HttpResponse, AppError> {
+pub async fn code_step_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<IdentityQuery>) -> Result<HttpResponse, AppError> {
     let next = next_or_default(query.next.as_deref());
     let (_, view) = match open_code_step(&state, &signed_in, &next).await? {
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    render(&CodePage::new(&state, &signed_in, &view, next, notice_text(query.notice.as_deref())))
+    render(&code_page(&state, &signed_in, &view, next, notice_text(query.notice.as_deref())))
 }
 
 #[derive(Deserialize)]
@@ -184,26 +189,30 @@ pub async fn code_submit(
     };
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
-    let outcome = state.db(move |conn| step_up::check_code(conn, &config, &agent, &challenge_id, submitted.as_ref(), &client, now)).await?;
-    let mut page = CodePage::new(&state, &signed_in, &view, next.clone(), None);
+    let outcome = state
+        .db(move |conn| {
+            let ctx = Context { config: &config, client: &client, now };
+            confirm_identity::check_code(conn, &ctx, &agent, &challenge_id, submitted.as_ref())
+        })
+        .await?;
+    let page = code_page(&state, &signed_in, &view, next.clone(), None);
     match outcome {
-        CodeOutcome::Confirmed => {
+        CodeOutcome::Accepted(()) => {
             signed_in.session.record_code_proof(now)?;
-            signed_in.session.end_step_up();
-            return Ok(see_other(&next));
+            signed_in.session.end_confirm_identity();
+            Ok(see_other(&next))
         }
-        CodeOutcome::Wrong { attempts_left } => page.error = Some(wrong_code_message(&parsed, attempts_left, NEEDS_NEW_CODE)),
-        CodeOutcome::NeedsNewCode => page.error = Some(NEEDS_NEW_CODE.to_owned()),
+        CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
+        CodeOutcome::NeedsNewCode => page.needs_new_code(),
         CodeOutcome::Locked { until } => {
-            signed_in.session.end_step_up();
-            return Err(codes_locked(until, now));
+            signed_in.session.end_confirm_identity();
+            Err(codes_locked(until, now))
         }
         CodeOutcome::Expired => {
-            signed_in.session.end_step_up();
-            return Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired"))));
+            signed_in.session.end_confirm_identity();
+            Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired"))))
         }
     }
-    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 #[derive(Deserialize)]
@@ -224,37 +233,19 @@ pub async fn resend(
         Err(redirect) => return Ok(redirect),
     };
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    let sent = state.db(move |conn| step_up::resend_code(conn, &config, &agent, &challenge_id, &client, now)).await?;
+    let sent = state
+        .db(move |conn| {
+            let ctx = Context { config: &config, client: &client, now };
+            code_step::resend(conn, &ctx, confirm_identity::holder(&agent, &challenge_id), ChallengePurpose::ConfirmIdentity)
+        })
+        .await?;
     match sent {
-        None => Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired")))),
-        Some(Ok(())) => Ok(see_other(&with_next("/account/confirm-identity/code", &next, Some("code_resent")))),
-        Some(Err(IssueRefusal::Locked { until })) => {
-            signed_in.session.end_step_up();
+        Resent::Expired => Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired")))),
+        Resent::Sent => Ok(see_other(&with_next("/account/confirm-identity/code", &next, Some("code_resent")))),
+        Resent::Refused(IssueRefusal::Locked { until }) => {
+            signed_in.session.end_confirm_identity();
             Err(codes_locked(until, now))
         }
-        Some(Err(refusal)) => {
-            let mut page = CodePage::new(&state, &signed_in, &view, next, None);
-            page.error = Some(refusal_message(&refusal, now));
-            too_many_codes(&page, &refusal, now)
-        }
+        Resent::Refused(refusal) => code_page(&state, &signed_in, &view, next, None).not_sent(&refusal, now),
     }
-}
-
-/// Why a code was refused and what is left: "That code is not right. 3
-/// attempts left." (a malformed code says what is wrong with it); at none
-/// left, `needs_new_code` says what to do.
-pub(crate) fn wrong_code_message(parsed: &Result<OneTimeCode, CodeError>, attempts_left: i32, needs_new_code: &str) -> String {
-    let reason = parsed.as_ref().err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
-    match attempts_left {
-        0 => format!("{reason} {needs_new_code}"),
-        1 => format!("{reason} 1 attempt left."),
-        n => format!("{reason} {n} attempts left."),
-    }
-}
-
-/// A code page shown again with why no new code was sent: 429 with `Retry-After`.
-pub(crate) fn too_many_codes(page: &impl Template, refusal: &IssueRefusal, now: chrono::NaiveDateTime) -> Result<HttpResponse, AppError> {
-    let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, page)?;
-    response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
-    Ok(response)
 }

@@ -4,14 +4,14 @@
 //! emailed code — proven within the last `AGENTGATE_REAUTH_MINUTES` (10).
 //!
 //! A browser's session records when it last proved each
-//! ([`Reauthentication`]): the login records the password (and the code, at
+//! ([`IdentityProofs`]): the login records the password (and the code, at
 //! the code step), turning 2FA on records the confirmation code, a form that
 //! asks for the current password records it, and the confirm-identity page
 //! (`/account/confirm-identity`) records both. A session cookie alone, stolen
 //! or left open on a shared screen, is then not enough for a change that
 //! would lock the agent out or hand the account over.
 //!
-//! The web guard is `web::step_up::require_recent_reauth`. The functions here
+//! The web guard is `web::confirm_identity::require_confirmed_identity`. The functions here
 //! are the rule itself, the throttled check of a current password, and the
 //! code step of the confirm-identity page (a `step_up` code challenge, whose
 //! wrong codes count towards the agent's code lock-out like a login's).
@@ -19,9 +19,9 @@
 use chrono::{Duration, NaiveDateTime};
 
 use crate::audit::{self, Event, Outcome};
-use crate::auth::codes::{self, CodeCheck, IssueRefusal};
-use crate::auth::codes::{announce_lock, with_locked_challenge};
-use crate::auth::mail_limits::send_requested_code;
+use crate::auth::Context;
+use crate::auth::code_step::{self, CodeOutcome, Holder};
+use crate::auth::codes::{self, IssueRefusal};
 use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
 use crate::config::{Config, LoginLimits};
 use crate::db::models::Agent;
@@ -33,7 +33,7 @@ use crate::domain::ClientInfo;
 
 /// When a browser last proved the password and last entered an emailed code.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Reauthentication {
+pub struct IdentityProofs {
     pub password_at: Option<NaiveDateTime>,
     pub code_at: Option<NaiveDateTime>,
 }
@@ -47,7 +47,7 @@ pub enum Missing {
     Code,
 }
 
-impl Reauthentication {
+impl IdentityProofs {
     /// What is missing for a sensitive change at `now`, for an agent whose
     /// 2FA is `two_factor`; `None` when the proofs are recent enough. A code
     /// is needed only while 2FA is on (pending is not on yet).
@@ -64,8 +64,8 @@ impl Reauthentication {
 
     /// The same proofs with the password proven at `now` (a form that asks
     /// for the current password: what else would it need if that is right?).
-    pub fn with_password_at(self, now: NaiveDateTime) -> Reauthentication {
-        Reauthentication { password_at: Some(now), ..self }
+    pub fn with_password_at(self, now: NaiveDateTime) -> IdentityProofs {
+        IdentityProofs { password_at: Some(now), ..self }
     }
 }
 
@@ -107,7 +107,7 @@ pub fn settle_password_check(
         }
         let detail = format!("wrong current password {place}");
         let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) };
-        audit::record(conn, Event::Reauthentication, Outcome::Failure, &entry, now)?;
+        audit::record(conn, Event::IdentityCheck, Outcome::Failure, &entry, now)?;
         for locked in tickets.failed() {
             let detail = match locked {
                 LockedBy::Account => "too many wrong passwords for this account: logins paused",
@@ -122,7 +122,7 @@ pub fn settle_password_check(
 /// Records a confirmed identity (the confirm-identity page, without 2FA).
 pub fn record_confirmed(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, detail: &str, now: NaiveDateTime) -> Result<(), AppError> {
     let entry = audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) };
-    Ok(audit::record(conn, Event::Reauthentication, Outcome::Success, &entry, now)?)
+    Ok(audit::record(conn, Event::IdentityCheck, Outcome::Success, &entry, now)?)
 }
 
 /// What asking for a confirm-identity code came to.
@@ -153,98 +153,25 @@ pub fn start_code(
                 CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
             }
         }
-        let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::StepUp, now + config.codes.pending_login_lifetime, client, now)?;
-        let refusal = send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?.err();
+        let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ConfirmIdentity, now + config.codes.pending_login_lifetime, client, now)?;
+        let ctx = Context { config, client, now };
+        let refusal = code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err();
         Ok(CodeRequest::Started { challenge_id: challenge.id, refusal })
     })
 }
 
-/// The agent's open confirm-identity challenge `challenge_id`, read under
-/// the agent's code lock; `None` if it is not theirs, not open, or not one.
-fn own_open_challenge(challenge: CodeChallenge, agent: &Agent, now: NaiveDateTime) -> Option<CodeChallenge> {
-    (challenge.agent_id == agent.id && challenge.is_for(ChallengePurpose::StepUp) && challenge.is_open(now)).then_some(challenge)
-}
-
-/// "Send a new code" on the confirm-identity page: `None` when the
-/// challenge is over (start again with the password).
-pub fn resend_code(
-    conn: &mut DbConnection,
-    config: &Config,
-    agent: &Agent,
-    challenge_id: &str,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<Option<Result<(), IssueRefusal>>, AppError> {
-    with_locked_challenge(conn, challenge_id, now, None, |conn, challenge, lockout| {
-        let Some(challenge) = own_open_challenge(challenge, agent, now) else { return Ok(None) };
-        Ok(Some(send_requested_code(conn, config, agent, &challenge, &lockout, client, now)?))
-    })
-}
-
-/// What entering a confirm-identity code came to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeOutcome {
-    Confirmed,
-    Wrong { attempts_left: i32 },
-    NeedsNewCode,
-    Locked { until: Option<NaiveDateTime> },
-    /// The challenge is over: start again with the password.
-    Expired,
+/// The confirm-identity challenge `challenge_id` of this signed-in agent.
+pub fn holder<'a>(agent: &'a Agent, challenge_id: &'a str) -> Holder<'a> {
+    Holder::SignedInBrowser { agent_id: &agent.id, challenge_id }
 }
 
 /// Judges a confirm-identity code (`None`: missing or malformed, which
 /// counts as wrong). Wrong codes count towards the agent's code lock-out,
 /// and a lock is announced by email, as at login.
-pub fn check_code(
-    conn: &mut DbConnection,
-    config: &Config,
-    agent: &Agent,
-    challenge_id: &str,
-    submitted: Option<&OneTimeCode>,
-    client: &ClientInfo,
-    now: NaiveDateTime,
-) -> Result<CodeOutcome, AppError> {
-    with_locked_challenge(conn, challenge_id, now, CodeOutcome::Expired, |conn, challenge, lockout| {
-        let Some(challenge) = own_open_challenge(challenge, agent, now) else { return Ok(CodeOutcome::Expired) };
-        let entry = audit::Entry::for_agent(agent, Some(client));
-        Ok(match codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, now)? {
-            CodeCheck::Accepted => {
-                audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some("code to confirm identity"), ..entry.clone() }, now)?;
-                record_confirmed(conn, agent, client, "password and code", now)?;
-                CodeOutcome::Confirmed
-            }
-            CodeCheck::Wrong { attempts_left, locked } => {
-                let detail = if submitted.is_some() { "wrong code to confirm identity" } else { "missing or malformed code to confirm identity" };
-                audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, now)?;
-                match locked {
-                    Some(lock) => {
-                        announce_lock(conn, config, agent, client, lock, now)?;
-                        CodeOutcome::Locked { until: lock.until }
-                    }
-                    None => CodeOutcome::Wrong { attempts_left },
-                }
-            }
-            CodeCheck::NeedsNewCode => CodeOutcome::NeedsNewCode,
-            CodeCheck::Locked { until } => CodeOutcome::Locked { until },
-            CodeCheck::Expired => CodeOutcome::Expired,
-        })
+pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AppError> {
+    code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, submitted, |conn, agent, _| {
+        record_confirmed(conn, agent, ctx.client, "password and code", ctx.now)
     })
-}
-
-/// What the code step of the confirm-identity page shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CodeView {
-    pub masked_email: String,
-    /// Too many wrong codes: a new one must be sent.
-    pub needs_new_code: bool,
-}
-
-/// The open confirm-identity challenge of this browser, if it can still be completed.
-pub fn code_view(conn: &mut DbConnection, config: &Config, agent: &Agent, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeView>> {
-    let Some(challenge) = CodeChallenge::find(conn, challenge_id)?.and_then(|c| own_open_challenge(c, agent, now)) else {
-        return Ok(None);
-    };
-    Ok(Some(CodeView { masked_email: agent.email_address().masked(), needs_new_code: challenge.wrong_codes >= config.codes.attempts_per_login }))
 }
 
 #[cfg(test)]
@@ -258,26 +185,26 @@ mod tests {
     #[test]
     fn a_password_within_the_window_is_enough_without_two_factor() {
         let window = Duration::minutes(10);
-        let proofs = Reauthentication { password_at: Some(at(0)), code_at: None };
+        let proofs = IdentityProofs { password_at: Some(at(0)), code_at: None };
         assert_eq!(proofs.missing(TwoFactorStatus::Disabled, at(9), window), None);
         assert_eq!(proofs.missing(TwoFactorStatus::Pending, at(9), window), None, "pending is not on yet");
         assert_eq!(proofs.missing(TwoFactorStatus::Disabled, at(10), window), Some(Missing::Password), "ten minutes is too old");
-        assert_eq!(Reauthentication::default().missing(TwoFactorStatus::Disabled, at(0), window), Some(Missing::Password));
+        assert_eq!(IdentityProofs::default().missing(TwoFactorStatus::Disabled, at(0), window), Some(Missing::Password));
     }
 
     #[test]
     fn with_two_factor_on_a_recent_code_is_needed_too() {
         let window = Duration::minutes(10);
-        let password_only = Reauthentication { password_at: Some(at(5)), code_at: None };
+        let password_only = IdentityProofs { password_at: Some(at(5)), code_at: None };
         assert_eq!(password_only.missing(TwoFactorStatus::Enabled, at(6), window), Some(Missing::Code));
-        let old_code = Reauthentication { password_at: Some(at(5)), code_at: Some(at(-6)) };
+        let old_code = IdentityProofs { password_at: Some(at(5)), code_at: Some(at(-6)) };
         assert_eq!(old_code.missing(TwoFactorStatus::Enabled, at(6), window), Some(Missing::Code));
-        let both = Reauthentication { password_at: Some(at(0)), code_at: Some(at(1)) };
+        let both = IdentityProofs { password_at: Some(at(0)), code_at: Some(at(1)) };
         assert_eq!(both.missing(TwoFactorStatus::Enabled, at(9), window), None);
         // The older proof decides: a fresh code does not renew an old password.
         assert_eq!(both.missing(TwoFactorStatus::Enabled, at(10), window), Some(Missing::Password));
         // A form's current password stands in for the password, never for the code.
-        assert_eq!(Reauthentication::default().with_password_at(at(20)).missing(TwoFactorStatus::Enabled, at(20), window), Some(Missing::Code));
+        assert_eq!(IdentityProofs::default().with_password_at(at(20)).missing(TwoFactorStatus::Enabled, at(20), window), Some(Missing::Code));
         assert_eq!(both.with_password_at(at(10)).missing(TwoFactorStatus::Enabled, at(10), window), None);
     }
 
@@ -291,7 +218,7 @@ mod tests {
             enabled in proptest::bool::ANY,
             window in 1i64..20,
         ) {
-            let proofs = Reauthentication { password_at: password.map(at), code_at: code.map(at) };
+            let proofs = IdentityProofs { password_at: password.map(at), code_at: code.map(at) };
             let status = if enabled { TwoFactorStatus::Enabled } else { TwoFactorStatus::Disabled };
             let fresh = |m: Option<i64>| m.is_some_and(|m| -m < window);
             let expected_ok = fresh(password) && (!enabled || fresh(code));

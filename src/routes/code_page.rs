@@ -1,0 +1,158 @@
+//! Every page that asks for an emailed code (the login's code step, turning
+//! 2FA on, confirming identity, a new email address) is one template,
+//! `code_page.html`, described by a [`CodePageSpec`]; and every way such a
+//! page answers a code or a resend (wrong code, dead codes, no new code
+//! sent, codes locked) is worded here, once.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::HttpResponse;
+use askama::Template;
+use chrono::NaiveDateTime;
+
+use crate::auth::codes::IssueRefusal;
+use crate::domain::{CodeError, OneTimeCode};
+use crate::error::AppError;
+use crate::mail::messages::when;
+use crate::web::Layout;
+use crate::web::layout::render_with_status;
+
+/// A link under a code page's forms.
+pub struct Link {
+    pub href: &'static str,
+    pub text: &'static str,
+}
+
+/// A second form that gives the journey up ("Keep my current address").
+pub struct CancelForm {
+    pub action: &'static str,
+    pub label: &'static str,
+}
+
+/// What one purpose's code page says and where its forms go.
+pub struct CodePageSpec {
+    pub title: &'static str,
+    pub eyebrow: &'static str,
+    pub heading: &'static str,
+    /// What entering the code does, after "We emailed a 6-digit code to …".
+    pub purpose: &'static str,
+    /// The lead when no code is awaited (a page shown with nothing open).
+    pub nothing_waiting: &'static str,
+    pub action: &'static str,
+    pub submit_label: &'static str,
+    pub resend_action: &'static str,
+    pub resend_label: &'static str,
+    pub resend_help: Option<&'static str>,
+    /// Said when too many wrong codes have killed the step's codes.
+    pub needs_new_code: &'static str,
+    pub cancel: Option<CancelForm>,
+    pub links: &'static [Link],
+    pub links_note: Option<&'static str>,
+}
+
+/// A code page as rendered.
+#[derive(Template)]
+#[template(path = "code_page.html")]
+pub struct CodePage {
+    pub layout: Layout,
+    pub spec: &'static CodePageSpec,
+    /// Where the codes went, masked; `None`: no code is awaited (no forms).
+    pub sent_to: Option<String>,
+    pub lifetime_minutes: i64,
+    pub error: Option<String>,
+    /// A page to go back to, carried through both forms.
+    pub next: Option<String>,
+    /// "I am on a trusted computer": offered for this many days (login only).
+    pub trust_days: Option<u32>,
+    /// The box as it was (shown again after a wrong code).
+    pub trusted: bool,
+    /// Why the box is not offered, when it is not.
+    pub trust_unavailable: Option<&'static str>,
+}
+
+impl CodePage {
+    /// The page of `spec` for codes sent to `sent_to`, with the dead-codes
+    /// message when `needs_new_code`.
+    pub fn new(spec: &'static CodePageSpec, layout: Layout, sent_to: Option<String>, lifetime_minutes: i64, needs_new_code: bool) -> CodePage {
+        CodePage {
+            layout,
+            spec,
+            sent_to,
+            lifetime_minutes,
+            error: needs_new_code.then(|| spec.needs_new_code.to_owned()),
+            next: None,
+            trust_days: None,
+            trusted: false,
+            trust_unavailable: None,
+        }
+    }
+
+    pub fn with_next(mut self, next: String) -> CodePage {
+        self.next = Some(next);
+        self
+    }
+
+    /// Shown again after a code that did not work: 422 with why.
+    pub fn refused(mut self, error: String) -> Result<HttpResponse, AppError> {
+        self.error = Some(error);
+        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &self)
+    }
+
+    /// Why a code was not accepted, for the outcomes that show the page again.
+    pub fn wrong_code(self, parsed: &Result<OneTimeCode, CodeError>, attempts_left: i32) -> Result<HttpResponse, AppError> {
+        let reason = parsed.as_ref().err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
+        let error = match attempts_left {
+            0 => format!("{reason} {}", self.spec.needs_new_code),
+            1 => format!("{reason} 1 attempt left."),
+            n => format!("{reason} {n} attempts left."),
+        };
+        self.refused(error)
+    }
+
+    /// Too many wrong codes: a new code must be sent.
+    pub fn needs_new_code(self) -> Result<HttpResponse, AppError> {
+        let error = self.spec.needs_new_code.to_owned();
+        self.refused(error)
+    }
+
+    /// Shown again with why no new code was sent: 429 with `Retry-After`.
+    pub fn not_sent(mut self, refusal: &IssueRefusal, now: NaiveDateTime) -> Result<HttpResponse, AppError> {
+        self.error = Some(refusal_message(refusal, now));
+        let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &self)?;
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
+        Ok(response)
+    }
+}
+
+/// Why no new code was sent, in words.
+pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
+    let secs = refusal.retry_after_secs(now);
+    match refusal {
+        IssueRefusal::Cooldown { .. } => format!("A code was sent moments ago. You can ask for another in {secs} seconds; the earlier code still works."),
+        IssueRefusal::TooManyCodes { .. } => format!(
+            "Too many codes were sent to your address lately. You can ask for another in {} minutes; codes already sent still work.",
+            secs.div_ceil(60)
+        ),
+        IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
+        IssueRefusal::TooManyFromNetwork { .. } => format!(
+            "Too many codes were asked for from your network lately. You can ask for another in {} minutes; codes already sent still work.",
+            secs.div_ceil(60)
+        ),
+    }
+}
+
+/// The page of a browser whose codes are locked (SPEC §3 code lock-out).
+pub fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
+    match until {
+        Some(until) => AppError::TooManyRequests {
+            message: format!(
+                "Too many wrong codes were entered for this account, so sign-in codes are locked until {}. We emailed you about it. If you did not enter them, change your password.",
+                when(until)
+            ),
+            retry_after_secs: IssueRefusal::Locked { until: Some(until) }.retry_after_secs(now),
+        },
+        None => AppError::TooManyRequests {
+            message: "Too many wrong codes were entered for this account, so sign-in codes are locked until the password is reset. Use \"Forgot your password?\" on the login page, or ask an admin to reset your two-factor authentication.".to_owned(),
+            retry_after_secs: 3600,
+        },
+    }
+}
