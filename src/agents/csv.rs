@@ -49,7 +49,7 @@ pub fn records(rows: &[AgentRow]) -> String {
     let mut out = String::with_capacity(96 * rows.len());
     for row in rows {
         let trusted = row.trusted_computers.to_string();
-        let last_login = row.last_login_at.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()).unwrap_or_default();
+        let last_login = row.last_login_at.map(crate::domain::dates::second).unwrap_or_default();
         push_record(
             &mut out,
             [

@@ -29,7 +29,7 @@ use crate::domain::{SearchText, TwoFactorStatus, prefix_upper_bound};
 /// The company's agents by active and two-factor status: at most six rows of
 /// counters that triggers keep (see the migration), not a count of the agents.
 pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
-    let groups: Vec<(bool, String, i32)> = agent_counts::table
+    let groups: Vec<(bool, TwoFactorStatus, i32)> = agent_counts::table
         .filter(agent_counts::company_id.eq(company_id))
         .select((agent_counts::active, agent_counts::two_factor, agent_counts::total))
         .load(conn)?;
@@ -39,7 +39,7 @@ pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary
 /// The same figures counted from the agents themselves: what the counters
 /// must always equal (the tests compare the two).
 pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
-    let groups: Vec<(bool, String, i64)> = agents::table
+    let groups: Vec<(bool, TwoFactorStatus, i64)> = agents::table
         .filter(agents::company_id.eq(company_id))
         .group_by((agents::active, agents::two_factor))
         .select((agents::active, agents::two_factor, diesel::dsl::count_star()))
@@ -47,10 +47,10 @@ pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryRe
     summary_of(groups)
 }
 
-fn summary_of(groups: impl IntoIterator<Item = (bool, String, i64)>) -> QueryResult<Summary> {
+fn summary_of(groups: impl IntoIterator<Item = (bool, TwoFactorStatus, i64)>) -> QueryResult<Summary> {
     let mut summary = Summary::default();
     for (active, two_factor, count) in groups {
-        let slot = match (active, TwoFactorStatus::parse(&two_factor).unwrap_or(TwoFactorStatus::Disabled)) {
+        let slot = match (active, two_factor) {
             (true, TwoFactorStatus::Enabled) => &mut summary.active_enabled,
             (true, TwoFactorStatus::Pending) => &mut summary.active_pending,
             (true, TwoFactorStatus::Disabled) => &mut summary.active_disabled,

@@ -255,9 +255,9 @@ pub struct AgentRow {
     #[diesel(sql_type = Text)]
     pub email: String,
     #[diesel(sql_type = Text)]
-    pub role: String,
+    pub role: Role,
     #[diesel(sql_type = Text)]
-    pub two_factor: String,
+    pub two_factor: TwoFactorStatus,
     #[diesel(sql_type = Bool)]
     pub active: bool,
     /// No password chosen yet: the agent was added by invitation.
@@ -279,8 +279,8 @@ impl AgentRow {
             id: agent.id.clone(),
             name: agent.name.clone(),
             email: agent.email.clone(),
-            role: agent.role.clone(),
-            two_factor: agent.two_factor.clone(),
+            role: agent.role,
+            two_factor: agent.two_factor,
             active: agent.active,
             invited: agent.is_invited(),
             last_login_at: agent.last_login_at,
@@ -290,11 +290,11 @@ impl AgentRow {
     }
 
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Agent)
+        self.role
     }
 
     pub fn two_factor_status(&self) -> TwoFactorStatus {
-        TwoFactorStatus::parse(&self.two_factor).unwrap_or(TwoFactorStatus::Disabled)
+        self.two_factor
     }
 
     /// "Active", "Invited" or "Deactivated".

@@ -6,6 +6,7 @@
 //! a bound LIMIT is bound again (its value could change the plan), which made
 //! re-preparing a visible share of a login's CPU time.
 
+pub mod columns;
 pub mod models;
 pub mod schema;
 

@@ -3,6 +3,7 @@
 
 mod client;
 mod code;
+pub mod dates;
 mod email;
 mod ids;
 mod names;
@@ -13,7 +14,7 @@ mod search;
 pub use client::{ClientInfo, browser_label};
 pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
-pub use ids::{is_public_id, new_public_id};
+pub use ids::{AgentId, CompanyId, is_public_id, new_public_id};
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
 pub use role::{Role, TwoFactorStatus};

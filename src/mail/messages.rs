@@ -33,10 +33,7 @@ impl RequestContext {
     }
 }
 
-/// Times in emails are UTC, to the minute, spelled without locale guesswork.
-pub fn when(at: NaiveDateTime) -> String {
-    at.format("%Y-%m-%d at %H:%M UTC").to_string()
-}
+use crate::domain::dates::when;
 
 /// Who the email goes to: the address codes are sent to, and the name to greet.
 pub struct Recipient<'a> {

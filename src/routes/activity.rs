@@ -114,7 +114,7 @@ fn names_of(conn: &mut DbConnection, company_id: &str, rows: &[AuditEvent]) -> Q
 
 /// How an entry is shown; also used for an agent's own sign-ins.
 pub(crate) fn when(row: &AuditEvent) -> String {
-    row.occurred_at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    crate::domain::dates::second_utc(row.occurred_at)
 }
 
 /// `GET /activity`.

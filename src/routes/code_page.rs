@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use crate::auth::codes::IssueRefusal;
 use crate::domain::{CodeError, OneTimeCode};
 use crate::error::AppError;
-use crate::mail::messages::when;
+use crate::domain::dates::when;
 use crate::web::Layout;
 use crate::web::layout::render_with_status;
 

@@ -6,7 +6,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::mail::messages::when;
+use crate::domain::dates::when;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::state::AppState;
 use crate::web::{Layout, render};

@@ -3,7 +3,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::mail::messages::when;
+use crate::domain::dates::when;
 use crate::routes::notice_text;
 use crate::web::session::TrustNotice;
 use crate::web::{Layout, SignedIn, render};

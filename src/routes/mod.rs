@@ -109,6 +109,13 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "email_code_sent" => "We emailed a code to the new address. Enter it here to make the change.",
         "email_changed" => "Your email address was changed: log in with the new one from now on. We told the old address, signed out your other sessions and forgot your trusted computers.",
         "email_change_cancelled" => "Your email address was not changed.",
+        "invited" => "The agent was added and emailed an invitation link, valid for 7 days.",
+        "invitation_resent" => "A new invitation link was emailed. The previous link no longer works.",
+        "deactivated" => "The agent was deactivated: their sessions ended and their trusted computers were forgotten.",
+        "reactivated" => "The agent was reactivated and can log in again.",
+        "two_factor_reset" => "Two-factor authentication was reset: it is off, their trusted computers were forgotten, and they were emailed.",
+        "role_changed" => "The role was changed.",
+        "policy_saved" => "The company policy was saved.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -67,7 +67,7 @@ fn two_factor_reminder(signed_in: &SignedIn) -> Option<String> {
     match signed_in.two_factor_requirement {
         TwoFactorRequirement::Grace { from } => Some(format!(
             "{company} requires two-factor authentication from {} (UTC). Turn it on in Account Setting before then.",
-            from.format("%Y-%m-%d")
+            crate::domain::dates::day(from)
         )),
         TwoFactorRequirement::Enforced => Some(format!(
             "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you; the other pages open once it is on."

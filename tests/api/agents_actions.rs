@@ -90,7 +90,7 @@ async fn resetting_two_factor_turns_it_off_forgets_computers_and_emails_the_agen
     assert_eq!(location(&response), format!("/agents/{bo}?notice=two_factor_reset"));
 
     let after = agent(&app, &bo).await;
-    assert_eq!(after.two_factor, "disabled");
+    assert_eq!(after.two_factor, agentgate::domain::TwoFactorStatus::Disabled);
     assert!(after.active);
     assert_eq!(trusted_computer_rows(&app, &bo).await, 0);
     // Sessions are not ended by a reset (SPEC §2.4 names only 2FA and trusted computers).

@@ -573,7 +573,7 @@ async fn a_broad_search_never_counts_fewer_matches_than_it_shows() {
         .db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company_id, &view, now, 20).unwrap())
         .await;
     assert!(!page.rows.is_empty());
-    assert!(page.rows.iter().all(|row| row.name.starts_with("Zoë") && row.two_factor == "enabled"));
+    assert!(page.rows.iter().all(|row| row.name.starts_with("Zoë") && row.two_factor == agentgate::domain::TwoFactorStatus::Enabled));
     let company_id = company.clone();
     let truth: i64 = app
         .db(move |conn| {

@@ -13,10 +13,10 @@ pub struct Agent {
     pub company_id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
-    pub two_factor: String,
+    pub two_factor: TwoFactorStatus,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
     pub password_changed_at: NaiveDateTime,
@@ -38,7 +38,7 @@ pub struct NewAgent<'a> {
 
 impl Agent {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Agent)
+        self.role
     }
 
     pub fn is_admin(&self) -> bool {
@@ -46,7 +46,7 @@ impl Agent {
     }
 
     pub fn two_factor_status(&self) -> TwoFactorStatus {
-        TwoFactorStatus::parse(&self.two_factor).unwrap_or(TwoFactorStatus::Disabled)
+        self.two_factor
     }
 
     /// The stored address, already validated when it was written.

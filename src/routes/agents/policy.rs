@@ -1,0 +1,56 @@
+//! `/agents/policy`: the company's two-factor policy (the form lives on the
+//! Agents tab).
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use crate::agents::view::ListView;
+use crate::agents::policy::{self, PolicyInput};
+use crate::agents::Actor;
+use crate::error::AppError;
+use crate::web::redirect::see_other;
+use crate::state::AppState;
+use crate::domain::ClientInfo;
+use crate::web::{Admin, CsrfForm};
+use super::list::agents_page;
+
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    require_two_factor: Option<String>,
+    grace_until: Option<String>,
+    trusted_days_max: Option<String>,
+    admins_always_enter_code: Option<String>,
+}
+
+/// `POST /agents/policy`: the company's two-factor policy.
+pub async fn policy_submit(
+    state: web::Data<AppState>,
+    Admin(signed_in): Admin,
+    client: ClientInfo,
+    CsrfForm(form): CsrfForm<PolicyForm>,
+) -> Result<HttpResponse, AppError> {
+    let input = PolicyInput {
+        require_two_factor: form.require_two_factor.as_deref(),
+        grace_until: form.grace_until.as_deref(),
+        trusted_days_max: form.trusted_days_max.as_deref(),
+        admins_always_enter_code: form.admins_always_enter_code.as_deref(),
+    };
+    let policy = match policy::parse_policy(&input, &signed_in.company, state.config.trusted_days) {
+        Ok(policy) => policy,
+        Err(e) => return agents_page(&state, &signed_in, ListView { page: 1, ..Default::default() }, None, Some(e.to_string())).await,
+    };
+    let now = state.now();
+    let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
+    state
+        .db(move |conn| {
+            let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
+            Ok(policy::update_policy(conn, &actor, &policy, now)?)
+        })
+        .await?;
+    Ok(see_other("/agents?notice=policy_saved"))
+}
+
+/// `GET /agents/policy`: the form lives on the Agents tab.
+pub async fn policy_page(Admin(_): Admin) -> Result<HttpResponse, AppError> {
+    Ok(see_other("/agents#policy"))
+}
