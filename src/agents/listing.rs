@@ -17,14 +17,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use crate::agents::anchors::{self, ANCHOR_EVERY, PageAnchors, SortKey};
+use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors};
+use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_list, push_match_predicate, push_matches, push_row_columns, push_rows_query};
 use crate::agents::sql::SqlText;
 use crate::agents::view::{
     AgentFilter, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
 };
 use crate::db::schema::{agent_counts, agents};
 use crate::db::{Backend, DbConnection};
-use crate::domain::{SearchText, TwoFactorStatus, prefix_upper_bound};
+use crate::domain::{SearchText, TwoFactorStatus};
 
 /// The company's agents by active and two-factor status: at most six rows of
 /// counters that triggers keep (see the migration), not a count of the agents.
@@ -220,45 +221,6 @@ fn export_plan(filter: &AgentFilter) -> Plan<'_> {
     }
 }
 
-/// How the rows of a view are found when paged by the database.
-#[derive(Clone, Copy)]
-enum Plan<'a> {
-    /// No search: walk the sort index.
-    All,
-    /// Many matches: walk the sort index, testing each entry.
-    Broad(&'a SearchText),
-}
-
-/// One query of a view's rows, in its order.
-#[derive(Clone, Copy)]
-struct RowsQuery<'a> {
-    company_id: &'a str,
-    filter: &'a AgentFilter,
-    sort: Sort,
-    plan: Plan<'a>,
-    /// A page; `None` reads every row (the export).
-    window: Option<Window<'a>>,
-}
-
-impl<'a> RowsQuery<'a> {
-    fn new(company_id: &'a str, filter: &'a AgentFilter, sort: Sort, plan: Plan<'a>) -> RowsQuery<'a> {
-        RowsQuery { company_id, filter, sort, plan, window: None }
-    }
-
-    /// The page of `limit` rows after the first `offset`.
-    fn window(self, limit: i64, offset: i64) -> RowsQuery<'a> {
-        RowsQuery { window: Some(Window { limit, offset, from_key: None }), ..self }
-    }
-}
-
-#[derive(Clone, Copy)]
-struct Window<'a> {
-    limit: i64,
-    offset: i64,
-    /// The offset counts from this sort key (a page anchor) instead of the top.
-    from_key: Option<&'a SortKey>,
-}
-
 #[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]
@@ -315,15 +277,6 @@ fn sorted_ids(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, s
     Ok(sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect())
 }
 
-fn push_id_list(sql: &mut SqlText, ids: &[String]) {
-    for (i, id) in ids.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.text(id.as_str());
-    }
-}
-
 /// How many agents a broad search finds among those with this two-factor
 /// status, for a status held by at most [`BROAD_COUNT_BUDGET`] agents: walks
 /// that status's index entries and stops after `limit + 1` matches.
@@ -335,88 +288,6 @@ fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFac
     // Ordered as agents_list_2fa_name is, so both backends walk that index.
     sql.push(" ORDER BY s.search_name, s.id LIMIT ").big_int(limit + 1).push(") m");
     Ok(sql.into_query().get_result::<Count>(conn)?.n)
-}
-
-/// The ids of the agents a search finds, through indexes only: agents having
-/// a name word that begins with each search word, and, disjoint from those,
-/// agents whose email begins with the search text. The name branch reads the
-/// index range of one search word, the longest (a longer prefix finds fewer
-/// names), and tests the others on the whole name each entry carries.
-fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
-    if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
-        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
-        push_prefix_test(sql, "w.word", driver);
-        if search.words().len() > 1 {
-            sql.push(" AND ");
-            push_name_predicate(sql, "w", search);
-        }
-        sql.push(" ").push(union).push(" ");
-    }
-    let email = search.email_prefix();
-    sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id).push(" AND ");
-    push_prefix_test(sql, "e.email", email);
-    if !search.words().is_empty() {
-        sql.push(" AND NOT ");
-        push_name_predicate(sql, "e", search);
-    }
-}
-
-/// True when every search word begins a word of the name: on one index
-/// entry, the same test as the word index answers. Comparisons and a plain
-/// substring search only: building `' ' || name` for every entry walked made
-/// the test half again as slow.
-fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
-    let find = position_function(sql.backend());
-    sql.push("(");
-    for (i, word) in search.words().iter().enumerate() {
-        if i > 0 {
-            sql.push(" AND ");
-        }
-        // The first word of "ada lovelace" begins with "ada"; a later one
-        // follows a space: the name contains " lov".
-        sql.push("(");
-        push_prefix_test(sql, &format!("{alias}.search_name"), word);
-        sql.push(&format!(" OR {find}({alias}.search_name, ")).text(format!(" {word}")).push(") > 0)");
-    }
-    sql.push(")");
-}
-
-/// `column` begins with `prefix`: a range in the byte order both backends
-/// compare these columns in.
-fn push_prefix_test(sql: &mut SqlText, column: &str, prefix: &str) {
-    sql.push(&format!("({column} >= ")).text(prefix).push(&format!(" AND {column} < ")).text(prefix_upper_bound(prefix)).push(")");
-}
-
-/// The same test as [`push_matches`], on one entry of a sort index.
-fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
-    sql.push("(");
-    if !search.words().is_empty() {
-        push_name_predicate(sql, alias, search);
-        sql.push(" OR ");
-    }
-    push_prefix_test(sql, &format!("{alias}.email"), search.email_prefix());
-    sql.push(")");
-}
-
-/// The substring search of each dialect. A comparison of its result, unlike
-/// LIKE, gets PostgreSQL's default selectivity, so the planner walks the sort
-/// index and stops after the page instead of sorting every candidate.
-fn position_function(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => "instr",
-        Backend::Postgres => "strpos",
-    }
-}
-
-/// The columns of a table row, from `agents a`: the trusted-computer count of
-/// each row is one index probe.
-fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
-    sql.push(
-        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
-         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
-    )
-    .timestamp(now)
-    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at");
 }
 
 /// The rows of these agents (at most a page), in the sort order.
@@ -439,35 +310,3 @@ fn load_rows(conn: &mut DbConnection, query: RowsQuery<'_>, now: NaiveDateTime) 
     sql.into_query().load(conn)
 }
 
-/// The query of the view's rows, in its order: a window of them (a page) or
-/// all of them (the export).
-fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: NaiveDateTime) {
-    let backend = sql.backend();
-    let RowsQuery { company_id, filter, sort, plan, window } = query;
-    push_row_columns(sql, now);
-    // A page: its ids from the sort index alone, then only those rows are
-    // read. Every row (the export): one walk of the sort index.
-    let alias = if window.is_some() { "s" } else { "a" };
-    if window.is_some() {
-        sql.push(" FROM (SELECT s.id FROM agents s");
-    } else {
-        sql.push(" FROM agents a");
-    }
-    sql.push(&format!(" WHERE {alias}.company_id = ")).text(company_id);
-    if let Some(status) = filter.two_factor {
-        sql.push(&format!(" AND {alias}.two_factor = ")).text(status.as_str());
-    }
-    if let Plan::Broad(search) = plan {
-        sql.push(" AND ");
-        push_match_predicate(sql, alias, search);
-    }
-    if let Some(key) = window.and_then(|w| w.from_key) {
-        sql.push(" AND ");
-        anchors::push_from_key(sql, alias, sort, key);
-    }
-    sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
-    if let Some(window) = window {
-        sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
-        sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
-    }
-}

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod anchors;
 pub mod csv;
 pub mod invitations;
+mod list_sql;
 pub mod listing;
 pub mod policy;
 pub mod seed;

@@ -22,7 +22,8 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Holder};
 use crate::auth::codes::{self, IssueRefusal};
-use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::throttle::Bucket;
 use crate::config::{Config, LoginLimits};
 use crate::db::models::Agent;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -84,7 +85,7 @@ pub enum PasswordProof {
 /// session cannot guess the password here instead).
 pub fn open_password_check(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, limits: LoginLimits, now: NaiveDateTime) -> diesel::QueryResult<LoginGate> {
     let account = login_account_bucket(Some(&agent.id), &agent.email);
-    let ip = Bucket::for_client_ip(throttle::LOGIN_IP, client);
+    let ip = Bucket::for_client_ip(LOGIN_IP, client);
     write_transaction(conn, |conn| open_login_gate(conn, account, ip, limits, now))
 }
 

@@ -12,7 +12,8 @@ use crate::auth::Context;
 use crate::auth::code_step::{CodeOutcome, Holder};
 use crate::auth::codes::{self, IssueRefusal, send_code};
 use crate::auth::code_step;
-use crate::auth::throttle::{self, Bucket, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::throttle::{self, Bucket};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::{Config, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
@@ -73,7 +74,7 @@ pub fn open_password_step(
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(Option<Agent>, LoginGate)> {
     let email = EmailAddress::parse(email_raw).ok();
-    let ip_bucket = Bucket::for_client_ip(throttle::LOGIN_IP, client);
+    let ip_bucket = Bucket::for_client_ip(LOGIN_IP, client);
     write_transaction(conn, |conn| {
         let agent = match &email {
             Some(email) => Agent::find_by_email(conn, email)?,

@@ -5,6 +5,7 @@ pub mod code_step;
 pub mod codes;
 pub mod email_change;
 pub mod login;
+pub mod login_gate;
 pub mod mail_limits;
 pub mod password;
 pub mod password_reset;

@@ -47,14 +47,14 @@
 //! // The same per client IP: Bucket::for_client_ip("code_resend_ip", &client).
 //! ```
 //!
-//! The login throttle below ([`open_login_gate`], [`LoginTickets`]) is the
-//! first user and an example of combining two buckets.
+//! The login throttle (`auth::login_gate`) is the first user and an example
+//! of combining two buckets.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
 
 use crate::crypto::token_hash;
-use crate::config::{Limit, LoginLimits};
+use crate::config::Limit;
 use crate::db::DbConnection;
 use crate::db::models::rate_bucket;
 use crate::error::AppError;
@@ -299,101 +299,6 @@ fn decode(stored: &str) -> Vec<i64> {
     stored.split(',').filter_map(|t| t.trim().parse().ok()).collect()
 }
 
-// ---------------------------------------------------------------------------
-// Login throttling (SPEC §3)
-// ---------------------------------------------------------------------------
-
-/// Failed password steps per account.
-pub const LOGIN_ACCOUNT: &str = "login_account";
-/// Failed password steps per client IP.
-pub const LOGIN_IP: &str = "login_ip";
-
-/// The account bucket of a login: the agent the email names, or, for an email
-/// no agent has, the normalised email itself. Unknown addresses are counted
-/// exactly like known ones, so a 429 says nothing about whether an account exists.
-pub fn login_account_bucket(agent_id: Option<&str>, email_raw: &str) -> Bucket {
-    match agent_id {
-        Some(id) => Bucket::new(LOGIN_ACCOUNT, format!("agent:{id}")),
-        None => {
-            let normalised = crate::domain::EmailAddress::parse(email_raw)
-                .map(|e| e.as_str().to_owned())
-                .unwrap_or_else(|_| email_raw.trim().to_lowercase());
-            Bucket::new(LOGIN_ACCOUNT, format!("email:{normalised}"))
-        }
-    }
-}
-
-/// Whether a password step may run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LoginGate {
-    /// Both buckets had room; the attempt is counted in each until settled.
-    Open(LoginTickets),
-    /// Too many recent failures for the account or the client IP. Nothing was
-    /// counted: attempts while closed do not extend the wait.
-    Closed { retry_after: Duration },
-}
-
-/// The attempt counted in the account and client-IP buckets, to settle once
-/// the password was checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginTickets {
-    account: (Bucket, Hit),
-    ip: (Bucket, Hit),
-}
-
-/// Which bucket a failed attempt just closed, for the audit log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LockedBy {
-    Account,
-    ClientIp,
-}
-
-/// Counts a password attempt against the client IP, then the account. Call it
-/// before checking the password, in a write transaction.
-pub fn open_login_gate(
-    conn: &mut DbConnection,
-    account: Bucket,
-    ip: Bucket,
-    limits: LoginLimits,
-    now: NaiveDateTime,
-) -> QueryResult<LoginGate> {
-    let ip_hit = match hit(conn, &ip, limits.per_ip, now)? {
-        Decision::Refused { retry_after } => return Ok(LoginGate::Closed { retry_after }),
-        Decision::Allowed(hit) => hit,
-    };
-    match hit(conn, &account, limits.per_account, now)? {
-        Decision::Refused { retry_after } => {
-            // A refused attempt is not a failure: it does not count against the IP either.
-            take_back(conn, &ip, &ip_hit, now)?;
-            Ok(LoginGate::Closed { retry_after })
-        }
-        Decision::Allowed(account_hit) => Ok(LoginGate::Open(LoginTickets { account: (account, account_hit), ip: (ip, ip_hit) })),
-    }
-}
-
-impl LoginTickets {
-    /// The password was right: the account's count starts again, and the
-    /// attempt does not count against the client IP (whose earlier failures
-    /// stay: one valid account must not let an IP guess at others forever).
-    pub fn succeeded(self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
-        reset(conn, &self.account.0)?;
-        take_back(conn, &self.ip.0, &self.ip.1, now)
-    }
-
-    /// The password was wrong: the attempt stays counted. Returns the buckets
-    /// this failure closed (a lock-out starting), for the audit log.
-    pub fn failed(self) -> Vec<LockedBy> {
-        let mut locked = Vec::new();
-        if self.account.1.filled_the_window() {
-            locked.push(LockedBy::Account);
-        }
-        if self.ip.1.filled_the_window() {
-            locked.push(LockedBy::ClientIp);
-        }
-        locked
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,13 +333,13 @@ mod tests {
 
     #[test]
     fn long_keys_are_hashed_and_ipv6_is_counted_per_64() {
-        let long = Bucket::new(LOGIN_ACCOUNT, "x".repeat(1000));
+        let long = Bucket::new("login_account", "x".repeat(1000));
         assert!(long.key().starts_with("sha256:") && long.key().len() < MAX_KEY_CHARS);
-        assert!(Bucket::new(LOGIN_ACCOUNT, "email:ada\0@x.test").key().starts_with("sha256:"));
+        assert!(Bucket::new("login_account", "email:ada\0@x.test").key().starts_with("sha256:"));
         let client = |ip: &str| ClientInfo { ip: ip.to_owned(), user_agent: String::new() };
-        assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("2001:db8:1:2:3:4:5:6")).key(), "2001:db8:1:2::/64");
-        assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("203.0.113.7")).key(), "203.0.113.7");
-        assert_eq!(Bucket::for_client_ip(LOGIN_IP, &client("::ffff:203.0.113.7")).key(), "203.0.113.7");
+        assert_eq!(Bucket::for_client_ip("login_ip", &client("2001:db8:1:2:3:4:5:6")).key(), "2001:db8:1:2::/64");
+        assert_eq!(Bucket::for_client_ip("login_ip", &client("203.0.113.7")).key(), "203.0.113.7");
+        assert_eq!(Bucket::for_client_ip("login_ip", &client("::ffff:203.0.113.7")).key(), "203.0.113.7");
     }
 
     proptest::proptest! {
@@ -486,9 +391,4 @@ mod tests {
         }
     }
 
-    #[test]
-    fn unknown_emails_are_keyed_by_their_normalised_form() {
-        assert_eq!(login_account_bucket(None, " Nobody@Example.COM "), login_account_bucket(None, "nobody@example.com"));
-        assert_eq!(login_account_bucket(Some("abc"), "ada@example.com").key(), "agent:abc");
-    }
 }

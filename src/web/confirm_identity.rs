@@ -4,7 +4,8 @@
 
 use crate::auth::login::throttled_message;
 use crate::auth::confirm_identity::{self, Missing, PasswordProof};
-use crate::auth::throttle::{self, LoginGate};
+use crate::auth::login_gate::LoginGate;
+use crate::auth::throttle;
 use crate::error::AppError;
 use crate::web::redirect::safe_next;
 use crate::state::AppState;

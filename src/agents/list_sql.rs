@@ -1,0 +1,176 @@
+//! The SQL text of the Agents tab's queries: how a view's rows are found
+//! ([`Plan`], [`RowsQuery`]) and the statements that find them, built on
+//! [`SqlText`] with bound values. The queries that run them are in
+//! `agents::listing`.
+
+use chrono::NaiveDateTime;
+
+use crate::agents::anchors::{self, SortKey};
+use crate::agents::sql::SqlText;
+use crate::agents::view::{AgentFilter, Sort};
+use crate::db::Backend;
+use crate::domain::{SearchText, prefix_upper_bound};
+
+/// How the rows of a view are found when paged by the database.
+#[derive(Clone, Copy)]
+pub(super) enum Plan<'a> {
+    /// No search: walk the sort index.
+    All,
+    /// Many matches: walk the sort index, testing each entry.
+    Broad(&'a SearchText),
+}
+
+/// One query of a view's rows, in its order.
+#[derive(Clone, Copy)]
+pub(super) struct RowsQuery<'a> {
+    pub(super) company_id: &'a str,
+    pub(super) filter: &'a AgentFilter,
+    pub(super) sort: Sort,
+    pub(super) plan: Plan<'a>,
+    /// A page; `None` reads every row (the export).
+    pub(super) window: Option<Window<'a>>,
+}
+
+impl<'a> RowsQuery<'a> {
+    pub(super) fn new(company_id: &'a str, filter: &'a AgentFilter, sort: Sort, plan: Plan<'a>) -> RowsQuery<'a> {
+        RowsQuery { company_id, filter, sort, plan, window: None }
+    }
+
+    /// The page of `limit` rows after the first `offset`.
+    pub(super) fn window(self, limit: i64, offset: i64) -> RowsQuery<'a> {
+        RowsQuery { window: Some(Window { limit, offset, from_key: None }), ..self }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(super) struct Window<'a> {
+    pub(super) limit: i64,
+    pub(super) offset: i64,
+    /// The offset counts from this sort key (a page anchor) instead of the top.
+    pub(super) from_key: Option<&'a SortKey>,
+}
+
+/// `(?, ?, …)`: the ids, each a bound value.
+pub(super) fn push_id_list(sql: &mut SqlText, ids: &[String]) {
+    for (i, id) in ids.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.text(id.as_str());
+    }
+}
+
+/// The ids of the agents a search finds, through indexes only: agents having
+/// a name word that begins with each search word, and, disjoint from those,
+/// agents whose email begins with the search text. The name branch reads the
+/// index range of one search word, the longest (a longer prefix finds fewer
+/// names), and tests the others on the whole name each entry carries.
+pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
+    if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
+        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
+        push_prefix_test(sql, "w.word", driver);
+        if search.words().len() > 1 {
+            sql.push(" AND ");
+            push_name_predicate(sql, "w", search);
+        }
+        sql.push(" ").push(union).push(" ");
+    }
+    let email = search.email_prefix();
+    sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id).push(" AND ");
+    push_prefix_test(sql, "e.email", email);
+    if !search.words().is_empty() {
+        sql.push(" AND NOT ");
+        push_name_predicate(sql, "e", search);
+    }
+}
+
+/// True when every search word begins a word of the name: on one index
+/// entry, the same test as the word index answers. Comparisons and a plain
+/// substring search only: building `' ' || name` for every entry walked made
+/// the test half again as slow.
+pub(super) fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    let find = position_function(sql.backend());
+    sql.push("(");
+    for (i, word) in search.words().iter().enumerate() {
+        if i > 0 {
+            sql.push(" AND ");
+        }
+        // The first word of "ada lovelace" begins with "ada"; a later one
+        // follows a space: the name contains " lov".
+        sql.push("(");
+        push_prefix_test(sql, &format!("{alias}.search_name"), word);
+        sql.push(&format!(" OR {find}({alias}.search_name, ")).text(format!(" {word}")).push(") > 0)");
+    }
+    sql.push(")");
+}
+
+/// `column` begins with `prefix`: a range in the byte order both backends
+/// compare these columns in.
+pub(super) fn push_prefix_test(sql: &mut SqlText, column: &str, prefix: &str) {
+    sql.push(&format!("({column} >= ")).text(prefix).push(&format!(" AND {column} < ")).text(prefix_upper_bound(prefix)).push(")");
+}
+
+/// The same test as [`push_matches`], on one entry of a sort index.
+pub(super) fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    sql.push("(");
+    if !search.words().is_empty() {
+        push_name_predicate(sql, alias, search);
+        sql.push(" OR ");
+    }
+    push_prefix_test(sql, &format!("{alias}.email"), search.email_prefix());
+    sql.push(")");
+}
+
+/// The substring search of each dialect. A comparison of its result, unlike
+/// LIKE, gets PostgreSQL's default selectivity, so the planner walks the sort
+/// index and stops after the page instead of sorting every candidate.
+pub(super) fn position_function(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => "instr",
+        Backend::Postgres => "strpos",
+    }
+}
+
+/// The columns of a table row, from `agents a`: the trusted-computer count of
+/// each row is one index probe.
+pub(super) fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
+    sql.push(
+        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
+         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
+    )
+    .timestamp(now)
+    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at");
+}
+
+/// The query of the view's rows, in its order: a window of them (a page) or
+/// all of them (the export).
+pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: NaiveDateTime) {
+    let backend = sql.backend();
+    let RowsQuery { company_id, filter, sort, plan, window } = query;
+    push_row_columns(sql, now);
+    // A page: its ids from the sort index alone, then only those rows are
+    // read. Every row (the export): one walk of the sort index.
+    let alias = if window.is_some() { "s" } else { "a" };
+    if window.is_some() {
+        sql.push(" FROM (SELECT s.id FROM agents s");
+    } else {
+        sql.push(" FROM agents a");
+    }
+    sql.push(&format!(" WHERE {alias}.company_id = ")).text(company_id);
+    if let Some(status) = filter.two_factor {
+        sql.push(&format!(" AND {alias}.two_factor = ")).text(status.as_str());
+    }
+    if let Plan::Broad(search) = plan {
+        sql.push(" AND ");
+        push_match_predicate(sql, alias, search);
+    }
+    if let Some(key) = window.and_then(|w| w.from_key) {
+        sql.push(" AND ");
+        anchors::push_from_key(sql, alias, sort, key);
+    }
+    sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
+    if let Some(window) = window {
+        sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
+        sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
+    }
+}
