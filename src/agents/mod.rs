@@ -37,7 +37,7 @@ pub enum AgentActionError {
     Template(#[from] askama::Error),
     /// A step shared with the rest of the app failed (its own error page).
     #[error(transparent)]
-    App(#[from] AppError),
+    Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Db(DieselError),
 }
@@ -58,7 +58,7 @@ impl From<AgentActionError> for AppError {
             AgentActionError::NotFound => AppError::NotFound,
             AgentActionError::Template(e) => e.into(),
             AgentActionError::Db(e) => e.into(),
-            AgentActionError::App(e) => e,
+            AgentActionError::Auth(e) => e.into(),
             other => AppError::bad_request(other.to_string()),
         }
     }

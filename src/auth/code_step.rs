@@ -22,7 +22,7 @@ use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChall
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::Agent;
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
-use crate::error::AppError;
+use crate::auth::AuthError;
 
 /// Where a code step's challenge is found.
 #[derive(Debug, Clone, Copy)]
@@ -100,8 +100,8 @@ pub fn submit<T>(
     holder: Holder<'_>,
     purpose: ChallengePurpose,
     submitted: Option<&OneTimeCode>,
-    accept: impl FnOnce(&mut DbConnection, &Agent, &CodeChallenge) -> Result<T, AppError>,
-) -> Result<CodeOutcome<T>, AppError> {
+    accept: impl FnOnce(&mut DbConnection, &Agent, &CodeChallenge) -> Result<T, AuthError>,
+) -> Result<CodeOutcome<T>, AuthError> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, ctx.now)? else { return Ok(CodeOutcome::Expired) };
     with_locked_challenge(conn, &challenge_id, ctx.now, CodeOutcome::Expired, |conn, challenge, lockout| {
         let Some(agent) = owner(conn, holder, purpose, &challenge)? else {
@@ -158,7 +158,7 @@ pub enum Resent {
 
 /// "Resend code" / "Send a new code": another code for the holder's open
 /// challenge of `purpose`, counted against the client IP.
-pub fn resend(conn: &mut DbConnection, ctx: &Context<'_>, holder: Holder<'_>, purpose: ChallengePurpose) -> Result<Resent, AppError> {
+pub fn resend(conn: &mut DbConnection, ctx: &Context<'_>, holder: Holder<'_>, purpose: ChallengePurpose) -> Result<Resent, AuthError> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, ctx.now)? else { return Ok(Resent::Expired) };
     with_locked_challenge(conn, &challenge_id, ctx.now, Resent::Expired, |conn, challenge, lockout| {
         let Some(agent) = owner(conn, holder, purpose, &challenge)?.filter(|_| challenge.is_open(ctx.now)) else {
@@ -181,7 +181,7 @@ pub fn send_requested_code(
     agent: &Agent,
     challenge: &CodeChallenge,
     lockout: &CodeLockout,
-) -> Result<Result<(), IssueRefusal>, AppError> {
+) -> Result<Result<(), IssueRefusal>, AuthError> {
     let (config, client, now) = (ctx.config, ctx.client, ctx.now);
     // A lock-out says more than "too many from your network": let `issue` say it.
     if challenge.counts_towards_lockout() && lockout.lock_at(now).is_some() {

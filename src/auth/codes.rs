@@ -24,7 +24,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::config::Config;
 use crate::db::models::{Agent, email_change};
 use crate::domain::{EmailAddress, OneTimeCode, new_public_id};
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -263,7 +263,7 @@ pub fn send_code(
     lockout: &CodeLockout,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<Result<(), IssueRefusal>, AppError> {
+) -> Result<Result<(), IssueRefusal>, AuthError> {
     let purpose = challenge.purpose().unwrap_or(ChallengePurpose::EnableTwoFactor);
     let email = recipient(conn, agent, challenge)?;
     let code = match issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
@@ -301,8 +301,8 @@ pub fn with_locked_challenge<T>(
     challenge_id: &str,
     now: NaiveDateTime,
     gone: T,
-    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AppError>,
-) -> Result<T, AppError> {
+    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AuthError>,
+) -> Result<T, AuthError> {
     let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
         return Ok(gone);
     };
@@ -313,7 +313,7 @@ pub fn with_locked_challenge<T>(
 }
 
 /// Records a new lock-out and emails the agent about it (SPEC §3).
-pub fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, client: &ClientInfo, lock: NewLock, now: NaiveDateTime) -> Result<(), AuthError> {
     let detail = match lock.until {
         Some(_) => format!("{} wrong codes in a row: codes locked for {} minutes", lock.consecutive_wrong, config.codes.lock_duration.num_minutes()),
         None => format!("{} wrong codes in a row: codes locked until a password reset", lock.consecutive_wrong),

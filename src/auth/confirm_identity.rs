@@ -29,7 +29,7 @@ use crate::db::models::Agent;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{OneTimeCode, TwoFactorStatus};
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::domain::ClientInfo;
 
 /// When a browser last proved the password and last entered an emailed code.
@@ -121,7 +121,7 @@ pub fn settle_password_check(
 }
 
 /// Records a confirmed identity (the confirm-identity page, without 2FA).
-pub fn record_confirmed(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, detail: &str, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn record_confirmed(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, detail: &str, now: NaiveDateTime) -> Result<(), AuthError> {
     let entry = audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(client)) };
     Ok(audit::record(conn, Event::IdentityCheck, Outcome::Success, &entry, now)?)
 }
@@ -144,7 +144,7 @@ pub fn start_code(
     previous: Option<&str>,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<CodeRequest, AppError> {
+) -> Result<CodeRequest, AuthError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
         if let Some(until) = lockout.lock_at(now) {
             return Ok(CodeRequest::Locked { until });
@@ -169,7 +169,7 @@ pub fn holder<'a>(agent: &'a Agent, challenge_id: &'a str) -> Holder<'a> {
 /// Judges a confirm-identity code (`None`: missing or malformed, which
 /// counts as wrong). Wrong codes count towards the agent's code lock-out,
 /// and a lock is announced by email, as at login.
-pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AppError> {
+pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AuthError> {
     code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, submitted, |conn, agent, _| {
         record_confirmed(conn, agent, ctx.client, "password and code", ctx.now)
     })

@@ -23,7 +23,7 @@ use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::{Agent, email_change, password_reset_token, session, trusted_computer};
 use crate::domain::{EmailAddress, OneTimeCode};
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -48,7 +48,7 @@ pub fn request(
     new_email: &EmailAddress,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<Result<Option<IssueRefusal>, AddressRefusal>, AppError> {
+) -> Result<Result<Option<IssueRefusal>, AddressRefusal>, AuthError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, lockout| {
         allow_email_change(conn, &config.mail_limits, &agent.id, now)?;
         if new_email.as_str() == agent.email {
@@ -87,7 +87,7 @@ pub enum Changed {
 }
 
 /// Checks the code of the agent's open change; the right one makes the change.
-pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<Changed>, AppError> {
+pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<Changed>, AuthError> {
     code_step::submit(conn, ctx, holder(agent), ChallengePurpose::ChangeEmail, submitted, |conn, agent, challenge| {
         let new = email_change::new_address_of(conn, &challenge.id)?;
         let entry = audit::Entry::for_agent(agent, Some(ctx.client));
@@ -102,7 +102,7 @@ pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submit
 }
 
 /// The change itself, in the code's transaction.
-fn apply(conn: &mut DbConnection, agent: &Agent, new: &EmailAddress, entry: &audit::Entry<'_>, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+fn apply(conn: &mut DbConnection, agent: &Agent, new: &EmailAddress, entry: &audit::Entry<'_>, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AuthError> {
     // The unique index settles a race with another account taking the address.
     Agent::update_email(conn, &agent.id, new.as_str()).map_err(AccountError::from)?;
     trusted_computer::delete_for_agent(conn, &agent.id)?;

@@ -21,7 +21,7 @@ use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::CodeLockout;
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -99,7 +99,7 @@ pub fn settle_password(
     client: &ClientInfo,
     browser: BrowserAtLogin,
     now: NaiveDateTime,
-) -> Result<PasswordOutcome, AppError> {
+) -> Result<PasswordOutcome, AuthError> {
     match agent {
         Some(agent) if password_ok && agent.active => {
             let (decision, trusted_cookie) = after_password(conn, config, agent, tickets, client, browser, now)?;
@@ -162,7 +162,7 @@ fn after_password(
     client: &ClientInfo,
     browser: BrowserAtLogin,
     now: NaiveDateTime,
-) -> Result<(LoginDecision, TrustedCookie), AppError> {
+) -> Result<(LoginDecision, TrustedCookie), AuthError> {
     let BrowserAtLogin { previous_pending, trusted_cookie } = browser;
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
         write_transaction(conn, |conn| {
@@ -199,7 +199,7 @@ fn start_pending_login(
     client: &ClientInfo,
     previous_pending: Option<&str>,
     now: NaiveDateTime,
-) -> Result<LoginDecision, AppError> {
+) -> Result<LoginDecision, AuthError> {
     if let Some(until) = lockout.lock_at(now) {
         let entry = audit::Entry { detail: Some("password right, but codes are locked"), ..audit::Entry::for_agent(agent, Some(client)) };
         audit::record(conn, Event::CodeLockout, Outcome::Failure, &entry, now)?;
@@ -238,7 +238,7 @@ pub fn verify_login_code(
     submitted: Option<&OneTimeCode>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
-) -> Result<CodeOutcome<SignedInByCode>, AppError> {
+) -> Result<CodeOutcome<SignedInByCode>, AuthError> {
     code_step::submit(conn, ctx, holder(challenge_id), ChallengePurpose::Login, submitted, |conn, agent, _| {
         Agent::record_login(conn, &agent.id, ctx.now)?;
         let entry = audit::Entry { detail: Some("password and code"), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
@@ -285,10 +285,10 @@ const ABANDONED_NOTICE_INTERVAL: chrono::Duration = chrono::Duration::minutes(15
 /// finished within the pending-login lifetime (SPEC §6 security notices).
 /// Safe to run on several instances at once: each login is claimed by a
 /// conditional UPDATE before its email is queued, in one transaction.
-pub fn notify_abandoned_logins(conn: &mut DbConnection, config: &Config, now: NaiveDateTime) -> Result<usize, AppError> {
+pub fn notify_abandoned_logins(conn: &mut DbConnection, config: &Config, now: NaiveDateTime) -> Result<usize, AuthError> {
     let mut notified = 0;
     for challenge in CodeChallenge::abandoned_logins(conn, now, 100)? {
-        let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
+        let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AuthError> {
             if !CodeChallenge::mark_abandoned_reported(conn, &challenge.id, now)? {
                 return Ok(false);
             }

@@ -20,7 +20,7 @@ use crate::auth::throttle::{self, Bucket};
 use crate::config::{Limit, MailLimits};
 use crate::db::DbConnection;
 use crate::domain::EmailAddress;
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::domain::ClientInfo;
 
 /// Code emails asked for from one client IP.
@@ -41,7 +41,7 @@ pub const INVITATION_IP: &str = "invitation_ip";
 /// Counts a request to change `agent_id`'s email address; a 429 when there
 /// were too many lately. Counted before the new address is looked at, so the
 /// limit also bounds probing which addresses have accounts.
-pub fn allow_email_change(conn: &mut DbConnection, limits: &MailLimits, agent_id: &str, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn allow_email_change(conn: &mut DbConnection, limits: &MailLimits, agent_id: &str, now: NaiveDateTime) -> Result<(), AuthError> {
     let buckets = [(Bucket::new(EMAIL_CHANGE_AGENT, format!("agent:{agent_id}")), limits.email_changes_per_agent)];
     refuse_when_full(conn, &buckets, now, |wait| {
         format!("You asked to change your email address too many times lately. You can try again in {wait}.")
@@ -53,7 +53,7 @@ pub fn allow_email_change(conn: &mut DbConnection, limits: &MailLimits, agent_id
 /// same whether or not an account has it, so the answer still says nothing
 /// about who has an account. Separate from the login throttle: it keeps
 /// working while logins are paused (SPEC §3).
-pub fn allow_password_reset(conn: &mut DbConnection, limits: &MailLimits, address: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn allow_password_reset(conn: &mut DbConnection, limits: &MailLimits, address: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AuthError> {
     let buckets = [
         (Bucket::for_client_ip(RESET_IP, client), limits.resets_per_ip),
         (Bucket::new(RESET_ADDRESS, address.as_str()), limits.resets_per_address),
@@ -82,7 +82,7 @@ pub fn allow_invitation(
     invitee: &EmailAddress,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), AuthError> {
     let buckets = [
         (Bucket::for_client_ip(INVITATION_IP, client), limits.invitations_per_ip),
         (Bucket::new(INVITATION_ADMIN, format!("agent:{admin_id}")), limits.invitations_per_admin),
@@ -100,13 +100,13 @@ fn refuse_when_full(
     buckets: &[(Bucket, Limit)],
     now: NaiveDateTime,
     message: impl FnOnce(&str) -> String,
-) -> Result<(), AppError> {
+) -> Result<(), AuthError> {
     match throttle::hit_all(conn, buckets, now)? {
         Ok(_) => Ok(()),
         Err(wait) => Err(refusal(wait, message)),
     }
 }
 
-fn refusal(wait: Duration, message: impl FnOnce(&str) -> String) -> AppError {
+fn refusal(wait: Duration, message: impl FnOnce(&str) -> String) -> AuthError {
     throttle::refusal(wait, message(&throttle::wait_in_words(wait)))
 }

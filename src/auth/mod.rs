@@ -17,6 +17,38 @@ pub mod throttle;
 
 pub use password::PasswordHasher;
 
+use crate::error::AppError;
+
+/// What authentication work can fail with. Routes turn it into a page
+/// (`From<AuthError> for AppError`, below); nothing here knows about HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    /// An email could not be rendered.
+    #[error("email template: {0}")]
+    Email(#[from] askama::Error),
+    #[error(transparent)]
+    Account(#[from] accounts::AccountError),
+    #[error(transparent)]
+    Hash(#[from] password::HashError),
+    /// A rate limit refused the request; `message` says so to the person.
+    #[error("{message}")]
+    Limited { message: String, retry_after_secs: u64 },
+}
+
+impl From<AuthError> for AppError {
+    fn from(error: AuthError) -> AppError {
+        match error {
+            AuthError::Db(e) => e.into(),
+            AuthError::Email(e) => e.into(),
+            AuthError::Account(e) => e.into(),
+            AuthError::Hash(e) => e.into(),
+            AuthError::Limited { message, retry_after_secs } => AppError::TooManyRequests { message, retry_after_secs },
+        }
+    }
+}
+
 /// What a step of a request needs besides its connection: the settings,
 /// who is asking, and when (one timestamp for the whole step).
 #[derive(Debug, Clone, Copy)]

@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::db::models::code_challenge::{CloseReason, CodeChallenge};
 use crate::db::models::{Agent, code_lockout, password_reset_token, session};
 use crate::domain::EmailAddress;
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -28,7 +28,7 @@ pub const MAX_LINKS_PER_HOUR: i64 = 3;
 /// the same answer either way, so the form does not reveal who has an account;
 /// too many requests for the address or from the client IP get a 429 (the
 /// same for every address, see `auth::mail_limits`).
-pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, client: &ClientInfo, now: NaiveDateTime) -> Result<(), AuthError> {
     // Mail-bombing limits per typed address and per IP: a 429 for any
     // address alike, before anything is looked up.
     crate::auth::mail_limits::allow_password_reset(conn, &config.mail_limits, email, client, now)?;
@@ -40,7 +40,7 @@ pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, c
     crate::db::write_transaction(conn, |conn| {
         if password_reset_token::count_since(conn, &agent.id, now - chrono::Duration::hours(1))? >= MAX_LINKS_PER_HOUR {
             let entry = audit::Entry { detail: Some("too many reset links this hour; none sent"), ..audit::Entry::for_agent(&agent, Some(client)) };
-            return audit::record(conn, Event::PasswordResetRequested, Outcome::Failure, &entry, now).map_err(AppError::from);
+            return audit::record(conn, Event::PasswordResetRequested, Outcome::Failure, &entry, now).map_err(AuthError::from);
         }
         let token = random_token();
         let lifetime = config.codes.reset_link_lifetime;
@@ -68,12 +68,12 @@ pub enum ResetError {
     #[error("This password reset link has expired or was already used. Ask for a new one.")]
     LinkNotValid,
     #[error(transparent)]
-    App(#[from] AppError),
+    Auth(#[from] AuthError),
 }
 
 impl From<diesel::result::Error> for ResetError {
     fn from(error: diesel::result::Error) -> ResetError {
-        ResetError::App(error.into())
+        ResetError::Auth(error.into())
     }
 }
 
@@ -96,7 +96,7 @@ pub fn complete(conn: &mut DbConnection, config: &Config, token: &str, agent: &A
         audit::record(conn, Event::PasswordChanged, Outcome::Success, &entry, now)?;
         let email = agent.email_address();
         let message = messages::password_changed(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())
-            .map_err(AppError::from)?;
+            .map_err(AuthError::from)?;
         outbox::enqueue(conn, &message, now)?;
         Ok(())
     })

@@ -57,7 +57,7 @@ use crate::crypto::token_hash;
 use crate::config::Limit;
 use crate::db::DbConnection;
 use crate::db::models::rate_bucket;
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::domain::ClientInfo;
 
 /// Keys longer than this are replaced by `sha256:<hex>`.
@@ -235,8 +235,8 @@ pub fn sweep(conn: &mut DbConnection, now: NaiveDateTime, idle: Duration) -> Que
 }
 
 /// The 429 page for a refused attempt, with its `Retry-After`.
-pub fn refusal(retry_after: Duration, message: impl Into<String>) -> AppError {
-    AppError::TooManyRequests { message: message.into(), retry_after_secs: whole_seconds_up(retry_after) }
+pub fn refusal(retry_after: Duration, message: impl Into<String>) -> AuthError {
+    AuthError::Limited { message: message.into(), retry_after_secs: whole_seconds_up(retry_after) }
 }
 
 /// A duration in whole seconds, rounded up (a `Retry-After` that is too

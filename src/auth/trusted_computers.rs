@@ -23,7 +23,7 @@ use crate::db::DbConnection;
 use crate::db::models::trusted_computer::{self, NewTrustedComputer, TrustedComputer};
 use crate::db::models::{Agent, Company};
 use crate::domain::new_public_id;
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::{ClientInfo, browser_label};
@@ -262,7 +262,7 @@ pub fn grant(
     client: &ClientInfo,
     mut cookie: TrustedCookie,
     now: NaiveDateTime,
-) -> Result<Option<Granted>, AppError> {
+) -> Result<Option<Granted>, AuthError> {
     let TrustOffer::Offered { days } = offer(config, company, agent) else { return Ok(None) };
     let (kept, _) = clean(conn, &mut cookie, now, |row| row.expires_at)?;
     let mut replaced = Vec::new();
@@ -313,7 +313,7 @@ pub fn grant(
 }
 
 /// Records that another agent's trusted computer was forgotten by this request.
-fn forgotten_elsewhere(conn: &mut DbConnection, row: &TrustedComputer, client: &ClientInfo, why: &str, now: NaiveDateTime) -> Result<(), AppError> {
+fn forgotten_elsewhere(conn: &mut DbConnection, row: &TrustedComputer, client: &ClientInfo, why: &str, now: NaiveDateTime) -> Result<(), AuthError> {
     let company_id = Agent::find_active(conn, &row.agent_id)?.map(|a| a.company_id);
     let detail = format!("{}: {why}", row.label);
     let entry = audit::Entry { company_id: company_id.as_deref(), subject_id: Some(&row.agent_id), client: Some(client), detail: Some(&detail), ..Default::default() };

@@ -19,7 +19,7 @@ use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::auth::trusted_computers;
 use crate::db::models::Agent;
 use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
-use crate::error::AppError;
+use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -65,7 +65,7 @@ pub fn apply_in_transaction(
     change: TwoFactorChange,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<ChangeApplied, AppError> {
+) -> Result<ChangeApplied, AuthError> {
     match change {
         TwoFactorChange::RequestEnable => {
             Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Pending)?;
@@ -100,7 +100,7 @@ fn new_confirmation(
     lockout: &CodeLockout,
     client: &ClientInfo,
     now: NaiveDateTime,
-) -> Result<Result<(), IssueRefusal>, AppError> {
+) -> Result<Result<(), IssueRefusal>, AuthError> {
     CodeChallenge::close_all_for_agent(conn, &agent.id, Some(ChallengePurpose::EnableTwoFactor), CloseReason::Superseded, now)?;
     let expires_at = now + config.codes.pending_login_lifetime.max(config.codes.code_lifetime);
     let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::EnableTwoFactor, expires_at, client, now)?;
@@ -114,7 +114,7 @@ pub fn holder(agent: &Agent) -> Holder<'_> {
 
 /// "Send a new code" on the confirmation page: another code for the open
 /// confirmation, or a new confirmation if the last one ran out.
-pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -> Result<Result<(), IssueRefusal>, AppError> {
+pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -> Result<Result<(), IssueRefusal>, AuthError> {
     match code_step::resend(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor)? {
         Resent::Sent => Ok(Ok(())),
         Resent::Refused(refusal) => Ok(Err(refusal)),
@@ -128,7 +128,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &A
 }
 
 /// Checks the confirmation code; the right one turns 2FA on and emails the agent.
-pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AppError> {
+pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AuthError> {
     code_step::submit(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor, submitted, |conn, agent, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
         audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(ctx.client)), ctx.now)?;
@@ -143,7 +143,7 @@ pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submit
 /// `agentgate reset-two-factor`): forgets their trusted computers, ends their
 /// pending logins, lifts a code lock-out, records and emails it. `audit_entry`
 /// says who did it; its subject becomes the agent.
-pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AppError> {
+pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AuthError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
         let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
@@ -159,7 +159,7 @@ pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &
 }
 
 /// `agentgate reset-two-factor --email`: the CLI knows the address.
-pub fn reset_by_email(conn: &mut DbConnection, config: &Config, email: &EmailAddress, now: NaiveDateTime) -> Result<Option<Agent>, AppError> {
+pub fn reset_by_email(conn: &mut DbConnection, config: &Config, email: &EmailAddress, now: NaiveDateTime) -> Result<Option<Agent>, AuthError> {
     let Some(agent) = Agent::find_by_email(conn, email)? else { return Ok(None) };
     let entry = audit::Entry { detail: Some("via the command line"), ..Default::default() };
     reset(conn, config, &agent, "An administrator (from the server's command line)", &entry, now)?;

@@ -323,7 +323,7 @@ pub async fn confirm_submit(
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
     let outcome = state
-        .db(move |conn| two_factor::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref()))
+        .db(move |conn| Ok(two_factor::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref())?))
         .await?;
     let page = confirm_page_for(&state, &signed_in, None).await?;
     match outcome {
@@ -350,7 +350,7 @@ pub async fn confirm_resend(
         return Ok(see_other("/account/settings"));
     }
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
-    let sent = state.db(move |conn| two_factor::resend_confirmation(conn, &Context { config: &config, client: &client, now }, &agent)).await?;
+    let sent = state.db(move |conn| Ok(two_factor::resend_confirmation(conn, &Context { config: &config, client: &client, now }, &agent)?)).await?;
     match sent {
         Ok(()) => Ok(see_other("/account/two-factor/confirm?notice=code_resent")),
         Err(refusal) => confirm_page_for(&state, &signed_in, None).await?.not_sent(&refusal, now),

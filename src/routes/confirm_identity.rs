@@ -126,11 +126,11 @@ pub async fn password_submit(
     let now = state.now();
     let config = state.config.clone();
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
-        state.db(move |conn| confirm_identity::record_confirmed(conn, &agent, &client, "password", now)).await?;
+        state.db(move |conn| Ok(confirm_identity::record_confirmed(conn, &agent, &client, "password", now)?)).await?;
         return Ok(see_other(&next));
     }
     let previous = signed_in.session.confirm_identity_challenge();
-    let request = state.db(move |conn| confirm_identity::start_code(conn, &config, &agent, previous.as_deref(), &client, now)).await?;
+    let request = state.db(move |conn| Ok(confirm_identity::start_code(conn, &config, &agent, previous.as_deref(), &client, now)?)).await?;
     match request {
         CodeRequest::Locked { until } => Err(codes_locked(until, now)),
         CodeRequest::Started { challenge_id, refusal } => {
@@ -192,7 +192,7 @@ pub async fn code_submit(
     let outcome = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &client, now };
-            confirm_identity::check_code(conn, &ctx, &agent, &challenge_id, submitted.as_ref())
+            Ok(confirm_identity::check_code(conn, &ctx, &agent, &challenge_id, submitted.as_ref())?)
         })
         .await?;
     let page = code_page(&state, &signed_in, &view, next.clone(), None);
@@ -236,7 +236,7 @@ pub async fn resend(
     let sent = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &client, now };
-            code_step::resend(conn, &ctx, confirm_identity::holder(&agent, &challenge_id), ChallengePurpose::ConfirmIdentity)
+            Ok(code_step::resend(conn, &ctx, confirm_identity::holder(&agent, &challenge_id), ChallengePurpose::ConfirmIdentity)?)
         })
         .await?;
     match sent {

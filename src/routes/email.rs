@@ -92,7 +92,7 @@ pub async fn change_submit(
         return show_again(&state, &signed_in, &form.new_email, errors).await;
     };
     let (config, now) = (state.config.clone(), state.now());
-    let requested = state.db(move |conn| email_change::request(conn, &config, &agent, &new_email, &client, now)).await?;
+    let requested = state.db(move |conn| Ok(email_change::request(conn, &config, &agent, &new_email, &client, now)?)).await?;
     match requested {
         Err(refusal) => show_again(&state, &signed_in, &form.new_email, vec![format!("New email address: {refusal}")]).await,
         Ok(None) => Ok(see_other("/account/email/confirm?notice=email_code_sent")),
@@ -155,7 +155,7 @@ pub async fn confirm_submit(
     let parsed = OneTimeCode::parse(&form.code);
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
     let outcome = state
-        .db(move |conn| email_change::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref()))
+        .db(move |conn| Ok(email_change::confirm(conn, &Context { config: &config, client: &client, now }, &agent, submitted.as_ref())?))
         .await?;
     let page = confirm_page_for(&state, &signed_in, None).await?;
     match outcome {
@@ -187,7 +187,7 @@ pub async fn resend(
     let sent = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &client, now };
-            code_step::resend(conn, &ctx, email_change::holder(&agent), ChallengePurpose::ChangeEmail)
+            Ok(code_step::resend(conn, &ctx, email_change::holder(&agent), ChallengePurpose::ChangeEmail)?)
         })
         .await?;
     match sent {

@@ -112,7 +112,7 @@ pub async fn login_submit(
             trusted_cookie::write(&mut response, &state, &kept, now)?;
             Ok(response)
         }
-        PasswordOutcome::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        PasswordOutcome::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after)).into()),
         PasswordOutcome::Rejected => {
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
@@ -143,7 +143,7 @@ async fn password_step(state: &AppState, client: &ClientInfo, form: &LoginForm, 
     let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = slot.verify(login_candidate(&form.password), stored_hash).await?;
     let (config, client, now) = (state.config.clone(), client.clone(), state.now());
-    state.db(move |conn| login::settle_password(conn, &config, agent, password_ok, tickets, &client, browser, now)).await
+    state.db(move |conn| Ok(login::settle_password(conn, &config, agent, password_ok, tickets, &client, browser, now)?)).await
 }
 
 /// The code step of a login: the two-factor authentication window.
@@ -254,7 +254,7 @@ pub async fn verify_submit(
     let outcome = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &client, now };
-            login::verify_login_code(conn, &ctx, &id, submitted.as_ref(), trust_requested, presented)
+            Ok(login::verify_login_code(conn, &ctx, &id, submitted.as_ref(), trust_requested, presented)?)
         })
         .await?;
     // A refused code shows the page again as it now stands.
@@ -321,7 +321,7 @@ pub async fn resend(
     let now = state.now();
     let config = state.config.clone();
     let sent = state
-        .db(move |conn| code_step::resend(conn, &Context { config: &config, client: &client, now }, login::holder(&challenge_id), ChallengePurpose::Login))
+        .db(move |conn| Ok(code_step::resend(conn, &Context { config: &config, client: &client, now }, login::holder(&challenge_id), ChallengePurpose::Login)?))
         .await?;
     match sent {
         Resent::Sent => Ok(see_other("/login/verify?notice=code_resent")),

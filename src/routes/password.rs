@@ -65,7 +65,7 @@ pub async fn forgot_submit(
         }
     };
     let (config, now) = (state.config.clone(), state.now());
-    state.db(move |conn| password_reset::request(conn, &config, &email, &client, now)).await?;
+    state.db(move |conn| Ok(password_reset::request(conn, &config, &email, &client, now)?)).await?;
     page.sent = true;
     render(&page)
 }
@@ -140,7 +140,7 @@ pub async fn reset_submit(
         .db(move |conn| match password_reset::complete(conn, &config, &token, &agent, &hash, &client, now) {
             Ok(()) => Ok(true),
             Err(ResetError::LinkNotValid) => Ok(false),
-            Err(ResetError::App(e)) => Err(e),
+            Err(ResetError::Auth(e)) => Err(e.into()),
         })
         .await?;
     if !done {

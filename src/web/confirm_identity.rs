@@ -66,7 +66,7 @@ pub async fn check_current_password(
     let owned_client = client.clone();
     let gate = state.db(move |conn| Ok(confirm_identity::open_password_check(conn, &agent, &owned_client, limits, now)?)).await?;
     let tickets = match gate {
-        LoginGate::Closed { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after))),
+        LoginGate::Closed { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after)).into()),
         LoginGate::Open(tickets) => tickets,
     };
     let right = state.passwords.verify(login_candidate(typed), signed_in.agent.password_hash.clone()).await?;

@@ -6,7 +6,7 @@ use agentgate::auth::mail_limits;
 use agentgate::config::MailLimits;
 use agentgate::config::Limit;
 use agentgate::domain::{EmailAddress, Role};
-use agentgate::error::AppError;
+use agentgate::auth::AuthError;
 use agentgate::domain::ClientInfo;
 use chrono::Duration;
 use reqwest::Response;
@@ -176,7 +176,7 @@ async fn invitations_are_limited_per_admin_per_address_and_per_ip() {
             let invitee = |n: u32| EmailAddress::parse(&format!("invitee{n}@acme.test")).unwrap();
             let mut invite = |admin: &str, to: &EmailAddress, from: &ClientInfo| match mail_limits::allow_invitation(conn, &limits, admin, to, from, now) {
                 Ok(()) => "sent".to_owned(),
-                Err(AppError::TooManyRequests { message, retry_after_secs }) => {
+                Err(AuthError::Limited { message, retry_after_secs }) => {
                     assert!(message.contains("Too many invitation emails were sent lately"), "{message}");
                     format!("429 after {retry_after_secs}s")
                 }
