@@ -1,5 +1,5 @@
 //! `agentgate-bench`: starts AgentGate in release mode on a fresh database and
-//! prints a table of what it measured (see README, "Performance").
+//! prints a table of what it measured (see docs/PERFORMANCE.md).
 //!
 //! Run: `scripts/bench` (builds both binaries in release mode first).
 

@@ -1,7 +1,7 @@
 //! The Agents tab's table (SPEC §2.4): filter, search, sort and pages, built
 //! to stay fast with 100,000 agents in a company.
 //!
-//! How it stays fast (the README has the measurements):
+//! How it stays fast (docs/PERFORMANCE.md has the measurements):
 //! - every sort, alone and after the two-factor filter, has an index that
 //!   returns the page in order and holds what the search test reads, so a
 //!   page's ids come from the index alone ("deferred join"), then 50 rows;

@@ -24,7 +24,7 @@ impl Limit {
     }
 }
 
-/// The login throttle's limits (configurable, SPEC §5 of this project's README).
+/// The login throttle's limits (SPEC §3; configurable, see the README's configuration table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoginLimits {
     pub per_account: Limit,

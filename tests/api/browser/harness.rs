@@ -42,7 +42,7 @@ pub const DESKTOP: (u32, u32) = (1280, 900);
 
 const INSTALL_HINT: &str = "Browser tests need Debian's Chromium and its WebDriver: \
     run `apt-get install chromium chromium-driver` (or set CHROMIUM and CHROMEDRIVER to their paths). \
-    `.ci/run` installs them; see the README, section \"Browser tests\".";
+    `scripts/test` installs them (scripts/setup-browser-tests); see the README, section \"Browser tests\".";
 
 /// Runs one browser test: takes the machine's browser slot, starts
 /// chromedriver and a fresh Chromium profile, runs `body` with it, saves a
