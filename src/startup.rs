@@ -77,6 +77,8 @@ impl Application {
         spawn_maintenance(state.clone());
         if config.mail == MailTransportKind::Mailbox {
             tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
+        } else {
+            tracing::info!(transport = %mail::transport::describe(&config.mail), from = %config.mail_from, "email delivery");
         }
         mail::worker::spawn(state.mail_worker(), mailer);
 

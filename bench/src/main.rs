@@ -193,7 +193,7 @@ async fn main() -> anyhow::Result<()> {
     report.add("bare actix-web + askama, same login template", fmt_rps(&baseline), "", None);
 
     let (inbox, smtp_url) = smtp::Inbox::start().await?;
-    let server = Server::start(&[("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", smtp_url)]).await?;
+    let server = Server::start(&[("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", smtp_url), ("MAIL_FROM", "AgentGate <no-reply@bench.test>".to_owned())]).await?;
     report.add("start-up time (spawn to /healthz answering)", format!("{:.0} ms", server.startup.as_secs_f64() * 1000.0), "", None);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (idle_rss, _) = server.memory_mib();

@@ -277,7 +277,9 @@ pub fn send_code(
         ChallengePurpose::EnableTwoFactor => CodePurpose::ConfirmTwoFactor,
     };
     let to = Recipient { email: &email, name: &agent.name };
-    let message = messages::code_email(&to, kind, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?;
+    let message = messages::code_email(&to, kind, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?
+        .for_challenge(&challenge.id)
+        .useful_until(now + config.codes.code_lifetime);
     outbox::enqueue(conn, &message, now)?;
     let entry = audit::Entry { detail: Some(purpose.code_label()), ..audit::Entry::for_agent(agent, Some(client)) };
     audit::record(conn, Event::CodeSent, Outcome::Success, &entry, now)?;

@@ -47,7 +47,7 @@ pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, c
         password_reset_token::insert(conn, &token_hash(&token), &agent.id, now, now + lifetime)?;
         let link = format!("{}/password/reset?token={token}", config.base_url());
         let to = agent.email_address();
-        let message = messages::password_reset(&Recipient { email: &to, name: &agent.name }, &link, lifetime, &RequestContext::of(client, now))?;
+        let message = messages::password_reset(&Recipient { email: &to, name: &agent.name }, &link, lifetime, &RequestContext::of(client, now))?.useful_until(now + lifetime);
         outbox::enqueue(conn, &message, now)?;
         audit::record(conn, Event::PasswordResetRequested, Outcome::Success, &audit::Entry::for_agent(&agent, Some(client)), now)?;
         Ok(())

@@ -71,6 +71,8 @@ pub struct Config {
     pub mail_retry: MailRetryPolicy,
     /// Emails one instance hands to SMTP at once, over kept-open connections.
     pub smtp_connections: usize,
+    /// The deadline of one whole SMTP attempt (connect, TLS, AUTH, MAIL, RCPT, DATA, QUIT).
+    pub smtp_timeout: Duration,
     /// `AGENTGATE_TLS_TERMINATED_BY_PROXY=true`: browsers reach this server over
     /// https through a proxy, even though the public URL says `http://`.
     pub tls_terminated_by_proxy: bool,
@@ -162,14 +164,18 @@ impl Config {
             None | Some("mailbox") => MailTransportKind::Mailbox,
             Some("smtp") => {
                 let url = env.get("SMTP_URL").ok_or_else(|| bad("SMTP_URL", "must be set when AGENTGATE_MAIL=smtp"))?;
-                let parsed = Url::parse(&url).map_err(|e| bad("SMTP_URL", format!("not a URL: {e}")))?;
+                let parsed = Url::parse(&url).map_err(|e| bad("SMTP_URL", format!("not a URL: {e} ({PERCENT_ENCODING_HINT})")))?;
                 if !matches!(parsed.scheme(), "smtp" | "smtps") {
                     return Err(bad("SMTP_URL", "must start with smtp:// or smtps://"));
                 }
                 // Let lettre read it now, so a URL it cannot use stops the start
                 // instead of failing every email later.
                 lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(&url)
-                    .map_err(|e| bad("SMTP_URL", format!("lettre cannot use it: {e}")))?;
+                    .map_err(|e| bad("SMTP_URL", format!("lettre cannot use it: {e} ({PERCENT_ENCODING_HINT})")))?;
+                check_smtp_credentials_use_tls(&parsed)?;
+                if env.get("MAIL_FROM").is_none() {
+                    return Err(bad("MAIL_FROM", "must be set when AGENTGATE_MAIL=smtp: an address your relay lets you send from, e.g. 'AgentGate <no-reply@example.com>'"));
+                }
                 MailTransportKind::Smtp { url }
             }
             Some(other) => match other.strip_prefix("file:") {
@@ -228,6 +234,10 @@ impl Config {
         if smtp_connections > 100 {
             return Err(bad("AGENTGATE_SMTP_CONNECTIONS", "must be at most 100"));
         }
+        let smtp_timeout_secs = positive(env, "AGENTGATE_SMTP_TIMEOUT_SECONDS", 30)?;
+        if smtp_timeout_secs > 600 {
+            return Err(bad("AGENTGATE_SMTP_TIMEOUT_SECONDS", "must be at most 600"));
+        }
         let tls_terminated_by_proxy = match env.get("AGENTGATE_TLS_TERMINATED_BY_PROXY").as_deref().map(str::trim) {
             None | Some("false") => false,
             Some("true") => true,
@@ -279,6 +289,7 @@ impl Config {
             codes,
             mail_retry,
             smtp_connections: smtp_connections as usize,
+            smtp_timeout: Duration::from_secs(smtp_timeout_secs as u64),
             tls_terminated_by_proxy,
             login_limits,
             reauth_window: chrono::Duration::minutes(reauth_minutes),
@@ -357,6 +368,36 @@ pub fn is_loopback_host(host: &url::Host<&str>) -> bool {
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
     }
+}
+
+/// What a malformed `SMTP_URL` most often lacks.
+const PERCENT_ENCODING_HINT: &str = "a '/', '@', ':' or '%' in the user or password must be percent-encoded, e.g. %2F for '/'";
+
+/// Refuses an `SMTP_URL` that would send its password (and then the codes)
+/// in clear: credentials need `smtps://` (implicit TLS) or
+/// `smtp://…?tls=required` (STARTTLS), unless the relay is on this machine.
+fn check_smtp_credentials_use_tls(url: &Url) -> Result<(), ConfigError> {
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    let tls_required = url.scheme() == "smtps" || url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
+    // smtp:// is not a scheme the URL standard knows, so its host is opaque text.
+    let loopback = url.host_str().is_some_and(|host| {
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => is_loopback_host(&url::Host::Domain(host)),
+        }
+    });
+    if has_credentials && !tls_required && !loopback {
+        let host = url.host_str().unwrap_or("smtp.example.com");
+        return Err(bad(
+            "SMTP_URL",
+            format!(
+                "carries a user and password but no TLS, so they would cross the network in clear: \
+                 use smtps://USER:PASSWORD@{host}:465 (implicit TLS) or smtp://USER:PASSWORD@{host}:587?tls=required (STARTTLS)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses configurations that would expose secrets on the network:

@@ -29,11 +29,45 @@ fn defaults_are_the_spec_defaults() {
 #[test]
 fn smtp_urls_are_checked_by_lettre_at_start() {
     for url in ["smtp://127.0.0.1:2525", "smtp://user:pass@mail.example.com:587?tls=required", "smtps://user:pass@mail.example.com"] {
-        let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap();
+        let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url), FROM]).unwrap();
         assert_eq!(config.mail, MailTransportKind::Smtp { url: url.to_owned() });
     }
     for url in ["http://mail.example.com", "smtp://mail.example.com?tls=sometimes", "smtp:///nohost"] {
-        assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url)]).unwrap_err().variable, "SMTP_URL", "{url}");
+        assert_eq!(config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url), FROM]).unwrap_err().variable, "SMTP_URL", "{url}");
+    }
+}
+
+const FROM: (&str, &str) = ("MAIL_FROM", "AgentGate <no-reply@example.com>");
+
+#[test]
+fn smtp_credentials_without_tls_are_refused_unless_the_relay_is_local() {
+    for url in ["smtp://user:pass@mail.example.com:587", "smtp://user:pass@mail.example.com:587?tls=opportunistic", "smtp://user@mail.example.com"] {
+        let err = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url), FROM]).unwrap_err();
+        assert_eq!(err.variable, "SMTP_URL", "{url}");
+        assert!(err.problem.contains("smtps://USER:PASSWORD@mail.example.com:465"), "{}", err.problem);
+        assert!(err.problem.contains("?tls=required"), "{}", err.problem);
+    }
+    for url in ["smtp://user:pass@127.0.0.1:25", "smtp://user:pass@localhost:2525", "smtp://mail.example.com:25"] {
+        let config = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", url), FROM]);
+        assert!(config.is_ok(), "{url}: {:?}", config.err());
+    }
+}
+
+#[test]
+fn smtp_needs_a_sender_and_says_how_to_encode_a_password() {
+    let err = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")]).unwrap_err();
+    assert_eq!(err.variable, "MAIL_FROM");
+    let err = config_with(&[("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtps://user:pa/ss@mail.example.com"), FROM]).unwrap_err();
+    assert_eq!(err.variable, "SMTP_URL");
+    assert!(err.problem.contains("percent-encoded"), "{}", err.problem);
+}
+
+#[test]
+fn the_smtp_deadline_defaults_to_thirty_seconds_and_is_bounded() {
+    assert_eq!(config_with(&[]).unwrap().smtp_timeout, Duration::from_secs(30));
+    assert_eq!(config_with(&[("AGENTGATE_SMTP_TIMEOUT_SECONDS", "5")]).unwrap().smtp_timeout, Duration::from_secs(5));
+    for value in ["0", "601", "soon"] {
+        assert_eq!(config_with(&[("AGENTGATE_SMTP_TIMEOUT_SECONDS", value)]).unwrap_err().variable, "AGENTGATE_SMTP_TIMEOUT_SECONDS", "{value}");
     }
 }
 
@@ -87,7 +121,7 @@ fn the_mailbox_transport_is_refused_off_loopback() {
 
 #[test]
 fn plain_http_off_loopback_needs_a_tls_proxy() {
-    let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525")];
+    let smtp = [("AGENTGATE_MAIL", "smtp"), ("SMTP_URL", "smtp://127.0.0.1:2525"), FROM];
     let with = |extra: &[(&'static str, &'static str)]| {
         let mut vars = smtp.to_vec();
         vars.extend_from_slice(extra);

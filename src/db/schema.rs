@@ -103,6 +103,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        challenge_id -> Nullable<Text>,
     }
 }
 

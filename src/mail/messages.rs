@@ -162,7 +162,7 @@ pub fn code_email(
     };
     let text = CodeText { m: &fields }.render()?;
     let html = CodeHtml { m: &fields }.render()?;
-    Ok(Email { kind, to: to.email.clone(), subject, text, html })
+    Ok(Email { kind, to: to.email.clone(), subject, text, html, useful_until: None, challenge_id: None })
 }
 
 /// A notice: a title, a few paragraphs, optionally the request it is about,
@@ -188,7 +188,7 @@ fn render_notice(to: &Recipient<'_>, notice: Notice<'_>) -> Result<Email, askama
     };
     let text = NoticeText { m: &fields }.render()?;
     let html = NoticeHtml { m: &fields }.render()?;
-    Ok(Email { kind: notice.kind, to: to.email.clone(), subject: notice.subject.to_owned(), text, html })
+    Ok(Email { useful_until: None, challenge_id: None, kind: notice.kind, to: to.email.clone(), subject: notice.subject.to_owned(), text, html })
 }
 
 const NOT_YOU_CHANGE_PASSWORD: &str = "If this was not you, change your password now: whoever did it knows it.";

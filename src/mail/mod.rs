@@ -42,4 +42,24 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// After this the email can no longer help (a code's or a link's
+    /// expiry): the worker drops it instead of delivering it late.
+    pub useful_until: Option<chrono::NaiveDateTime>,
+    /// The code challenge the email carries a code of: dropped, not sent,
+    /// once the challenge is used, replaced or expired.
+    pub challenge_id: Option<String>,
+}
+
+impl Email {
+    /// The email is useless after `at`.
+    pub fn useful_until(mut self, at: chrono::NaiveDateTime) -> Email {
+        self.useful_until = Some(at);
+        self
+    }
+
+    /// The email carries a code of `challenge_id`.
+    pub fn for_challenge(mut self, challenge_id: &str) -> Email {
+        self.challenge_id = Some(challenge_id.to_owned());
+        self
+    }
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::code_challenge::CodeChallenge;
 use crate::db::schema::outbox;
 use crate::domain::new_public_id;
 use crate::mail::Email;
@@ -16,6 +17,9 @@ pub const PENDING: &str = "pending";
 pub const SENDING: &str = "sending";
 pub const SENT: &str = "sent";
 pub const FAILED: &str = "failed";
+/// Not sent because it could no longer help (its code or link expired, its
+/// challenge was used or replaced).
+pub const DROPPED: &str = "dropped";
 
 thread_local! {
     /// Set by [`enqueue`] so that `AppState::db` can wake the worker once the
@@ -46,6 +50,8 @@ pub struct OutboxRow {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub challenge_id: Option<String>,
 }
 
 /// A subject is one line: control characters (CR, LF, NUL ...) are dropped,
@@ -70,6 +76,8 @@ pub fn enqueue(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) -> Qu
             outbox::attempts.eq(0),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
+            outbox::expires_at.eq(email.useful_until),
+            outbox::challenge_id.eq(email.challenge_id.as_deref()),
         ))
         .execute(conn)?;
     ENQUEUED.with(|flag| flag.set(true));
@@ -169,6 +177,37 @@ pub fn mark_failed(conn: &mut DbConnection, id: &str, claim_id: &str, error: &st
         .map(|_| ())
 }
 
+/// Drops a row that can no longer help (blanked like a delivered one).
+pub fn mark_dropped(conn: &mut DbConnection, id: &str, claim_id: &str, reason: &str) -> QueryResult<()> {
+    diesel::update(outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING)))
+        .set((
+            outbox::status.eq(DROPPED),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(truncate(reason)),
+            outbox::subject.eq(""),
+            outbox::body_text.eq(""),
+            outbox::body_html.eq(""),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Why a claimed row should not be sent any more, if it should not: past its
+/// `expires_at`, or (looked up only for a retry, since a first attempt
+/// follows its challenge at once) its challenge is closed or expired.
+pub fn stale_reason(conn: &mut DbConnection, row: &OutboxRow, now: NaiveDateTime) -> QueryResult<Option<&'static str>> {
+    if row.expires_at.is_some_and(|at| at <= now) {
+        return Ok(Some("expired before it could be delivered"));
+    }
+    if let (Some(challenge_id), true) = (&row.challenge_id, row.attempts > 1) {
+        let open = CodeChallenge::find(conn, challenge_id)?.is_some_and(|c| c.is_open(now));
+        if !open {
+            return Ok(Some("its code was used, replaced or expired before it could be delivered"));
+        }
+    }
+    Ok(None)
+}
+
 /// When the next queued row comes due, if any row is queued.
 pub fn next_due(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
     let pending: Option<NaiveDateTime> = outbox::table
@@ -196,7 +235,7 @@ pub fn newest(conn: &mut DbConnection, recipient: Option<&str>, limit: i64) -> Q
 
 /// Forgets delivered and failed rows written before `before` (housekeeping).
 pub fn delete_finished_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(outbox::table.filter(outbox::status.eq_any([SENT, FAILED])).filter(outbox::created_at.lt(before))).execute(conn)
+    diesel::delete(outbox::table.filter(outbox::status.eq_any([SENT, FAILED, DROPPED])).filter(outbox::created_at.lt(before))).execute(conn)
 }
 
 /// Error texts are kept short: they are for the operator, not an archive.

@@ -1,5 +1,6 @@
 //! The three ways an email leaves the outbox (SPEC §5 `AGENTGATE_MAIL`).
 
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -10,15 +11,12 @@ use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Me
 use crate::config::{Config, MailTransportKind};
 use crate::mail::outbox::{OutboxRow, single_line};
 
-/// How long one SMTP conversation may take before it counts as failed.
-const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
-
 /// Where the worker delivers.
 #[derive(Clone)]
 pub enum Mailer {
     /// `smtp://` (optionally `?tls=required` for STARTTLS) or `smtps://`
     /// (implicit TLS), with the credentials the URL carries.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(Arc<SmtpRelay>),
     /// One `.eml` file per email in a directory.
     File(AsyncFileTransport<Tokio1Executor>),
     /// Nothing leaves: the outbox row itself is the message, shown at `/dev/mailbox`.
@@ -41,13 +39,17 @@ impl Mailer {
     /// already refused by `Config::from_env`.
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
         Ok(match &config.mail {
-            MailTransportKind::Smtp { url } => Mailer::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .pool_config(PoolConfig::new().max_size(config.smtp_connections as u32))
-                    .build(),
-            ),
+            MailTransportKind::Smtp { url } => {
+                let relay = SmtpRelay {
+                    url: url.clone(),
+                    connections: config.smtp_connections as u32,
+                    deadline: config.smtp_timeout,
+                    transport: RwLock::new(None),
+                };
+                let transport = relay.connect().map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
+                *relay.transport.write().unwrap_or_else(|e| e.into_inner()) = Some(transport);
+                Mailer::Smtp(Arc::new(relay))
+            }
             MailTransportKind::File { dir } => {
                 std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("AGENTGATE_MAIL: cannot create {}: {e}", dir.display()))?;
                 Mailer::File(AsyncFileTransport::new(dir))
@@ -68,11 +70,77 @@ impl Mailer {
         }
         let message = build_message(row, from)?;
         match self {
-            Mailer::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(|e| {
-                if e.is_permanent() { DeliveryError::Permanent(e.to_string()) } else { DeliveryError::Transient(e.to_string()) }
-            }),
+            Mailer::Smtp(relay) => relay.send(message).await,
             Mailer::File(file) => file.send(message).await.map(|_| ()).map_err(|e| DeliveryError::Transient(e.to_string())),
             Mailer::Mailbox => Ok(()),
+        }
+    }
+}
+
+/// An SMTP relay: a pool of kept-open connections, and one deadline for
+/// each whole attempt (lettre's own timeout covers each read and write, not
+/// a relay that trickles or stalls in DATA).
+pub struct SmtpRelay {
+    url: String,
+    connections: u32,
+    deadline: Duration,
+    transport: RwLock<Option<AsyncSmtpTransport<Tokio1Executor>>>,
+}
+
+impl SmtpRelay {
+    fn connect(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
+        Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)?
+            .timeout(Some(self.deadline))
+            .pool_config(PoolConfig::new().max_size(self.connections))
+            .build())
+    }
+
+    /// Sends one message within the deadline. A connection abandoned at the
+    /// deadline would go back to lettre's pool mid-conversation and hang the
+    /// next send (its NOOP check has no timeout), so the whole pool is
+    /// replaced: sends under way keep the old one until they end.
+    async fn send(&self, message: Message) -> Result<(), DeliveryError> {
+        let transport = self.transport.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(transport) = transport else { return Err(DeliveryError::Transient("the SMTP transport could not be rebuilt".to_owned())) };
+        match tokio::time::timeout(self.deadline, transport.send(message)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) if e.is_permanent() => Err(DeliveryError::Permanent(e.to_string())),
+            Ok(Err(e)) => Err(DeliveryError::Transient(e.to_string())),
+            Err(_) => {
+                *self.transport.write().unwrap_or_else(|e| e.into_inner()) = self.connect().ok();
+                Err(DeliveryError::Transient(format!(
+                    "the SMTP server did not finish within {} s (AGENTGATE_SMTP_TIMEOUT_SECONDS)",
+                    self.deadline.as_secs()
+                )))
+            }
+        }
+    }
+}
+
+/// The transport in one line for the start-up log: for SMTP the host, the
+/// port, the TLS mode and the user, never the password.
+pub fn describe(kind: &MailTransportKind) -> String {
+    match kind {
+        MailTransportKind::Mailbox => "the development mailbox (/dev/mailbox)".to_owned(),
+        MailTransportKind::File { dir } => format!(".eml files in {}", dir.display()),
+        MailTransportKind::Smtp { url } => {
+            let Ok(url) = url::Url::parse(url) else { return "SMTP".to_owned() };
+            let implicit = url.scheme() == "smtps";
+            let tls = if implicit {
+                "implicit TLS"
+            } else {
+                match url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned()).as_deref() {
+                    Some("required") => "STARTTLS (required)",
+                    Some("opportunistic") => "STARTTLS if offered",
+                    _ => "no TLS",
+                }
+            };
+            let port = url.port().unwrap_or(if implicit { 465 } else { 25 });
+            let user = match url.username() {
+                "" => "no authentication".to_owned(),
+                user => format!("as {user}"),
+            };
+            format!("SMTP to {}:{port}, {tls}, {user}", url.host_str().unwrap_or("?"))
         }
     }
 }
@@ -121,6 +189,8 @@ mod tests {
             last_error: None,
             created_at: now,
             sent_at: None,
+            expires_at: None,
+            challenge_id: None,
         }
     }
 
@@ -133,6 +203,15 @@ mod tests {
         assert_eq!(message.envelope().to().len(), 1);
         assert!(raw.contains("Message-ID: <abc123@example.com>"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    }
+
+    #[test]
+    fn the_transport_is_described_without_its_password() {
+        let smtp = |url: &str| describe(&MailTransportKind::Smtp { url: url.to_owned() });
+        assert_eq!(smtp("smtps://ada:s3cret@mail.example.com"), "SMTP to mail.example.com:465, implicit TLS, as ada");
+        assert_eq!(smtp("smtp://ada:s3cret@mail.example.com:587?tls=required"), "SMTP to mail.example.com:587, STARTTLS (required), as ada");
+        assert_eq!(smtp("smtp://127.0.0.1:2525"), "SMTP to 127.0.0.1:2525, no TLS, no authentication");
+        assert!(!smtp("smtps://ada:s3cret@mail.example.com").contains("s3cret"));
     }
 
     #[test]

@@ -1,25 +1,28 @@
 //! The outbox worker (SPEC §6): delivers queued email at once when woken,
 //! retries with backoff while the transport fails, and gives up after a day.
 //! Every instance runs one; claims keep them from sending an email twice.
+//!
+//! Each send is its own task holding one of `AGENTGATE_SMTP_CONNECTIONS`
+//! places, under one deadline for the whole SMTP conversation
+//! (`AGENTGATE_SMTP_TIMEOUT_SECONDS`). The worker claims new rows whenever a
+//! place is free, so a relay that stalls on one connection holds back only
+//! the email on that connection. A claim's lease is longer than the deadline
+//! plus the time to record the outcome, so no other instance takes a row
+//! while it is being sent.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use futures_util::{StreamExt, stream};
 use lettre::message::Mailbox;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
+use crate::clock::SharedClock;
+use crate::config::{Config, MailRetryPolicy};
 use crate::crypto::random_token;
-use crate::config::MailRetryPolicy;
+use crate::db::{self, DbConnection, DbError, DbPool};
 use crate::mail::outbox::{self, OutboxRow};
 use crate::mail::transport::{DeliveryError, Mailer};
-use crate::db::{self, DbConnection, DbError, DbPool};
-use crate::clock::SharedClock;
-use crate::config::Config;
-
-/// How long a claimed row belongs to its worker. Far above the SMTP timeout,
-/// so a live worker never loses a row it is still sending.
-const LEASE: chrono::Duration = chrono::Duration::minutes(2);
 
 /// The wait before attempt number `attempts + 1`: `first_delay` after the
 /// first failure, doubling, never more than `max_delay`.
@@ -29,12 +32,22 @@ pub fn retry_delay(policy: &MailRetryPolicy, attempts: i32) -> chrono::Duration 
     delay.min(policy.max_delay)
 }
 
+/// How long a claimed row belongs to its worker: twice the SMTP deadline and
+/// a minute more (the outcome is written right after the deadline), and
+/// never less than two minutes.
+pub fn lease(smtp_timeout: Duration) -> chrono::Duration {
+    let deadline = chrono::Duration::from_std(smtp_timeout).unwrap_or(chrono::Duration::minutes(10));
+    (deadline * 2 + chrono::Duration::minutes(1)).max(chrono::Duration::minutes(2))
+}
+
 /// What became of one claimed row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Delivered {
     Sent,
     Retry,
     Failed,
+    /// Could no longer help (expired, its code used or replaced).
+    Dropped,
 }
 
 /// What the worker needs: the request path's pool, the settings, the clock,
@@ -62,32 +75,51 @@ impl WorkerContext {
 }
 
 /// Starts the worker on the current runtime.
-pub fn spawn(state: WorkerContext, mailer: Mailer) {
+pub fn spawn(ctx: WorkerContext, mailer: Mailer) {
     tokio::spawn(async move {
-        let from: Mailbox = match state.config.mail_from.parse() {
+        let from: Mailbox = match ctx.config.mail_from.parse() {
             Ok(from) => from,
             Err(e) => {
                 tracing::error!(error = %e, "MAIL_FROM is not a mailbox; the outbox worker does not run");
                 return;
             }
         };
+        let places = Arc::new(Semaphore::new(ctx.config.smtp_connections));
+        // Set while every place was taken at the last claim: a send that
+        // ends then wakes the worker, since rows may be waiting for a place.
+        let saturated = Arc::new(AtomicBool::new(false));
         loop {
-            let full_batch = match deliver_due(&state, &mailer, &from).await {
-                Ok(results) => results.len() >= claim_batch(&state),
-                Err(e) => {
-                    tracing::warn!(error = %e, "outbox round failed");
-                    false
+            let free = places.available_permits();
+            let claimed = if free == 0 {
+                0
+            } else {
+                match claim(&ctx, free).await {
+                    Ok(rows) => {
+                        let claimed = rows.len();
+                        for (row, claim_id) in rows {
+                            // At most `free` rows were claimed, and only sends give places back.
+                            let Ok(place) = places.clone().acquire_owned().await else { return };
+                            tokio::spawn(send(ctx.clone(), mailer.clone(), from.clone(), claim_id, row, place, saturated.clone()));
+                        }
+                        claimed
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox round failed");
+                        0
+                    }
                 }
             };
-            if full_batch {
-                // More may be waiting; look again at once. (Email queued
-                // during a smaller round has woken the worker meanwhile:
-                // `Notify` keeps the wake-up until the worker waits.)
-                continue;
+            if free > 0 && claimed == free {
+                // Every free place got a row: more may be waiting. Look
+                // again when a place frees up (or at once, if one has).
+                saturated.store(true, Ordering::SeqCst);
+                if places.available_permits() > 0 {
+                    continue;
+                }
             }
-            let wait = time_until_next_due(&state).await;
+            let wait = time_until_next_due(&ctx).await;
             tokio::select! {
-                _ = state.wake.notified() => {}
+                _ = ctx.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
             }
         }
@@ -96,73 +128,105 @@ pub fn spawn(state: WorkerContext, mailer: Mailer) {
 
 /// Sleeps until the next queued row is due, but never longer than the poll
 /// interval: another instance may write email this one is not told about.
-async fn time_until_next_due(state: &WorkerContext) -> Duration {
-    let poll = state.config.mail_retry.poll_interval;
-    let next = state.db(|conn| Ok(outbox::next_due(conn)?)).await.ok().flatten();
+async fn time_until_next_due(ctx: &WorkerContext) -> Duration {
+    let poll = ctx.config.mail_retry.poll_interval;
+    let next = ctx.db(|conn| Ok(outbox::next_due(conn)?)).await.ok().flatten();
     match next {
-        Some(due) => (due - state.now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(20), poll),
+        Some(due) => (due - ctx.now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(20), poll),
         None => poll,
     }
 }
 
-/// One round: claims the due rows (two waves) and delivers them,
-/// `AGENTGATE_SMTP_CONNECTIONS` at once. Accepting one message takes an SMTP
-/// server about 40 ms even on loopback (lettre writes the final dot apart
-/// from the body, and Nagle's algorithm waits for the server's delayed ACK),
-/// a remote relay more: one at a time would hold the codes of a morning login
-/// rush to about 20 a second (measured by `scripts/bench`). Public so tests
-/// and tools can run a round without waiting for the loop.
-pub async fn deliver_due(state: &WorkerContext, mailer: &Mailer, from: &Mailbox) -> Result<Vec<Delivered>, DbError> {
+/// Claims up to `limit` due rows for this worker, each under the lease.
+async fn claim(ctx: &WorkerContext, limit: usize) -> Result<Vec<(OutboxRow, String)>, DbError> {
     let claim_id = random_token();
-    let now = state.now();
-    let rows = {
-        let claim_id = claim_id.clone();
-        let batch = claim_batch(state) as i64;
-        state.db(move |conn| Ok(outbox::claim_due(conn, &claim_id, now, now + LEASE, batch)?)).await?
-    };
-    let claim_id = claim_id.as_str();
-    let results: Vec<Result<Delivered, DbError>> = stream::iter(rows)
-        .map(|row| async move {
-            let outcome = mailer.deliver(&row, from).await;
-            record_outcome(state, mailer, claim_id, row, outcome).await
-        })
-        .buffered(state.config.smtp_connections)
-        .collect()
-        .await;
-    results.into_iter().collect()
+    let now = ctx.now();
+    let lease_until = now + lease(ctx.config.smtp_timeout);
+    let id = claim_id.clone();
+    let rows = ctx.db(move |conn| Ok(outbox::claim_due(conn, &id, now, lease_until, limit as i64)?)).await?;
+    Ok(rows.into_iter().map(|row| (row, claim_id.clone())).collect())
 }
 
-/// How many rows one round claims: enough to keep every SMTP connection
-/// busy while the next ones are read.
-fn claim_batch(state: &WorkerContext) -> usize {
-    2 * state.config.smtp_connections
+/// Delivers one claimed row within the SMTP deadline and records what became of it.
+async fn send(
+    ctx: WorkerContext,
+    mailer: Mailer,
+    from: Mailbox,
+    claim_id: String,
+    row: OutboxRow,
+    place: OwnedSemaphorePermit,
+    saturated: Arc<AtomicBool>,
+) {
+    let now = ctx.now();
+    let checked = ctx.db({
+        let row = row.clone();
+        move |conn| Ok(outbox::stale_reason(conn, &row, now)?)
+    });
+    match checked.await {
+        Ok(Some(reason)) => {
+            drop_row(&ctx, &claim_id, &row, reason).await;
+            drop(place);
+            return;
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not check whether an email is still useful; sending it"),
+    }
+    let started = std::time::Instant::now();
+    // The SMTP transport holds the attempt to AGENTGATE_SMTP_TIMEOUT_SECONDS.
+    let outcome = mailer.deliver(&row, &from).await;
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    if let Err(e) = record_outcome(&ctx, &mailer, &claim_id, row, outcome, elapsed_ms).await {
+        tracing::warn!(error = %e, "could not record an email's delivery; its claim lapses and it is tried again");
+    }
+    drop(place);
+    if saturated.swap(false, Ordering::SeqCst) {
+        ctx.wake.notify_one();
+    }
+}
+
+/// Drops a claimed row that can no longer help.
+async fn drop_row(ctx: &WorkerContext, claim_id: &str, row: &OutboxRow, reason: &'static str) {
+    let (id, claim_id) = (row.id.clone(), claim_id.to_owned());
+    match ctx.db(move |conn| Ok(outbox::mark_dropped(conn, &id, &claim_id, reason)?)).await {
+        Ok(()) => tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, reason, "email dropped, not sent"),
+        Err(e) => tracing::warn!(outbox_id = %row.id, error = %e, "could not drop a stale email"),
+    }
 }
 
 async fn record_outcome(
-    state: &WorkerContext,
+    ctx: &WorkerContext,
     mailer: &Mailer,
     claim_id: &str,
     row: OutboxRow,
     outcome: Result<(), DeliveryError>,
+    elapsed_ms: u64,
 ) -> Result<Delivered, DbError> {
-    let now = state.now();
+    let now = ctx.now();
     let claim_id = claim_id.to_owned();
-    let policy = state.config.mail_retry.clone();
+    let policy = ctx.config.mail_retry.clone();
     let scrub = !mailer.keeps_content();
     let delivered = match outcome {
         Ok(()) => {
-            let kept_claim = state.db({
-                let (id, claim_id) = (row.id.clone(), claim_id.clone());
-                move |conn| Ok(outbox::mark_sent(conn, &id, &claim_id, now, scrub)?)
-            }).await?;
+            let kept_claim = ctx
+                .db({
+                    let (id, claim_id) = (row.id.clone(), claim_id.clone());
+                    move |conn| Ok(outbox::mark_sent(conn, &id, &claim_id, now, scrub)?)
+                })
+                .await?;
             if !kept_claim {
                 tracing::warn!(outbox_id = %row.id, "an email was delivered after its claim lapsed");
             }
-            tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, "email delivered");
+            tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, elapsed_ms, "email delivered");
             Delivered::Sent
         }
         Err(error) => {
             let next = now + retry_delay(&policy, row.attempts);
+            if row.expires_at.is_some_and(|useful_until| next >= useful_until) {
+                // The retry would come too late to help: drop it now.
+                tracing::warn!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, error = %error, "email delivery failed");
+                drop_row(ctx, &claim_id, &row, "expired before it could be delivered").await;
+                return Ok(Delivered::Dropped);
+            }
             let give_up = matches!(error, DeliveryError::Permanent(_)) || next > row.created_at + policy.give_up_after;
             let message = error.to_string();
             if give_up {
@@ -171,16 +235,15 @@ async fn record_outcome(
                 tracing::warn!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, error = %message, retry_at = %next, "email delivery failed; will retry");
             }
             let id = row.id.clone();
-            state
-                .db(move |conn| {
-                    if give_up {
-                        outbox::mark_failed(conn, &id, &claim_id, &message)?;
-                    } else {
-                        outbox::mark_retry(conn, &id, &claim_id, next, &message)?;
-                    }
-                    Ok(())
-                })
-                .await?;
+            ctx.db(move |conn| {
+                if give_up {
+                    outbox::mark_failed(conn, &id, &claim_id, &message)?;
+                } else {
+                    outbox::mark_retry(conn, &id, &claim_id, next, &message)?;
+                }
+                Ok(())
+            })
+            .await?;
             if give_up { Delivered::Failed } else { Delivered::Retry }
         }
     };
@@ -197,5 +260,16 @@ mod tests {
         let delays: Vec<i64> = (1..=9).map(|attempts| retry_delay(&policy, attempts).num_seconds()).collect();
         assert_eq!(delays, vec![5, 10, 20, 40, 80, 160, 300, 300, 300]);
         assert_eq!(retry_delay(&policy, 1000).num_seconds(), 300);
+    }
+
+    #[test]
+    fn the_lease_outlasts_the_smtp_deadline_and_recording_the_outcome() {
+        for seconds in [1, 30, 120, 600] {
+            let deadline = Duration::from_secs(seconds);
+            let lease = lease(deadline);
+            assert!(lease.to_std().unwrap() >= deadline * 2, "{seconds} s");
+            assert!(lease >= chrono::Duration::minutes(2));
+        }
+        assert_eq!(lease(Duration::from_secs(30)), chrono::Duration::minutes(2));
     }
 }

@@ -263,5 +263,9 @@ impl TestSmtp {
 
 /// The app configuration that delivers to `127.0.0.1:port` over plain SMTP.
 pub fn smtp_env(port: u16) -> Vec<(&'static str, String)> {
-    vec![("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", format!("smtp://127.0.0.1:{port}"))]
+    vec![
+        ("AGENTGATE_MAIL", "smtp".to_owned()),
+        ("SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+        ("MAIL_FROM", "AgentGate <no-reply@agentgate.test>".to_owned()),
+    ]
 }

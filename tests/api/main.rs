@@ -23,6 +23,7 @@ mod instances;
 mod login;
 mod mail_delivery;
 mod mail_limits;
+mod mail_relays;
 mod mail_server;
 mod password_reset;
 mod proxy;
