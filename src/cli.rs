@@ -9,7 +9,10 @@ use crate::auth::accounts::{self, AccountError, AdminPlacement, NewAdmin};
 use crate::auth::password::hash_blocking;
 use crate::auth::two_factor;
 use crate::clock::{Clock, SystemClock};
-use crate::config::Config;
+use crate::config::{Config, MailTransportKind};
+use crate::mail::messages::{self, Recipient};
+use crate::mail::outbox::{self, OutboxRow};
+use crate::mail::transport::{Mailer, describe};
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::startup::{Application, connect_and_migrate};
 
@@ -46,6 +49,13 @@ pub enum Command {
     Deactivate {
         #[arg(long)]
         email: String,
+    },
+    /// Send a test email through the configured transport (AGENTGATE_MAIL,
+    /// SMTP_URL, MAIL_FROM) and say in one line what worked or what failed.
+    CheckMail {
+        /// Where the test email goes.
+        #[arg(long)]
+        to: String,
     },
     /// Fill a demo or benchmark database with a company of N made-up agents.
     /// Refuses a database that already holds a company unless --force.
@@ -91,6 +101,47 @@ fn failure(e: impl std::fmt::Display) -> CliError {
     CliError::Failure(e.to_string())
 }
 
+/// `agentgate check-mail --to ADDRESS`: one email straight through the
+/// transport (not the outbox), with the worker's own deadline and wording.
+async fn check_mail(config: &Config, to: &str) -> Result<(), CliError> {
+    let to = EmailAddress::parse(to).map_err(|e| CliError::Input(format!("--to: {e}")))?;
+    if config.mail == MailTransportKind::Mailbox {
+        return Err(CliError::Input(
+            "AGENTGATE_MAIL=mailbox sends nothing (emails are shown at /dev/mailbox): set AGENTGATE_MAIL=smtp, SMTP_URL and MAIL_FROM".to_owned(),
+        ));
+    }
+    let from: lettre::message::Mailbox = config.mail_from.parse().map_err(|e| CliError::Input(format!("MAIL_FROM: {e}")))?;
+    let mailer = Mailer::from_config(config).map_err(failure)?;
+    let transport = describe(&config.mail);
+    let email = messages::check_mail(&Recipient { email: &to, name: "" }, &transport).map_err(failure)?;
+    let now = SystemClock.now();
+    let row = OutboxRow {
+        id: crate::domain::new_public_id(),
+        kind: email.kind.as_str().to_owned(),
+        recipient: email.to.as_str().to_owned(),
+        subject: email.subject,
+        body_text: email.text,
+        body_html: email.html,
+        status: outbox::SENDING.to_owned(),
+        attempts: 1,
+        next_attempt_at: now,
+        claimed_by: None,
+        claimed_until: None,
+        last_error: None,
+        created_at: now,
+        sent_at: None,
+        expires_at: None,
+        challenge_id: None,
+    };
+    match mailer.deliver(&row, &from).await {
+        Ok(()) => {
+            println!("check-mail: sent a test email to {to} through {transport}, from {}; look for it in that inbox.", config.mail_from);
+            Ok(())
+        }
+        Err(e) => Err(CliError::Failure(format!("check-mail: {e}"))),
+    }
+}
+
 /// Runs one command to completion.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::from_process_env().map_err(|e| CliError::Input(format!("configuration: {e}")))?;
@@ -102,6 +153,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::CreateAdmin { company, name, email } => create_admin(config, &company, &name, &email).await,
+        Command::CheckMail { to } => check_mail(&config, &to).await,
         Command::ResetTwoFactor { email } => {
             let email = EmailAddress::parse(&email).map_err(|e| CliError::Input(format!("--email: {e}")))?;
             let pool = connect_and_migrate(&config).await.map_err(failure)?.main;

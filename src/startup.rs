@@ -64,7 +64,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), page_anchors: Default::default() };
+        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), mail_health: Default::default(), page_anchors: Default::default() };
 
         let setup_token = {
             let state = state.clone();

@@ -9,6 +9,7 @@ use crate::auth::PasswordHasher;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::{self, DbConnection, DbPool};
+use crate::mail::health::MailHealth;
 use crate::mail::worker::WorkerContext;
 use crate::error::AppError;
 
@@ -28,6 +29,8 @@ pub struct AppState {
     /// Bounds the streamed downloads running at once (each holds a
     /// connection): `web::streaming::AT_ONCE` permits.
     pub streams: Arc<Semaphore>,
+    /// Whether email is getting through (the outbox worker writes it).
+    pub mail_health: MailHealth,
     /// Where deep pages of the Agents tab start (see `agents::anchors`).
     pub page_anchors: PageAnchors,
 }
@@ -74,7 +77,13 @@ impl AppState {
 
     /// What this instance's outbox worker needs of the state.
     pub fn mail_worker(&self) -> WorkerContext {
-        WorkerContext { pool: self.pool.clone(), config: self.config.clone(), clock: self.clock.clone(), wake: self.mail_wake.clone() }
+        WorkerContext {
+            pool: self.pool.clone(),
+            config: self.config.clone(),
+            clock: self.clock.clone(),
+            wake: self.mail_wake.clone(),
+            health: self.mail_health.clone(),
+        }
     }
 
     /// Tells the outbox worker to look for due email now.

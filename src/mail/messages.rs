@@ -413,6 +413,25 @@ pub fn invitation(to: &Recipient<'_>, inviter: &str, company: &str, link: &str, 
     )
 }
 
+/// The test email of `agentgate check-mail`.
+pub fn check_mail(to: &Recipient<'_>, transport: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate test email",
+            title: "Email from AgentGate works",
+            paragraphs: vec![
+                format!("This test email was sent by `agentgate check-mail` through {transport}."),
+                "Sign-in codes, invitations and security notices reach agents the same way.".to_owned(),
+            ],
+            context: None,
+            warning: None,
+            link: None,
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

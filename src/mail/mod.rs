@@ -2,6 +2,7 @@
 //! (SPEC §6) and delivered later by the outbox worker, so no request waits on
 //! SMTP and no email is lost when the SMTP server is down.
 
+pub mod health;
 pub mod messages;
 pub mod outbox;
 pub mod transport;

@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -26,12 +27,18 @@ pub enum Mailer {
 /// Why a delivery failed, and whether trying again can help.
 #[derive(Debug, thiserror::Error)]
 pub enum DeliveryError {
-    /// The server is down, busy or answered 4xx: try again later.
+    /// The server is busy, answered 4xx, or stalled: try again later.
     #[error("{0}")]
     Transient(String),
-    /// The message can never be delivered (5xx, an address lettre refuses).
+    /// This message can never be delivered (550 unknown recipient, an
+    /// address lettre refuses).
     #[error("{0}")]
     Permanent(String),
+    /// A failure that will hit every email until the configuration or the
+    /// relay is fixed (authentication, TLS, STARTTLS required, the sender
+    /// refused, the relay unreachable): the email stays queued and is retried.
+    #[error("{0}")]
+    Configuration(String),
 }
 
 impl Mailer {
@@ -104,8 +111,7 @@ impl SmtpRelay {
         let Some(transport) = transport else { return Err(DeliveryError::Transient("the SMTP transport could not be rebuilt".to_owned())) };
         match tokio::time::timeout(self.deadline, transport.send(message)).await {
             Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) if e.is_permanent() => Err(DeliveryError::Permanent(e.to_string())),
-            Ok(Err(e)) => Err(DeliveryError::Transient(e.to_string())),
+            Ok(Err(e)) => Err(self.classify(&e)),
             Err(_) => {
                 *self.transport.write().unwrap_or_else(|e| e.into_inner()) = self.connect().ok();
                 Err(DeliveryError::Transient(format!(
@@ -115,6 +121,58 @@ impl SmtpRelay {
             }
         }
     }
+}
+
+impl SmtpRelay {
+    /// Sorts a failure by cause, in one line that says what to change.
+    fn classify(&self, error: &lettre::transport::smtp::Error) -> DeliveryError {
+        let detail = innermost(error);
+        let at = self.address();
+        if let Some(code) = error.status() {
+            let answer = format!("{code} {detail}");
+            return match code.to_string().as_str() {
+                "535" | "534" | "454" => DeliveryError::Configuration(format!(
+                    "SMTP authentication failed ({answer}): check the user and password in SMTP_URL"
+                )),
+                "530" | "538" => DeliveryError::Configuration(format!(
+                    "the SMTP server at {at} wants TLS first ({answer}): use smtps:// or ?tls=required in SMTP_URL"
+                )),
+                "553" | "554" | "555" => DeliveryError::Configuration(format!(
+                    "the SMTP server refused the sender ({answer}): check that MAIL_FROM is an address your provider lets you send from"
+                )),
+                _ if error.is_permanent() => DeliveryError::Permanent(format!("the SMTP server refused this email ({answer})")),
+                _ => DeliveryError::Transient(format!("the SMTP server answered {answer}")),
+            };
+        }
+        if error.is_tls() {
+            return DeliveryError::Configuration(format!(
+                "TLS with the SMTP server at {at} failed ({detail}): check that SMTP_URL names the host its certificate names, \
+                 and that a CA in the system trust store (read at start) signed it"
+            ));
+        }
+        if error.is_timeout() {
+            return DeliveryError::Transient(format!("the SMTP server at {at} did not answer in time ({detail})"));
+        }
+        DeliveryError::Configuration(format!("cannot talk to the SMTP server at {at} ({detail}): check the host and port in SMTP_URL"))
+    }
+
+    /// `host:port` of the relay, for messages.
+    fn address(&self) -> String {
+        match url::Url::parse(&self.url) {
+            Ok(url) => format!("{}:{}", url.host_str().unwrap_or("?"), url.port().unwrap_or(if url.scheme() == "smtps" { 465 } else { 25 })),
+            Err(_) => "SMTP_URL".to_owned(),
+        }
+    }
+}
+
+/// The innermost cause of an error, once: lettre nests errors whose
+/// messages repeat their prefixes ("Connection error: Connection error: …").
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut deepest = error;
+    while let Some(source) = deepest.source() {
+        deepest = source;
+    }
+    deepest.to_string()
 }
 
 /// The transport in one line for the start-up log: for SMTP the host, the
@@ -158,8 +216,28 @@ pub fn build_message(row: &OutboxRow, from: &Mailbox) -> Result<Message, Deliver
         .date(system_time(row.created_at))
         // The outbox id names the message, so a copy delivered twice would show.
         .message_id(Some(format!("<{}@{}>", row.id, domain)))
+        // RFC 3834: no vacation responder or list should answer a code.
+        .header(AutoSubmitted)
         .multipart(MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone()))
         .map_err(|e| DeliveryError::Permanent(format!("cannot build the message: {e}")))
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834).
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
 }
 
 fn system_time(at: NaiveDateTime) -> std::time::SystemTime {
@@ -202,6 +280,7 @@ mod tests {
         assert!(!raw.lines().any(|line| line.to_ascii_lowercase().starts_with("bcc:")), "{raw}");
         assert_eq!(message.envelope().to().len(), 1);
         assert!(raw.contains("Message-ID: <abc123@example.com>"));
+        assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
     }
 

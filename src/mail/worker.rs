@@ -21,6 +21,7 @@ use crate::clock::SharedClock;
 use crate::config::{Config, MailRetryPolicy};
 use crate::crypto::random_token;
 use crate::db::{self, DbConnection, DbError, DbPool};
+use crate::mail::health::MailHealth;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::mail::transport::{DeliveryError, Mailer};
 
@@ -58,6 +59,8 @@ pub struct WorkerContext {
     pub config: Arc<Config>,
     pub clock: SharedClock,
     pub wake: Arc<Notify>,
+    /// Whether email is getting through (shown to admins).
+    pub health: MailHealth,
 }
 
 impl WorkerContext {
@@ -216,6 +219,9 @@ async fn record_outcome(
             if !kept_claim {
                 tracing::warn!(outbox_id = %row.id, "an email was delivered after its claim lapsed");
             }
+            if ctx.health.record_success() {
+                tracing::info!("email is being delivered again");
+            }
             tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, elapsed_ms, "email delivered");
             Delivered::Sent
         }
@@ -229,6 +235,12 @@ async fn record_outcome(
             }
             let give_up = matches!(error, DeliveryError::Permanent(_)) || next > row.created_at + policy.give_up_after;
             let message = error.to_string();
+            if let DeliveryError::Configuration(cause) = &error {
+                // Every email fails the same way until someone fixes it: say so once.
+                if ctx.health.record_failure(cause, now) {
+                    tracing::error!(cause = %cause, "email is not being delivered");
+                }
+            }
             if give_up {
                 tracing::error!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, error = %message, "email failed for good");
             } else {

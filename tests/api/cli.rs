@@ -6,12 +6,17 @@ use std::process::{Command, Stdio};
 use crate::helpers::PASSWORD;
 
 fn agentgate(dir: &std::path::Path, args: &[&str], stdin: &str) -> (i32, String) {
+    agentgate_with(dir, args, stdin, &[])
+}
+
+fn agentgate_with(dir: &std::path::Path, args: &[&str], stdin: &str, env: &[(&str, String)]) -> (i32, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agentgate"))
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("DATABASE_URL", dir.join("cli.sqlite3"))
         .env("RUST_LOG", "warn")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -136,3 +141,34 @@ fn reset_two_factor_turns_it_off_forgets_trusted_computers_and_is_recorded() {
     let (code, _) = agentgate(path, &["reset-two-factor", "--email", "not an email"], "");
     assert_eq!(code, 2);
 }
+
+#[test]
+fn check_mail_sends_a_test_email_or_says_in_one_line_why_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let smtp = crate::mail_server::TestSmtp::start();
+    let env: Vec<(&str, String)> = smtp.env().into_iter().collect();
+    let (code, out) = agentgate_with(dir, &["check-mail", "--to", "ops@acme.test"], "", &env);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("sent a test email to ops@acme.test through SMTP to 127.0.0.1"), "{out}");
+    assert_eq!(smtp.count(), 1);
+    assert!(smtp.all()[0].to.iter().any(|to| to.contains("ops@acme.test")));
+
+    // Nothing listens there: exit 1, one line naming what to check.
+    let port = crate::mail_server::free_port();
+    let env = vec![
+        ("AGENTGATE_MAIL", "smtp".to_owned()),
+        ("SMTP_URL", format!("smtp://127.0.0.1:{port}")),
+        ("MAIL_FROM", "AgentGate <no-reply@acme.test>".to_owned()),
+    ];
+    let (code, out) = agentgate_with(dir, &["check-mail", "--to", "ops@acme.test"], "", &env);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(out.trim().lines().count(), 1, "{out}");
+    assert!(out.contains("check the host and port in SMTP_URL"), "{out}");
+
+    let (code, out) = agentgate(dir, &["check-mail", "--to", "ops@acme.test"], "");
+    assert_eq!(code, 2, "the dev mailbox sends nothing: {out}");
+    let (code, _) = agentgate_with(dir, &["check-mail", "--to", "not an address"], "", &env);
+    assert_eq!(code, 2);
+}
+

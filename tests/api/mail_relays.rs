@@ -10,6 +10,7 @@ use std::time::{Duration as StdDuration, Instant};
 use agentgate::domain::EmailAddress;
 use agentgate::mail::outbox;
 use agentgate::mail::{Email, EmailKind};
+use base64::Engine;
 use chrono::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
@@ -20,8 +21,10 @@ use crate::two_factor_steps::set_two_factor_box;
 
 /// A real SMTP conversation on 127.0.0.1 whose first `stalls` messages are
 /// never acknowledged after their final dot: the relay hangs in DATA, the
-/// way an overloaded or broken relay does. Every other message is accepted
-/// and counted by its Message-ID.
+/// way an overloaded or broken relay does. With a `login`, it offers AUTH
+/// PLAIN and takes mail only after the right user and password (535
+/// otherwise), like a provider's submission port. Every other message is
+/// accepted and counted by its Message-ID.
 struct StallingRelay {
     port: u16,
     accepted: Arc<Mutex<HashMap<String, usize>>>,
@@ -30,6 +33,10 @@ struct StallingRelay {
 
 impl StallingRelay {
     async fn start(stalls: usize) -> StallingRelay {
+        StallingRelay::start_with(stalls, None).await
+    }
+
+    async fn start_with(stalls: usize, login: Option<(&'static str, &'static str)>) -> StallingRelay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let accepted = Arc::new(Mutex::new(HashMap::new()));
@@ -43,10 +50,27 @@ impl StallingRelay {
                     let (read, mut write) = socket.into_split();
                     let mut lines = BufReader::new(read).lines();
                     write.write_all(b"220 stall.test ESMTP\r\n").await.ok();
+                    let mut authenticated = login.is_none();
                     while let Ok(Some(line)) = lines.next_line().await {
                         let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
                         let reply: &[u8] = match verb.as_str() {
+                            "EHLO" if login.is_some() => b"250-stall.test\r\n250 AUTH PLAIN\r\n",
                             "EHLO" | "HELO" => b"250 stall.test\r\n",
+                            "AUTH" => {
+                                let mut response = line.split_whitespace().nth(2).map(str::to_owned);
+                                if response.is_none() {
+                                    write.write_all(b"334 \r\n").await.ok();
+                                    response = lines.next_line().await.ok().flatten();
+                                }
+                                let decoded = response
+                                    .and_then(|r| base64::engine::general_purpose::STANDARD.decode(r.trim()).ok())
+                                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                                    .unwrap_or_default();
+                                let (user, password) = login.unwrap_or(("", ""));
+                                authenticated = decoded == format!("\0{user}\0{password}");
+                                if authenticated { b"235 2.7.0 Authentication successful\r\n" } else { b"535 5.7.8 Authentication credentials invalid\r\n" }
+                            }
+                            "MAIL" if !authenticated => b"530 5.7.0 Authentication required\r\n",
                             "DATA" => {
                                 write.write_all(b"354 go ahead\r\n").await.ok();
                                 let mut message_id = String::new();
@@ -204,3 +228,35 @@ async fn a_code_that_expires_in_the_queue_is_dropped_not_delivered_late() {
     assert!(dropped.last_error.as_deref().unwrap_or("").contains("expired"), "{dropped:?}");
     assert_eq!(dropped.attempts, 2, "claimed once more, then dropped instead of sent");
 }
+
+#[tokio::test]
+async fn a_wrong_smtp_password_keeps_email_queued_warns_admins_and_a_fixed_one_delivers_it() {
+    let relay = StallingRelay::start_with(0, Some(("ada", "right"))).await;
+    let with_password = |password: &str| {
+        let mut env = relay.env(5);
+        env.retain(|(name, _)| *name != "SMTP_URL");
+        env.push(("SMTP_URL", format!("smtp://ada:{password}@127.0.0.1:{}", relay.port)));
+        env
+    };
+    let app = spawn_app_with(with_password("wrong")).await;
+    let admin = app.complete_setup().await;
+    app.login(&admin, PASSWORD).await;
+    queue_notices(&app, 0, 1).await;
+
+    let rows = app.wait_for_outbox("a refused attempt", |rows| rows.iter().any(|r| r.status == "pending" && r.attempts == 1)).await;
+    let error = rows[0].last_error.clone().unwrap_or_default();
+    assert!(error.starts_with("SMTP authentication failed (535"), "{error}");
+    assert!(error.contains("check the user and password in SMTP_URL"), "{error}");
+    assert!(!rows[0].body_text.is_empty(), "the email keeps its content for the next attempt");
+    let page = app.get("/agents").await.text().await.unwrap();
+    assert!(page.contains("Email is not being delivered since"), "{page}");
+    assert!(page.contains("SMTP authentication failed (535"), "{page}");
+
+    // The operator fixes the password and restarts: the queued email goes out.
+    let fixed = spawn_app_sharing(&app, with_password("right")).await;
+    fixed.advance(Duration::seconds(10));
+    relay.wait_for("the queued notice", |accepted, _| accepted.len() == 1).await;
+    fixed.outbox_settled().await;
+    assert!(fixed.state.mail_health.failing().is_none());
+}
+

@@ -116,6 +116,8 @@ struct AgentsPage {
     enabled: String,
     active: String,
     policy_line: Option<String>,
+    /// Email is not getting through (the outbox worker's last failure).
+    mail_warning: Option<String>,
     search: String,
     two_factor: String,
     sort: String,
@@ -241,6 +243,10 @@ pub(super) async fn agents_page(
         enabled: format_count(page.summary.enabled()),
         active: format_count(page.summary.active()),
         policy_line: policy_line(&signed_in.company),
+        mail_warning: state
+            .mail_health
+            .failing()
+            .map(|failure| format!("Email is not being delivered since {}: {}", dates::when(failure.since), failure.cause)),
         search: view.filter.search.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
         two_factor: view.filter.two_factor.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         sort: if view.sort == Default::default() { String::new() } else { view.sort.as_param() },
