@@ -73,6 +73,9 @@ pub struct Config {
     pub smtp_connections: usize,
     /// The deadline of one whole SMTP attempt (connect, TLS, AUTH, MAIL, RCPT, DATA, QUIT).
     pub smtp_timeout: Duration,
+    /// Extra certificate authorities (PEM) the SMTP relay's certificate may
+    /// be signed by, besides the system trust store (`AGENTGATE_SMTP_CA_FILE`).
+    pub smtp_ca_pem: Option<String>,
     /// `AGENTGATE_TLS_TERMINATED_BY_PROXY=true`: browsers reach this server over
     /// https through a proxy, even though the public URL says `http://`.
     pub tls_terminated_by_proxy: bool,
@@ -234,6 +237,16 @@ impl Config {
         if smtp_connections > 100 {
             return Err(bad("AGENTGATE_SMTP_CONNECTIONS", "must be at most 100"));
         }
+        let smtp_ca_pem = match env.get("AGENTGATE_SMTP_CA_FILE") {
+            None => None,
+            Some(path) => {
+                let pem = std::fs::read_to_string(&path).map_err(|e| bad("AGENTGATE_SMTP_CA_FILE", format!("cannot read {path}: {e}")))?;
+                if !pem.contains("-----BEGIN CERTIFICATE-----") {
+                    return Err(bad("AGENTGATE_SMTP_CA_FILE", format!("{path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)")));
+                }
+                Some(pem)
+            }
+        };
         let smtp_timeout_secs = positive(env, "AGENTGATE_SMTP_TIMEOUT_SECONDS", 30)?;
         if smtp_timeout_secs > 600 {
             return Err(bad("AGENTGATE_SMTP_TIMEOUT_SECONDS", "must be at most 600"));
@@ -290,6 +303,7 @@ impl Config {
             mail_retry,
             smtp_connections: smtp_connections as usize,
             smtp_timeout: Duration::from_secs(smtp_timeout_secs as u64),
+            smtp_ca_pem,
             tls_terminated_by_proxy,
             login_limits,
             reauth_window: chrono::Duration::minutes(reauth_minutes),

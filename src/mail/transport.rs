@@ -7,6 +7,7 @@ use chrono::NaiveDateTime;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, MailTransportKind};
@@ -51,6 +52,7 @@ impl Mailer {
                     url: url.clone(),
                     connections: config.smtp_connections as u32,
                     deadline: config.smtp_timeout,
+                    ca_pem: config.smtp_ca_pem.clone(),
                     transport: RwLock::new(None),
                 };
                 let transport = relay.connect().map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
@@ -91,15 +93,40 @@ pub struct SmtpRelay {
     url: String,
     connections: u32,
     deadline: Duration,
+    /// Extra CAs for the relay's certificate (`AGENTGATE_SMTP_CA_FILE`).
+    ca_pem: Option<String>,
     transport: RwLock<Option<AsyncSmtpTransport<Tokio1Executor>>>,
 }
 
 impl SmtpRelay {
-    fn connect(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
-        Ok(AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)?
+    fn connect(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)
+            .map_err(|e| e.to_string())?
             .timeout(Some(self.deadline))
-            .pool_config(PoolConfig::new().max_size(self.connections))
-            .build())
+            .pool_config(PoolConfig::new().max_size(self.connections));
+        if let Some(pem) = &self.ca_pem {
+            builder = builder.tls(self.tls_trusting(pem)?);
+        }
+        Ok(builder.build())
+    }
+
+    /// The URL's TLS mode, trusting the extra CAs as well as the system's.
+    fn tls_trusting(&self, pem: &str) -> Result<Tls, String> {
+        let url = url::Url::parse(&self.url).map_err(|e| e.to_string())?;
+        let host = url.host_str().unwrap_or_default().to_owned();
+        let mut parameters = TlsParameters::builder(host);
+        for block in pem.split_inclusive("-----END CERTIFICATE-----").filter(|b| b.contains("-----BEGIN CERTIFICATE-----")) {
+            let certificate = Certificate::from_pem(block.trim().as_bytes()).map_err(|e| format!("AGENTGATE_SMTP_CA_FILE: {e}"))?;
+            parameters = parameters.add_root_certificate(certificate);
+        }
+        let parameters = parameters.build_rustls().map_err(|e| format!("TLS settings: {e}"))?;
+        let mode = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
+        Ok(match (url.scheme(), mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(parameters),
+            (_, Some("required")) => Tls::Required(parameters),
+            (_, Some("opportunistic")) => Tls::Opportunistic(parameters),
+            _ => Tls::None,
+        })
     }
 
     /// Sends one message within the deadline. A connection abandoned at the
@@ -144,11 +171,18 @@ impl SmtpRelay {
                 _ => DeliveryError::Transient(format!("the SMTP server answered {answer}")),
             };
         }
-        if error.is_tls() {
-            return DeliveryError::Configuration(format!(
-                "TLS with the SMTP server at {at} failed ({detail}): check that SMTP_URL names the host its certificate names, \
-                 and that a CA in the system trust store (read at start) signed it"
-            ));
+        if error.is_tls() || detail.contains("certificate") || detail.contains("tls") || detail.contains("TLS") {
+            let hint = if detail.contains("UnknownIssuer") {
+                "its certificate is signed by a CA this machine does not trust: add the CA to the system trust store (read at start) or give it in AGENTGATE_SMTP_CA_FILE"
+            } else if detail.contains("NotValidForName") {
+                "its certificate does not name this host: use the host name the certificate names in SMTP_URL"
+            } else if detail.contains("Expired") {
+                "its certificate has expired"
+            } else {
+                "check that SMTP_URL names the host its certificate names, that a CA in the system trust store (read at start) \
+                 or in AGENTGATE_SMTP_CA_FILE signed it, and that the port speaks the TLS mode the URL says (465: smtps://, 587: ?tls=required)"
+            };
+            return DeliveryError::Configuration(format!("TLS with the SMTP server at {at} failed ({detail}): {hint}"));
         }
         if error.is_timeout() {
             return DeliveryError::Transient(format!("the SMTP server at {at} did not answer in time ({detail})"));

@@ -12,104 +12,214 @@ use agentgate::mail::outbox;
 use agentgate::mail::{Email, EmailKind};
 use base64::Engine;
 use chrono::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app_sharing, spawn_app_with};
 use crate::mail_server::free_port;
 use crate::two_factor_steps::set_two_factor_box;
 
+/// How the test relay speaks TLS.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RelayTls {
+    None,
+    /// Plain at first; STARTTLS offered (port 587 style).
+    StartTls,
+    /// TLS from the first byte (port 465 style).
+    Implicit,
+}
+
+/// What the relay does, shared by its connections.
+struct Behaviour {
+    stalls: usize,
+    login: Option<(&'static str, &'static str)>,
+    tls: RelayTls,
+    acceptor: tokio_rustls::TlsAcceptor,
+    accepted: Arc<Mutex<HashMap<String, usize>>>,
+    stalled: Arc<Mutex<usize>>,
+    /// Whether each accepted message came over TLS.
+    over_tls: Arc<Mutex<Vec<bool>>>,
+}
+
 /// A real SMTP conversation on 127.0.0.1 whose first `stalls` messages are
 /// never acknowledged after their final dot: the relay hangs in DATA, the
 /// way an overloaded or broken relay does. With a `login`, it offers AUTH
 /// PLAIN and takes mail only after the right user and password (535
-/// otherwise), like a provider's submission port. Every other message is
-/// accepted and counted by its Message-ID.
+/// otherwise), like a provider's submission port; with TLS, it serves the
+/// test CA's certificate for localhost (tests/fixtures/smtp-tls). Every other
+/// message is accepted and counted by its Message-ID.
 struct StallingRelay {
     port: u16,
     accepted: Arc<Mutex<HashMap<String, usize>>>,
     stalled: Arc<Mutex<usize>>,
+    over_tls: Arc<Mutex<Vec<bool>>>,
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp-tls").join(name)
+}
+
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use tokio_rustls::rustls;
+    let certs = rustls_pemfile::certs(&mut std::io::BufReader::new(std::fs::File::open(fixture("localhost.pem")).unwrap()))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = rustls_pemfile::private_key(&mut std::io::BufReader::new(std::fs::File::open(fixture("localhost-key.pem")).unwrap())).unwrap().unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    tokio_rustls::TlsAcceptor::from(Arc::new(config))
+}
+
+/// How a conversation ended.
+enum Ended<S> {
+    Closed,
+    /// The client asked for STARTTLS: the plain stream, to upgrade.
+    StartTls(S),
+}
+
+/// One SMTP conversation on `stream` (`tls`: the stream is encrypted).
+async fn converse<S: AsyncRead + AsyncWrite + Unpin>(stream: S, relay: &Behaviour, tls: bool, greet: bool) -> Ended<S> {
+    let mut stream = BufReader::new(stream);
+    if greet && stream.write_all(b"220 stall.test ESMTP\r\n").await.is_err() {
+        return Ended::Closed;
+    }
+    let offer_starttls = relay.tls == RelayTls::StartTls && !tls;
+    let mut authenticated = relay.login.is_none();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if stream.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return Ended::Closed;
+        }
+        let command = line.trim_end().to_owned();
+        let verb = command.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let reply: Vec<u8> = match verb.as_str() {
+            "EHLO" => {
+                let mut lines = vec!["250-stall.test".to_owned()];
+                if offer_starttls {
+                    lines.push("250-STARTTLS".to_owned());
+                }
+                if relay.login.is_some() && !offer_starttls {
+                    lines.push("250-AUTH PLAIN".to_owned());
+                }
+                lines.push("250 8BITMIME".to_owned());
+                format!("{}\r\n", lines.join("\r\n")).into_bytes()
+            }
+            "HELO" => b"250 stall.test\r\n".to_vec(),
+            "STARTTLS" if offer_starttls => {
+                if stream.write_all(b"220 ready for TLS\r\n").await.is_err() {
+                    return Ended::Closed;
+                }
+                return Ended::StartTls(stream.into_inner());
+            }
+            "AUTH" => {
+                let mut response = command.split_whitespace().nth(2).map(str::to_owned);
+                if response.is_none() {
+                    stream.write_all(b"334 \r\n").await.ok();
+                    let mut next = String::new();
+                    stream.read_line(&mut next).await.ok();
+                    response = Some(next);
+                }
+                let decoded = response
+                    .and_then(|r| base64::engine::general_purpose::STANDARD.decode(r.trim()).ok())
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .unwrap_or_default();
+                let (user, password) = relay.login.unwrap_or(("", ""));
+                authenticated = decoded == format!("\0{user}\0{password}");
+                if authenticated { b"235 2.7.0 Authentication successful\r\n".to_vec() } else { b"535 5.7.8 Authentication credentials invalid\r\n".to_vec() }
+            }
+            "MAIL" if !authenticated => b"530 5.7.0 Authentication required\r\n".to_vec(),
+            "DATA" => {
+                stream.write_all(b"354 go ahead\r\n").await.ok();
+                let mut message_id = String::new();
+                let mut data = String::new();
+                loop {
+                    data.clear();
+                    if stream.read_line(&mut data).await.unwrap_or(0) == 0 {
+                        return Ended::Closed;
+                    }
+                    let data = data.trim_end();
+                    if data == "." {
+                        break;
+                    }
+                    if data.to_ascii_lowercase().starts_with("message-id:") {
+                        message_id = data.to_owned();
+                    }
+                }
+                let stall = {
+                    let mut count = relay.stalled.lock().unwrap();
+                    let stall = *count < relay.stalls;
+                    *count += usize::from(stall);
+                    stall
+                };
+                if stall {
+                    // Hang: hold the connection, answer nothing.
+                    tokio::time::sleep(StdDuration::from_secs(3600)).await;
+                    return Ended::Closed;
+                }
+                *relay.accepted.lock().unwrap().entry(message_id).or_insert(0) += 1;
+                relay.over_tls.lock().unwrap().push(tls);
+                b"250 queued\r\n".to_vec()
+            }
+            "QUIT" => {
+                stream.write_all(b"221 bye\r\n").await.ok();
+                return Ended::Closed;
+            }
+            _ => b"250 OK\r\n".to_vec(),
+        };
+        if stream.write_all(&reply).await.is_err() {
+            return Ended::Closed;
+        }
+    }
 }
 
 impl StallingRelay {
     async fn start(stalls: usize) -> StallingRelay {
-        StallingRelay::start_with(stalls, None).await
+        StallingRelay::start_with(stalls, None, RelayTls::None).await
     }
 
-    async fn start_with(stalls: usize, login: Option<(&'static str, &'static str)>) -> StallingRelay {
+    async fn start_with(stalls: usize, login: Option<(&'static str, &'static str)>, tls: RelayTls) -> StallingRelay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
-        let accepted = Arc::new(Mutex::new(HashMap::new()));
-        let stalled = Arc::new(Mutex::new(0));
-        let (accepted_by_server, stalled_by_server) = (accepted.clone(), stalled.clone());
+        let behaviour = Arc::new(Behaviour {
+            stalls,
+            login,
+            tls,
+            acceptor: tls_acceptor(),
+            accepted: Arc::new(Mutex::new(HashMap::new())),
+            stalled: Arc::new(Mutex::new(0)),
+            over_tls: Arc::new(Mutex::new(Vec::new())),
+        });
+        let relay = StallingRelay {
+            port,
+            accepted: behaviour.accepted.clone(),
+            stalled: behaviour.stalled.clone(),
+            over_tls: behaviour.over_tls.clone(),
+        };
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else { return };
-                let (accepted, stalled) = (accepted_by_server.clone(), stalled_by_server.clone());
+                let behaviour = behaviour.clone();
                 tokio::spawn(async move {
-                    let (read, mut write) = socket.into_split();
-                    let mut lines = BufReader::new(read).lines();
-                    write.write_all(b"220 stall.test ESMTP\r\n").await.ok();
-                    let mut authenticated = login.is_none();
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        let verb = line.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
-                        let reply: &[u8] = match verb.as_str() {
-                            "EHLO" if login.is_some() => b"250-stall.test\r\n250 AUTH PLAIN\r\n",
-                            "EHLO" | "HELO" => b"250 stall.test\r\n",
-                            "AUTH" => {
-                                let mut response = line.split_whitespace().nth(2).map(str::to_owned);
-                                if response.is_none() {
-                                    write.write_all(b"334 \r\n").await.ok();
-                                    response = lines.next_line().await.ok().flatten();
-                                }
-                                let decoded = response
-                                    .and_then(|r| base64::engine::general_purpose::STANDARD.decode(r.trim()).ok())
-                                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                                    .unwrap_or_default();
-                                let (user, password) = login.unwrap_or(("", ""));
-                                authenticated = decoded == format!("\0{user}\0{password}");
-                                if authenticated { b"235 2.7.0 Authentication successful\r\n" } else { b"535 5.7.8 Authentication credentials invalid\r\n" }
-                            }
-                            "MAIL" if !authenticated => b"530 5.7.0 Authentication required\r\n",
-                            "DATA" => {
-                                write.write_all(b"354 go ahead\r\n").await.ok();
-                                let mut message_id = String::new();
-                                while let Ok(Some(data)) = lines.next_line().await {
-                                    if data == "." {
-                                        break;
-                                    }
-                                    if data.to_ascii_lowercase().starts_with("message-id:") {
-                                        message_id = data;
-                                    }
-                                }
-                                let stall = {
-                                    let mut count = stalled.lock().unwrap();
-                                    let stall = *count < stalls;
-                                    *count += usize::from(stall);
-                                    stall
-                                };
-                                if stall {
-                                    // Hang: hold the connection, answer nothing.
-                                    tokio::time::sleep(StdDuration::from_secs(3600)).await;
-                                    return;
-                                }
-                                *accepted.lock().unwrap().entry(message_id).or_insert(0) += 1;
-                                b"250 queued\r\n"
-                            }
-                            "QUIT" => {
-                                write.write_all(b"221 bye\r\n").await.ok();
-                                return;
-                            }
-                            _ => b"250 OK\r\n",
-                        };
-                        if write.write_all(reply).await.is_err() {
-                            return;
+                    if behaviour.tls == RelayTls::Implicit {
+                        if let Ok(tls) = behaviour.acceptor.accept(socket).await {
+                            converse(tls, &behaviour, true, true).await;
+                        }
+                        return;
+                    }
+                    if let Ended::StartTls(plain) = converse(socket, &behaviour, false, true).await {
+                        if let Ok(tls) = behaviour.acceptor.accept(plain).await {
+                            converse(tls, &behaviour, true, false).await;
                         }
                     }
                 });
             }
         });
-        StallingRelay { port, accepted, stalled }
+        relay
     }
 
     fn env(&self, timeout_secs: u64) -> Vec<(&'static str, String)> {
@@ -231,7 +341,7 @@ async fn a_code_that_expires_in_the_queue_is_dropped_not_delivered_late() {
 
 #[tokio::test]
 async fn a_wrong_smtp_password_keeps_email_queued_warns_admins_and_a_fixed_one_delivers_it() {
-    let relay = StallingRelay::start_with(0, Some(("ada", "right"))).await;
+    let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::None).await;
     let with_password = |password: &str| {
         let mut env = relay.env(5);
         env.retain(|(name, _)| *name != "SMTP_URL");
@@ -258,5 +368,51 @@ async fn a_wrong_smtp_password_keeps_email_queued_warns_admins_and_a_fixed_one_d
     relay.wait_for("the queued notice", |accepted, _| accepted.len() == 1).await;
     fixed.outbox_settled().await;
     assert!(fixed.state.mail_health.failing().is_none());
+}
+
+/// The relay's settings for a TLS test: localhost (the name its certificate
+/// names) and the test CA given as the private relay's CA.
+fn tls_env(url: String) -> Vec<(&'static str, String)> {
+    vec![
+        ("AGENTGATE_MAIL", "smtp".to_owned()),
+        ("SMTP_URL", url),
+        ("MAIL_FROM", "AgentGate <no-reply@agentgate.test>".to_owned()),
+        ("AGENTGATE_SMTP_CA_FILE", fixture("ca.pem").display().to_string()),
+        ("AGENTGATE_SMTP_TIMEOUT_SECONDS", "10".to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn starttls_then_auth_delivers_with_a_private_ca() {
+    let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::StartTls).await;
+    let app = spawn_app_with(tls_env(format!("smtp://ada:right@localhost:{}?tls=required", relay.port))).await;
+    queue_notices(&app, 0, 2).await;
+    relay.wait_for("both notices", |accepted, _| accepted.len() == 2).await;
+    assert_eq!(*relay.over_tls.lock().unwrap(), vec![true, true], "nothing was sent before STARTTLS");
+}
+
+#[tokio::test]
+async fn implicit_tls_then_auth_delivers_with_a_private_ca() {
+    let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::Implicit).await;
+    let app = spawn_app_with(tls_env(format!("smtps://ada:right@localhost:{}", relay.port))).await;
+    queue_notices(&app, 0, 1).await;
+    relay.wait_for("the notice", |accepted, _| accepted.len() == 1).await;
+    assert_eq!(*relay.over_tls.lock().unwrap(), vec![true]);
+}
+
+#[tokio::test]
+async fn a_certificate_nobody_trusts_keeps_email_queued_and_says_what_to_check() {
+    let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::Implicit).await;
+    let mut env = tls_env(format!("smtps://ada:right@localhost:{}", relay.port));
+    env.retain(|(name, _)| *name != "AGENTGATE_SMTP_CA_FILE");
+    let app = spawn_app_with(env).await;
+    queue_notices(&app, 0, 1).await;
+    let rows = app.wait_for_outbox("a refused attempt", |rows| rows.iter().any(|r| r.status == "pending" && r.attempts == 1)).await;
+    let error = rows[0].last_error.clone().unwrap_or_default();
+    assert!(error.starts_with("TLS with the SMTP server at localhost:"), "{error}");
+    assert!(error.contains("trust store"), "{error}");
+    assert!(!error.contains("error: tls error") && !error.contains("Connection error: Connection error"), "no doubled prefixes: {error}");
+    assert!(relay.accepted().is_empty());
+    assert!(app.state.mail_health.failing().is_some());
 }
 
