@@ -11,7 +11,7 @@ use crate::auth::two_factor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, MailTransportKind};
 use crate::mail::messages::{self, Recipient};
-use crate::mail::outbox::{self, OutboxRow};
+use crate::mail::outbox::OutboxRow;
 use crate::mail::transport::{Mailer, describe};
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::startup::{Application, connect_and_migrate};
@@ -115,24 +115,7 @@ async fn check_mail(config: &Config, to: &str) -> Result<(), CliError> {
     let transport = describe(&config.mail);
     let email = messages::check_mail(&Recipient { email: &to, name: "" }, &transport).map_err(failure)?;
     let now = SystemClock.now();
-    let row = OutboxRow {
-        id: crate::domain::new_public_id(),
-        kind: email.kind.as_str().to_owned(),
-        recipient: email.to.as_str().to_owned(),
-        subject: email.subject,
-        body_text: email.text,
-        body_html: email.html,
-        status: outbox::SENDING.to_owned(),
-        attempts: 1,
-        next_attempt_at: now,
-        claimed_by: None,
-        claimed_until: None,
-        last_error: None,
-        created_at: now,
-        sent_at: None,
-        expires_at: None,
-        challenge_id: None,
-    };
+    let row = OutboxRow::sending_now(crate::domain::new_public_id(), &email, now);
     match mailer.deliver(&row, &from).await {
         Ok(()) => {
             println!("check-mail: sent a test email to {to} through {transport}, from {}; look for it in that inbox.", config.mail_from);

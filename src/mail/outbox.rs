@@ -54,6 +54,31 @@ pub struct OutboxRow {
     pub challenge_id: Option<String>,
 }
 
+impl OutboxRow {
+    /// The row an email would be, claimed for sending now (for a test email
+    /// sent straight through the transport, not queued).
+    pub fn sending_now(id: String, email: &Email, now: NaiveDateTime) -> OutboxRow {
+        OutboxRow {
+            id,
+            kind: email.kind.as_str().to_owned(),
+            recipient: email.to.as_str().to_owned(),
+            subject: single_line(&email.subject),
+            body_text: email.text.clone(),
+            body_html: email.html.clone(),
+            status: SENDING.to_owned(),
+            attempts: 1,
+            next_attempt_at: now,
+            claimed_by: None,
+            claimed_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+            expires_at: email.useful_until,
+            challenge_id: email.challenge_id.clone(),
+        }
+    }
+}
+
 /// A subject is one line: control characters (CR, LF, NUL ...) are dropped,
 /// so nothing that reaches a subject can start a header of its own.
 pub fn single_line(subject: &str) -> String {

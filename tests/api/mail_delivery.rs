@@ -6,9 +6,6 @@ use std::collections::HashSet;
 use std::time::{Duration as StdDuration, Instant};
 
 use agentgate::db::schema::agents;
-use agentgate::domain::EmailAddress;
-use agentgate::mail::outbox;
-use agentgate::mail::{Email, EmailKind};
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -88,23 +85,7 @@ async fn two_instances_on_one_database_send_each_email_exactly_once() {
     let smtp = TestSmtp::start();
     let first = spawn_app_with(smtp.env()).await;
     let second = spawn_app_sharing(&first, smtp.env()).await;
-    let now = first.clock_now();
-    first
-        .db(move |conn| {
-            for n in 0..40 {
-                let email = Email {
-                    kind: EmailKind::SecurityNotice,
-                    to: EmailAddress::parse(&format!("agent{n}@acme.test")).unwrap(),
-                    subject: format!("Notice {n}"),
-                    text: format!("Notice number {n}."),
-                    html: format!("<p>Notice number {n}.</p>"),
-                    useful_until: None,
-                    challenge_id: None,
-                };
-                outbox::enqueue(conn, &email, now).unwrap();
-            }
-        })
-        .await;
+    first.queue_notices(0, 40).await;
     first.state.wake_mailer();
     second.state.wake_mailer();
     first.wait_for_outbox("everything sent", |rows| rows.len() == 40 && rows.iter().all(|r| r.status == "sent")).await;
@@ -121,21 +102,7 @@ async fn two_instances_on_one_database_send_each_email_exactly_once() {
 async fn an_email_that_cannot_be_delivered_for_a_day_is_marked_failed() {
     let app = spawn_app_with(smtp_env(free_port())).await;
     // A security notice: it stays useful however late (a code would be dropped).
-    let now = app.clock_now();
-    app.db(move |conn| {
-        let email = Email {
-            kind: EmailKind::SecurityNotice,
-            to: EmailAddress::parse("ada@acme.test").unwrap(),
-            subject: "Your password was changed".to_owned(),
-            text: "Your password was changed.".to_owned(),
-            html: "<p>Your password was changed.</p>".to_owned(),
-            useful_until: None,
-            challenge_id: None,
-        };
-        outbox::enqueue(conn, &email, now).unwrap();
-    })
-    .await;
-    app.state.wake_mailer();
+    app.queue_notices(0, 1).await;
     // (Wait for the failure to be recorded, not just for the attempt to start.)
     app.wait_for_outbox("a failed attempt", |rows| rows.iter().any(|r| r.attempts == 1 && r.status == "pending")).await;
 

@@ -7,15 +7,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration as StdDuration, Instant};
 
-use agentgate::domain::EmailAddress;
-use agentgate::mail::outbox;
-use agentgate::mail::{Email, EmailKind};
 use base64::Engine;
 use chrono::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-use crate::helpers::{PASSWORD, TestApp, spawn_app_sharing, spawn_app_with};
+use crate::helpers::{PASSWORD, spawn_app_sharing, spawn_app_with};
 use crate::mail_server::free_port;
 use crate::two_factor_steps::set_two_factor_box;
 
@@ -250,36 +247,15 @@ impl StallingRelay {
     }
 }
 
-/// Queues `count` security notices (they never expire) and wakes the worker.
-async fn queue_notices(app: &TestApp, first: usize, count: usize) {
-    let now = app.clock_now();
-    app.db(move |conn| {
-        for n in first..first + count {
-            let email = Email {
-                kind: EmailKind::SecurityNotice,
-                to: EmailAddress::parse(&format!("agent{n}@acme.test")).unwrap(),
-                subject: format!("Notice {n}"),
-                text: format!("Notice number {n}."),
-                html: format!("<p>Notice number {n}.</p>"),
-                useful_until: None,
-                challenge_id: None,
-            };
-            outbox::enqueue(conn, &email, now).unwrap();
-        }
-    })
-    .await;
-    app.state.wake_mailer();
-}
-
 #[tokio::test]
 async fn a_relay_that_stalls_in_data_delays_only_the_email_on_that_connection() {
     let relay = StallingRelay::start(1).await;
     let app = spawn_app_with(relay.env(2)).await;
-    queue_notices(&app, 0, 1).await;
+    app.queue_notices(0, 1).await;
     relay.wait_for("the first message stall", |_, stalled| stalled == 1).await;
 
     // While that connection hangs, new email goes out on the others.
-    queue_notices(&app, 1, 3).await;
+    app.queue_notices(1, 3).await;
     relay.wait_for("the three later messages", |accepted, _| accepted.len() == 3).await;
     let rows = app.outbox_rows().await;
     assert_eq!(rows.iter().filter(|r| r.status == "sent").count(), 3, "{rows:#?}");
@@ -301,7 +277,7 @@ async fn two_instances_and_a_stalling_relay_deliver_each_email_exactly_once() {
     let relay = StallingRelay::start(2).await;
     let first = spawn_app_with(relay.env(1)).await;
     let second = spawn_app_sharing(&first, relay.env(1)).await;
-    queue_notices(&first, 0, 12).await;
+    first.queue_notices(0, 12).await;
     second.state.wake_mailer();
     relay.wait_for("ten messages and two stalls", |accepted, stalled| accepted.len() == 10 && stalled == 2).await;
     // Past the deadline the stalled ones are retried (by either instance).
@@ -351,7 +327,7 @@ async fn a_wrong_smtp_password_keeps_email_queued_warns_admins_and_a_fixed_one_d
     let app = spawn_app_with(with_password("wrong")).await;
     let admin = app.complete_setup().await;
     app.login(&admin, PASSWORD).await;
-    queue_notices(&app, 0, 1).await;
+    app.queue_notices(0, 1).await;
 
     let rows = app.wait_for_outbox("a refused attempt", |rows| rows.iter().any(|r| r.status == "pending" && r.attempts == 1)).await;
     let error = rows[0].last_error.clone().unwrap_or_default();
@@ -386,7 +362,7 @@ fn tls_env(url: String) -> Vec<(&'static str, String)> {
 async fn starttls_then_auth_delivers_with_a_private_ca() {
     let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::StartTls).await;
     let app = spawn_app_with(tls_env(format!("smtp://ada:right@localhost:{}?tls=required", relay.port))).await;
-    queue_notices(&app, 0, 2).await;
+    app.queue_notices(0, 2).await;
     relay.wait_for("both notices", |accepted, _| accepted.len() == 2).await;
     assert_eq!(*relay.over_tls.lock().unwrap(), vec![true, true], "nothing was sent before STARTTLS");
 }
@@ -395,7 +371,7 @@ async fn starttls_then_auth_delivers_with_a_private_ca() {
 async fn implicit_tls_then_auth_delivers_with_a_private_ca() {
     let relay = StallingRelay::start_with(0, Some(("ada", "right")), RelayTls::Implicit).await;
     let app = spawn_app_with(tls_env(format!("smtps://ada:right@localhost:{}", relay.port))).await;
-    queue_notices(&app, 0, 1).await;
+    app.queue_notices(0, 1).await;
     relay.wait_for("the notice", |accepted, _| accepted.len() == 1).await;
     assert_eq!(*relay.over_tls.lock().unwrap(), vec![true]);
 }
@@ -406,7 +382,7 @@ async fn a_certificate_nobody_trusts_keeps_email_queued_and_says_what_to_check()
     let mut env = tls_env(format!("smtps://ada:right@localhost:{}", relay.port));
     env.retain(|(name, _)| *name != "AGENTGATE_SMTP_CA_FILE");
     let app = spawn_app_with(env).await;
-    queue_notices(&app, 0, 1).await;
+    app.queue_notices(0, 1).await;
     let rows = app.wait_for_outbox("a refused attempt", |rows| rows.iter().any(|r| r.status == "pending" && r.attempts == 1)).await;
     let error = rows[0].last_error.clone().unwrap_or_default();
     assert!(error.starts_with("TLS with the SMTP server at localhost:"), "{error}");

@@ -30,6 +30,28 @@ impl TestApp {
         self.state.wake_mailer();
     }
 
+    /// Queues `count` security notices (they never expire) to
+    /// agent{first}@acme.test and on, and wakes the worker.
+    pub async fn queue_notices(&self, first: usize, count: usize) {
+        let now = self.clock_now();
+        self.db(move |conn| {
+            for n in first..first + count {
+                let email = agentgate::mail::Email {
+                    kind: agentgate::mail::EmailKind::SecurityNotice,
+                    to: agentgate::domain::EmailAddress::parse(&format!("agent{n}@acme.test")).unwrap(),
+                    subject: format!("Notice {n}"),
+                    text: format!("Notice number {n}."),
+                    html: format!("<p>Notice number {n}.</p>"),
+                    useful_until: None,
+                    challenge_id: None,
+                };
+                agentgate::mail::outbox::enqueue(conn, &email, now).unwrap();
+            }
+        })
+        .await;
+        self.state.wake_mailer();
+    }
+
     /// The outbox statuses, oldest first.
     pub async fn outbox_statuses(&self) -> Vec<String> {
         self.db(|conn| outbox::table.order(outbox::created_at.asc()).select(outbox::status).load::<String>(conn).unwrap()).await
