@@ -92,14 +92,13 @@ pub fn open_password_step(
 /// counted and is audited.
 pub fn settle_password(
     conn: &mut DbConnection,
-    config: &Config,
+    ctx: &Context<'_>,
     agent: Option<Agent>,
     password_ok: bool,
     tickets: LoginTickets,
-    client: &ClientInfo,
     browser: BrowserAtLogin,
-    now: NaiveDateTime,
 ) -> Result<PasswordOutcome, AuthError> {
+    let Context { config, client, now } = *ctx;
     match agent {
         Some(agent) if password_ok && agent.active => {
             let (decision, trusted_cookie) = after_password(conn, config, agent, tickets, client, browser, now)?;

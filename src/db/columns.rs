@@ -65,9 +65,9 @@ mod tests {
 
     use crate::domain::{AgentId, Role, TwoFactorStatus};
 
-    fn read<T: diesel::deserialize::FromSql<Text, diesel::sqlite::Sqlite> + 'static>(literal: &str) -> QueryResult<T>
+    fn read<T>(literal: &str) -> QueryResult<T>
     where
-        T: diesel::Queryable<Text, diesel::sqlite::Sqlite, Row = T>,
+        T: diesel::deserialize::FromSql<Text, diesel::sqlite::Sqlite> + diesel::Queryable<Text, diesel::sqlite::Sqlite, Row = T> + 'static,
     {
         let mut conn = SqliteConnection::establish(":memory:").unwrap();
         diesel::select(sql::<Text>(literal)).get_result::<T>(&mut conn)

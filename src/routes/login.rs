@@ -143,7 +143,7 @@ async fn password_step(state: &AppState, client: &ClientInfo, form: &LoginForm, 
     let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = slot.verify(login_candidate(&form.password), stored_hash).await?;
     let (config, client, now) = (state.config.clone(), client.clone(), state.now());
-    state.db(move |conn| Ok(login::settle_password(conn, &config, agent, password_ok, tickets, &client, browser, now)?)).await
+    state.db(move |conn| Ok(login::settle_password(conn, &Context { config: &config, client: &client, now }, agent, password_ok, tickets, browser)?)).await
 }
 
 /// The code step of a login: the two-factor authentication window.
