@@ -82,21 +82,20 @@ pub enum PolicyError {
     GraceDate,
 }
 
-/// The policy form as submitted: checkboxes are `Some("on")` when ticked.
+/// The policy form as submitted (its checkboxes already read by the page).
 #[derive(Debug, Default)]
 pub struct PolicyInput<'a> {
-    pub require_two_factor: Option<&'a str>,
+    pub require_two_factor: bool,
     pub grace_until: Option<&'a str>,
     pub trusted_days_max: Option<&'a str>,
-    pub admins_always_enter_code: Option<&'a str>,
+    pub admins_always_enter_code: bool,
 }
 
 /// Validates the form against the server's longest trusted period. Without
 /// the requirement a grace date means nothing and is dropped. A missing
 /// period keeps the company's current one.
 pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, server_days: u32) -> Result<CompanyPolicy, PolicyError> {
-    let ticked = |value: Option<&str>| value.is_some_and(|v| !v.is_empty());
-    let require_two_factor = ticked(input.require_two_factor);
+    let require_two_factor = input.require_two_factor;
     let choices = trusted_days_choices(server_days);
     let trusted_days_max = match input.trusted_days_max.map(str::trim).filter(|v| !v.is_empty()) {
         None => current.trusted_days_max,
@@ -116,7 +115,7 @@ pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, server_days: u32
         require_two_factor,
         two_factor_grace_until: grace.filter(|_| require_two_factor),
         trusted_days_max,
-        admins_always_enter_code: ticked(input.admins_always_enter_code),
+        admins_always_enter_code: input.admins_always_enter_code,
     })
 }
 
@@ -193,7 +192,7 @@ mod tests {
     #[test]
     fn the_form_is_checked_against_the_server_limit() {
         let current = company(false, None);
-        let input = PolicyInput { require_two_factor: Some("on"), grace_until: Some("2026-12-10"), trusted_days_max: Some("7"), ..Default::default() };
+        let input = PolicyInput { require_two_factor: true, grace_until: Some("2026-12-10"), trusted_days_max: Some("7"), ..Default::default() };
         let policy = parse_policy(&input, &current, 30).unwrap();
         assert!(policy.require_two_factor && !policy.admins_always_enter_code);
         assert_eq!(policy.two_factor_grace_until, Some(day(10)));

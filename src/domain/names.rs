@@ -7,6 +7,38 @@ pub enum NameError {
     TooLong(usize),
     #[error("Names cannot contain control characters.")]
     ControlCharacter,
+    /// Bidi controls, zero-width spaces, line separators: they let a name
+    /// display as something else (U+202E turns the text around).
+    #[error("Names cannot contain invisible or direction-changing characters.")]
+    InvisibleCharacter,
+    #[error("Enter a name with at least one visible character.")]
+    NothingVisible,
+}
+
+/// Characters refused in names: they change how the text around them is
+/// shown, or break it into lines, without being seen themselves.
+fn is_deceptive(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' // Arabic letter mark
+        | '\u{180E}' // Mongolian vowel separator
+        | '\u{200B}' // zero-width space
+        | '\u{200E}' | '\u{200F}' // left-to-right and right-to-left marks
+        | '\u{2028}' | '\u{2029}' // line and paragraph separators
+        | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}' // bidi isolates
+        | '\u{206A}'..='\u{206F}' // deprecated format characters
+        | '\u{FEFF}' // zero-width no-break space
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotations
+    )
+}
+
+/// Characters that show nothing by themselves but are allowed inside a name
+/// (ZWNJ and ZWJ are needed to spell some Persian and Indic names).
+fn shows_nothing(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{200C}' | '\u{200D}' | '\u{3164}' | '\u{FFA0}')
+        || is_deceptive(c)
 }
 
 fn parse_name(raw: &str, max: usize) -> Result<String, NameError> {
@@ -20,6 +52,12 @@ fn parse_name(raw: &str, max: usize) -> Result<String, NameError> {
     // Control characters (CR, LF, NUL...) could break email headers and CSV rows.
     if trimmed.chars().any(char::is_control) {
         return Err(NameError::ControlCharacter);
+    }
+    if trimmed.chars().any(is_deceptive) {
+        return Err(NameError::InvisibleCharacter);
+    }
+    if trimmed.chars().all(shows_nothing) {
+        return Err(NameError::NothingVisible);
     }
     Ok(trimmed.to_owned())
 }
@@ -84,6 +122,20 @@ mod tests {
         assert_eq!(PersonName::parse(" Ada ").unwrap().as_str(), "Ada");
     }
 
+    #[test]
+    fn names_reject_invisible_and_direction_changing_characters() {
+        for deceptive in ["Ada\u{202E}ecalevoL", "Ada\u{200B}Lovelace", "\u{FEFF}", "Ada\u{2028}Lovelace", "Ada\u{2066}x\u{2069}"] {
+            assert_eq!(PersonName::parse(deceptive), Err(NameError::InvisibleCharacter), "{deceptive:?}");
+            assert_eq!(CompanyName::parse(deceptive), Err(NameError::InvisibleCharacter), "{deceptive:?}");
+        }
+        for blank in ["\u{3164}", "\u{200D}\u{200C}", "\u{00AD}"] {
+            assert_eq!(PersonName::parse(blank), Err(NameError::NothingVisible), "{blank:?}");
+        }
+        // Joiners inside real names stay allowed.
+        assert!(PersonName::parse("Mehr\u{200C}dad").is_ok());
+        assert!(PersonName::parse("Zoë O'Neil-Ng").is_ok());
+    }
+
     proptest::proptest! {
         /// Any input: no panic; an accepted name is trimmed, 1 to 100
         /// characters, free of control characters, and parses to itself.
@@ -94,6 +146,8 @@ mod tests {
                 proptest::prop_assert_eq!(text, text.trim());
                 proptest::prop_assert!((1..=PersonName::MAX_CHARS).contains(&text.chars().count()));
                 proptest::prop_assert!(!text.chars().any(char::is_control));
+                proptest::prop_assert!(!text.chars().any(is_deceptive));
+                proptest::prop_assert!(!text.chars().all(shows_nothing));
                 proptest::prop_assert_eq!(PersonName::parse(text), Ok(name.clone()));
             }
             if let Ok(company) = CompanyName::parse(&raw) {

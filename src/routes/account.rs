@@ -23,7 +23,7 @@ use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
-use crate::web::forms::{CodeForm, NoFields};
+use crate::web::forms::{CodeForm, NoFields, ticked};
 use crate::web::{CsrfForm, Layout, SignedIn, render, confirm_identity, trusted_cookie};
 
 #[derive(Template)]
@@ -189,7 +189,7 @@ pub async fn settings_submit(
     let two_factor_change = form
         .two_factor_shown
         .is_some()
-        .then(|| TwoFactorChange::from_checkbox(agent.two_factor_status(), form.two_factor_enabled.as_deref() == Some("on")))
+        .then(|| TwoFactorChange::from_checkbox(agent.two_factor_status(), ticked(form.two_factor_enabled.as_deref())))
         .flatten();
 
     let wants_new_password = !form.new_password.is_empty() || !form.confirm_password.is_empty();

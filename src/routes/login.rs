@@ -22,7 +22,7 @@ use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::session::TrustNotice;
-use crate::web::forms::NoFields;
+use crate::web::forms::{NoFields, ticked};
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render, trusted_cookie};
 
 /// The one message for every failed login (SPEC §3).
@@ -246,7 +246,7 @@ pub async fn verify_submit(
         Err(redirect) => return Ok(redirect),
     };
     let parsed = OneTimeCode::parse(&form.code);
-    let trust_requested = form.trusted.as_deref() == Some("on");
+    let trust_requested = ticked(form.trusted.as_deref());
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
     let (config, submitted, now) = (state.config.clone(), parsed.clone().ok(), state.now());

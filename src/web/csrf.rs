@@ -94,10 +94,39 @@ fn came_from_another_site(state: &AppState, req: &HttpRequest) -> bool {
         if origin == "null" {
             return true;
         }
-        let ours = state.config.public_url.origin().ascii_serialization();
-        let host_origin = req.connection_info().host().to_owned();
-        let same_as_request_host = origin.split_once("://").map(|(_, rest)| rest == host_origin).unwrap_or(false);
-        return origin != ours && !same_as_request_host;
+        return !is_our_origin(origin, &state.config.public_url);
     }
     false
+}
+
+/// True when `origin` is the public URL's scheme, host and port (the
+/// socket's own address when no public URL is configured). Never compared
+/// with `Host` or forwarding headers, which the client writes. On loopback,
+/// `localhost`, `127.0.0.1` and `[::1]` are one machine.
+fn is_our_origin(origin: &str, public_url: &url::Url) -> bool {
+    let Ok(origin) = url::Url::parse(origin) else { return false };
+    let loopback = |url: &url::Url| url.host().is_some_and(|host| crate::config::is_loopback_host(&host));
+    origin.scheme() == public_url.scheme()
+        && origin.port_or_known_default() == public_url.port_or_known_default()
+        && (origin.host() == public_url.host() || (loopback(&origin) && loopback(public_url)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_our_origin;
+
+    #[test]
+    fn only_the_public_urls_scheme_host_and_port_are_ours() {
+        let public = url::Url::parse("https://signin.example.com").unwrap();
+        assert!(is_our_origin("https://signin.example.com", &public));
+        assert!(is_our_origin("https://signin.example.com:443", &public));
+        for other in ["http://signin.example.com", "https://signin.example.com:8443", "https://evil.example", "https://signin.example.com.evil.example", "null", "garbage"] {
+            assert!(!is_our_origin(other, &public), "{other}");
+        }
+        let local = url::Url::parse("http://127.0.0.1:8080").unwrap();
+        assert!(is_our_origin("http://localhost:8080", &local));
+        assert!(is_our_origin("http://[::1]:8080", &local));
+        assert!(!is_our_origin("http://localhost:8081", &local));
+        assert!(!is_our_origin("https://127.0.0.1:8080", &local));
+    }
 }

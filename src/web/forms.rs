@@ -23,6 +23,15 @@ pub struct CodeForm {
     pub code: String,
 }
 
+/// The value every checkbox of AgentGate's pages sends when ticked.
+pub const CHECKED: &str = "on";
+
+/// A checkbox as submitted: ticked only when it sent exactly [`CHECKED`];
+/// an absent box, or any other value, is not ticked.
+pub fn ticked(value: Option<&str>) -> bool {
+    value == Some(CHECKED)
+}
+
 /// A form with nothing but its CSRF token (resend, cancel, forget, log out).
 #[derive(serde::Deserialize)]
 pub struct NoFields {}

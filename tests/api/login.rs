@@ -137,6 +137,31 @@ async fn a_cross_site_post_is_refused_even_with_a_token() {
         .await
         .unwrap();
     assert_eq!(response.status(), 403);
+
+    // Headers the client writes cannot make the other site ours.
+    for (name, value) in [("X-Forwarded-Host", "evil.example"), ("Forwarded", "host=evil.example;proto=https"), ("Host", "evil.example")] {
+        let response = app
+            .client
+            .post(app.url("/login"))
+            .header("Origin", "https://evil.example")
+            .header(name, value)
+            .form(&[("email", email.as_str()), ("password", PASSWORD), ("csrf_token", &token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{name}: {value}");
+    }
+    // The app's own origin, as a browser on this machine writes it, passes.
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let response = app
+        .client
+        .post(app.url("/login"))
+        .header("Origin", format!("http://localhost:{port}"))
+        .form(&[("email", email.as_str()), ("password", PASSWORD), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::ClientInfo;
+use crate::web::forms::ticked;
 use crate::web::{Admin, CsrfForm};
 use super::list::agents_page;
 
@@ -30,10 +31,10 @@ pub async fn policy_submit(
     CsrfForm(form): CsrfForm<PolicyForm>,
 ) -> Result<HttpResponse, AppError> {
     let input = PolicyInput {
-        require_two_factor: form.require_two_factor.as_deref(),
+        require_two_factor: ticked(form.require_two_factor.as_deref()),
         grace_until: form.grace_until.as_deref(),
         trusted_days_max: form.trusted_days_max.as_deref(),
-        admins_always_enter_code: form.admins_always_enter_code.as_deref(),
+        admins_always_enter_code: ticked(form.admins_always_enter_code.as_deref()),
     };
     let policy = match policy::parse_policy(&input, &signed_in.company, state.config.trusted_days) {
         Ok(policy) => policy,
