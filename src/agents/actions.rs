@@ -10,7 +10,7 @@ use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::{accounts, two_factor};
 use crate::config::Config;
-use crate::db::models::{Agent, Company};
+use crate::db::models::{Agent, Company, session};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::Role;
 
@@ -74,6 +74,20 @@ pub fn reset_two_factor(conn: &mut DbConnection, config: &Config, actor: &Actor<
     let detail = format!("was {}", agent.two_factor_status().as_str());
     two_factor::reset(conn, config, &agent, &by, &actor.entry(&agent.id, Some(&detail)), now)?;
     Ok(agent)
+}
+
+/// Ends every session of the agent without deactivating them: each of
+/// their browsers goes to the login page at its next request (a lost or
+/// shared computer). Their trusted computers stay; the login still needs
+/// the password.
+pub fn sign_out_everywhere(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
+    write_transaction(conn, |conn| {
+        let agent = find_agent(conn, actor, agent_id)?;
+        let ended = session::delete_for_agent(conn, &agent.id)?;
+        let detail = format!("signed out everywhere by an admin ({ended} session(s))");
+        audit::record(conn, Event::SessionEnded, Outcome::Success, &actor.entry(&agent.id, Some(&detail)), now)?;
+        Ok(agent)
+    })
 }
 
 /// Makes the agent an admin or a plain agent; the last admin stays one.

@@ -24,6 +24,7 @@ use crate::state::AppState;
 use crate::domain::{ClientInfo, browser_label};
 use crate::web::layout::render_with_status;
 use crate::web::forms::{CodeForm, NoFields, ticked};
+use crate::web::session_list::{self, SessionLine};
 use crate::web::{CsrfForm, Layout, SignedIn, render, confirm_identity, trusted_cookie};
 
 #[derive(Template)]
@@ -44,6 +45,8 @@ struct SettingsPage {
     /// the agent to confirm it is them (step-up re-authentication).
     confirm_identity_needed: bool,
     reauth_minutes: i64,
+    /// The Signed-in sessions section.
+    sessions: Vec<SessionLine>,
     /// The Trusted computers section.
     trusted_computers: Vec<TrustedComputerLine>,
     /// Why trusted computers do not skip the code for this agent now, if they do not.
@@ -104,11 +107,14 @@ impl SettingsPage {
     /// The page for `signed_in`, with their latest sign-in attempts.
     async fn load(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<SettingsPage, AppError> {
         let (agent, config, now) = (signed_in.agent.clone(), state.config.clone(), state.now());
-        let (events, email_change_pending) = state
+        let current = signed_in.session.session_id();
+        let idle = chrono::Duration::from_std(state.config.session_idle_timeout).unwrap_or(chrono::Duration::zero());
+        let (events, email_change_pending, sessions) = state
             .db(move |conn| {
                 let events = audit::recent_sign_ins(conn, &agent.id, RECENT_SIGN_INS)?;
                 let pending = email_change::pending(conn, &config, &agent, now)?.map(|p| p.sent_to.masked());
-                Ok((events, pending))
+                let sessions = session_list::list(conn, &agent.id, current.as_deref(), idle, now)?;
+                Ok((events, pending, sessions))
             })
             .await?;
         let sign_ins = events
@@ -134,6 +140,7 @@ impl SettingsPage {
             email_change_pending,
             confirm_identity_needed: confirm_identity::code_needed(signed_in, state),
             reauth_minutes: state.config.reauth_window.num_minutes(),
+            sessions,
             trusted_computers: Vec::new(),
             trust_unavailable: None,
         })
@@ -355,6 +362,62 @@ pub async fn confirm_resend(
         Ok(()) => Ok(see_other("/account/two-factor/confirm?notice=code_resent")),
         Err(refusal) => confirm_page_for(&state, &signed_in, None).await?.not_sent(&refusal, now),
     }
+}
+
+/// `POST /account/sessions/{id}/sign-out`: ends one of the agent's own
+/// sessions (this browser's too, if it is the one named). Another agent's
+/// session, or an unknown id, is not found and ends nothing.
+pub async fn sign_out_session(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    path: web::Path<String>,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let this_one = signed_in.session.session_id().as_deref() == Some(id.as_str());
+    let (agent, now) = (signed_in.agent.clone(), state.now());
+    let ended = state
+        .db(move |conn| {
+            let ended = session_list::sign_out(conn, &agent.id, &id, now)?;
+            if ended {
+                let entry = audit::Entry { detail: Some("signed out from Account Setting"), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                audit::record(conn, audit::Event::SessionEnded, audit::Outcome::Success, &entry, now)?;
+            }
+            Ok(ended)
+        })
+        .await?;
+    if !ended {
+        return Err(AppError::NotFound);
+    }
+    if this_one {
+        signed_in.session.log_out();
+        return Ok(see_other("/login?notice=logged_out"));
+    }
+    Ok(see_other("/account/settings?notice=session_signed_out#sessions"))
+}
+
+/// `POST /account/sessions/sign-out-others`: every session but this one ends.
+pub async fn sign_out_other_sessions(
+    state: web::Data<AppState>,
+    signed_in: SignedIn,
+    client: ClientInfo,
+    CsrfForm(_): CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let keep = signed_in.session.session_id().unwrap_or_default();
+    let (agent, now) = (signed_in.agent.clone(), state.now());
+    state
+        .db(move |conn| {
+            let ended = session_list::sign_out_others(conn, &agent.id, &keep, now)?;
+            if ended > 0 {
+                let detail = format!("{ended} other session(s) signed out from Account Setting");
+                let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(&agent, Some(&client)) };
+                audit::record(conn, audit::Event::SessionEnded, audit::Outcome::Success, &entry, now)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(see_other("/account/settings?notice=other_sessions_signed_out#sessions"))
 }
 
 /// `POST /account/trusted-computers/{id}/revoke`: "Forget" on one trusted

@@ -90,13 +90,13 @@ pub async fn login_submit(
             let now = state.now();
             let mut response = match *decision {
                 LoginDecision::SignIn(agent) => {
-                    session.sign_in(&agent.id)?;
+                    session.sign_in(&agent.id, &client)?;
                     // The password was just proven (step-up re-authentication).
                     session.record_password_proof(now)?;
                     see_other(next.as_deref().unwrap_or("/"))
                 }
                 LoginDecision::TrustedComputer { agent, trusted_until } => {
-                    session.sign_in(&agent.id)?;
+                    session.sign_in(&agent.id, &client)?;
                     session.set_trust_notice(TrustNotice::CodeSkipped { until: trusted_until.and_utc().timestamp() })?;
                     // The password was just proven; the trusted computer stood
                     // in for the code, which is not a fresh code proof.
@@ -250,10 +250,10 @@ pub async fn verify_submit(
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
     let (config, submitted, now) = (state.config.clone(), parsed.clone().ok(), state.now());
-    let id = challenge_id.clone();
+    let (id, code_client) = (challenge_id.clone(), client.clone());
     let outcome = state
         .db(move |conn| {
-            let ctx = Context { config: &config, client: &client, now };
+            let ctx = Context { config: &config, client: &code_client, now };
             Ok(login::verify_login_code(conn, &ctx, &id, submitted.as_ref(), trust_requested, presented)?)
         })
         .await?;
@@ -276,7 +276,7 @@ pub async fn verify_submit(
     match outcome {
         CodeOutcome::Accepted(SignedInByCode { agent, trusted }) => {
             // Second privilege change of the login: a new session id again.
-            session.sign_in(&agent.id)?;
+            session.sign_in(&agent.id, &client)?;
             // Both factors were just proven (step-up re-authentication).
             session.record_password_proof(now)?;
             session.record_code_proof(now)?;

@@ -52,6 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/email/confirm", web::post().to(email::confirm_submit))
         .route("/account/email/resend", web::post().to(email::resend))
         .route("/account/email/cancel", web::post().to(email::cancel))
+        .route("/account/sessions/sign-out-others", web::post().to(account::sign_out_other_sessions))
+        .route("/account/sessions/{id}/sign-out", web::post().to(account::sign_out_session))
         .route("/account/trusted-computers/revoke-all", web::post().to(account::forget_all_trusted_computers))
         .route("/account/trusted-computers/{id}/revoke", web::post().to(account::forget_trusted_computer))
         .route("/password/forgot", web::get().to(password::forgot_page))
@@ -116,6 +118,9 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "two_factor_reset" => "Two-factor authentication was reset: it is off, their trusted computers were forgotten, and they were emailed.",
         "role_changed" => "The role was changed.",
         "policy_saved" => "The company policy was saved.",
+        "session_signed_out" => "That session is signed out: the next page opened in it goes to the login page.",
+        "other_sessions_signed_out" => "Your other sessions are signed out. This one stays signed in.",
+        "signed_out_everywhere" => "The agent is signed out everywhere: each of their browsers goes to the login page at its next page.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -9,6 +9,7 @@ pub mod layout;
 pub mod middleware;
 pub mod redirect;
 pub mod session;
+pub mod session_list;
 pub mod session_store;
 pub mod confirm_identity;
 pub mod streaming;

@@ -8,6 +8,7 @@ use std::future::{Ready, ready};
 use chrono::NaiveDateTime;
 
 use crate::crypto::random_token;
+use crate::domain::{ClientInfo, new_public_id};
 use crate::auth::confirm_identity::IdentityProofs;
 use crate::error::AppError;
 
@@ -32,6 +33,12 @@ const REAUTH_CODE_KEY: &str = "reauth_code_at";
 const STEP_UP_CHALLENGE_KEY: &str = "step_up_challenge";
 /// What the home page says once about a trusted computer at this login.
 const TRUST_NOTICE_KEY: &str = "trust_notice";
+/// A signed-in session's own public id (kept across id rotations), so that
+/// the agent can name one of their sessions to sign it out.
+pub const SESSION_ID_KEY: &str = "session_id";
+/// The browser and IP address the session signed in from.
+pub const CLIENT_IP_KEY: &str = "client_ip";
+pub const CLIENT_AGENT_KEY: &str = "client_user_agent";
 
 /// A trusted computer's part in this login, for a one-time notice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -48,12 +55,22 @@ pub struct TypedSession(Session);
 impl TypedSession {
     /// Signs the agent in on a new session id with a new CSRF token (SPEC §3:
     /// the id rotates at every privilege change; the token rotates at login).
-    pub fn sign_in(&self, agent_id: &str) -> Result<(), AppError> {
+    /// The session remembers where it signed in from, for the agent's list
+    /// of their sessions.
+    pub fn sign_in(&self, agent_id: &str, client: &ClientInfo) -> Result<(), AppError> {
         self.0.clear();
         self.renew()?;
         self.0.insert(AGENT_ID_KEY, agent_id).map_err(insert_error)?;
         self.0.insert(CSRF_KEY, random_token()).map_err(insert_error)?;
+        self.0.insert(SESSION_ID_KEY, new_public_id()).map_err(insert_error)?;
+        self.0.insert(CLIENT_IP_KEY, &client.ip).map_err(insert_error)?;
+        self.0.insert(CLIENT_AGENT_KEY, &client.user_agent).map_err(insert_error)?;
         Ok(())
+    }
+
+    /// This signed-in session's own id (see [`SESSION_ID_KEY`]).
+    pub fn session_id(&self) -> Option<String> {
+        self.0.get(SESSION_ID_KEY).ok().flatten()
     }
 
     /// Passes the password step of a login that needs a code: a new session id

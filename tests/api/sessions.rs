@@ -117,3 +117,102 @@ async fn the_role_is_read_from_the_database_on_every_request() {
     }).await;
     assert!(!app.get("/").await.text().await.unwrap().contains("href=\"/agents\""));
 }
+
+/// A browser that says it is Firefox on Linux.
+fn firefox() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
+        .build()
+        .unwrap()
+}
+
+/// The session ids of the Sign out forms on a page, in order.
+fn session_ids(page: &str) -> Vec<String> {
+    page.split("/account/sessions/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("/sign-out").map(|(id, _)| id.to_owned()))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_agent_sees_their_sessions_and_signs_one_or_all_others_out() {
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    let laptop = firefox();
+    assert_eq!(login_with(&laptop, &app.address, &email, PASSWORD).await.status(), 303);
+
+    let page = app.get("/account/settings").await.text().await.unwrap();
+    assert!(page.contains("Signed-in sessions"), "{page}");
+    assert!(page.contains("Firefox on Linux"), "the other browser is named");
+    assert_eq!(page.matches("This session").count(), 1);
+    let ids = session_ids(&page);
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    // The laptop's row is the one not marked "This session".
+    let laptop_session = page
+        .split("<tr>")
+        .find(|row| row.contains("/account/sessions/") && !row.contains("This session"))
+        .and_then(|row| session_ids(&format!(" {row}")).pop())
+        .expect("the laptop's row");
+
+    let response = app.submit_form("/account/settings", &format!("/account/sessions/{laptop_session}/sign-out"), &[]).await;
+    assert_eq!(location(&response), "/account/settings?notice=session_signed_out#sessions");
+    assert_eq!(location(&get_with(&laptop, &app.url("/")).await), "/login", "the laptop is signed out");
+    assert_eq!(app.get("/").await.status(), 200, "this browser is not");
+
+    // Two more browsers, then "Sign out all other sessions".
+    let (phone, tablet) = (new_browser(), new_browser());
+    login_with(&phone, &app.address, &email, PASSWORD).await;
+    login_with(&tablet, &app.address, &email, PASSWORD).await;
+    let response = app.submit_form("/account/settings", "/account/sessions/sign-out-others", &[]).await;
+    assert_eq!(response.status(), 303);
+    for other in [&phone, &tablet] {
+        assert_eq!(location(&get_with(other, &app.url("/")).await), "/login");
+    }
+    let page = app.get("/account/settings").await.text().await.unwrap();
+    assert_eq!(session_ids(&page).len(), 1, "only this session is left");
+    assert!(!page.contains("Sign out all other sessions"));
+
+    // Another agent cannot name this agent's session.
+    app.add_agent(&email, "Bo Agent", "bo@acme.test", Role::Agent).await;
+    let bo = new_browser();
+    login_with(&bo, &app.address, "bo@acme.test", PASSWORD).await;
+    let mine = session_ids(&page).remove(0);
+    let response = crate::helpers::submit_form_with(&bo, &app.address, "/account/settings", &format!("/account/sessions/{mine}/sign-out"), &[]).await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(app.get("/").await.status(), 200, "Ada is still signed in");
+}
+
+#[tokio::test]
+async fn an_admin_signs_an_agent_out_everywhere_without_deactivating_them() {
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    let bo_id = app.add_agent(&email, "Bo Agent", "bo@acme.test", Role::Agent).await;
+    let bo = firefox();
+    login_with(&bo, &app.address, "bo@acme.test", PASSWORD).await;
+
+    let page = app.get(&format!("/agents/{bo_id}")).await.text().await.unwrap();
+    assert!(page.contains("Firefox on Linux") && page.contains("Sign out everywhere"), "{page}");
+    let confirm = app.get(&format!("/agents/{bo_id}/sign-out-everywhere")).await;
+    assert_eq!(confirm.status(), 200);
+    assert!(confirm.text().await.unwrap().contains("Sign Bo Agent out everywhere?"));
+
+    let path = format!("/agents/{bo_id}/sign-out-everywhere");
+    let response = app.submit_form(&path, &path, &[]).await;
+    assert_eq!(location(&response), format!("/agents/{bo_id}?notice=signed_out_everywhere"));
+    assert_eq!(location(&get_with(&bo, &app.url("/")).await), "/login", "Bo's browser is signed out");
+    let page = app.get(&format!("/agents/{bo_id}")).await.text().await.unwrap();
+    assert!(page.contains("Not signed in anywhere now."), "{page}");
+    assert!(page.contains("Active"), "Bo stays active");
+    assert_eq!(login_with(&bo, &app.address, "bo@acme.test", PASSWORD).await.status(), 303, "and can log in again");
+
+    // An hour later the admin must confirm it is them again first.
+    app.clock.advance(Duration::minutes(61));
+    app.login(&email, PASSWORD).await;
+    app.clock.advance(Duration::minutes(11));
+    let response = app.submit_form(&path, &path, &[]).await;
+    assert!(location(&response).starts_with("/account/confirm-identity"), "{}", location(&response));
+}

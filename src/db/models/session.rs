@@ -105,6 +105,23 @@ pub fn delete_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<
     diesel::delete(sessions::table.filter(sessions::agent_id.eq(agent_id))).execute(conn)
 }
 
+/// The agent's live sessions (signed in, neither idle nor past their end), newest first.
+pub fn live_for_agent(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<Vec<SessionRow>> {
+    sessions::table
+        .filter(sessions::agent_id.eq(agent_id))
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .order(sessions::created_at.desc())
+        .select(SessionRow::as_select())
+        .load(conn)
+}
+
+/// Ends one session of the agent (the agent id guards against another's key).
+pub fn delete_of_agent(conn: &mut DbConnection, agent_id: &str, key_hash: &str) -> QueryResult<bool> {
+    let deleted = diesel::delete(sessions::table.filter(sessions::key_hash.eq(key_hash)).filter(sessions::agent_id.eq(agent_id))).execute(conn)?;
+    Ok(deleted == 1)
+}
+
 pub fn count_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<i64> {
     sessions::table.filter(sessions::agent_id.eq(agent_id)).count().get_result(conn)
 }

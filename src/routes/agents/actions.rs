@@ -26,11 +26,12 @@ enum Action {
     Deactivate,
     Reactivate,
     ResetTwoFactor,
+    SignOutEverywhere,
 }
 
 impl Action {
     fn parse(segment: &str) -> Option<Action> {
-        [Action::Deactivate, Action::Reactivate, Action::ResetTwoFactor].into_iter().find(|a| a.path() == segment)
+        [Action::Deactivate, Action::Reactivate, Action::ResetTwoFactor, Action::SignOutEverywhere].into_iter().find(|a| a.path() == segment)
     }
 
     fn path(self) -> &'static str {
@@ -38,6 +39,7 @@ impl Action {
             Action::Deactivate => "deactivate",
             Action::Reactivate => "reactivate",
             Action::ResetTwoFactor => "reset-two-factor",
+            Action::SignOutEverywhere => "sign-out-everywhere",
         }
     }
 
@@ -46,6 +48,7 @@ impl Action {
             Action::Deactivate => format!("Deactivate {name}?"),
             Action::Reactivate => format!("Reactivate {name}?"),
             Action::ResetTwoFactor => format!("Reset two-factor authentication for {name}?"),
+            Action::SignOutEverywhere => format!("Sign {name} out everywhere?"),
         }
     }
 
@@ -58,6 +61,9 @@ impl Action {
             Action::ResetTwoFactor => {
                 "Two-factor authentication is turned off for them and every computer they trusted is forgotten. They are emailed about it. If the company requires two-factor authentication, they must turn it on again at their next page. Use this when an agent lost access to their email codes."
             }
+            Action::SignOutEverywhere => {
+                "Every session they have ends now: each of their browsers goes to the login page at its next page. They stay active and can log in again with their password (and code). Use this for a lost or shared computer."
+            }
         }
     }
 
@@ -66,6 +72,7 @@ impl Action {
             Action::Deactivate => "Deactivate",
             Action::Reactivate => "Reactivate",
             Action::ResetTwoFactor => "Reset two-factor authentication",
+            Action::SignOutEverywhere => "Sign out everywhere",
         }
     }
 
@@ -74,6 +81,7 @@ impl Action {
             Action::Deactivate => "deactivated",
             Action::Reactivate => "reactivated",
             Action::ResetTwoFactor => "two_factor_reset",
+            Action::SignOutEverywhere => "signed_out_everywhere",
         }
     }
 }
@@ -133,12 +141,13 @@ async fn perform(
                 Action::Deactivate => actions::deactivate(conn, &actor, &target, now),
                 Action::Reactivate => actions::reactivate(conn, &actor, &target, now),
                 Action::ResetTwoFactor => actions::reset_two_factor(conn, &config, &actor, &target, now),
+                Action::SignOutEverywhere => actions::sign_out_everywhere(conn, &actor, &target, now),
             })
         })
         .await?;
     match done {
-        Ok(agent) if action == Action::Deactivate && agent.id == signed_in.agent.id => {
-            // An admin who deactivated themselves has just ended their own session.
+        Ok(agent) if matches!(action, Action::Deactivate | Action::SignOutEverywhere) && agent.id == signed_in.agent.id => {
+            // An admin who deactivated (or signed out) themselves has just ended their own session.
             signed_in.session.log_out();
             Ok(see_other("/login"))
         }
@@ -170,8 +179,8 @@ pub async fn action_submit(
 ) -> Result<HttpResponse, AppError> {
     let (id, action) = path.into_inner();
     let action = Action::parse(&action).ok_or(AppError::NotFound)?;
-    // Resetting someone's 2FA is sensitive: the admin confirms it is them first.
-    if action == Action::ResetTwoFactor {
+    // Resetting someone's 2FA or ending their sessions is sensitive: the admin confirms it is them first.
+    if matches!(action, Action::ResetTwoFactor | Action::SignOutEverywhere) {
         crate::web::confirm_identity::require_confirmed_identity(&signed_in, &state, "/agents")?;
     }
     perform(&state, signed_in, client, id, action).await

@@ -11,6 +11,7 @@ use crate::domain::{AgentId, dates};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
+use crate::web::session_list::{self, SessionLine};
 use crate::web::{Admin, Layout, SignedIn};
 use crate::routes::notice_text;
 use super::list::RowView;
@@ -25,6 +26,8 @@ struct AgentDetailPage {
     created: String,
     invitation: Option<String>,
     error: Option<String>,
+    /// Where the agent is signed in now.
+    sessions: Vec<SessionLine>,
 }
 
 #[derive(Deserialize)]
@@ -53,12 +56,14 @@ pub(super) async fn detail_page(
 ) -> Result<HttpResponse, AppError> {
     let company_id = signed_in.company.id.clone();
     let now = state.now();
-    let (agent, trusted, invitation) = state
+    let idle = chrono::Duration::from_std(state.config.session_idle_timeout).unwrap_or(chrono::Duration::zero());
+    let (agent, trusted, invitation, sessions) = state
         .db(move |conn| {
             let agent = Agent::find_in_company(conn, &company_id, &id)?.ok_or(AppError::NotFound)?;
             let trusted = crate::db::models::trusted_computer::count_live_for_agent(conn, &agent.id, now)?;
             let invitation = crate::db::models::invitation::find_for_agent(conn, &agent.id)?;
-            Ok((agent, trusted, invitation))
+            let sessions = session_list::list(conn, &agent.id, None, idle, now)?;
+            Ok((agent, trusted, invitation, sessions))
         })
         .await?;
     let invitation_expires_at = invitation.as_ref().map(|found| found.expires_at);
@@ -75,6 +80,7 @@ pub(super) async fn detail_page(
         created: dates::minute_or_never(Some(agent.created_at)),
         invitation,
         error,
+        sessions,
         agent,
     };
     render_with_status(http_status, &page)
