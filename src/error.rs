@@ -80,9 +80,26 @@ impl From<diesel::result::Error> for AppError {
                 AppError::DatabaseUnavailable(info.message().to_owned())
             }
             Error::BrokenTransactionManager => AppError::DatabaseUnavailable("broken transaction".to_owned()),
+            // The database cannot be written (a full disk, a read-only file or
+            // server): 503 with Retry-After, and the next request tries again.
+            Error::DatabaseError(_, info) if cannot_write(info.message()) => AppError::DatabaseUnavailable(info.message().to_owned()),
             other => AppError::Internal(other.into()),
         }
     }
+}
+
+/// SQLite's and PostgreSQL's words for a database that cannot take a write.
+pub fn cannot_write(message: &str) -> bool {
+    const SIGNS: [&str; 7] = [
+        "database or disk is full",
+        "attempt to write a readonly database",
+        "disk I/O error",
+        "No space left on device",
+        "could not extend file",
+        "read-only transaction",
+        "database is locked",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<askama::Error> for AppError {

@@ -39,9 +39,15 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Pools> {
     let settings = PoolSettings { max_size: config.db_pool_size, connect_timeout: config.db_connect_timeout };
     let url = config.database_url.clone();
     tokio::task::spawn_blocking(move || -> anyhow::Result<Pools> {
-        let pools = db::connect_pools(&url, &settings)?;
-        let mut conn = pools.main.get().map_err(|e| anyhow::anyhow!("DATABASE_URL: cannot connect to the database: {e}"))?;
-        let applied = db::run_migrations(&mut conn)?;
+        let shown = db::without_password(&url);
+        let pools = db::connect_pools(&url, &settings).map_err(|e| anyhow::anyhow!("DATABASE_URL ({shown}): {e}"))?;
+        let mut conn = pools.main.get().map_err(|e| anyhow::anyhow!("DATABASE_URL ({shown}): cannot connect to the database: {e}"))?;
+        let applied = db::run_migrations(&mut conn).map_err(|e| match e.to_string() {
+            message if crate::error::cannot_write(&message) => {
+                anyhow::anyhow!("DATABASE_URL ({shown}): the database cannot be written ({message}): check the file's permissions and the free disk space")
+            }
+            message => anyhow::anyhow!("DATABASE_URL ({shown}): {message}"),
+        })?;
         if applied > 0 {
             tracing::info!(applied, "database migrations applied");
         }

@@ -72,6 +72,27 @@ impl From<DbError> for AppError {
     }
 }
 
+/// A database URL fit for a log line or an error: a PostgreSQL password is
+/// replaced by `***`.
+pub fn without_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Writes the readiness probe's row: fails when the database cannot be
+/// written (a full disk, a read-only file, an unreachable server).
+pub fn probe_write(conn: &mut DbConnection, now: chrono::NaiveDateTime) -> QueryResult<()> {
+    use crate::db::schema::readiness_probe;
+    // One row, written by a migration: an UPDATE, so probes of several
+    // instances at once queue on the row instead of racing to insert it.
+    diesel::update(readiness_probe::table.find(1)).set(readiness_probe::checked_at.eq(now)).execute(conn).map(|_| ())
+}
+
 /// Runs `work` with a connection of `pool` on the blocking pool: diesel is
 /// synchronous, and a pooled connection must never be held across an `.await`.
 pub async fn run_blocking<T, E, F>(pool: DbPool, work: F) -> Result<T, E>

@@ -81,6 +81,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    readiness_probe (id) {
+        id -> Integer,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     setup_tokens (token_hash) {
         token_hash -> Text,
         created_at -> Timestamp,
@@ -215,6 +222,7 @@ diesel::joinable!(password_reset_tokens -> agents (agent_id));
 diesel::joinable!(email_changes -> code_challenges (challenge_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    readiness_probe,
     companies,
     agents,
     sessions,

@@ -172,3 +172,18 @@ fn check_mail_sends_a_test_email_or_says_in_one_line_why_not() {
     assert_eq!(code, 2);
 }
 
+
+#[test]
+fn a_database_that_cannot_be_opened_names_database_url() {
+    let dir = tempfile::tempdir().unwrap();
+    // No one can create a directory under /proc, root included.
+    let env = [("DATABASE_URL", "/proc/agentgate-nowhere/agentgate.sqlite3".to_owned()), ("AGENTGATE_SECRET_KEY", BASE64_KEY.to_owned())];
+    let (code, out) = agentgate_with(dir.path(), &["migrate"], "", &env);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("DATABASE_URL (/proc/agentgate-nowhere/agentgate.sqlite3)"), "{out}");
+    assert_eq!(out.trim().lines().count(), 1, "{out}");
+}
+
+/// 64 bytes of zeros, base64: a valid AGENTGATE_SECRET_KEY for a test that
+/// must not write `secret.key` beside an unusable database path.
+const BASE64_KEY: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

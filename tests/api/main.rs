@@ -27,6 +27,7 @@ mod mail_relays;
 mod mail_server;
 mod password_reset;
 mod proxy;
+mod readiness;
 mod sessions;
 mod setup;
 mod confirm_identity;
