@@ -86,7 +86,7 @@ pub enum PasswordProof {
 pub fn open_password_check(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, limits: LoginLimits, now: NaiveDateTime) -> diesel::QueryResult<LoginGate> {
     let account = login_account_bucket(Some(&agent.id), &agent.email);
     let ip = Bucket::for_client_ip(LOGIN_IP, client);
-    write_transaction(conn, |conn| open_login_gate(conn, account, ip, limits, now))
+    write_transaction(conn, |conn| open_login_gate(conn, account, Some(ip), limits, now))
 }
 
 /// The second half: a right password resets the account's count; a wrong

@@ -12,7 +12,8 @@ use crate::auth::Context;
 use crate::auth::code_step::{CodeOutcome, Holder};
 use crate::auth::codes::{self, IssueRefusal, send_code};
 use crate::auth::code_step;
-use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::device_cookie::DeviceCookie;
+use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
 use crate::auth::throttle::{self, Bucket};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::{Config, LoginLimits};
@@ -71,17 +72,24 @@ pub fn open_password_step(
     limits: LoginLimits,
     client: &ClientInfo,
     email_raw: &str,
+    device: &DeviceCookie,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<(Option<Agent>, LoginGate)> {
     let email = EmailAddress::parse(email_raw).ok();
-    let ip_bucket = Bucket::for_client_ip(LOGIN_IP, client);
     write_transaction(conn, |conn| {
         let agent = match &email {
             Some(email) => Agent::find_by_email(conn, email)?,
             None => None,
         };
-        let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), email_raw);
-        let gate = open_login_gate(conn, account_bucket, ip_bucket, limits, now)?;
+        // The agent's own browser counts against itself only (see auth::device_cookie).
+        let known_device = agent.as_ref().and_then(|a| device.device_of(&a.id).map(|d| device_bucket(&a.id, d)));
+        let gate = match known_device {
+            Some(bucket) => open_login_gate(conn, bucket, None, limits, now)?,
+            None => {
+                let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), email_raw);
+                open_login_gate(conn, account_bucket, Some(Bucket::for_client_ip(LOGIN_IP, client)), limits, now)?
+            }
+        };
         Ok((agent, gate))
     })
 }
@@ -105,7 +113,7 @@ pub fn settle_password(
             Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
         }
         agent => {
-            write_transaction(conn, |conn| record_failed_password(conn, agent.as_ref(), tickets, client, now))?;
+            write_transaction(conn, |conn| record_failed_password(conn, config, agent.as_ref(), tickets, client, now))?;
             Ok(PasswordOutcome::Rejected)
         }
     }
@@ -113,20 +121,36 @@ pub fn settle_password(
 
 /// A wrong password (or an unknown or deactivated account): audited, and the
 /// attempt stays counted; a lock-out it starts is audited too.
-fn record_failed_password(conn: &mut DbConnection, agent: Option<&Agent>, tickets: LoginTickets, client: &ClientInfo, now: NaiveDateTime) -> diesel::QueryResult<()> {
+fn record_failed_password(
+    conn: &mut DbConnection,
+    config: &Config,
+    agent: Option<&Agent>,
+    tickets: LoginTickets,
+    client: &ClientInfo,
+    now: NaiveDateTime,
+) -> Result<(), AuthError> {
     let entry = match agent {
         Some(agent) => audit::Entry::for_agent(agent, Some(client)),
         None => audit::Entry { client: Some(client), detail: Some("unknown email"), ..Default::default() },
     };
     audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;
+    let from_known_device = tickets.from_known_device();
     for locked in tickets.failed() {
-        let detail = match (locked, agent.is_some()) {
-            (LockedBy::Account, true) => "too many failed logins for this account: logins paused",
-            (LockedBy::Account, false) => "too many failed logins for an unknown email: logins paused",
-            (LockedBy::ClientIp, _) => "too many failed logins from this IP address: logins paused",
+        let detail = match (locked, agent.is_some(), from_known_device) {
+            (LockedBy::Account, true, true) => "too many failed logins from this agent's own browser: logins from it paused",
+            (LockedBy::Account, true, false) => "too many failed logins for this account from new browsers: logins from new browsers paused",
+            (LockedBy::Account, false, _) => "too many failed logins for an unknown email: logins paused",
+            (LockedBy::ClientIp, _, _) => "too many failed logins from this IP address: logins paused",
         };
         let lock_entry = audit::Entry { detail: Some(detail), ..entry.clone() };
         audit::record(conn, Event::LoginThrottled, Outcome::Failure, &lock_entry, now)?;
+        // Someone who is not the agent is guessing: tell the agent, once per lock.
+        if let (LockedBy::Account, Some(agent), false) = (locked, agent, from_known_device) {
+            let email = agent.email_address();
+            let since = now - config.login_limits.per_account.window;
+            let message = messages::account_under_attack(&Recipient { email: &email, name: &agent.name }, config.login_limits.per_account.max, since, &config.base_url())?;
+            outbox::enqueue(conn, &message, now)?;
+        }
     }
     Ok(())
 }

@@ -2,6 +2,10 @@
 //! login page, and a current password typed by a signed-in agent) counts
 //! against the account and the client IP before its hash, in two
 //! `auth::throttle` buckets; a success resets the account's count.
+//!
+//! A browser holding the agent's device cookie (`auth::device_cookie`)
+//! counts against that device instead, and not against the client IP: an
+//! attacker's failures from elsewhere lock out untrusted clients only.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::QueryResult;
@@ -15,6 +19,13 @@ use crate::domain::EmailAddress;
 pub const LOGIN_ACCOUNT: &str = "login_account";
 /// Failed password steps per client IP.
 pub const LOGIN_IP: &str = "login_ip";
+/// Failed password steps from one browser the agent signed in on before.
+pub const LOGIN_DEVICE: &str = "login_device";
+
+/// The bucket of an agent's own browser (its device cookie's id).
+pub fn device_bucket(agent_id: &str, device: &str) -> Bucket {
+    Bucket::new(LOGIN_DEVICE, format!("agent:{agent_id}:device:{device}"))
+}
 
 /// The account bucket of a login: the agent the email names, or, for an email
 /// no agent has, the normalised email itself. Unknown addresses are counted
@@ -41,12 +52,13 @@ pub enum LoginGate {
     Closed { retry_after: Duration },
 }
 
-/// The attempt counted in the account and client-IP buckets, to settle once
-/// the password was checked.
+/// The attempt counted in the account (or device) and client-IP buckets, to
+/// settle once the password was checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoginTickets {
     account: (Bucket, Hit),
-    ip: (Bucket, Hit),
+    /// `None` for a browser with the agent's device cookie.
+    ip: Option<(Bucket, Hit)>,
 }
 
 /// Which bucket a failed attempt just closed, for the audit log.
@@ -56,26 +68,32 @@ pub enum LockedBy {
     ClientIp,
 }
 
-/// Counts a password attempt against the client IP, then the account. Call it
-/// before checking the password, in a write transaction.
+/// Counts a password attempt against the client IP (unless `ip` is `None`:
+/// a known device), then the account or device. Call it before checking the
+/// password, in a write transaction.
 pub fn open_login_gate(
     conn: &mut DbConnection,
     account: Bucket,
-    ip: Bucket,
+    ip: Option<Bucket>,
     limits: LoginLimits,
     now: NaiveDateTime,
 ) -> QueryResult<LoginGate> {
-    let ip_hit = match hit(conn, &ip, limits.per_ip, now)? {
-        Decision::Refused { retry_after } => return Ok(LoginGate::Closed { retry_after }),
-        Decision::Allowed(hit) => hit,
+    let ip = match ip {
+        Some(ip) => match hit(conn, &ip, limits.per_ip, now)? {
+            Decision::Refused { retry_after } => return Ok(LoginGate::Closed { retry_after }),
+            Decision::Allowed(hit) => Some((ip, hit)),
+        },
+        None => None,
     };
     match hit(conn, &account, limits.per_account, now)? {
         Decision::Refused { retry_after } => {
             // A refused attempt is not a failure: it does not count against the IP either.
-            take_back(conn, &ip, &ip_hit, now)?;
+            if let Some((ip, ip_hit)) = &ip {
+                take_back(conn, ip, ip_hit, now)?;
+            }
             Ok(LoginGate::Closed { retry_after })
         }
-        Decision::Allowed(account_hit) => Ok(LoginGate::Open(LoginTickets { account: (account, account_hit), ip: (ip, ip_hit) })),
+        Decision::Allowed(account_hit) => Ok(LoginGate::Open(LoginTickets { account: (account, account_hit), ip })),
     }
 }
 
@@ -85,7 +103,15 @@ impl LoginTickets {
     /// stay: one valid account must not let an IP guess at others forever).
     pub fn succeeded(self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
         reset(conn, &self.account.0)?;
-        take_back(conn, &self.ip.0, &self.ip.1, now)
+        match &self.ip {
+            Some((ip, hit)) => take_back(conn, ip, hit, now),
+            None => Ok(()),
+        }
+    }
+
+    /// True when the attempt came from a browser with the agent's device cookie.
+    pub fn from_known_device(&self) -> bool {
+        self.ip.is_none()
     }
 
     /// The password was wrong: the attempt stays counted. Returns the buckets
@@ -95,7 +121,7 @@ impl LoginTickets {
         if self.account.1.filled_the_window() {
             locked.push(LockedBy::Account);
         }
-        if self.ip.1.filled_the_window() {
+        if self.ip.as_ref().is_some_and(|(_, hit)| hit.filled_the_window()) {
             locked.push(LockedBy::ClientIp);
         }
         locked

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod code_step;
 pub mod codes;
+pub mod device_cookie;
 pub mod email_change;
 pub mod login;
 pub mod login_gate;

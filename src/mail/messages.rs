@@ -238,6 +238,27 @@ pub fn codes_locked(
 }
 
 /// Someone passed the password step but no code followed in time.
+/// Sign-ins to the account from browsers it was never used on were paused
+/// after `failures` wrong passwords (someone may be guessing). The agent's
+/// own browsers are not affected.
+pub fn account_under_attack(to: &Recipient<'_>, failures: u32, since: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: failed sign-ins to your account from new browsers",
+            title: "Someone may be guessing your password",
+            paragraphs: vec![
+                format!("{failures} failed sign-ins to your account from browsers you have not signed in on came since {}.", when(since)),
+                "Sign-ins from new browsers are paused for a while. Browsers where you signed in before are not affected: you can keep working as usual.".to_owned(),
+            ],
+            context: None,
+            warning: Some("If your password is weak or used elsewhere, change it now."),
+            link: settings_link(base_url),
+        },
+    )
+}
+
 pub fn abandoned_login(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
     render_notice(
         to,

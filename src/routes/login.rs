@@ -23,7 +23,7 @@ use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
 use crate::web::session::TrustNotice;
 use crate::web::forms::{NoFields, ticked};
-use crate::web::{CsrfForm, Layout, TypedSession, csrf, render, trusted_cookie};
+use crate::web::{CsrfForm, Layout, TypedSession, csrf, device_cookie, render, trusted_cookie};
 
 /// The one message for every failed login (SPEC §3).
 const LOGIN_FAILED: &str = "That email and password do not match an active account.";
@@ -85,7 +85,7 @@ pub async fn login_submit(
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
     let browser = BrowserAtLogin { previous_pending: session.pending_login()?, trusted_cookie: trusted_cookie::read(&state, &req) };
-    match password_step(&state, &client, &form, browser).await? {
+    match password_step(&state, &req, &client, &form, browser).await? {
         PasswordOutcome::Accepted { decision, trusted_cookie: kept } => {
             let now = state.now();
             let mut response = match *decision {
@@ -93,7 +93,9 @@ pub async fn login_submit(
                     session.sign_in(&agent.id, &client)?;
                     // The password was just proven (step-up re-authentication).
                     session.record_password_proof(now)?;
-                    see_other(next.as_deref().unwrap_or("/"))
+                    let mut response = see_other(next.as_deref().unwrap_or("/"));
+                    device_cookie::remember(&mut response, &state, &req, &agent.id)?;
+                    response
                 }
                 LoginDecision::TrustedComputer { agent, trusted_until } => {
                     session.sign_in(&agent.id, &client)?;
@@ -101,7 +103,9 @@ pub async fn login_submit(
                     // The password was just proven; the trusted computer stood
                     // in for the code, which is not a fresh code proof.
                     session.record_password_proof(now)?;
-                    see_other(next.as_deref().unwrap_or("/"))
+                    let mut response = see_other(next.as_deref().unwrap_or("/"));
+                    device_cookie::remember(&mut response, &state, &req, &agent.id)?;
+                    response
                 }
                 LoginDecision::CodeRequired { challenge_id, refusal } => {
                     session.begin_pending_login(&challenge_id, next.as_deref())?;
@@ -128,14 +132,15 @@ pub async fn login_submit(
 
 /// The password step: the attempt is counted before its hash (one argon2
 /// verification whatever the outcome, unless throttled), then settled.
-async fn password_step(state: &AppState, client: &ClientInfo, form: &LoginForm, browser: BrowserAtLogin) -> Result<PasswordOutcome, AppError> {
+async fn password_step(state: &AppState, req: &HttpRequest, client: &ClientInfo, form: &LoginForm, browser: BrowserAtLogin) -> Result<PasswordOutcome, AppError> {
+    let device = device_cookie::read(state, req);
     // Taking the hashing slot before the throttle counts the attempt means
     // only attempts about to hash are in flight in that count, so a crowd of
     // agents behind one office IP is not refused for logging in at once.
     let slot = state.passwords.reserve().await?;
     let (limits, now) = (state.config.login_limits, state.now());
     let (owned_client, email_raw) = (client.clone(), form.email.clone());
-    let (agent, gate) = state.db(move |conn| Ok(login::open_password_step(conn, limits, &owned_client, &email_raw, now)?)).await?;
+    let (agent, gate) = state.db(move |conn| Ok(login::open_password_step(conn, limits, &owned_client, &email_raw, &device, now)?)).await?;
     let tickets = match gate {
         LoginGate::Closed { retry_after } => return Ok(PasswordOutcome::Throttled { retry_after }),
         LoginGate::Open(tickets) => tickets,
@@ -281,6 +286,7 @@ pub async fn verify_submit(
             session.record_password_proof(now)?;
             session.record_code_proof(now)?;
             let mut response = see_other(safe_next(next.as_deref()).as_deref().unwrap_or("/"));
+            device_cookie::remember(&mut response, &state, &req, &agent.id)?;
             if let Some(granted) = trusted {
                 session.set_trust_notice(TrustNotice::ComputerTrusted { until: granted.until.and_utc().timestamp() })?;
                 trusted_cookie::write(&mut response, &state, &granted.cookie, now)?;

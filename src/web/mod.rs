@@ -1,6 +1,7 @@
 //! The HTTP plumbing shared by every page: sessions, CSRF, guards, headers.
 
 pub mod csrf;
+pub mod device_cookie;
 pub mod error_page;
 pub mod forms;
 pub mod client;

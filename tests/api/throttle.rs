@@ -286,3 +286,71 @@ async fn concurrent_hits_on_one_bucket_never_exceed_the_limit() {
     let allowed: usize = workers.collect::<Vec<_>>().into_iter().map(|w| w.join().unwrap()).sum();
     assert_eq!(allowed, 10);
 }
+
+#[tokio::test]
+async fn an_attacker_from_elsewhere_cannot_lock_the_agent_out_of_their_own_browser() {
+    let app = app_behind_proxy().await;
+    let email = app.complete_setup().await;
+    // The agent's usual browser: signed in there before, so it holds a device cookie.
+    let own = new_browser();
+    assert_eq!(login_from_with(&own, &app.address, "192.0.2.10", &email, PASSWORD).await.status(), 303);
+    log_out(&own, &app.address).await;
+
+    // Fifty wrong passwords from other addresses: the first ten count, then 429.
+    for i in 0..50 {
+        let status = login_from(&app, &format!("198.51.100.{i}"), &email, WRONG).await.status();
+        assert_eq!(status, if i < 10 { 401 } else { 429 }, "attempt {}", i + 1);
+    }
+    assert_eq!(login_from(&app, "203.0.113.99", &email, PASSWORD).await.status(), 429, "a new browser stays refused");
+    // The agent is told once.
+    let notices: i64 = app
+        .db(|conn| {
+            agentgate::db::schema::outbox::table
+                .filter(agentgate::db::schema::outbox::subject.like("%failed sign-ins to your account from new browsers%"))
+                .count()
+                .get_result(conn)
+                .unwrap()
+        })
+        .await;
+    assert_eq!(notices, 1);
+
+    // The agent's own browser signs in, even from the attacker's address.
+    assert_eq!(login_from_with(&own, &app.address, "198.51.100.1", &email, PASSWORD).await.status(), 303);
+    assert_eq!(app.session_count().await, 1);
+}
+
+#[tokio::test]
+async fn a_device_cookie_is_bound_to_its_agent_and_never_skips_the_code() {
+    let app = app_behind_proxy().await;
+    let admin = app.complete_setup().await;
+    app.add_agent(&admin, "Bo Agent", "bo@acme.test", agentgate::domain::Role::Agent).await;
+    let shared = new_browser();
+    assert_eq!(login_from_with(&shared, &app.address, "192.0.2.10", &admin, PASSWORD).await.status(), 303);
+    log_out(&shared, &app.address).await;
+
+    // Ada's device cookie gives Bo nothing: Bo's new-browser count locks as usual.
+    for i in 0..10 {
+        login_from(&app, &format!("198.51.100.{i}"), "bo@acme.test", WRONG).await;
+    }
+    assert_eq!(login_from_with(&shared, &app.address, "192.0.2.10", "bo@acme.test", PASSWORD).await.status(), 429);
+
+    // With 2FA on, the known device still gets the code step.
+    app.db(|conn| {
+        diesel::update(agentgate::db::schema::agents::table.filter(agentgate::db::schema::agents::email.eq("ada@acme.test")))
+            .set(agentgate::db::schema::agents::two_factor.eq("enabled"))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+    let response = login_from_with(&shared, &app.address, "192.0.2.10", &admin, PASSWORD).await;
+    assert_eq!(location(&response), "/login/verify", "the device cookie is not a trusted computer");
+}
+
+/// Logs the browser out with the Log out button's form.
+async fn log_out(browser: &Client, address: &str) {
+    let page = browser.get(format!("{address}/")).send().await.unwrap().text().await.unwrap();
+    let token = csrf_token_in(&page).expect("a signed-in page has the Log out form");
+    let response = browser.post(format!("{address}/logout")).form(&[("csrf_token", token.as_str())]).send().await.unwrap();
+    assert_eq!(response.status(), 303);
+}
+
