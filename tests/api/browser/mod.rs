@@ -44,5 +44,6 @@ mod keyboard;
 mod login;
 mod responsive;
 mod screenshots;
+mod sessions;
 mod trusted_computers;
 mod two_factor;
