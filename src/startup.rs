@@ -70,7 +70,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), mail_health: Default::default(), page_anchors: Default::default() };
+        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), mail_health: Default::default(), db_outage: crate::db::Outage::of(&config.database_url), page_anchors: Default::default() };
 
         let setup_token = {
             let state = state.clone();
@@ -104,7 +104,7 @@ impl Application {
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let config = state.config.clone();
     let secret = Key::from(state.config.secret_key.bytes());
-    let store = DbSessionStore::new(state.pool.clone(), state.clock.clone(), config.session_idle_timeout, config.session_absolute_timeout);
+    let store = DbSessionStore::new(state.pool.clone(), state.db_outage.clone(), state.clock.clone(), config.session_idle_timeout, config.session_absolute_timeout);
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;

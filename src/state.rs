@@ -29,6 +29,8 @@ pub struct AppState {
     /// Bounds the streamed downloads running at once (each holds a
     /// connection): `web::streaming::AT_ONCE` permits.
     pub streams: Arc<Semaphore>,
+    /// Whether the database is reachable (fail fast and log once while not).
+    pub db_outage: db::Outage,
     /// Whether email is getting through (the outbox worker writes it).
     pub mail_health: MailHealth,
     /// Where deep pages of the Agents tab start (see `agents::anchors`).
@@ -61,7 +63,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
-        let (result, enqueued) = db::run_blocking(pool, move |conn| {
+        let (result, enqueued) = db::run_blocking(pool, &self.db_outage, move |conn| {
             crate::mail::outbox::take_enqueued_flag();
             let result = work(conn);
             // `work` has returned, so its transaction is committed (or rolled
@@ -83,6 +85,7 @@ impl AppState {
             clock: self.clock.clone(),
             wake: self.mail_wake.clone(),
             health: self.mail_health.clone(),
+            outage: self.db_outage.clone(),
         }
     }
 

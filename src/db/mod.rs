@@ -10,6 +10,7 @@ pub mod columns;
 pub mod models;
 pub mod schema;
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -95,18 +96,92 @@ pub fn probe_write(conn: &mut DbConnection, now: chrono::NaiveDateTime) -> Query
 
 /// Runs `work` with a connection of `pool` on the blocking pool: diesel is
 /// synchronous, and a pooled connection must never be held across an `.await`.
-pub async fn run_blocking<T, E, F>(pool: DbPool, work: F) -> Result<T, E>
+/// While `outage` knows the database to be down, a checkout waits at most
+/// [`CHECKOUT_WHILE_DOWN`] instead of the pool's full timeout.
+pub async fn run_blocking<T, E, F>(pool: DbPool, outage: &Outage, work: F) -> Result<T, E>
 where
     T: Send + 'static,
     E: From<DbError> + Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
 {
+    let outage = outage.clone();
     tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
+        let wait = outage.checkout_wait(pool.connection_timeout());
+        let mut conn = match pool.get_timeout(wait) {
+            Ok(conn) => {
+                outage.ended();
+                conn
+            }
+            Err(e) => {
+                outage.began(&e.to_string());
+                return Err(DbError::Unavailable(e.to_string()).into());
+            }
+        };
         work(&mut conn)
     })
     .await
     .map_err(|e| DbError::TaskFailed(e.to_string()))?
+}
+
+/// How long a checkout waits while the database is known to be down: a
+/// request answers 503 in about this long, not after the pool's whole
+/// timeout. (The pool keeps reconnecting in the background.)
+pub const CHECKOUT_WHILE_DOWN: Duration = Duration::from_millis(500);
+
+/// Whether this instance's database is unreachable, and since when: the
+/// log says so once when an outage begins (with the cause) and once when it
+/// ends, instead of a line per failed checkout.
+#[derive(Debug, Clone)]
+pub struct Outage {
+    url: Arc<String>,
+    /// Read on every checkout, so it is an atomic; `since` is taken only
+    /// when an outage begins or ends.
+    down: Arc<std::sync::atomic::AtomicBool>,
+    since: Arc<Mutex<Option<std::time::Instant>>>,
+}
+
+impl Outage {
+    /// The outage state of the database at `url` (named in the log without its password).
+    pub fn of(url: &str) -> Outage {
+        Outage { url: Arc::new(url.to_owned()), down: Arc::default(), since: Arc::default() }
+    }
+
+    fn checkout_wait(&self, normal: Duration) -> Duration {
+        if self.is_down() { normal.min(CHECKOUT_WHILE_DOWN) } else { normal }
+    }
+
+    /// True while the last checkout failed.
+    pub fn is_down(&self) -> bool {
+        self.down.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn began(&self, pool_error: &str) {
+        let mut since = self.since.lock().unwrap_or_else(|e| e.into_inner());
+        if since.is_some() {
+            return;
+        }
+        *since = Some(std::time::Instant::now());
+        self.down.store(true, std::sync::atomic::Ordering::Relaxed);
+        drop(since);
+        // r2d2's error names the multi-backend connection, not the cause:
+        // one direct attempt says what is wrong.
+        let cause = match Backend::of_url(&self.url) {
+            Backend::Postgres => PgConnection::establish(&self.url).err().map(|e| e.to_string()).unwrap_or_else(|| pool_error.to_owned()),
+            Backend::Sqlite => pool_error.to_owned(),
+        };
+        tracing::error!(database = %without_password(&self.url), cause = %cause.trim(), "the database cannot be reached; requests answer 503 until it is back");
+    }
+
+    fn ended(&self) {
+        if !self.is_down() {
+            return;
+        }
+        let mut since = self.since.lock().unwrap_or_else(|e| e.into_inner());
+        self.down.store(false, std::sync::atomic::Ordering::Relaxed);
+        if let Some(began) = since.take() {
+            tracing::info!(database = %without_password(&self.url), after_secs = began.elapsed().as_secs(), "the database is reachable again");
+        }
+    }
 }
 
 /// Pool settings (SPEC §5 leaves them to the operator).
@@ -204,6 +279,8 @@ fn build_pool(url: &str, settings: &PoolSettings, setup: ConnectionSetup, min_id
         .test_on_check_out(Backend::of_url(url) == Backend::Postgres)
         .connection_timeout(settings.connect_timeout)
         .connection_customizer(Box::new(setup))
+        // Failed connects are logged once per outage by `Outage`, with the cause.
+        .error_handler(Box::new(diesel::r2d2::NopErrorHandler))
         .build(manager)
         .map_err(|e| DbError::Unavailable(e.to_string()))
 }

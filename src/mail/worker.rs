@@ -61,6 +61,8 @@ pub struct WorkerContext {
     pub wake: Arc<Notify>,
     /// Whether email is getting through (shown to admins).
     pub health: MailHealth,
+    /// The database's outage state, shared with the requests.
+    pub outage: db::Outage,
 }
 
 impl WorkerContext {
@@ -69,7 +71,7 @@ impl WorkerContext {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, DbError> + Send + 'static,
     {
-        db::run_blocking(self.pool.clone(), work).await
+        db::run_blocking(self.pool.clone(), &self.outage, work).await
     }
 
     fn now(&self) -> chrono::NaiveDateTime {

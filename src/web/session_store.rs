@@ -21,6 +21,8 @@ type SessionState = HashMap<String, String>;
 #[derive(Clone)]
 pub struct DbSessionStore {
     pool: DbPool,
+    /// Shared with the requests: fail fast while the database is down.
+    outage: crate::db::Outage,
     clock: SharedClock,
     idle_lifetime: chrono::Duration,
     absolute_lifetime: chrono::Duration,
@@ -34,9 +36,10 @@ const SIGNED_IN_AT_KEY: &str = "signed_in_at";
 const IDLE_DEADLINE_STEP: chrono::Duration = chrono::Duration::seconds(60);
 
 impl DbSessionStore {
-    pub fn new(pool: DbPool, clock: SharedClock, idle_lifetime: Duration, absolute_lifetime: Duration) -> DbSessionStore {
+    pub fn new(pool: DbPool, outage: crate::db::Outage, clock: SharedClock, idle_lifetime: Duration, absolute_lifetime: Duration) -> DbSessionStore {
         DbSessionStore {
             pool,
+            outage,
             clock,
             idle_lifetime: chrono::Duration::from_std(idle_lifetime).unwrap_or(chrono::Duration::minutes(30)),
             absolute_lifetime: chrono::Duration::from_std(absolute_lifetime).unwrap_or(chrono::Duration::hours(12)),
@@ -47,13 +50,8 @@ impl DbSessionStore {
         &self,
         work: impl FnOnce(&mut crate::db::DbConnection, chrono::NaiveDateTime) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
-        let pool = self.pool.clone();
         let now = self.clock.now();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn, now)
-        })
-        .await?
+        crate::db::run_blocking(self.pool.clone(), &self.outage, move |conn| work(conn, now)).await
     }
 
     /// Stores the state under a new random key, with a fresh idle deadline: a

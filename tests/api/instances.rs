@@ -150,18 +150,32 @@ async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone
     let proxy = CuttableProxy::start(upstream).await;
     url.set_port(Some(proxy.port)).unwrap();
     let through_proxy = database.alias(url.to_string());
-    let app = spawn_app_on(through_proxy, vec![("AGENTGATE_DB_TIMEOUT_SECONDS", "1".to_owned())]).await;
+    let app = spawn_app_on(through_proxy, vec![("AGENTGATE_DB_TIMEOUT_SECONDS", "5".to_owned())]).await;
     let email = app.complete_setup().await;
     app.login(&email, PASSWORD).await;
     assert_eq!(app.get("/").await.status(), 200);
 
     proxy.cut();
-    for path in ["/healthz", "/", "/account/settings"] {
+    for (n, path) in ["/healthz", "/", "/account/settings", "/login"].into_iter().enumerate() {
+        let started = Instant::now();
         let response = app.get(path).await;
+        if path == "/login" {
+            // Writes nothing: the login page does not need the database.
+            continue;
+        }
         assert_eq!(response.status(), 503, "{path}");
         assert!(response.headers().contains_key("retry-after"));
         assert!(response.text().await.unwrap().contains("cannot reach its database"));
+        if n > 0 {
+            // Once the outage is known, a request fails fast, not after the pool's 5 s.
+            assert!(started.elapsed() < Duration::from_millis(1500), "{path} took {:?}", started.elapsed());
+        }
     }
+    // A load balancer's probe (no session cookie) is told why.
+    let ready = crate::helpers::new_browser().get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let body = ready.text().await.unwrap();
+    assert!(body.contains("\"database\""), "{body}");
 
     proxy.restore();
     let deadline = Instant::now() + Duration::from_secs(20);
