@@ -70,6 +70,11 @@ impl DeviceCookie {
         self
     }
 
+    /// True when the browser holds no verified entry.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     pub fn changed(&self) -> bool {
         self.changed
     }

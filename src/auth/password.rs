@@ -99,6 +99,11 @@ const PLACES_PER_THREAD: usize = 2;
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    /// A lane of its own for attempts from browsers that hold a device
+    /// cookie (an agent's usual browser): they never queue behind a flood of
+    /// attempts from elsewhere, only behind the few jobs already handed to
+    /// the threads.
+    priority_permits: Arc<Semaphore>,
     jobs: crossbeam_channel::Sender<Job>,
     /// Verified against when the email is unknown, so every failed login costs one hash.
     dummy_hash: Arc<str>,
@@ -149,13 +154,24 @@ impl PasswordHasher {
                 .spawn(move || run_hashing_thread(&queue))
                 .expect("the hashing threads start");
         }
-        PasswordHasher { permits: Arc::new(Semaphore::new(concurrency * PLACES_PER_THREAD)), jobs, dummy_hash: dummy_hash.into() }
+        PasswordHasher {
+            permits: Arc::new(Semaphore::new(concurrency * PLACES_PER_THREAD)),
+            priority_permits: Arc::new(Semaphore::new(concurrency)),
+            jobs,
+            dummy_hash: dummy_hash.into(),
+        }
     }
 
     /// Waits for a place on the pool: as many attempts as [`PLACES_PER_THREAD`]
     /// per thread are in flight at once; the threads hash one at a time each.
     pub async fn reserve(&self) -> Result<HashSlot, HashError> {
         let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
+        Ok(HashSlot { hasher: self.clone(), _permit: permit })
+    }
+
+    /// A place in the device holders' lane (see `priority_permits`).
+    pub async fn reserve_priority(&self) -> Result<HashSlot, HashError> {
+        let permit = self.priority_permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
         Ok(HashSlot { hasher: self.clone(), _permit: permit })
     }
 
@@ -235,6 +251,17 @@ impl From<HashError> for AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_device_holder_does_not_queue_behind_a_full_pool() {
+        let hasher = PasswordHasher::new(1);
+        // Every general place taken (a flood of attempts from elsewhere).
+        let _held: Vec<HashSlot> = vec![hasher.reserve().await.unwrap(), hasher.reserve().await.unwrap()];
+        let waiting = tokio::time::timeout(Duration::from_millis(50), hasher.reserve()).await;
+        assert!(waiting.is_err(), "the general lane is full");
+        let slot = tokio::time::timeout(Duration::from_millis(50), hasher.reserve_priority()).await;
+        assert!(slot.is_ok(), "the device holders' lane is not");
+    }
 
     #[tokio::test]
     async fn each_thread_has_one_attempt_hashing_and_one_waiting() {

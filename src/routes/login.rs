@@ -137,7 +137,9 @@ async fn password_step(state: &AppState, req: &HttpRequest, client: &ClientInfo,
     // Taking the hashing slot before the throttle counts the attempt means
     // only attempts about to hash are in flight in that count, so a crowd of
     // agents behind one office IP is not refused for logging in at once.
-    let slot = state.passwords.reserve().await?;
+    // A browser an agent signed in on before has a lane of its own, so a
+    // flood of guesses from elsewhere does not make it wait.
+    let slot = if device.is_empty() { state.passwords.reserve().await? } else { state.passwords.reserve_priority().await? };
     let (limits, now) = (state.config.login_limits, state.now());
     let (owned_client, email_raw) = (client.clone(), form.email.clone());
     let (agent, gate) = state.db(move |conn| Ok(login::open_password_step(conn, limits, &owned_client, &email_raw, &device, now)?)).await?;

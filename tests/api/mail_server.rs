@@ -247,9 +247,11 @@ impl TestSmtp {
         }
     }
 
-    /// The code of the next sign-in code email to `to`.
+    /// The code of the next sign-in code email to `to` (subject "AgentGate
+    /// sign-in code: 123456"; not "sign-in codes locked", which may arrive
+    /// first now that emails are sent side by side).
     pub async fn next_login_code(&self, to: &str) -> String {
-        self.expect_email(to, "sign-in code").await.code()
+        self.expect_email(to, "sign-in code:").await.code()
     }
 
     /// Emails to `to` not handed out yet whose subject contains `subject`.
