@@ -217,20 +217,27 @@ pub fn mark_dropped(conn: &mut DbConnection, id: &str, claim_id: &str, reason: &
         .map(|_| ())
 }
 
-/// Why a claimed row should not be sent any more, if it should not: past its
-/// `expires_at`, or (looked up only for a retry, since a first attempt
-/// follows its challenge at once) its challenge is closed or expired.
-pub fn stale_reason(conn: &mut DbConnection, row: &OutboxRow, now: NaiveDateTime) -> QueryResult<Option<&'static str>> {
-    if row.expires_at.is_some_and(|at| at <= now) {
-        return Ok(Some("expired before it could be delivered"));
+/// Why a row past its `expires_at` is not sent.
+pub const EXPIRED: &str = "expired before it could be delivered";
+/// Why a code's email whose challenge is over is not sent.
+pub const CHALLENGE_OVER: &str = "its code was used, replaced or expired before it could be delivered";
+
+impl OutboxRow {
+    /// Past the time it could help (a code's or a link's expiry).
+    pub fn expired(&self, now: NaiveDateTime) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
     }
-    if let (Some(challenge_id), true) = (&row.challenge_id, row.attempts > 1) {
-        let open = CodeChallenge::find(conn, challenge_id)?.is_some_and(|c| c.is_open(now));
-        if !open {
-            return Ok(Some("its code was used, replaced or expired before it could be delivered"));
-        }
+
+    /// The challenge to look up before this attempt: only a retry of a
+    /// code's email (a first attempt follows its challenge at once).
+    pub fn challenge_to_check(&self) -> Option<&str> {
+        self.challenge_id.as_deref().filter(|_| self.attempts > 1)
     }
-    Ok(None)
+}
+
+/// True when the challenge is closed, expired or gone.
+pub fn challenge_is_over(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    Ok(!CodeChallenge::find(conn, challenge_id)?.is_some_and(|c| c.is_open(now)))
 }
 
 /// When the next queued row comes due, if any row is queued.

@@ -162,12 +162,17 @@ async fn send(
     place: OwnedSemaphorePermit,
     saturated: Arc<AtomicBool>,
 ) {
+    // Only a retry of a code's email costs a trip to the database here.
     let now = ctx.now();
-    let checked = ctx.db({
-        let row = row.clone();
-        move |conn| Ok(outbox::stale_reason(conn, &row, now)?)
-    });
-    match checked.await {
+    let stale = match row.challenge_to_check().map(str::to_owned) {
+        _ if row.expired(now) => Ok(Some(outbox::EXPIRED)),
+        Some(challenge_id) => ctx
+            .db(move |conn| Ok(outbox::challenge_is_over(conn, &challenge_id, now)?))
+            .await
+            .map(|over| over.then_some(outbox::CHALLENGE_OVER)),
+        None => Ok(None),
+    };
+    match stale {
         Ok(Some(reason)) => {
             drop_row(&ctx, &claim_id, &row, reason).await;
             drop(place);
@@ -232,7 +237,7 @@ async fn record_outcome(
             if row.expires_at.is_some_and(|useful_until| next >= useful_until) {
                 // The retry would come too late to help: drop it now.
                 tracing::warn!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, error = %error, "email delivery failed");
-                drop_row(ctx, &claim_id, &row, "expired before it could be delivered").await;
+                drop_row(ctx, &claim_id, &row, outbox::EXPIRED).await;
                 return Ok(Delivered::Dropped);
             }
             let give_up = matches!(error, DeliveryError::Permanent(_)) || next > row.created_at + policy.give_up_after;

@@ -36,8 +36,17 @@ fn value(state: &serde_json::Map<String, serde_json::Value>, key: &str) -> Optio
     })
 }
 
+fn state_of(row: &SessionRow) -> serde_json::Map<String, serde_json::Value> {
+    serde_json::from_str(&row.state).unwrap_or_default()
+}
+
+/// The session's own id (empty for a session from before ids).
+fn id_of(row: &SessionRow) -> String {
+    value(&state_of(row), SESSION_ID_KEY).unwrap_or_default()
+}
+
 fn line(row: &SessionRow, current: Option<&str>, idle: Duration) -> SessionLine {
-    let state: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&row.state).unwrap_or_default();
+    let state = state_of(row);
     let id = value(&state, SESSION_ID_KEY).unwrap_or_default();
     let user_agent = value(&state, CLIENT_AGENT_KEY).unwrap_or_default();
     let signed_in_at = value(&state, "signed_in_at")
@@ -64,7 +73,7 @@ pub fn list(conn: &mut DbConnection, agent_id: &str, current: Option<&str>, idle
 /// Signs out the agent's session `id`; false when they have none by that id.
 pub fn sign_out(conn: &mut DbConnection, agent_id: &str, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
     for row in session::live_for_agent(conn, agent_id, now)? {
-        if line(&row, None, Duration::zero()).id == id {
+        if id_of(&row) == id {
             return session::delete_of_agent(conn, agent_id, &row.key_hash);
         }
     }
@@ -75,7 +84,7 @@ pub fn sign_out(conn: &mut DbConnection, agent_id: &str, id: &str, now: NaiveDat
 pub fn sign_out_others(conn: &mut DbConnection, agent_id: &str, keep: &str, now: NaiveDateTime) -> QueryResult<usize> {
     let mut ended = 0;
     for row in session::live_for_agent(conn, agent_id, now)? {
-        if line(&row, None, Duration::zero()).id != keep && session::delete_of_agent(conn, agent_id, &row.key_hash)? {
+        if id_of(&row) != keep && session::delete_of_agent(conn, agent_id, &row.key_hash)? {
             ended += 1;
         }
     }
