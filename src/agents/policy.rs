@@ -7,6 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
+use crate::db::models::session;
 use crate::db::models::{Agent, Company, CompanyPolicy};
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::TwoFactorStatus;
@@ -73,6 +74,56 @@ pub fn trusted_days_choices(server_days: u32) -> Vec<u32> {
     TRUSTED_DAYS_CHOICES.into_iter().filter(|days| *days <= server_days).collect()
 }
 
+/// What the server allows a company's policy (its own settings are the caps).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    pub trusted_days: u32,
+    pub session_idle_minutes: u32,
+    pub session_absolute_hours: u32,
+}
+
+impl ServerLimits {
+    pub fn of(config: &crate::config::Config) -> ServerLimits {
+        ServerLimits {
+            trusted_days: config.trusted_days,
+            session_idle_minutes: u32::try_from(config.session_idle_timeout.as_secs() / 60).unwrap_or(u32::MAX),
+            session_absolute_hours: u32::try_from(config.session_absolute_timeout.as_secs() / 3600).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// The shortest idle lifetime a company may choose: a shorter one signs an
+/// agent out while they write a reply.
+pub const MIN_SESSION_IDLE_MINUTES: u32 = 5;
+
+/// How long a signed-in session of the company's agents lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionLifetimes {
+    /// Without a page view.
+    pub idle: std::time::Duration,
+    /// From sign-in, however active.
+    pub absolute: std::time::Duration,
+}
+
+impl SessionLifetimes {
+    /// The server's own (`AGENTGATE_SESSION_IDLE_MINUTES`, `AGENTGATE_SESSION_ABSOLUTE_HOURS`).
+    pub fn of_server(config: &crate::config::Config) -> SessionLifetimes {
+        SessionLifetimes { idle: config.session_idle_timeout, absolute: config.session_absolute_timeout }
+    }
+}
+
+/// The company's session lifetimes, each never longer than the server's.
+pub fn session_lifetimes(idle_minutes: Option<i32>, absolute_hours: Option<i32>, server: SessionLifetimes) -> SessionLifetimes {
+    let capped = |chosen: Option<i32>, unit: u64, server: std::time::Duration| {
+        chosen
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .map(|n| std::time::Duration::from_secs(n * unit).min(server))
+            .unwrap_or(server)
+    };
+    SessionLifetimes { idle: capped(idle_minutes, 60, server.idle), absolute: capped(absolute_hours, 3600, server.absolute) }
+}
+
 /// Why the policy form was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PolicyError {
@@ -80,6 +131,10 @@ pub enum PolicyError {
     TrustedDays(String),
     #[error("The grace date must be a date like 2026-12-31.")]
     GraceDate,
+    #[error("Sign out after inactivity must be a whole number of minutes from {MIN_SESSION_IDLE_MINUTES} to {0} (this server's limit), or empty for the server's setting.")]
+    SessionIdle(u32),
+    #[error("Sign out after must be a whole number of hours from 1 to {0} (this server's limit), or empty for the server's setting.")]
+    SessionAbsolute(u32),
 }
 
 /// The policy form as submitted (its checkboxes already read by the page).
@@ -89,14 +144,17 @@ pub struct PolicyInput<'a> {
     pub grace_until: Option<&'a str>,
     pub trusted_days_max: Option<&'a str>,
     pub admins_always_enter_code: bool,
+    /// Empty: the server's setting.
+    pub session_idle_minutes: Option<&'a str>,
+    pub session_absolute_hours: Option<&'a str>,
 }
 
-/// Validates the form against the server's longest trusted period. Without
-/// the requirement a grace date means nothing and is dropped. A missing
-/// period keeps the company's current one.
-pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, server_days: u32) -> Result<CompanyPolicy, PolicyError> {
+/// Validates the form against the server's limits. Without the requirement
+/// a grace date means nothing and is dropped. A missing period keeps the
+/// company's current one; an empty session lifetime follows the server's.
+pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, limits: &ServerLimits) -> Result<CompanyPolicy, PolicyError> {
     let require_two_factor = input.require_two_factor;
-    let choices = trusted_days_choices(server_days);
+    let choices = trusted_days_choices(limits.trusted_days);
     let trusted_days_max = match input.trusted_days_max.map(str::trim).filter(|v| !v.is_empty()) {
         None => current.trusted_days_max,
         Some(raw) => {
@@ -116,7 +174,25 @@ pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, server_days: u32
         two_factor_grace_until: grace.filter(|_| require_two_factor),
         trusted_days_max,
         admins_always_enter_code: input.admins_always_enter_code,
+        session_idle_minutes: whole_number(input.session_idle_minutes, MIN_SESSION_IDLE_MINUTES, limits.session_idle_minutes)
+            .map_err(|_| PolicyError::SessionIdle(limits.session_idle_minutes))?,
+        session_absolute_hours: whole_number(input.session_absolute_hours, 1, limits.session_absolute_hours)
+            .map_err(|_| PolicyError::SessionAbsolute(limits.session_absolute_hours))?,
     })
+}
+
+/// An optional whole number from `min` to `max` (empty: none).
+fn whole_number(raw: Option<&str>, min: u32, max: u32) -> Result<Option<i32>, ()> {
+    match raw.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(raw) => {
+            let n: u32 = raw.parse().map_err(|_| ())?;
+            if n < min || n > max {
+                return Err(());
+            }
+            i32::try_from(n).map(Some).map_err(|_| ())
+        }
+    }
 }
 
 fn list(choices: &[u32]) -> String {
@@ -128,21 +204,44 @@ fn list(choices: &[u32]) -> String {
     }
 }
 
-/// Saves the company's policy, with an audit entry that says what it now is.
-pub fn update_policy(conn: &mut DbConnection, actor: &Actor<'_>, policy: &CompanyPolicy, now: NaiveDateTime) -> Result<(), AgentActionError> {
+/// Saves the company's policy, with an audit entry that says what it now
+/// is. Shorter session lifetimes apply at once to the agents' signed-in
+/// sessions, counted from now at the latest.
+pub fn update_policy(
+    conn: &mut DbConnection,
+    actor: &Actor<'_>,
+    policy: &CompanyPolicy,
+    server: SessionLifetimes,
+    now: NaiveDateTime,
+) -> Result<(), AgentActionError> {
     write_transaction(conn, |conn| {
         Company::update_policy(conn, &actor.company.id, policy)?;
+        let lifetimes = session_lifetimes(policy.session_idle_minutes, policy.session_absolute_hours, server);
+        let idle_seconds = policy.session_idle_minutes.map(|_| i32::try_from(lifetimes.idle.as_secs()).unwrap_or(i32::MAX));
+        session::apply_company_lifetimes(conn, &actor.company.id, idle_seconds, now + to_chrono(lifetimes.idle), now + to_chrono(lifetimes.absolute))?;
         let grace = policy.two_factor_grace_until.map(|g| format!(" from {}", g.date())).unwrap_or_default();
         let detail = format!(
-            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}",
+            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}; sign out after {} idle, {} after sign-in",
             on_off(policy.require_two_factor),
             policy.trusted_days_max,
             on_off(policy.admins_always_enter_code),
+            minutes(lifetimes.idle),
+            minutes(lifetimes.absolute),
         );
         let entry = audit::Entry { subject_id: None, ..actor.entry(&actor.admin.id, Some(&detail)) };
         audit::record(conn, Event::PolicyChanged, Outcome::Success, &entry, now)?;
         Ok(())
     })
+}
+
+fn to_chrono(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
+}
+
+/// "90 min" or "12 h".
+fn minutes(d: std::time::Duration) -> String {
+    let minutes = d.as_secs() / 60;
+    if minutes % 60 == 0 { format!("{} h", minutes / 60) } else { format!("{minutes} min") }
 }
 
 fn on_off(value: bool) -> &'static str {
@@ -162,6 +261,8 @@ mod tests {
             trusted_days_max: 30,
             admins_always_enter_code: false,
             created_at: NaiveDateTime::default(),
+            session_idle_minutes: None,
+            session_absolute_hours: None,
         }
     }
 
@@ -189,24 +290,48 @@ mod tests {
         }
     }
 
+    fn limits(trusted_days: u32) -> ServerLimits {
+        ServerLimits { trusted_days, session_idle_minutes: 60, session_absolute_hours: 12 }
+    }
+
+    #[test]
+    fn session_lifetimes_are_the_companys_within_the_servers() {
+        use std::time::Duration;
+        let server = SessionLifetimes { idle: Duration::from_secs(3600), absolute: Duration::from_secs(12 * 3600) };
+        assert_eq!(session_lifetimes(None, None, server), server);
+        let shorter = session_lifetimes(Some(15), Some(8), server);
+        assert_eq!((shorter.idle.as_secs(), shorter.absolute.as_secs()), (15 * 60, 8 * 3600));
+        // A stored value above a server setting that was lowered since is capped.
+        assert_eq!(session_lifetimes(Some(600), Some(48), server), server);
+
+        let current = company(false, None);
+        let input = PolicyInput { session_idle_minutes: Some(" 15 "), session_absolute_hours: Some("8"), ..Default::default() };
+        let policy = parse_policy(&input, &current, &limits(30)).unwrap();
+        assert_eq!((policy.session_idle_minutes, policy.session_absolute_hours), (Some(15), Some(8)));
+        for (idle, absolute) in [("61", ""), ("4", ""), ("1.5", ""), ("-5", ""), ("", "13"), ("", "0"), ("", "x")] {
+            let input = PolicyInput { session_idle_minutes: Some(idle), session_absolute_hours: Some(absolute), ..Default::default() };
+            assert!(parse_policy(&input, &current, &limits(30)).is_err(), "{idle:?} {absolute:?}");
+        }
+    }
+
     #[test]
     fn the_form_is_checked_against_the_server_limit() {
         let current = company(false, None);
         let input = PolicyInput { require_two_factor: true, grace_until: Some("2026-12-10"), trusted_days_max: Some("7"), ..Default::default() };
-        let policy = parse_policy(&input, &current, 30).unwrap();
+        let policy = parse_policy(&input, &current, &limits(30)).unwrap();
         assert!(policy.require_two_factor && !policy.admins_always_enter_code);
         assert_eq!(policy.two_factor_grace_until, Some(day(10)));
         assert_eq!(policy.trusted_days_max, 7);
 
         let too_long = PolicyInput { trusted_days_max: Some("90"), ..Default::default() };
-        assert_eq!(parse_policy(&too_long, &current, 30), Err(PolicyError::TrustedDays("0, 7 or 30 days".into())));
+        assert_eq!(parse_policy(&too_long, &current, &limits(30)), Err(PolicyError::TrustedDays("0, 7 or 30 days".into())));
         let odd = PolicyInput { trusted_days_max: Some("14"), ..Default::default() };
-        assert!(parse_policy(&odd, &current, 365).is_err());
+        assert!(parse_policy(&odd, &current, &limits(365)).is_err());
         let bad_date = PolicyInput { grace_until: Some("31/12/2026"), ..Default::default() };
-        assert_eq!(parse_policy(&bad_date, &current, 30), Err(PolicyError::GraceDate));
+        assert_eq!(parse_policy(&bad_date, &current, &limits(30)), Err(PolicyError::GraceDate));
 
         let off_with_date = PolicyInput { grace_until: Some("2026-12-10"), ..Default::default() };
-        assert_eq!(parse_policy(&off_with_date, &current, 30).unwrap().two_factor_grace_until, None);
+        assert_eq!(parse_policy(&off_with_date, &current, &limits(30)).unwrap().two_factor_grace_until, None);
         assert_eq!(effective_trusted_days(&current, 7), 7);
         assert_eq!(trusted_days_choices(0), vec![0]);
     }

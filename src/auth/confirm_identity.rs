@@ -22,7 +22,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Holder};
 use crate::auth::codes::{self, IssueRefusal};
-use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, login_account_bucket, open_login_gate};
+use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
 use crate::auth::throttle::Bucket;
 use crate::config::{Config, LoginLimits};
 use crate::db::models::Agent;
@@ -80,13 +80,25 @@ pub enum PasswordProof {
 }
 
 /// The first half of checking the current password a signed-in agent typed:
-/// the attempt is counted in the login throttle's account and client-IP
-/// buckets before any hash (SPEC §3, shared with the login page, so a stolen
-/// session cannot guess the password here instead).
-pub fn open_password_check(conn: &mut DbConnection, agent: &Agent, client: &ClientInfo, limits: LoginLimits, now: NaiveDateTime) -> diesel::QueryResult<LoginGate> {
-    let account = login_account_bucket(Some(&agent.id), &agent.email);
-    let ip = Bucket::for_client_ip(LOGIN_IP, client);
-    write_transaction(conn, |conn| open_login_gate(conn, account, Some(ip), limits, now))
+/// the attempt is counted before any hash in the login throttle's buckets
+/// (SPEC §3, shared with the login page, so a stolen session cannot guess the
+/// password here instead): the agent's own browser's (`device`, from its
+/// device cookie) alone, or else the account's and the client IP's.
+pub fn open_password_check(
+    conn: &mut DbConnection,
+    agent: &Agent,
+    client: &ClientInfo,
+    device: Option<&str>,
+    limits: LoginLimits,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<LoginGate> {
+    write_transaction(conn, |conn| match device {
+        Some(device) => open_login_gate(conn, device_bucket(&agent.id, device), None, limits, now),
+        None => {
+            let account = login_account_bucket(Some(&agent.id), &agent.email);
+            open_login_gate(conn, account, Some(Bucket::for_client_ip(LOGIN_IP, client)), limits, now)
+        }
+    })
 }
 
 /// The second half: a right password resets the account's count; a wrong

@@ -14,9 +14,9 @@ use crate::auth::codes::{self, IssueRefusal, send_code};
 use crate::auth::code_step;
 use crate::auth::device_cookie::DeviceCookie;
 use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
-use crate::auth::throttle::{self, Bucket};
+use crate::auth::throttle::{self, Bucket, Decision};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
-use crate::config::{Config, LoginLimits};
+use crate::config::{Config, Limit, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -119,6 +119,9 @@ pub fn settle_password(
     }
 }
 
+/// At most one "someone may be guessing your password" email a day per agent.
+const ATTACK_NOTICE_LIMIT: Limit = Limit { max: 1, window: Duration::hours(24) };
+
 /// A wrong password (or an unknown or deactivated account): audited, and the
 /// attempt stays counted; a lock-out it starts is audited too.
 fn record_failed_password(
@@ -144,8 +147,11 @@ fn record_failed_password(
         };
         let lock_entry = audit::Entry { detail: Some(detail), ..entry.clone() };
         audit::record(conn, Event::LoginThrottled, Outcome::Failure, &lock_entry, now)?;
-        // Someone who is not the agent is guessing: tell the agent, once per lock.
-        if let (LockedBy::Account, Some(agent), false) = (locked, agent, from_known_device) {
+        // Someone who is not the agent is guessing: tell the agent once, not
+        // at every lock of a guessing run that goes on all day.
+        if let (LockedBy::Account, Some(agent), false) = (locked, agent, from_known_device)
+            && matches!(throttle::hit(conn, &Bucket::new("attack_notice", agent.id.clone()), ATTACK_NOTICE_LIMIT, now)?, Decision::Allowed(_))
+        {
             let email = agent.email_address();
             let since = now - config.login_limits.per_account.window;
             let message = messages::account_under_attack(&Recipient { email: &email, name: &agent.name }, config.login_limits.per_account.max, since, &config.base_url())?;

@@ -10,6 +10,8 @@ diesel::table! {
         trusted_days_max -> Integer,
         admins_always_enter_code -> Bool,
         created_at -> Timestamp,
+        session_idle_minutes -> Nullable<Integer>,
+        session_absolute_hours -> Nullable<Integer>,
     }
 }
 
@@ -77,6 +79,7 @@ diesel::table! {
         created_at -> Timestamp,
         idle_expires_at -> Timestamp,
         absolute_expires_at -> Timestamp,
+        idle_seconds -> Nullable<Integer>,
     }
 }
 

@@ -207,7 +207,7 @@ pub async fn settings_submit(
         confirm_identity::require_recent_code(&signed_in, &state, "/account/settings")?;
     }
     let current_ok = if needs_current_password && !form.current_password.is_empty() {
-        confirm_identity::check_current_password(&signed_in, &state, &client, &form.current_password, "in Account Setting").await?
+        confirm_identity::check_current_password(&req, &signed_in, &state, &client, &form.current_password, "in Account Setting").await?
     } else {
         false
     };

@@ -3,7 +3,7 @@
 //! code emailed to the agent; then back to `next`.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
@@ -111,6 +111,7 @@ pub struct PasswordForm {
 /// `POST /account/confirm-identity`: checks the password (through the login
 /// throttle); with 2FA on, emails a code and goes to the code step.
 pub async fn password_submit(
+    req: HttpRequest,
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
@@ -118,7 +119,7 @@ pub async fn password_submit(
 ) -> Result<HttpResponse, AppError> {
     let next = next_or_default(form.next.as_deref());
     let agent = signed_in.agent.clone();
-    if !guard::check_current_password(&signed_in, &state, &client, &form.current_password, "on the confirm-identity page").await? {
+    if !guard::check_current_password(&req, &signed_in, &state, &client, &form.current_password, "on the confirm-identity page").await? {
         let mut page = PasswordPage::new(&state, &signed_in, next, None);
         page.error = Some("That is not your current password.".to_owned());
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);

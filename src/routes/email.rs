@@ -4,7 +4,7 @@
 //! to the new address, and the change happens when it is entered.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
@@ -72,6 +72,7 @@ pub struct ChangeForm {
 /// `POST /account/email`: checks the password and the address, then emails
 /// a code to the new address. Nothing changes yet.
 pub async fn change_submit(
+    req: HttpRequest,
     state: web::Data<AppState>,
     signed_in: SignedIn,
     client: ClientInfo,
@@ -84,7 +85,7 @@ pub async fn change_submit(
     if form.current_password.is_empty() {
         errors.push("Current password: enter it to change your email address.".to_owned());
     } else {
-        if !confirm_identity::check_current_password(&signed_in, &state, &client, &form.current_password, "in the email change form").await? {
+        if !confirm_identity::check_current_password(&req, &signed_in, &state, &client, &form.current_password, "in the email change form").await? {
             errors.push("Current password: that is not your current password.".to_owned());
         }
     }

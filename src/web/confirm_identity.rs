@@ -10,7 +10,9 @@ use crate::error::AppError;
 use crate::web::redirect::safe_next;
 use crate::state::AppState;
 use crate::domain::{ClientInfo, login_candidate};
+use crate::web::device_cookie;
 use crate::web::guards::SignedIn;
+use actix_web::HttpRequest;
 
 /// Where the confirm-identity page sends the browser back to when `next`
 /// is not a local path.
@@ -54,22 +56,29 @@ pub fn code_needed(signed_in: &SignedIn, state: &AppState) -> bool {
 /// Checks the current password typed in a signed-in form, through the
 /// login throttle (`place` says which form, for the audit log): true when it
 /// is right, and this browser has then proven the password now; a 429 when
-/// too many wrong passwords came lately.
+/// too many wrong passwords came lately. The agent's own browser (its device
+/// cookie) is counted on its own, as at login: guesses from elsewhere that
+/// paused new browsers do not stop the agent confirming a change.
 pub async fn check_current_password(
+    req: &HttpRequest,
     signed_in: &SignedIn,
     state: &AppState,
     client: &ClientInfo,
     typed: &str,
     place: &'static str,
 ) -> Result<bool, AppError> {
+    let device = device_cookie::read(state, req).device_of(&signed_in.agent.id).map(str::to_owned);
+    let slot = if device.is_some() { state.passwords.reserve_priority().await? } else { state.passwords.reserve().await? };
     let (agent, limits, now) = (signed_in.agent.clone(), state.config.login_limits, state.now());
     let owned_client = client.clone();
-    let gate = state.db(move |conn| Ok(confirm_identity::open_password_check(conn, &agent, &owned_client, limits, now)?)).await?;
+    let gate = state
+        .db(move |conn| Ok(confirm_identity::open_password_check(conn, &agent, &owned_client, device.as_deref(), limits, now)?))
+        .await?;
     let tickets = match gate {
         LoginGate::Closed { retry_after } => return Err(throttle::refusal(retry_after, throttled_message(retry_after)).into()),
         LoginGate::Open(tickets) => tickets,
     };
-    let right = state.passwords.verify(login_candidate(typed), signed_in.agent.password_hash.clone()).await?;
+    let right = slot.verify(login_candidate(typed), signed_in.agent.password_hash.clone()).await?;
     let (agent, client, now) = (signed_in.agent.clone(), client.clone(), state.now());
     let proof = state.db(move |conn| Ok(confirm_identity::settle_password_check(conn, &agent, &client, right, tickets, place, now)?)).await?;
     match proof {

@@ -59,7 +59,7 @@ fn line(row: &SessionRow, current: Option<&str>, idle: Duration) -> SessionLine 
         browser: browser_label(&user_agent),
         ip: value(&state, CLIENT_IP_KEY).unwrap_or_default(),
         signed_in: dates::when(signed_in_at),
-        last_seen: dates::when(row.idle_expires_at - idle),
+        last_seen: dates::when(row.idle_expires_at - session::idle_lifetime(row.idle_seconds, idle)),
         user_agent,
         id,
     }

@@ -11,6 +11,8 @@ use anyhow::anyhow;
 use crate::crypto::{random_token, token_hash};
 use crate::clock::SharedClock;
 use crate::db::DbPool;
+use crate::agents::policy::{self, SessionLifetimes};
+use crate::db::models::Company;
 use crate::db::models::session::{self, NewSession};
 use crate::web::session::{AGENT_ID_KEY, ROTATE_ID_KEY};
 
@@ -24,8 +26,8 @@ pub struct DbSessionStore {
     /// Shared with the requests: fail fast while the database is down.
     outage: crate::db::Outage,
     clock: SharedClock,
-    idle_lifetime: chrono::Duration,
-    absolute_lifetime: chrono::Duration,
+    /// The server's lifetimes; a company may choose shorter ones.
+    lifetimes: SessionLifetimes,
 }
 
 /// When the session's agent signed in (Unix seconds, in the stored state;
@@ -37,13 +39,7 @@ const IDLE_DEADLINE_STEP: chrono::Duration = chrono::Duration::seconds(60);
 
 impl DbSessionStore {
     pub fn new(pool: DbPool, outage: crate::db::Outage, clock: SharedClock, idle_lifetime: Duration, absolute_lifetime: Duration) -> DbSessionStore {
-        DbSessionStore {
-            pool,
-            outage,
-            clock,
-            idle_lifetime: chrono::Duration::from_std(idle_lifetime).unwrap_or(chrono::Duration::minutes(30)),
-            absolute_lifetime: chrono::Duration::from_std(absolute_lifetime).unwrap_or(chrono::Duration::hours(12)),
-        }
+        DbSessionStore { pool, outage, clock, lifetimes: SessionLifetimes { idle: idle_lifetime, absolute: absolute_lifetime } }
     }
 
     async fn with_conn<T: Send + 'static>(
@@ -59,12 +55,24 @@ impl DbSessionStore {
     /// The absolute deadline counts from the agent's sign-in, recorded in the
     /// state the first time a signed-in state is stored: a rotation while
     /// signed in (a password change) keeps it, a new sign-in starts it again.
+    /// A signed-in session lives by its company's lifetimes (SPEC §8).
     async fn store_under_new_key(&self, previous: Option<String>, mut state: SessionState, ttl: &CookieDuration) -> anyhow::Result<SessionKey> {
         let key = random_token();
         let key_hash = token_hash(&key);
-        let (idle, absolute) = (to_chrono(ttl), self.absolute_lifetime);
+        let server = SessionLifetimes { idle: std::time::Duration::from_secs(ttl.whole_seconds().max(0) as u64), ..self.lifetimes };
         self.with_conn(move |conn, now| {
             let agent_id = agent_of(&state);
+            let company_policy = match &agent_id {
+                Some(agent_id) => Company::session_policy_of_agent(conn, agent_id)?,
+                None => None,
+            };
+            let lifetimes = match company_policy {
+                Some((idle_minutes, absolute_hours)) => policy::session_lifetimes(idle_minutes, absolute_hours, server),
+                None => server,
+            };
+            let idle_seconds = company_policy
+                .and_then(|(idle_minutes, _)| idle_minutes)
+                .map(|_| i32::try_from(lifetimes.idle.as_secs()).unwrap_or(i32::MAX));
             let signed_in_at = signed_in_at(&state).unwrap_or_else(|| {
                 if agent_id.is_some() {
                     state.insert(SIGNED_IN_AT_KEY.to_owned(), now.and_utc().timestamp().to_string());
@@ -77,8 +85,9 @@ impl DbSessionStore {
                 agent_id: agent_id.as_deref(),
                 state: &json,
                 created_at: now,
-                idle_expires_at: now + idle,
-                absolute_expires_at: signed_in_at + absolute,
+                idle_expires_at: now + to_chrono(lifetimes.idle),
+                absolute_expires_at: signed_in_at + to_chrono(lifetimes.absolute),
+                idle_seconds,
             };
             match &previous {
                 Some(previous) => session::rotate(conn, previous, &new)?,
@@ -97,8 +106,8 @@ fn signed_in_at(state: &SessionState) -> Option<chrono::NaiveDateTime> {
     chrono::DateTime::from_timestamp(seconds, 0).map(|at| at.naive_utc())
 }
 
-fn to_chrono(ttl: &CookieDuration) -> chrono::Duration {
-    chrono::Duration::seconds(ttl.whole_seconds())
+fn to_chrono(d: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(d).unwrap_or(chrono::Duration::MAX)
 }
 
 /// The agent a session belongs to, copied into a column so that all of an
@@ -110,11 +119,11 @@ fn agent_of(state: &SessionState) -> Option<String> {
 impl SessionStore for DbSessionStore {
     async fn load(&self, session_key: &SessionKey) -> Result<Option<SessionState>, LoadError> {
         let key_hash = token_hash(session_key.as_ref());
-        let idle = self.idle_lifetime;
+        let idle = to_chrono(self.lifetimes.idle);
         // Every request that carries the session loads it, so this is where
         // its idle deadline moves: one trip to the database, not two.
         let state = self
-            .with_conn(move |conn, now| Ok(session::load_live_and_touch(conn, &key_hash, now, now + idle, IDLE_DEADLINE_STEP)?))
+            .with_conn(move |conn, now| Ok(session::load_live_and_touch(conn, &key_hash, now, idle, IDLE_DEADLINE_STEP)?))
             .await
             .map_err(LoadError::Other)?;
         match state {
@@ -131,16 +140,16 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn update(&self, session_key: SessionKey, mut state: SessionState, ttl: &CookieDuration) -> Result<SessionKey, UpdateError> {
+        // The idle deadline already moved when the session was loaded.
         let key_hash = token_hash(session_key.as_ref());
         if state.remove(ROTATE_ID_KEY).is_some() {
             return self.store_under_new_key(Some(key_hash), state, ttl).await.map_err(UpdateError::Other);
         }
         let json = serde_json::to_string(&state).map_err(|e| UpdateError::Serialization(e.into()))?;
         let agent_id = agent_of(&state);
-        let idle = to_chrono(ttl);
         // If the row is gone the session was ended elsewhere (logout, password
         // change): it is not brought back, and the cookie now points at nothing.
-        self.with_conn(move |conn, now| Ok(session::update_state(conn, &key_hash, agent_id.as_deref(), &json, now + idle)?))
+        self.with_conn(move |conn, _| Ok(session::update_state(conn, &key_hash, agent_id.as_deref(), &json)?))
             .await
             .map_err(UpdateError::Other)?;
         Ok(session_key)

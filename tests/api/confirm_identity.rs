@@ -254,13 +254,32 @@ async fn wrong_passwords_on_the_confirm_identity_page_are_throttled_like_logins(
     let response = confirm_password(&app.client, &app, "/account/settings", PASSWORD).await;
     assert_eq!(response.status(), 429, "even the right password, as at login");
     assert!(response.headers().contains_key("retry-after"));
-    // The same account bucket as the login page: a stolen session cannot guess here instead.
-    assert_eq!(login_with(&new_browser(), &app.address, &email, PASSWORD).await.status(), 429);
+    // This is the agent's own browser (it holds their device cookie): it
+    // counted on its own, as at login, and new browsers are not paused.
+    assert_eq!(login_with(&new_browser(), &app.address, &email, PASSWORD).await.status(), 303);
     let throttled: i64 =
         app.db(|conn| audit_events::table.filter(audit_events::event.eq("login_throttled")).count().get_result(conn).unwrap()).await;
     assert_eq!(throttled, 1);
     app.advance(Duration::minutes(15));
     assert_eq!(location(&confirm_password(&app.client, &app, "/account/settings", PASSWORD).await), "/account/settings");
+}
+
+#[tokio::test]
+async fn a_stolen_session_cookie_guesses_in_the_same_bucket_as_new_browsers() {
+    let (app, _smtp) = spawn_app_with_smtp_and(vec![("AGENTGATE_LOGIN_MAX_FAILURES", "3".to_owned())]).await;
+    let email = app.complete_setup().await;
+    let login = login_with(&new_browser(), &app.address, &email, PASSWORD).await;
+    let session = crate::helpers::cookie_value(&login, "agentgate_session").unwrap();
+    // The session cookie alone, in another browser (no device cookie).
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    jar.add_cookie_str(&format!("agentgate_session={session}; Path=/"), &app.address.parse().unwrap());
+    let thief = reqwest::Client::builder().cookie_provider(jar).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for _ in 0..3 {
+        assert_eq!(confirm_password(&thief, &app, "/account/settings", "a guess at the password").await.status(), 422);
+    }
+    assert_eq!(confirm_password(&thief, &app, "/account/settings", PASSWORD).await.status(), 429);
+    // The account's bucket for new browsers: guessing here is no way around the login page's limit.
+    assert_eq!(login_with(&new_browser(), &app.address, &email, PASSWORD).await.status(), 429);
 }
 
 #[tokio::test]

@@ -207,7 +207,7 @@ pub async fn get_with(client: &Client, url: &str) -> Response {
 
 pub async fn submit_form_with(client: &Client, address: &str, form_page: &str, action: &str, fields: &[(&str, &str)]) -> Response {
     let page = get_with(client, &format!("{address}{form_page}")).await.text().await.unwrap();
-    let token = csrf_token_in(&page).unwrap_or_else(|| panic!("{form_page} has a CSRF token"));
+    let token = csrf_token_in(&page).unwrap_or_else(|| panic!("{form_page} has a CSRF token: {page}"));
     let mut all: Vec<(&str, &str)> = vec![("csrf_token", &token)];
     all.extend_from_slice(fields);
     client.post(format!("{address}{action}")).form(&all).send().await.expect("request sent")

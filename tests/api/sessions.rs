@@ -216,3 +216,53 @@ async fn an_admin_signs_an_agent_out_everywhere_without_deactivating_them() {
     let response = app.submit_form(&path, &path, &[]).await;
     assert!(location(&response).starts_with("/account/confirm-identity"), "{}", location(&response));
 }
+
+#[tokio::test]
+async fn a_company_signs_its_agents_out_sooner_than_the_server() {
+    let app = crate::agents_support::admin_app().await;
+    let zed = new_browser();
+    crate::agents_support::add_company(&app, "Other Co", "zed@other.test").await;
+    assert_eq!(location(&login_with(&zed, &app.address, "zed@other.test", PASSWORD).await), "/");
+
+    // Above the server's limits, or too short: refused, nothing changes.
+    for (idle, absolute, message) in [
+        ("61", "", "Sign out after inactivity must be a whole number of minutes from 5 to 60"),
+        ("4", "", "Sign out after inactivity must be"),
+        ("", "13", "Sign out after must be a whole number of hours from 1 to 12"),
+        ("", "1.5", "Sign out after must be"),
+    ] {
+        let fields = [("trusted_days_max", "30"), ("session_idle_minutes", idle), ("session_absolute_hours", absolute)];
+        let response = app.submit_form("/agents", "/agents/policy", &fields).await;
+        assert_eq!(response.status(), 422, "{idle:?} {absolute:?}");
+        assert!(response.text().await.unwrap().contains(message), "{idle:?} {absolute:?}");
+    }
+
+    // 15 idle minutes and 2 hours: Ada's own session, already signed in, follows at once.
+    let fields = [("trusted_days_max", "30"), ("session_idle_minutes", "15"), ("session_absolute_hours", "2")];
+    assert_eq!(location(&app.submit_form("/agents", "/agents/policy", &fields).await), "/agents?notice=policy_saved");
+    let page = app.get("/agents").await.text().await.unwrap();
+    assert!(page.contains("name=\"session_idle_minutes\"") && page.contains("value=\"15\""), "the form shows the saved values");
+    app.clock.advance(Duration::minutes(14));
+    assert_eq!(app.get("/").await.status(), 200, "still signed in after 14 idle minutes");
+    app.clock.advance(Duration::minutes(16));
+    assert_eq!(location(&app.get("/").await), "/login", "signed out after 16 idle minutes");
+    // The other company keeps the server's hour.
+    assert_eq!(get_with(&zed, &app.url("/")).await.status(), 200, "another company's agent stays signed in");
+
+    // A new sign-in lives by the policy: busy, yet out two hours after signing in.
+    assert_eq!(location(&app.login(crate::agents_support::ADMIN_EMAIL, PASSWORD).await), "/");
+    for _ in 0..11 {
+        app.clock.advance(Duration::minutes(10));
+        assert_eq!(app.get("/").await.status(), 200);
+    }
+    app.clock.advance(Duration::minutes(11));
+    assert_eq!(location(&app.get("/").await), "/login", "two hours after the sign-in");
+
+    // Empty fields go back to the server's settings.
+    assert_eq!(location(&app.login(crate::agents_support::ADMIN_EMAIL, PASSWORD).await), "/");
+    let fields = [("trusted_days_max", "30"), ("session_idle_minutes", ""), ("session_absolute_hours", "")];
+    assert_eq!(location(&app.submit_form("/agents", "/agents/policy", &fields).await), "/agents?notice=policy_saved");
+    assert_eq!(app.get("/agents?notice=policy_saved").await.status(), 200);
+    app.clock.advance(Duration::minutes(50));
+    assert_eq!(app.get("/").await.status(), 200, "the server's hour again");
+}

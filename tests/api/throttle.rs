@@ -302,21 +302,30 @@ async fn an_attacker_from_elsewhere_cannot_lock_the_agent_out_of_their_own_brows
         assert_eq!(status, if i < 10 { 401 } else { 429 }, "attempt {}", i + 1);
     }
     assert_eq!(login_from(&app, "203.0.113.99", &email, PASSWORD).await.status(), 429, "a new browser stays refused");
-    // The agent is told once.
-    let notices: i64 = app
-        .db(|conn| {
+    // The agent is told once, even when the guessing goes on past the lock.
+    let notices = || {
+        app.db(|conn| {
             agentgate::db::schema::outbox::table
                 .filter(agentgate::db::schema::outbox::subject.like("%failed sign-ins to your account from new browsers%"))
                 .count()
-                .get_result(conn)
+                .get_result::<i64>(conn)
                 .unwrap()
         })
-        .await;
-    assert_eq!(notices, 1);
+    };
+    assert_eq!(notices().await, 1);
+    app.clock.advance(chrono::Duration::minutes(16));
+    for i in 0..11 {
+        let status = login_from(&app, &format!("198.51.100.{i}"), &email, WRONG).await.status();
+        assert_eq!(status, if i < 10 { 401 } else { 429 }, "attempt {} after the first lock", i + 1);
+    }
+    assert_eq!(notices().await, 1, "one email for one guessing run, not one per lock");
 
     // The agent's own browser signs in, even from the attacker's address.
     assert_eq!(login_from_with(&own, &app.address, "198.51.100.1", &email, PASSWORD).await.status(), 303);
     assert_eq!(app.session_count().await, 1);
+    // Signed in there, the agent can still confirm a change with the password.
+    let confirm = crate::helpers::submit_form_with(&own, &app.address, "/account/confirm-identity", "/account/confirm-identity", &[("current_password", PASSWORD)]).await;
+    assert_eq!(confirm.status(), 303, "the current-password check counts the agent's own browser on its own");
 }
 
 #[tokio::test]

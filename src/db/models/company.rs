@@ -15,6 +15,10 @@ pub struct Company {
     pub trusted_days_max: i32,
     pub admins_always_enter_code: bool,
     pub created_at: NaiveDateTime,
+    /// Sign agents out after this long without a page view (NULL: the server's setting).
+    pub session_idle_minutes: Option<i32>,
+    /// Sign agents out this long after they signed in, however active (NULL: the server's setting).
+    pub session_absolute_hours: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -34,6 +38,8 @@ pub struct CompanyPolicy {
     pub two_factor_grace_until: Option<NaiveDateTime>,
     pub trusted_days_max: i32,
     pub admins_always_enter_code: bool,
+    pub session_idle_minutes: Option<i32>,
+    pub session_absolute_hours: Option<i32>,
 }
 
 impl Company {
@@ -57,6 +63,18 @@ impl Company {
         Ok(locked == 1)
     }
 
+    /// The session lifetimes (idle minutes, absolute hours) chosen by the
+    /// agent's company; `None` when there is no such agent.
+    pub fn session_policy_of_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<Option<(Option<i32>, Option<i32>)>> {
+        use crate::db::schema::agents;
+        agents::table
+            .inner_join(companies::table)
+            .filter(agents::id.eq(agent_id))
+            .select((companies::session_idle_minutes, companies::session_absolute_hours))
+            .get_result(conn)
+            .optional()
+    }
+
     /// Writes the company's two-factor policy (SPEC §2.4).
     pub fn update_policy(conn: &mut DbConnection, id: &str, policy: &CompanyPolicy) -> QueryResult<()> {
         diesel::update(companies::table.find(id))
@@ -65,6 +83,8 @@ impl Company {
                 companies::two_factor_grace_until.eq(policy.two_factor_grace_until),
                 companies::trusted_days_max.eq(policy.trusted_days_max),
                 companies::admins_always_enter_code.eq(policy.admins_always_enter_code),
+                companies::session_idle_minutes.eq(policy.session_idle_minutes),
+                companies::session_absolute_hours.eq(policy.session_absolute_hours),
             ))
             .execute(conn)
             .map(|_| ())
@@ -77,6 +97,8 @@ impl Company {
             two_factor_grace_until: self.two_factor_grace_until,
             trusted_days_max: self.trusted_days_max,
             admins_always_enter_code: self.admins_always_enter_code,
+            session_idle_minutes: self.session_idle_minutes,
+            session_absolute_hours: self.session_absolute_hours,
         }
     }
 

@@ -15,6 +15,8 @@ pub struct SessionRow {
     pub created_at: NaiveDateTime,
     pub idle_expires_at: NaiveDateTime,
     pub absolute_expires_at: NaiveDateTime,
+    /// The session's idle lifetime (NULL: the server's).
+    pub idle_seconds: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -26,27 +28,34 @@ pub struct NewSession<'a> {
     pub created_at: NaiveDateTime,
     pub idle_expires_at: NaiveDateTime,
     pub absolute_expires_at: NaiveDateTime,
+    pub idle_seconds: Option<i32>,
+}
+
+/// The session's idle lifetime: its own, or the server's `default`.
+pub fn idle_lifetime(idle_seconds: Option<i32>, default: chrono::Duration) -> chrono::Duration {
+    idle_seconds.map(|s| chrono::Duration::seconds(i64::from(s))).unwrap_or(default)
 }
 
 /// The state of a live session (neither idle nor past its absolute
-/// lifetime), whose idle deadline is moved to `idle_expires_at` on the way,
-/// writing only when it moves by more than `min_step`, so that a burst of
-/// page views costs one write, not one each.
+/// lifetime), whose idle deadline is moved to now plus its idle lifetime on
+/// the way, writing only when it moves by more than `min_step`, so that a
+/// burst of page views costs one write, not one each.
 pub fn load_live_and_touch(
     conn: &mut DbConnection,
     key_hash: &str,
     now: NaiveDateTime,
-    idle_expires_at: NaiveDateTime,
+    default_idle: chrono::Duration,
     min_step: chrono::Duration,
 ) -> QueryResult<Option<String>> {
-    let live: Option<(String, NaiveDateTime)> = sessions::table
+    let live: Option<(String, NaiveDateTime, Option<i32>)> = sessions::table
         .filter(sessions::key_hash.eq(key_hash))
         .filter(sessions::idle_expires_at.gt(now))
         .filter(sessions::absolute_expires_at.gt(now))
-        .select((sessions::state, sessions::idle_expires_at))
+        .select((sessions::state, sessions::idle_expires_at, sessions::idle_seconds))
         .get_result(conn)
         .optional()?;
-    let Some((state, deadline)) = live else { return Ok(None) };
+    let Some((state, deadline, idle_seconds)) = live else { return Ok(None) };
+    let idle_expires_at = now + idle_lifetime(idle_seconds, default_idle);
     if deadline < idle_expires_at - min_step {
         diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).execute(conn)?;
     }
@@ -58,19 +67,10 @@ pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> 
 }
 
 /// Replaces the state; false when the row is gone (ended from elsewhere).
-pub fn update_state(
-    conn: &mut DbConnection,
-    key_hash: &str,
-    agent_id: Option<&str>,
-    state: &str,
-    idle_expires_at: NaiveDateTime,
-) -> QueryResult<bool> {
+/// The idle deadline already moved when the session was loaded.
+pub fn update_state(conn: &mut DbConnection, key_hash: &str, agent_id: Option<&str>, state: &str) -> QueryResult<bool> {
     let updated = diesel::update(sessions::table.find(key_hash))
-        .set((
-            sessions::agent_id.eq(agent_id),
-            sessions::state.eq(state),
-            sessions::idle_expires_at.eq(idle_expires_at),
-        ))
+        .set((sessions::agent_id.eq(agent_id), sessions::state.eq(state)))
         .execute(conn)?;
     Ok(updated == 1)
 }
@@ -88,6 +88,7 @@ pub fn rotate(conn: &mut DbConnection, old_key_hash: &str, new: &NewSession<'_>)
             sessions::created_at.eq(new.created_at),
             sessions::idle_expires_at.eq(new.idle_expires_at),
             sessions::absolute_expires_at.eq(new.absolute_expires_at),
+            sessions::idle_seconds.eq(new.idle_seconds),
         ))
         .execute(conn)?;
     if moved == 0 {
@@ -124,6 +125,32 @@ pub fn delete_of_agent(conn: &mut DbConnection, agent_id: &str, key_hash: &str) 
 
 pub fn count_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<i64> {
     sessions::table.filter(sessions::agent_id.eq(agent_id)).count().get_result(conn)
+}
+
+/// A company's new session lifetimes, applied to its agents' signed-in
+/// sessions: their idle lifetime becomes `idle_seconds`, and no deadline
+/// stays later than the cut-offs (a shorter lifetime counts from now at the
+/// latest; a longer idle lifetime applies from the next page view, a longer
+/// absolute one from the next sign-in).
+pub fn apply_company_lifetimes(
+    conn: &mut DbConnection,
+    company_id: &str,
+    idle_seconds: Option<i32>,
+    idle_cutoff: NaiveDateTime,
+    absolute_cutoff: NaiveDateTime,
+) -> QueryResult<()> {
+    use crate::db::schema::agents;
+    let of_company = || agents::table.filter(agents::company_id.eq(company_id)).select(agents::id.nullable());
+    diesel::update(sessions::table.filter(sessions::agent_id.eq_any(of_company())))
+        .set(sessions::idle_seconds.eq(idle_seconds))
+        .execute(conn)?;
+    diesel::update(sessions::table.filter(sessions::agent_id.eq_any(of_company())).filter(sessions::idle_expires_at.gt(idle_cutoff)))
+        .set(sessions::idle_expires_at.eq(idle_cutoff))
+        .execute(conn)?;
+    diesel::update(sessions::table.filter(sessions::agent_id.eq_any(of_company())).filter(sessions::absolute_expires_at.gt(absolute_cutoff)))
+        .set(sessions::absolute_expires_at.eq(absolute_cutoff))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Removes sessions that can no longer be used.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::agents::listing;
 use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total};
-use crate::agents::policy::{self, TwoFactorRequirement};
+use crate::agents::policy::{self, ServerLimits, TwoFactorRequirement};
 use crate::agents::csv;
 use crate::db::models::Company;
 use crate::domain::{TwoFactorStatus, dates};
@@ -90,12 +90,17 @@ struct PolicyView {
     trusted_days: Vec<(u32, bool)>,
     admins_always_enter_code: bool,
     server_trusted_days: u32,
+    /// Empty: the server's setting.
+    session_idle_minutes: String,
+    session_absolute_hours: String,
+    server: ServerLimits,
     /// The admin has not enabled 2FA: turning the requirement on applies to them too.
     admin_without_two_factor: bool,
 }
 
 impl PolicyView {
-    fn new(signed_in: &SignedIn, server_trusted_days: u32) -> PolicyView {
+    fn new(signed_in: &SignedIn, server: ServerLimits) -> PolicyView {
+        let server_trusted_days = server.trusted_days;
         let company = &signed_in.company;
         let current = policy::effective_trusted_days(company, server_trusted_days);
         PolicyView {
@@ -104,6 +109,9 @@ impl PolicyView {
             trusted_days: policy::trusted_days_choices(server_trusted_days).into_iter().map(|d| (d, d == current)).collect(),
             admins_always_enter_code: company.admins_always_enter_code,
             server_trusted_days,
+            session_idle_minutes: company.session_idle_minutes.map(|n| n.to_string()).unwrap_or_default(),
+            session_absolute_hours: company.session_absolute_hours.map(|n| n.to_string()).unwrap_or_default(),
+            server,
             admin_without_two_factor: signed_in.agent.two_factor_status() != TwoFactorStatus::Enabled,
         }
     }
@@ -258,7 +266,7 @@ pub(super) async fn agents_page(
         previous_href,
         next_href,
         csv_href: if csv_query.is_empty() { "/agents.csv".to_owned() } else { format!("/agents.csv?{csv_query}") },
-        policy: PolicyView::new(signed_in, state.config.trusted_days),
+        policy: PolicyView::new(signed_in, ServerLimits::of(&state.config)),
         policy_error,
     };
     render_with_status(status, &html)

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::agents::view::ListView;
-use crate::agents::policy::{self, PolicyInput};
+use crate::agents::policy::{self, PolicyInput, ServerLimits, SessionLifetimes};
 use crate::agents::Actor;
 use crate::error::AppError;
 use crate::web::redirect::see_other;
@@ -21,6 +21,8 @@ pub struct PolicyForm {
     grace_until: Option<String>,
     trusted_days_max: Option<String>,
     admins_always_enter_code: Option<String>,
+    session_idle_minutes: Option<String>,
+    session_absolute_hours: Option<String>,
 }
 
 /// `POST /agents/policy`: the company's two-factor policy.
@@ -35,17 +37,20 @@ pub async fn policy_submit(
         grace_until: form.grace_until.as_deref(),
         trusted_days_max: form.trusted_days_max.as_deref(),
         admins_always_enter_code: ticked(form.admins_always_enter_code.as_deref()),
+        session_idle_minutes: form.session_idle_minutes.as_deref(),
+        session_absolute_hours: form.session_absolute_hours.as_deref(),
     };
-    let policy = match policy::parse_policy(&input, &signed_in.company, state.config.trusted_days) {
+    let policy = match policy::parse_policy(&input, &signed_in.company, &ServerLimits::of(&state.config)) {
         Ok(policy) => policy,
         Err(e) => return agents_page(&state, &signed_in, ListView { page: 1, ..Default::default() }, None, Some(e.to_string())).await,
     };
     let now = state.now();
+    let server = SessionLifetimes::of_server(&state.config);
     let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
     state
         .db(move |conn| {
             let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
-            Ok(policy::update_policy(conn, &actor, &policy, now)?)
+            Ok(policy::update_policy(conn, &actor, &policy, server, now)?)
         })
         .await?;
     Ok(see_other("/agents?notice=policy_saved"))
