@@ -41,11 +41,15 @@ pub enum Event {
     RoleChanged,
     PolicyChanged,
     AccessRefused,
+    /// A new set of recovery codes (the old set void).
+    RecoveryCodesGenerated,
+    /// A recovery code signed the agent in.
+    RecoveryCodeUsed,
 }
 
 impl Event {
     /// Every event, in the order the Activity page's filter lists them.
-    pub const ALL: [Event; 26] = [
+    pub const ALL: [Event; 28] = [
         Event::LoginSucceeded,
         Event::LoginFailed,
         Event::LoginThrottled,
@@ -72,6 +76,8 @@ impl Event {
         Event::PolicyChanged,
         Event::AccessRefused,
         Event::PasswordResetCompleted,
+        Event::RecoveryCodesGenerated,
+        Event::RecoveryCodeUsed,
     ];
 
     /// The event stored as `raw`, if it is one.
@@ -108,6 +114,8 @@ impl Event {
             Event::RoleChanged => "Role changed",
             Event::PolicyChanged => "Policy changed",
             Event::AccessRefused => "Access refused",
+            Event::RecoveryCodesGenerated => "Recovery codes generated",
+            Event::RecoveryCodeUsed => "Recovery code used",
         }
     }
 
@@ -139,6 +147,8 @@ impl Event {
             Event::RoleChanged => "role_changed",
             Event::PolicyChanged => "policy_changed",
             Event::AccessRefused => "access_refused",
+            Event::RecoveryCodesGenerated => "recovery_codes_generated",
+            Event::RecoveryCodeUsed => "recovery_code_used",
         }
     }
 }

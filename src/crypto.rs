@@ -28,6 +28,51 @@ pub fn keyed_hash(key: &[u8], purpose: &str, message: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// `n` random bytes from the OS-seeded CSPRNG.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    use rand::RngExt;
+    let mut bytes = [0u8; N];
+    rand::rng().fill(&mut bytes[..]);
+    bytes
+}
+
+/// The 256-bit key of one use (`purpose`) of the server secret.
+fn derived_key(server_secret: &[u8], purpose: &str) -> [u8; 32] {
+    let mut mac = Hmac::<Sha256>::new_from_slice(server_secret).expect("HMAC accepts keys of any length");
+    mac.update(b"seal-key\0");
+    mac.update(purpose.as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// Encrypts a small secret that must be read back (an authenticator app's
+/// key) with XChaCha20-Poly1305 under a key derived from the server secret
+/// for `purpose`, bound to `context` (its owner's id) so that a sealed value
+/// copied to another row does not open. Hex of nonce and ciphertext.
+pub fn seal(server_secret: &[u8], purpose: &str, context: &str, plaintext: &[u8]) -> String {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let cipher = XChaCha20Poly1305::new_from_slice(&derived_key(server_secret, purpose)).expect("a 32-byte key");
+    let nonce: [u8; 24] = random_bytes();
+    let sealed = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
+        .expect("encryption of a small buffer cannot fail");
+    format!("{}{}", hex::encode(nonce), hex::encode(sealed))
+}
+
+/// The plaintext of [`seal`]; `None` when the value was not sealed by this
+/// server secret for this purpose and context, or was altered.
+pub fn open(server_secret: &[u8], purpose: &str, context: &str, sealed: &str) -> Option<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() < 24 {
+        return None;
+    }
+    let (nonce, ciphertext) = bytes.split_at(24);
+    let cipher = XChaCha20Poly1305::new_from_slice(&derived_key(server_secret, purpose)).ok()?;
+    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: context.as_bytes() }).ok()
+}
+
 /// Compares two secrets in time that depends only on their lengths.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
@@ -50,6 +95,22 @@ mod tests {
         assert_ne!(h, keyed_hash(b"k2", "code", "123456"));
         assert_ne!(h, keyed_hash(b"k1", "csrf", "123456"));
         assert!(constant_time_eq(&h, &keyed_hash(b"k1", "code", "123456")));
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_with_its_key_purpose_and_context() {
+        let sealed = seal(b"server secret", "totp", "agent-a", b"twenty bytes of key!");
+        assert!(!sealed.contains(&hex::encode(b"twenty bytes of key!")));
+        assert_eq!(open(b"server secret", "totp", "agent-a", &sealed).unwrap(), b"twenty bytes of key!");
+        assert_ne!(sealed, seal(b"server secret", "totp", "agent-a", b"twenty bytes of key!"), "a fresh nonce each time");
+        assert_eq!(open(b"other secret", "totp", "agent-a", &sealed), None);
+        assert_eq!(open(b"server secret", "other", "agent-a", &sealed), None);
+        assert_eq!(open(b"server secret", "totp", "agent-b", &sealed), None, "moved to another agent");
+        let mut altered = sealed.clone().into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+        assert_eq!(open(b"server secret", "totp", "agent-a", &String::from_utf8(altered).unwrap()), None);
+        assert_eq!(open(b"server secret", "totp", "agent-a", "zz"), None);
     }
 
     #[test]

@@ -60,7 +60,12 @@ pub fn requirement_for(company: &Company, status: TwoFactorStatus, now: NaiveDat
 /// Account Setting (where 2FA is turned on), the 2FA pages under
 /// `/account/two-factor/` (the confirmation code), and logout.
 pub fn path_is_exempt(path: &str) -> bool {
-    path == "/account/settings" || path.starts_with("/account/two-factor/") || path == "/logout"
+    path == "/account/settings"
+        || path.starts_with("/account/two-factor/")
+        || path == "/account/authenticator"
+        || path == "/account/recovery-codes"
+        || path.starts_with("/account/confirm-identity")
+        || path == "/logout"
 }
 
 /// The longest a browser stays trusted for this company: its own choice,
@@ -135,6 +140,8 @@ pub enum PolicyError {
     SessionIdle(u32),
     #[error("Sign out after must be a whole number of hours from 1 to {0} (this server's limit), or empty for the server's setting.")]
     SessionAbsolute(u32),
+    #[error("Choose which second factors count: email and authenticator app, or authenticator app only.")]
+    SecondFactors,
 }
 
 /// The policy form as submitted (its checkboxes already read by the page).
@@ -147,6 +154,9 @@ pub struct PolicyInput<'a> {
     /// Empty: the server's setting.
     pub session_idle_minutes: Option<&'a str>,
     pub session_absolute_hours: Option<&'a str>,
+    /// "email_and_app" or "app_only"; missing keeps the current choice.
+    pub second_factors: Option<&'a str>,
+    pub admins_must_use_app: bool,
 }
 
 /// Validates the form against the server's limits. Without the requirement
@@ -178,6 +188,13 @@ pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, limits: &ServerL
             .map_err(|_| PolicyError::SessionIdle(limits.session_idle_minutes))?,
         session_absolute_hours: whole_number(input.session_absolute_hours, 1, limits.session_absolute_hours)
             .map_err(|_| PolicyError::SessionAbsolute(limits.session_absolute_hours))?,
+        email_factor_allowed: match input.second_factors.map(str::trim) {
+            None => current.email_factor_allowed,
+            Some("email_and_app") => true,
+            Some("app_only") => false,
+            Some(_) => return Err(PolicyError::SecondFactors),
+        },
+        admins_must_use_app: input.admins_must_use_app,
     })
 }
 
@@ -263,6 +280,8 @@ mod tests {
             created_at: NaiveDateTime::default(),
             session_idle_minutes: None,
             session_absolute_hours: None,
+            email_factor_allowed: true,
+            admins_must_use_app: false,
         }
     }
 

@@ -13,7 +13,7 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
-use crate::auth::codes::{self, CodeCheck, IssueRefusal, announce_lock, send_code, with_locked_challenge};
+use crate::auth::codes::{self, Answer, CodeCheck, IssueRefusal, announce_lock, send_code, with_locked_challenge};
 use crate::auth::mail_limits::CODE_EMAILS_IP;
 use crate::auth::throttle::{self, Bucket};
 use crate::config::Config;
@@ -21,7 +21,7 @@ use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
 use crate::db::models::Agent;
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
+use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
 
 /// Where a code step's challenge is found.
@@ -54,12 +54,13 @@ impl Holder<'_> {
     }
 }
 
-/// Whether an agent in this 2FA state may still use a challenge of `purpose`:
-/// a login's code step needs 2FA on, a confirmation needs it pending.
-pub fn accepts_agent(purpose: ChallengePurpose, status: TwoFactorStatus) -> bool {
+/// Whether this agent may still use a challenge of `purpose`: a login's
+/// code step needs a second factor on, a confirmation needs the email factor
+/// pending.
+pub fn accepts_agent(purpose: ChallengePurpose, agent: &Agent) -> bool {
     match purpose {
-        ChallengePurpose::Login => status == TwoFactorStatus::Enabled,
-        ChallengePurpose::EnableTwoFactor => status == TwoFactorStatus::Pending,
+        ChallengePurpose::Login => agent.two_factor_status() == TwoFactorStatus::Enabled,
+        ChallengePurpose::EnableTwoFactor => agent.email_two_factor_status() == TwoFactorStatus::Pending,
         ChallengePurpose::ConfirmIdentity | ChallengePurpose::ChangeEmail => true,
     }
 }
@@ -70,7 +71,7 @@ fn owner(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose,
     if !challenge.is_for(purpose) || holder.agent_id().is_some_and(|id| id != challenge.agent_id) {
         return Ok(None);
     }
-    Ok(Agent::find_active(conn, &challenge.agent_id)?.filter(|agent| accepts_agent(purpose, agent.two_factor_status())))
+    Ok(Agent::find_active(conn, &challenge.agent_id)?.filter(|agent| accepts_agent(purpose, agent)))
 }
 
 /// The outcome of entering a code, whatever it was for.
@@ -99,7 +100,7 @@ pub fn submit<T>(
     ctx: &Context<'_>,
     holder: Holder<'_>,
     purpose: ChallengePurpose,
-    submitted: Option<&OneTimeCode>,
+    submitted: Answer<'_>,
     accept: impl FnOnce(&mut DbConnection, &Agent, &CodeChallenge) -> Result<T, AuthError>,
 ) -> Result<CodeOutcome<T>, AuthError> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, ctx.now)? else { return Ok(CodeOutcome::Expired) };
@@ -113,7 +114,7 @@ pub fn submit<T>(
         };
         let config = ctx.config;
         let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, ctx.now)?;
-        let label = purpose.code_label();
+        let label = submitted.label().unwrap_or(purpose.code_label());
         let entry = audit::Entry::for_agent(&agent, Some(ctx.client));
         let rejected = |conn: &mut DbConnection, detail: &str| {
             audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, ctx.now)
@@ -124,7 +125,7 @@ pub fn submit<T>(
                 CodeOutcome::Accepted(accept(conn, &agent, &challenge)?)
             }
             CodeCheck::Wrong { attempts_left, locked } => {
-                let detail = if submitted.is_some() { format!("wrong {label}") } else { format!("missing or malformed {label}") };
+                let detail = if submitted.is_provided() { format!("wrong {label}") } else { format!("missing or malformed {label}") };
                 rejected(conn, &detail)?;
                 match locked {
                     Some(lock) => {

@@ -23,7 +23,8 @@ use crate::db::{DbConnection, write_transaction};
 use crate::audit::{self, Event, Outcome};
 use crate::config::Config;
 use crate::db::models::{Agent, email_change};
-use crate::domain::{EmailAddress, OneTimeCode, new_public_id};
+use crate::auth::{authenticator, recovery_codes};
+use crate::domain::{EmailAddress, OneTimeCode, RecoveryCode, new_public_id};
 use crate::auth::AuthError;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -167,6 +168,36 @@ pub struct NewLock {
     pub consecutive_wrong: i32,
 }
 
+/// What was entered at a code step.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer<'a> {
+    /// A code from an email of this challenge (`None`: missing or malformed).
+    Emailed(Option<&'a OneTimeCode>),
+    /// The agent's authenticator app's current code.
+    App(Option<&'a OneTimeCode>),
+    /// One of the agent's recovery codes.
+    Recovery(Option<&'a RecoveryCode>),
+}
+
+impl Answer<'_> {
+    fn is_missing(&self) -> bool {
+        matches!(self, Answer::Emailed(None) | Answer::App(None) | Answer::Recovery(None))
+    }
+
+    /// What the audit log calls it (`None`: the challenge's own code label).
+    pub fn label(&self) -> Option<&'static str> {
+        match self {
+            Answer::Emailed(_) => None,
+            Answer::App(_) => Some("authenticator app code"),
+            Answer::Recovery(_) => Some("recovery code"),
+        }
+    }
+
+    pub fn is_provided(&self) -> bool {
+        !self.is_missing()
+    }
+}
+
 /// The verdict on a submitted code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeCheck {
@@ -182,17 +213,17 @@ pub enum CodeCheck {
     Expired,
 }
 
-/// Judges a submitted code (`None`: missing or malformed, which counts as
-/// wrong). For a login (and a step-up confirmation), wrong codes also count
+/// Judges a submitted answer (a missing or malformed one counts as wrong).
+/// For a login (and a step-up confirmation), wrong answers also count
 /// against the agent across logins, and the 10th and 100th in a row lock the
-/// agent's codes.
+/// agent's codes: emailed codes, app codes and recovery codes alike (SPEC §7).
 pub fn check(
     conn: &mut DbConnection,
     policy: &CodePolicy,
     secret: &[u8],
     challenge: &CodeChallenge,
     lockout: &CodeLockout,
-    submitted: Option<&OneTimeCode>,
+    submitted: Answer<'_>,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<CodeCheck> {
     // Logins and step-up confirmations share the agent's lock-out.
@@ -209,12 +240,19 @@ pub fn check(
         return Ok(CodeCheck::NeedsNewCode);
     }
 
-    let live = one_time_code::live_for_challenge(conn, &challenge.id, now)?;
-    let matched = submitted.is_some_and(|code| {
-        let hash = code_hash(secret, &challenge.id, code);
-        // Compare with every live code, without stopping at the first match.
-        live.iter().fold(false, |found, stored| constant_time_eq(&stored.code_hash, &hash) | found)
-    });
+    let matched = match submitted {
+        Answer::Emailed(code) => {
+            let live = one_time_code::live_for_challenge(conn, &challenge.id, now)?;
+            code.is_some_and(|code| {
+                let hash = code_hash(secret, &challenge.id, code);
+                // Compare with every live code, without stopping at the first match.
+                live.iter().fold(false, |found, stored| constant_time_eq(&stored.code_hash, &hash) | found)
+            })
+        }
+        Answer::App(Some(code)) => authenticator::accept_login_code(conn, secret, &challenge.agent_id, code, now)?,
+        Answer::Recovery(Some(code)) => recovery_codes::spend(conn, secret, &challenge.agent_id, code, now)?,
+        Answer::App(None) | Answer::Recovery(None) => false,
+    };
 
     if matched {
         // One UPDATE ends the used code and every other code of this login;
@@ -222,7 +260,7 @@ pub fn check(
         // happen once even if two submissions got this far.
         let ended = one_time_code::end_all_for_challenge(conn, &challenge.id, now)?;
         let closed = CodeChallenge::close(conn, &challenge.id, CloseReason::Completed, now)?;
-        if ended == 0 || !closed {
+        if (matches!(submitted, Answer::Emailed(_)) && ended == 0) || !closed {
             return Ok(CodeCheck::Expired);
         }
         // The lockout row is locked by this transaction, so it is current.

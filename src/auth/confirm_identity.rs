@@ -21,7 +21,7 @@ use chrono::{Duration, NaiveDateTime};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Holder};
-use crate::auth::codes::{self, IssueRefusal};
+use crate::auth::codes::{self, IssueRefusal, Answer};
 use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
 use crate::auth::throttle::Bucket;
 use crate::config::{Config, LoginLimits};
@@ -182,7 +182,7 @@ pub fn holder<'a>(agent: &'a Agent, challenge_id: &'a str) -> Holder<'a> {
 /// counts as wrong). Wrong codes count towards the agent's code lock-out,
 /// and a lock is announced by email, as at login.
 pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AuthError> {
-    code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, submitted, |conn, agent, _| {
+    code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, Answer::Emailed(submitted), |conn, agent, _| {
         record_confirmed(conn, agent, ctx.client, "password and code", ctx.now)
     })
 }

@@ -16,7 +16,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::accounts::AccountError;
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, CodeView, Holder};
-use crate::auth::codes::{self, IssueRefusal};
+use crate::auth::codes::{self, IssueRefusal, Answer};
 use crate::auth::mail_limits::allow_email_change;
 use crate::config::Config;
 use crate::db::DbConnection;
@@ -88,7 +88,7 @@ pub enum Changed {
 
 /// Checks the code of the agent's open change; the right one makes the change.
 pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<Changed>, AuthError> {
-    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::ChangeEmail, submitted, |conn, agent, challenge| {
+    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::ChangeEmail, Answer::Emailed(submitted), |conn, agent, challenge| {
         let new = email_change::new_address_of(conn, &challenge.id)?;
         let entry = audit::Entry::for_agent(agent, Some(ctx.client));
         if Agent::email_in_use(conn, &new)? {

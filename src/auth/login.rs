@@ -10,7 +10,8 @@ use chrono::{Duration, NaiveDateTime};
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
 use crate::auth::code_step::{CodeOutcome, Holder};
-use crate::auth::codes::{self, IssueRefusal, send_code};
+use crate::auth::codes::{self, Answer, IssueRefusal, send_code};
+use crate::auth::recovery_codes;
 use crate::auth::code_step;
 use crate::auth::device_cookie::DeviceCookie;
 use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
@@ -21,7 +22,8 @@ use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::CodeLockout;
-use crate::domain::{EmailAddress, OneTimeCode, TwoFactorStatus};
+use crate::db::models::one_time_code;
+use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
@@ -238,7 +240,8 @@ fn start_pending_login(
         CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
     }
     let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::Login, now + config.codes.pending_login_lifetime, client, now)?;
-    let refusal = send_code(conn, config, agent, &challenge, lockout, client, now)?.err();
+    // With an app the code comes from the app; an email goes out only when asked for.
+    let refusal = if agent.app_enabled { None } else { send_code(conn, config, agent, &challenge, lockout, client, now)?.err() };
     Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
@@ -255,23 +258,31 @@ pub fn holder(challenge_id: &str) -> Holder<'_> {
     Holder::Browser { challenge_id }
 }
 
-/// Judges the code submitted for the pending login `challenge_id`.
-/// `submitted` is `None` when the field was empty or malformed: that counts
-/// as a wrong code (SPEC §3). With `trust_requested` (the box ticked) and a
-/// right code, the browser becomes trusted in the same transaction, its new
-/// token added to `trusted_cookie`.
+/// Judges the answer submitted for the pending login `challenge_id`: an
+/// emailed code, the app's code or a recovery code (a missing or malformed
+/// one counts as wrong, SPEC §3). With `trust_requested` (the box ticked)
+/// and a right answer, the browser becomes trusted in the same transaction,
+/// its new token added to `trusted_cookie`.
 pub fn verify_login_code(
     conn: &mut DbConnection,
     ctx: &Context<'_>,
     challenge_id: &str,
-    submitted: Option<&OneTimeCode>,
+    submitted: Answer<'_>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
 ) -> Result<CodeOutcome<SignedInByCode>, AuthError> {
     code_step::submit(conn, ctx, holder(challenge_id), ChallengePurpose::Login, submitted, |conn, agent, _| {
         Agent::record_login(conn, &agent.id, ctx.now)?;
-        let entry = audit::Entry { detail: Some("password and code"), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
+        let detail = match submitted {
+            Answer::Emailed(_) => "password and code",
+            Answer::App(_) => "password and authenticator app code",
+            Answer::Recovery(_) => "password and recovery code",
+        };
+        let entry = audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
         audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, ctx.now)?;
+        if let Answer::Recovery(_) = submitted {
+            recovery_codes::announce_used(conn, ctx, agent)?;
+        }
         let trusted = if trust_requested {
             let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
             trusted_computers::grant(conn, ctx.config, agent, &company, ctx.client, trusted_cookie, ctx.now)?
@@ -280,6 +291,33 @@ pub fn verify_login_code(
         };
         Ok(SignedInByCode { agent: agent.clone(), trusted })
     })
+}
+
+/// How the agent answers a login's code step (SPEC §7, field `method`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginMethod {
+    Email,
+    App,
+    Recovery,
+}
+
+impl LoginMethod {
+    pub fn parse(raw: &str) -> Option<LoginMethod> {
+        match raw {
+            "email" => Some(LoginMethod::Email),
+            "app" => Some(LoginMethod::App),
+            "recovery" => Some(LoginMethod::Recovery),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoginMethod::Email => "email",
+            LoginMethod::App => "app",
+            LoginMethod::Recovery => "recovery",
+        }
+    }
 }
 
 /// What the code page shows about a pending login.
@@ -293,17 +331,45 @@ pub struct PendingLoginView {
     pub locked: Option<Option<NaiveDateTime>>,
     /// Whether "I am on a trusted computer" is offered, and for how long.
     pub trust_offer: TrustOffer,
+    /// The agent has an authenticator app (the default method then).
+    pub has_app: bool,
+    /// "Email me a code instead" is offered: email 2FA is on, and the
+    /// company lets it count (or it is the agent's only factor).
+    pub email_offered: bool,
+    /// A code of this login was emailed already.
+    pub email_sent: bool,
+    /// Unused recovery codes.
+    pub recovery_left: i32,
+}
+
+impl PendingLoginView {
+    /// The method the page asks for: the one requested if the agent has it,
+    /// else the app when there is one, else email.
+    pub fn method(&self, requested: Option<LoginMethod>) -> LoginMethod {
+        let default = if self.has_app { LoginMethod::App } else { LoginMethod::Email };
+        match requested {
+            Some(LoginMethod::App) if self.has_app => LoginMethod::App,
+            Some(LoginMethod::Email) if self.email_offered || !self.has_app => LoginMethod::Email,
+            Some(LoginMethod::Recovery) if self.recovery_left > 0 => LoginMethod::Recovery,
+            _ => default,
+        }
+    }
 }
 
 /// The pending login behind a browser's session, if it can still be completed.
 pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<PendingLoginView>> {
     let Some(view) = code_step::view(conn, config, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
     let Some(company) = Company::find(conn, &view.agent.company_id)? else { return Ok(None) };
+    let agent = &view.agent;
     Ok(Some(PendingLoginView {
         masked_email: view.sent_to.masked(),
         needs_new_code: view.needs_new_code,
         locked: view.locked,
-        trust_offer: trusted_computers::offer(config, &company, &view.agent),
+        trust_offer: trusted_computers::offer(config, &company, agent),
+        has_app: agent.app_enabled,
+        email_offered: agent.email_factor_on() && (company.email_factor_allowed || !agent.app_enabled),
+        email_sent: one_time_code::newest_for_challenge(conn, challenge_id)?.is_some(),
+        recovery_left: agent.recovery_codes_left,
     }))
 }
 

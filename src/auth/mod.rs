@@ -1,6 +1,7 @@
 //! Authentication: password hashing, secrets, accounts, the login steps and trusted computers.
 
 pub mod accounts;
+pub mod authenticator;
 pub mod code_step;
 pub mod codes;
 pub mod device_cookie;
@@ -10,6 +11,7 @@ pub mod login_gate;
 pub mod mail_limits;
 pub mod password;
 pub mod password_reset;
+pub mod recovery_codes;
 pub mod setup;
 pub mod confirm_identity;
 pub mod trusted_computers;

@@ -10,8 +10,10 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
+use crate::auth::recovery_codes;
+use crate::db::models::authenticator_app;
 use crate::auth::code_step::{self, CodeOutcome, Holder, Resent};
-use crate::auth::codes::{self, IssueRefusal};
+use crate::auth::codes::{self, IssueRefusal, Answer};
 use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -79,10 +81,14 @@ pub fn apply_in_transaction(
         }
         TwoFactorChange::Disable => {
             Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
-            CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
-            // A trusted computer only ever skipped a code; with no code there is nothing to skip.
             let entry = audit::Entry::for_agent(agent, Some(client));
-            trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication turned off", now)?;
+            if !agent.app_enabled {
+                CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
+                // A trusted computer only ever skipped a code; with no code there is nothing to skip.
+                trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication turned off", now)?;
+                recovery_codes::void_all(conn, &agent.id)?;
+            }
+            let entry = audit::Entry { detail: Some("emailed codes"), ..entry };
             audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &entry, now)?;
             let email = agent.email_address();
             let message = messages::two_factor_disabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
@@ -119,7 +125,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &A
         Resent::Sent => Ok(Ok(())),
         Resent::Refused(refusal) => Ok(Err(refusal)),
         Resent::Expired => codes::in_agent_code_transaction(conn, &agent.id, ctx.now, |conn, lockout| {
-            if Agent::find_active(conn, &agent.id)?.map(|a| a.two_factor_status()) != Some(TwoFactorStatus::Pending) {
+            if Agent::find_active(conn, &agent.id)?.map(|a| a.email_two_factor_status()) != Some(TwoFactorStatus::Pending) {
                 return Ok(Ok(()));
             }
             new_confirmation(conn, ctx.config, agent, &lockout, ctx.client, ctx.now)
@@ -129,7 +135,7 @@ pub fn resend_confirmation(conn: &mut DbConnection, ctx: &Context<'_>, agent: &A
 
 /// Checks the confirmation code; the right one turns 2FA on and emails the agent.
 pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AuthError> {
-    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor, submitted, |conn, agent, _| {
+    code_step::submit(conn, ctx, holder(agent), ChallengePurpose::EnableTwoFactor, Answer::Emailed(submitted), |conn, agent, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
         audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(ctx.client)), ctx.now)?;
         let email = agent.email_address();
@@ -146,6 +152,10 @@ pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submit
 pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AuthError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
+        // Every factor goes (SPEC §7 admin reset): the app and the recovery codes too.
+        authenticator_app::delete(conn, &agent.id)?;
+        Agent::set_app_enabled(conn, &agent.id, false)?;
+        recovery_codes::void_all(conn, &agent.id)?;
         let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
         trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication reset", now)?;
         CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;

@@ -8,6 +8,7 @@ mod email;
 mod ids;
 mod names;
 mod password;
+mod recovery_code;
 mod role;
 mod search;
 
@@ -17,5 +18,6 @@ pub use email::{EmailAddress, EmailError};
 pub use ids::{AgentId, CompanyId, is_public_id, new_public_id};
 pub use names::{CompanyName, NameError, PersonName};
 pub use password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, NewPassword, PasswordError, login_candidate};
+pub use recovery_code::{RECOVERY_CODE_CHARS, RecoveryCode, RecoveryCodeError};
 pub use role::{Role, TwoFactorStatus};
 pub use search::{MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, SearchError, SearchText, prefix_upper_bound, search_key, search_words};

@@ -309,6 +309,74 @@ pub fn two_factor_disabled(to: &Recipient<'_>, context: &RequestContext, base_ur
     )
 }
 
+/// An authenticator app was added to the agent's account (SPEC §7).
+pub fn authenticator_added(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: an authenticator app was added to your account",
+            title: "An authenticator app was added",
+            paragraphs: vec!["From now on, each login asks for the code your authenticator app shows.".to_owned()],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn authenticator_removed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: the authenticator app was removed from your account",
+            title: "The authenticator app was removed",
+            paragraphs: vec!["Logins no longer accept codes from that app.".to_owned()],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn recovery_codes_generated(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: new recovery codes for your account",
+            title: "New recovery codes were made",
+            paragraphs: vec!["A new set of 10 recovery codes was made for your account. Codes of earlier sets no longer work.".to_owned()],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+/// A recovery code signed the agent in; `left` remain.
+pub fn recovery_code_used(to: &Recipient<'_>, left: i32, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    let remaining = match left {
+        0 => "No recovery codes are left: make a new set in Account Setting now.".to_owned(),
+        1 => "1 recovery code is left.".to_owned(),
+        n if n <= 3 => format!("{n} recovery codes are left: make a new set in Account Setting soon."),
+        n => format!("{n} recovery codes are left."),
+    };
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: a recovery code was used to sign in",
+            title: "A recovery code was used",
+            paragraphs: vec!["A recovery code was used to sign in to your account. Each code works once.".to_owned(), remaining],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
 /// 2FA was reset for the agent by someone else (an admin, or the command line).
 pub fn two_factor_reset(to: &Recipient<'_>, by: &str, at: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
     render_notice(

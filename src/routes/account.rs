@@ -51,6 +51,11 @@ struct SettingsPage {
     trusted_computers: Vec<TrustedComputerLine>,
     /// Why trusted computers do not skip the code for this agent now, if they do not.
     trust_unavailable: Option<&'static str>,
+    /// An authenticator app is on (SPEC §7).
+    app_enabled: bool,
+    /// Any second factor is on (recovery codes can be made).
+    any_factor: bool,
+    recovery_codes_left: i32,
 }
 
 /// One trusted computer as the page shows it.
@@ -127,7 +132,7 @@ impl SettingsPage {
                 user_agent: event.user_agent.clone().unwrap_or_default(),
             })
             .collect();
-        let two_factor = signed_in.agent.two_factor_status();
+        let two_factor = signed_in.agent.email_two_factor_status();
         Ok(SettingsPage {
             layout: Layout::signed_in("Account Setting", signed_in, "account").with_notice(notice),
             name: signed_in.agent.name.clone(),
@@ -143,6 +148,9 @@ impl SettingsPage {
             sessions,
             trusted_computers: Vec::new(),
             trust_unavailable: None,
+            app_enabled: signed_in.agent.app_enabled,
+            any_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
+            recovery_codes_left: signed_in.agent.recovery_codes_left,
         })
     }
 }
@@ -196,7 +204,7 @@ pub async fn settings_submit(
     let two_factor_change = form
         .two_factor_shown
         .is_some()
-        .then(|| TwoFactorChange::from_checkbox(agent.two_factor_status(), ticked(form.two_factor_enabled.as_deref())))
+        .then(|| TwoFactorChange::from_checkbox(agent.email_two_factor_status(), ticked(form.two_factor_enabled.as_deref())))
         .flatten();
 
     let wants_new_password = !form.new_password.is_empty() || !form.confirm_password.is_empty();
@@ -311,7 +319,7 @@ async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option
 
 /// `GET /account/two-factor/confirm`: enter the code that turns 2FA on.
 pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<SettingsQuery>) -> Result<HttpResponse, AppError> {
-    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+    if signed_in.agent.email_two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
     }
     render(&confirm_page_for(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
@@ -324,7 +332,7 @@ pub async fn confirm_submit(
     client: ClientInfo,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<HttpResponse, AppError> {
-    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+    if signed_in.agent.email_two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
     }
     let parsed = OneTimeCode::parse(&form.code);
@@ -353,7 +361,7 @@ pub async fn confirm_resend(
     client: ClientInfo,
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
-    if signed_in.agent.two_factor_status() != TwoFactorStatus::Pending {
+    if signed_in.agent.email_two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
     }
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());

@@ -10,7 +10,8 @@ use askama::Template;
 use chrono::NaiveDateTime;
 
 use crate::auth::codes::IssueRefusal;
-use crate::domain::{CodeError, OneTimeCode};
+use crate::auth::codes::Answer;
+use crate::domain::{CodeError, OneTimeCode, RecoveryCode, RecoveryCodeError};
 use crate::error::AppError;
 use crate::domain::dates::when;
 use crate::web::Layout;
@@ -67,6 +68,60 @@ pub struct CodePage {
     pub trusted: bool,
     /// Why the box is not offered, when it is not.
     pub trust_unavailable: Option<&'static str>,
+    /// What the code comes from: `email`, `app` or `recovery` (SPEC §7).
+    pub method: &'static str,
+    /// For `email`: a code was sent (else the page offers to send one).
+    pub email_sent: bool,
+    /// The login's other methods, offered under the form.
+    pub other_methods: OtherMethods,
+}
+
+/// The methods a login's code page offers besides the one it asks for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OtherMethods {
+    /// "Use your authenticator app".
+    pub app: bool,
+    /// "Email me a code instead".
+    pub email: bool,
+    /// "Use a recovery code".
+    pub recovery: bool,
+}
+
+impl OtherMethods {
+    pub fn any(&self) -> bool {
+        self.app || self.email || self.recovery
+    }
+}
+
+/// An answer to a code page as parsed from its `code` field: six digits
+/// (emailed or from the app) or a recovery code; a parse error counts as a
+/// wrong answer.
+#[derive(Debug, Clone)]
+pub enum ParsedAnswer {
+    Emailed(Result<OneTimeCode, CodeError>),
+    App(Result<OneTimeCode, CodeError>),
+    Recovery(Result<RecoveryCode, RecoveryCodeError>),
+}
+
+impl ParsedAnswer {
+    pub fn answer(&self) -> Answer<'_> {
+        match self {
+            ParsedAnswer::Emailed(code) => Answer::Emailed(code.as_ref().ok()),
+            ParsedAnswer::App(code) => Answer::App(code.as_ref().ok()),
+            ParsedAnswer::Recovery(code) => Answer::Recovery(code.as_ref().ok()),
+        }
+    }
+
+    /// Why it could not be read, in words; `None` when it was well formed.
+    fn parse_error(&self) -> Option<String> {
+        match self {
+            ParsedAnswer::Emailed(Err(e)) => Some(e.to_string()),
+            ParsedAnswer::App(Err(CodeError::Empty)) => Some("Enter the 6-digit code your authenticator app shows.".to_owned()),
+            ParsedAnswer::App(Err(CodeError::Malformed)) => Some("The code has 6 digits (0 to 9). Check your authenticator app and try again.".to_owned()),
+            ParsedAnswer::Recovery(Err(e)) => Some(e.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl CodePage {
@@ -83,6 +138,9 @@ impl CodePage {
             trust_days: None,
             trusted: false,
             trust_unavailable: None,
+            method: "email",
+            email_sent: true,
+            other_methods: OtherMethods::default(),
         }
     }
 
@@ -97,21 +155,31 @@ impl CodePage {
         render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &self)
     }
 
-    /// Why a code was not accepted, for the outcomes that show the page again.
+    /// Why an emailed code was not accepted, for the outcomes that show the page again.
     pub fn wrong_code(self, parsed: &Result<OneTimeCode, CodeError>, attempts_left: i32) -> Result<HttpResponse, AppError> {
-        let reason = parsed.as_ref().err().map(|e| e.to_string()).unwrap_or_else(|| "That code is not right.".to_owned());
+        self.wrong_answer(&ParsedAnswer::Emailed(parsed.clone()), attempts_left)
+    }
+
+    /// Why an answer was not accepted, for the outcomes that show the page again.
+    pub fn wrong_answer(self, parsed: &ParsedAnswer, attempts_left: i32) -> Result<HttpResponse, AppError> {
+        let reason = parsed.parse_error().unwrap_or_else(|| match parsed {
+            ParsedAnswer::Recovery(_) => "That recovery code is not right, or was used already.".to_owned(),
+            _ => "That code is not right.".to_owned(),
+        });
+        let dead = if matches!(parsed, ParsedAnswer::Emailed(_)) { self.spec.needs_new_code } else { DEAD_LOGIN };
         let error = match attempts_left {
-            0 => format!("{reason} {}", self.spec.needs_new_code),
+            0 => format!("{reason} {dead}"),
             1 => format!("{reason} 1 attempt left."),
             n => format!("{reason} {n} attempts left."),
         };
         self.refused(error)
     }
 
-    /// Too many wrong codes: a new code must be sent.
+    /// Too many wrong codes: a new code must be sent (or, for the app and
+    /// recovery codes, the login started over).
     pub fn needs_new_code(self) -> Result<HttpResponse, AppError> {
-        let error = self.spec.needs_new_code.to_owned();
-        self.refused(error)
+        let error = if self.method == "email" { self.spec.needs_new_code } else { DEAD_LOGIN };
+        self.refused(error.to_owned())
     }
 
     /// Shown again with why no new code was sent: 429 with `Retry-After`.
@@ -122,6 +190,10 @@ impl CodePage {
         Ok(response)
     }
 }
+
+/// Too many wrong answers for this login, and no new email code is the way
+/// out (the app's and the recovery codes cannot be sent again).
+pub const DEAD_LOGIN: &str = "Too many wrong codes were entered for this login. Log in again to start over.";
 
 /// Why no new code was sent, in words.
 pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {

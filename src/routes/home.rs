@@ -17,6 +17,8 @@ struct HomePage {
     role: &'static str,
     company: String,
     is_admin: bool,
+    /// With 2FA on and few recovery codes left: how many (SPEC §7 asks for a new set).
+    recovery_codes_low: Option<i32>,
 }
 
 #[derive(Deserialize)]
@@ -36,6 +38,9 @@ pub async fn home(signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result
         role: agent.role().label(),
         company: signed_in.company.name.clone(),
         is_admin: agent.is_admin(),
+        recovery_codes_low: (agent.two_factor_status() == crate::domain::TwoFactorStatus::Enabled
+            && agent.recovery_codes_left <= crate::auth::recovery_codes::FEW_LEFT)
+            .then_some(agent.recovery_codes_left),
     };
     render(&page)
 }

@@ -8,13 +8,13 @@ use crate::auth::codes::IssueRefusal;
 use crate::auth::trusted_computers::TrustOffer;
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Resent};
-use crate::auth::login::{self, BrowserAtLogin, LoginDecision, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
+use crate::auth::login::{self, BrowserAtLogin, LoginDecision, LoginMethod, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
 use crate::db::models::code_challenge::ChallengePurpose;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, codes_locked};
+use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, codes_locked};
 use crate::auth::login_gate::LoginGate;
 use crate::auth::throttle;
 use crate::db::models::Agent;
-use crate::domain::{OneTimeCode, login_candidate};
+use crate::domain::{OneTimeCode, RecoveryCode, login_candidate};
 use crate::error::AppError;
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
@@ -172,19 +172,43 @@ const VERIFY_PAGE: CodePageSpec = CodePageSpec {
 };
 
 #[derive(Deserialize)]
-pub struct NoticeQuery {
+pub struct VerifyQuery {
     notice: Option<String>,
+    method: Option<String>,
 }
 
-fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, notice: Option<String>) -> CodePage {
+fn requested_method(raw: Option<&str>) -> Option<LoginMethod> {
+    raw.and_then(LoginMethod::parse)
+}
+
+fn parse_answer(method: LoginMethod, raw: &str) -> ParsedAnswer {
+    match method {
+        LoginMethod::Email => ParsedAnswer::Emailed(OneTimeCode::parse(raw)),
+        LoginMethod::App => ParsedAnswer::App(OneTimeCode::parse(raw)),
+        LoginMethod::Recovery => ParsedAnswer::Recovery(RecoveryCode::parse(raw)),
+    }
+}
+
+/// The code step's page for `method`, with the other methods the agent has.
+fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, method: LoginMethod, notice: Option<String>) -> CodePage {
     let layout = Layout::anonymous(VERIFY_PAGE.title, csrf::form_token(req, session)).with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
-    let mut page = CodePage::new(&VERIFY_PAGE, layout, Some(view.masked_email.clone()), lifetime, view.needs_new_code);
+    let mut page = CodePage::new(&VERIFY_PAGE, layout, Some(view.masked_email.clone()), lifetime, view.needs_new_code && method == LoginMethod::Email);
     page.trust_days = match view.trust_offer {
         TrustOffer::Offered { days } => Some(days),
         _ => None,
     };
     page.trust_unavailable = view.trust_offer.reason();
+    page.method = method.as_str();
+    page.email_sent = view.email_sent;
+    page.other_methods = OtherMethods {
+        app: view.has_app && method != LoginMethod::App,
+        email: view.email_offered && method != LoginMethod::Email,
+        recovery: view.recovery_left > 0 && method != LoginMethod::Recovery,
+    };
+    if view.needs_new_code && method != LoginMethod::Email {
+        page.error = Some(DEAD_LOGIN.to_owned());
+    }
     page
 }
 
@@ -218,7 +242,7 @@ pub async fn verify_step_page(
     req: HttpRequest,
     state: web::Data<AppState>,
     session: TypedSession,
-    query: web::Query<NoticeQuery>,
+    query: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (_, view) = match pending_view(&state, &session).await? {
         Ok(found) => found,
@@ -228,7 +252,8 @@ pub async fn verify_step_page(
         session.log_out();
         return Err(codes_locked(until, state.now()));
     }
-    render(&verify_page(&state, &req, &session, &view, notice_text(query.notice.as_deref())))
+    let method = view.method(requested_method(query.method.as_deref()));
+    render(&verify_page(&state, &req, &session, &view, method, notice_text(query.notice.as_deref())))
 }
 
 #[derive(Deserialize)]
@@ -236,6 +261,8 @@ pub struct VerifyForm {
     #[serde(default)]
     code: String,
     trusted: Option<String>,
+    /// `app`, `email` or `recovery` (SPEC §7); the agent's default without it.
+    method: Option<String>,
 }
 
 /// `POST /login/verify`: the code step. The right code signs the browser in
@@ -252,16 +279,23 @@ pub async fn verify_submit(
         Ok(challenge_id) => challenge_id,
         Err(redirect) => return Ok(redirect),
     };
-    let parsed = OneTimeCode::parse(&form.code);
     let trust_requested = ticked(form.trusted.as_deref());
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
-    let (config, submitted, now) = (state.config.clone(), parsed.clone().ok(), state.now());
-    let (id, code_client) = (challenge_id.clone(), client.clone());
+    let (config, now) = (state.config.clone(), state.now());
+    // Which method the answer is for, as the page that sent it shows it.
+    let (config_for_view, id_for_view) = (state.config.clone(), challenge_id.clone());
+    let Some(view) = state.db(move |conn| Ok(login::pending_login_view(conn, &config_for_view, &id_for_view, now)?)).await? else {
+        session.log_out();
+        return Ok(see_other("/login?notice=login_expired"));
+    };
+    let method = view.method(requested_method(form.method.as_deref()));
+    let parsed = parse_answer(method, &form.code);
+    let (id, code_client, answer) = (challenge_id.clone(), client.clone(), parsed.clone());
     let outcome = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &code_client, now };
-            Ok(login::verify_login_code(conn, &ctx, &id, submitted.as_ref(), trust_requested, presented)?)
+            Ok(login::verify_login_code(conn, &ctx, &id, answer.answer(), trust_requested, presented)?)
         })
         .await?;
     // A refused code shows the page again as it now stands.
@@ -270,7 +304,7 @@ pub async fn verify_submit(
         let view = state.db(move |conn| Ok(login::pending_login_view(conn, &config, &challenge_id, now)?)).await?;
         match view {
             Some(view) => {
-                let mut page = verify_page(&state, &req, &session, &view, None);
+                let mut page = verify_page(&state, &req, &session, &view, method, None);
                 page.trusted = trust_requested;
                 Ok(Ok(page))
             }
@@ -296,7 +330,7 @@ pub async fn verify_submit(
             Ok(response)
         }
         CodeOutcome::Wrong { attempts_left } => match page_again().await? {
-            Ok(page) => page.wrong_code(&parsed, attempts_left),
+            Ok(page) => page.wrong_answer(&parsed, attempts_left),
             Err(redirect) => Ok(redirect),
         },
         CodeOutcome::NeedsNewCode => match page_again().await? {
@@ -326,18 +360,24 @@ pub async fn resend(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
+    if view.method(Some(LoginMethod::Email)) != LoginMethod::Email {
+        // Emailed codes do not count for this agent (company policy): none is sent.
+        return Ok(see_other("/login/verify"));
+    }
     let now = state.now();
     let config = state.config.clone();
     let sent = state
         .db(move |conn| Ok(code_step::resend(conn, &Context { config: &config, client: &client, now }, login::holder(&challenge_id), ChallengePurpose::Login)?))
         .await?;
     match sent {
+        // An agent with an app asked for an email: the page now asks for that code.
+        Resent::Sent if view.has_app => Ok(see_other("/login/verify?method=email&notice=code_resent")),
         Resent::Sent => Ok(see_other("/login/verify?notice=code_resent")),
         Resent::Refused(IssueRefusal::Locked { until }) => {
             session.log_out();
             Err(codes_locked(until, now))
         }
-        Resent::Refused(refusal) => verify_page(&state, &req, &session, &view, None).not_sent(&refusal, now),
+        Resent::Refused(refusal) => verify_page(&state, &req, &session, &view, LoginMethod::Email, None).not_sent(&refusal, now),
         Resent::Expired => {
             session.log_out();
             Ok(see_other("/login?notice=login_expired"))

@@ -16,6 +16,7 @@ pub(crate) mod confirm_identity;
 mod invitation;
 pub mod login;
 mod password;
+mod second_factors;
 mod setup;
 
 use actix_web::{HttpResponse, web};
@@ -53,6 +54,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/email/confirm", web::post().to(email::confirm_submit))
         .route("/account/email/resend", web::post().to(email::resend))
         .route("/account/email/cancel", web::post().to(email::cancel))
+        .route("/account/authenticator", web::get().to(second_factors::setup_form))
+        .route("/account/authenticator", web::post().to(second_factors::setup_submit))
+        .route("/account/authenticator/remove", web::post().to(second_factors::remove))
+        .route("/account/recovery-codes", web::get().to(second_factors::recovery_codes_page))
+        .route("/account/recovery-codes", web::post().to(second_factors::generate))
         .route("/account/sessions/sign-out-others", web::post().to(account::sign_out_other_sessions))
         .route("/account/sessions/{id}/sign-out", web::post().to(account::sign_out_session))
         .route("/account/trusted-computers/revoke-all", web::post().to(account::forget_all_trusted_computers))
@@ -104,6 +110,8 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "confirmation_sent" => "We emailed you a code. Enter it here to turn on two-factor authentication.",
         "two_factor_enabled" => "Two-factor authentication is on. Each login will now ask for a code sent to your email.",
         "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
+        "authenticator_added" => "Your authenticator app is on. Each login will now ask for the code it shows.",
+        "authenticator_removed" => "The authenticator app was removed. We emailed you about the change.",
         "two_factor_cancelled" => "Two-factor authentication was not turned on.",
         "trusted_computer_forgotten" => "That computer is forgotten: logging in from it asks for a code again.",
         "trusted_computers_forgotten" => "All your trusted computers are forgotten: every login asks for a code again.",

@@ -16,10 +16,17 @@ pub struct Agent {
     pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
+    /// Overall: enabled when any second factor is confirmed (SPEC §7).
     pub two_factor: TwoFactorStatus,
     pub created_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
     pub password_changed_at: NaiveDateTime,
+    /// The emailed-code factor of SPEC §2.2 (disabled, pending, enabled).
+    pub email_two_factor: TwoFactorStatus,
+    /// A confirmed authenticator app.
+    pub app_enabled: bool,
+    /// Unused recovery codes.
+    pub recovery_codes_left: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -45,8 +52,18 @@ impl Agent {
         self.role() == Role::Admin
     }
 
+    /// Whether a login needs a second step: any confirmed factor.
     pub fn two_factor_status(&self) -> TwoFactorStatus {
         self.two_factor
+    }
+
+    /// The emailed-code factor alone (the Account Setting checkbox).
+    pub fn email_two_factor_status(&self) -> TwoFactorStatus {
+        self.email_two_factor
+    }
+
+    pub fn email_factor_on(&self) -> bool {
+        self.email_two_factor == TwoFactorStatus::Enabled
     }
 
     /// The stored address, already validated when it was written.
@@ -173,9 +190,31 @@ impl Agent {
             .map(|_| ())
     }
 
-    /// Sets the 2FA state (SPEC §2.2: disabled, pending confirmation, enabled).
+    /// Sets the email factor's state (SPEC §2.2: disabled, pending
+    /// confirmation, enabled) and with it the overall state.
     pub fn set_two_factor(conn: &mut DbConnection, id: &str, status: TwoFactorStatus) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::two_factor.eq(status.as_str())).execute(conn).map(|_| ())
+        diesel::update(agents::table.find(id)).set(agents::email_two_factor.eq(status.as_str())).execute(conn)?;
+        Agent::refresh_two_factor(conn, id)
+    }
+
+    /// Turns the authenticator-app factor on or off, and with it the overall state.
+    pub fn set_app_enabled(conn: &mut DbConnection, id: &str, enabled: bool) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::app_enabled.eq(enabled)).execute(conn)?;
+        Agent::refresh_two_factor(conn, id)
+    }
+
+    pub fn set_recovery_codes_left(conn: &mut DbConnection, id: &str, left: i32) -> QueryResult<()> {
+        diesel::update(agents::table.find(id)).set(agents::recovery_codes_left.eq(left)).execute(conn).map(|_| ())
+    }
+
+    /// Derives the overall state from the factors, in the database: enabled
+    /// with any confirmed factor, pending while only email waits for its
+    /// confirmation. The Agents tab's counters follow (see its triggers).
+    fn refresh_two_factor(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::Text;
+        let overall = sql::<Text>("CASE WHEN app_enabled OR email_two_factor = 'enabled' THEN 'enabled' WHEN email_two_factor = 'pending' THEN 'pending' ELSE 'disabled' END");
+        diesel::update(agents::table.find(id)).set(agents::two_factor.eq(overall)).execute(conn).map(|_| ())
     }
 
     pub fn set_active(conn: &mut DbConnection, id: &str, active: bool) -> QueryResult<()> {

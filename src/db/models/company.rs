@@ -19,6 +19,10 @@ pub struct Company {
     pub session_idle_minutes: Option<i32>,
     /// Sign agents out this long after they signed in, however active (NULL: the server's setting).
     pub session_absolute_hours: Option<i32>,
+    /// Emailed codes count as a second factor (else: the app only).
+    pub email_factor_allowed: bool,
+    /// Admins must have an authenticator app.
+    pub admins_must_use_app: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -40,6 +44,8 @@ pub struct CompanyPolicy {
     pub admins_always_enter_code: bool,
     pub session_idle_minutes: Option<i32>,
     pub session_absolute_hours: Option<i32>,
+    pub email_factor_allowed: bool,
+    pub admins_must_use_app: bool,
 }
 
 impl Company {
@@ -85,6 +91,8 @@ impl Company {
                 companies::admins_always_enter_code.eq(policy.admins_always_enter_code),
                 companies::session_idle_minutes.eq(policy.session_idle_minutes),
                 companies::session_absolute_hours.eq(policy.session_absolute_hours),
+                companies::email_factor_allowed.eq(policy.email_factor_allowed),
+                companies::admins_must_use_app.eq(policy.admins_must_use_app),
             ))
             .execute(conn)
             .map(|_| ())
@@ -99,6 +107,8 @@ impl Company {
             admins_always_enter_code: self.admins_always_enter_code,
             session_idle_minutes: self.session_idle_minutes,
             session_absolute_hours: self.session_absolute_hours,
+            email_factor_allowed: self.email_factor_allowed,
+            admins_must_use_app: self.admins_must_use_app,
         }
     }
 

@@ -2,6 +2,7 @@
 //! after the table's noun (`Agent`), insert structs `New…`.
 
 pub mod agent;
+pub mod authenticator_app;
 pub mod code_challenge;
 pub mod code_lockout;
 pub mod company;
@@ -10,6 +11,7 @@ pub mod invitation;
 pub mod one_time_code;
 pub mod password_reset_token;
 pub mod rate_bucket;
+pub mod recovery_code;
 pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;

@@ -23,6 +23,8 @@ pub struct PolicyForm {
     admins_always_enter_code: Option<String>,
     session_idle_minutes: Option<String>,
     session_absolute_hours: Option<String>,
+    second_factors: Option<String>,
+    admins_must_use_app: Option<String>,
 }
 
 /// `POST /agents/policy`: the company's two-factor policy.
@@ -39,6 +41,8 @@ pub async fn policy_submit(
         admins_always_enter_code: ticked(form.admins_always_enter_code.as_deref()),
         session_idle_minutes: form.session_idle_minutes.as_deref(),
         session_absolute_hours: form.session_absolute_hours.as_deref(),
+        second_factors: form.second_factors.as_deref(),
+        admins_must_use_app: ticked(form.admins_must_use_app.as_deref()),
     };
     let policy = match policy::parse_policy(&input, &signed_in.company, &ServerLimits::of(&state.config)) {
         Ok(policy) => policy,
