@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
-use crate::agents::view::{Sort, SortColumn};
+use crate::agents::view::{Sort, SortColumn, TwoFactorFilter};
 use crate::agents::sql::SqlText;
 use crate::db::DbConnection;
 use crate::db::schema::agent_list_versions;
@@ -39,7 +39,7 @@ const VIEWS_KEPT: usize = 512;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct ViewKey {
     company_id: String,
-    two_factor: Option<TwoFactorStatus>,
+    two_factor: Option<TwoFactorFilter>,
     sort: Sort,
 }
 
@@ -103,7 +103,7 @@ impl PageAnchors {
         &self,
         conn: &mut DbConnection,
         company_id: &str,
-        two_factor: Option<TwoFactorStatus>,
+        two_factor: Option<TwoFactorFilter>,
         sort: Sort,
         offset: i64,
     ) -> QueryResult<Option<PageStart>> {
@@ -162,7 +162,7 @@ pub fn list_version(conn: &mut DbConnection, company_id: &str) -> QueryResult<i6
 fn next_anchor(
     conn: &mut DbConnection,
     company_id: &str,
-    two_factor: Option<TwoFactorStatus>,
+    two_factor: Option<TwoFactorFilter>,
     sort: Sort,
     after: Option<&SortKey>,
 ) -> QueryResult<Option<SortKey>> {
@@ -177,8 +177,9 @@ fn next_anchor(
         .collect::<Vec<_>>()
         .join(", ");
     sql.push(&format!("SELECT {columns} FROM agents s WHERE s.company_id = ")).text(company_id);
-    if let Some(status) = two_factor {
-        sql.push(" AND s.two_factor = ").text(status.as_str());
+    if let Some(filter) = two_factor {
+        sql.push(" AND ");
+        push_two_factor_filter(&mut sql, "s", filter);
     }
     if let Some(after) = after {
         sql.push(" AND ");
@@ -188,6 +189,26 @@ fn next_anchor(
     // Counted from the previous anchor, which is itself the first row here.
     sql.push(" LIMIT 1 OFFSET ").big_int(ANCHOR_EVERY);
     Ok(sql.into_query().get_result::<KeyRow>(conn).optional()?.and_then(|row| SortKey::parse(sort, row)))
+}
+
+/// `alias`'s row passes the two-factor filter. A status is one column of the
+/// `agents_list_2fa_*` indexes; "has an app" is the first column of
+/// `agents_list_app_name` after the company; "email only" is the enabled
+/// status, then tested on the row (its email factor on, no app).
+pub fn push_two_factor_filter(sql: &mut SqlText, alias: &str, filter: TwoFactorFilter) {
+    match filter {
+        TwoFactorFilter::Status(status) => {
+            sql.push(&format!("{alias}.two_factor = ")).text(status.as_str());
+        }
+        TwoFactorFilter::App => {
+            sql.push(&format!("{alias}.app_enabled = ")).bool(true);
+        }
+        TwoFactorFilter::EmailOnly => {
+            sql.push(&format!("({alias}.two_factor = ")).text(TwoFactorStatus::Enabled.as_str());
+            sql.push(&format!(" AND {alias}.email_two_factor = ")).text(TwoFactorStatus::Enabled.as_str());
+            sql.push(&format!(" AND {alias}.app_enabled = ")).bool(false).push(")");
+        }
+    }
 }
 
 /// `alias`'s row has this sort key or comes after it in the sort: a range

@@ -4,8 +4,20 @@
 
 use crate::agents::view::AgentRow;
 
-/// The header row.
-pub const HEADER: [&str; 7] = ["Name", "Email", "Role", "Two-factor authentication", "Trusted computers", "Last login (UTC)", "Status"];
+/// The header row. The methods (SPEC §7) come last, so the earlier columns
+/// keep their places in spreadsheets built on older exports.
+pub const HEADER: [&str; 10] = [
+    "Name",
+    "Email",
+    "Role",
+    "Two-factor authentication",
+    "Trusted computers",
+    "Last login (UTC)",
+    "Status",
+    "Email codes",
+    "Authenticator app",
+    "Recovery codes left",
+];
 
 /// One cell made safe for spreadsheets: a value that begins with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return would be read as a formula (OWASP
@@ -50,6 +62,7 @@ pub fn records(rows: &[AgentRow]) -> String {
     for row in rows {
         let trusted = row.trusted_computers.to_string();
         let last_login = row.last_login_at.map(crate::domain::dates::second).unwrap_or_default();
+        let recovery_codes = row.recovery_codes_left.max(0).to_string();
         push_record(
             &mut out,
             [
@@ -60,6 +73,9 @@ pub fn records(rows: &[AgentRow]) -> String {
                 trusted.as_str(),
                 last_login.as_str(),
                 row.status_label(),
+                row.email_two_factor.label(),
+                if row.app_enabled { "Enabled" } else { "Disabled" },
+                recovery_codes.as_str(),
             ],
         );
     }

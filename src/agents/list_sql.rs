@@ -135,7 +135,8 @@ pub(super) fn position_function(backend: Backend) -> &'static str {
 /// each row is one index probe.
 pub(super) fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
     sql.push(
-        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
+        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.email_two_factor, a.app_enabled, a.recovery_codes_left, \
+         a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
          (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
     )
     .timestamp(now)
@@ -157,8 +158,9 @@ pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: Naiv
         sql.push(" FROM agents a");
     }
     sql.push(&format!(" WHERE {alias}.company_id = ")).text(company_id);
-    if let Some(status) = filter.two_factor {
-        sql.push(&format!(" AND {alias}.two_factor = ")).text(status.as_str());
+    if let Some(two_factor) = filter.two_factor {
+        sql.push(" AND ");
+        anchors::push_two_factor_filter(sql, alias, two_factor);
     }
     if let Plan::Broad(search) = plan {
         sql.push(" AND ");

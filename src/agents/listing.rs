@@ -17,24 +17,54 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
-use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors};
+use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
 use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_list, push_match_predicate, push_matches, push_row_columns, push_rows_query};
 use crate::agents::sql::SqlText;
 use crate::agents::view::{
     AgentFilter, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
+    TwoFactorFilter,
 };
 use crate::db::schema::{agent_counts, agents};
 use crate::db::{Backend, DbConnection};
 use crate::domain::{SearchText, TwoFactorStatus};
 
 /// The company's agents by active and two-factor status: at most six rows of
-/// counters that triggers keep (see the migration), not a count of the agents.
+/// counters that triggers keep (see the migration), not a count of the agents;
+/// and the active agents with an authenticator app, counted through
+/// `agents_list_app_name` (the app users' entries only).
 pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
     let groups: Vec<(bool, TwoFactorStatus, i32)> = agent_counts::table
         .filter(agent_counts::company_id.eq(company_id))
         .select((agent_counts::active, agent_counts::two_factor, agent_counts::total))
         .load(conn)?;
-    summary_of(groups.into_iter().map(|(active, two_factor, total)| (active, two_factor, i64::from(total))))
+    let mut summary = summary_of(groups.into_iter().map(|(active, two_factor, total)| (active, two_factor, i64::from(total))))?;
+    summary.active_app = count_active_app(conn, company_id)?;
+    Ok(summary)
+}
+
+fn count_active_app(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
+    agents::table
+        .filter(agents::company_id.eq(company_id))
+        .filter(agents::app_enabled.eq(true))
+        .filter(agents::active.eq(true))
+        .count()
+        .get_result(conn)
+}
+
+/// Every agent (deactivated ones too) the table shows with this two-factor
+/// filter: a status from the counters; the methods' filters counted, "has an
+/// app" from `agents_list_app_name` alone.
+fn filter_total(conn: &mut DbConnection, company_id: &str, summary: &Summary, filter: Option<TwoFactorFilter>) -> QueryResult<i64> {
+    match filter {
+        None => Ok(summary.rows_with(None)),
+        Some(TwoFactorFilter::Status(status)) => Ok(summary.rows_with(Some(status))),
+        Some(method) => {
+            let mut sql = SqlText::new(conn.backend());
+            sql.push("SELECT COUNT(*) AS n FROM agents s WHERE s.company_id = ").text(company_id).push(" AND ");
+            push_two_factor_filter(&mut sql, "s", method);
+            Ok(sql.into_query().get_result::<Count>(conn)?.n)
+        }
+    }
 }
 
 /// The same figures counted from the agents themselves: what the counters
@@ -45,7 +75,9 @@ pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryRe
         .group_by((agents::active, agents::two_factor))
         .select((agents::active, agents::two_factor, diesel::dsl::count_star()))
         .load(conn)?;
-    summary_of(groups)
+    let mut summary = summary_of(groups)?;
+    summary.active_app = count_active_app(conn, company_id)?;
+    Ok(summary)
 }
 
 fn summary_of(groups: impl IntoIterator<Item = (bool, TwoFactorStatus, i64)>) -> QueryResult<Summary> {
@@ -83,7 +115,7 @@ pub fn list_page_with_limit(
     let filter = &view.filter;
     let offset = view.offset();
     let Some(search) = &filter.search else {
-        let total = summary.rows_with(filter.two_factor);
+        let total = filter_total(conn, company_id, &summary, filter.two_factor)?;
         let query = RowsQuery::new(company_id, filter, view.sort, Plan::All);
         let rows = page_rows(conn, anchors, query, offset, total, now)?;
         return Ok(AgentPage { rows, total: Total::Exact(total), summary });
@@ -103,8 +135,8 @@ pub fn list_page_with_limit(
     // page does again for a mere lower bound, so the page's rows are the bound.
     let total = match filter.two_factor {
         None => Total::AtLeast(narrow_max),
-        Some(status) if summary.rows_with(Some(status)) <= BROAD_COUNT_BUDGET => {
-            match count_broad_matches(conn, company_id, status, search, narrow_max)? {
+        Some(two_factor) if filter_total(conn, company_id, &summary, Some(two_factor))? <= BROAD_COUNT_BUDGET => {
+            match count_broad_matches(conn, company_id, two_factor, search, narrow_max)? {
                 n if n > narrow_max => Total::AtLeast(narrow_max),
                 n => Total::Exact(n),
             }
@@ -270,22 +302,27 @@ fn sorted_ids(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, s
     sql.push(" WHERE s.id IN (");
     push_id_list(&mut sql, ids);
     sql.push(") AND s.company_id = ").text(company_id);
-    if let Some(status) = filter.two_factor {
-        sql.push(" AND s.two_factor = ").text(status.as_str());
+    if let Some(two_factor) = filter.two_factor {
+        // The methods' columns are not in agents_listing_by_id: those
+        // filters read the rows (at most NARROW_SEARCH_MAX of them).
+        sql.push(" AND ");
+        push_two_factor_filter(&mut sql, "s", two_factor);
     }
     sql.push(" ORDER BY ").push(&sort.order_by("s", backend));
     Ok(sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect())
 }
 
-/// How many agents a broad search finds among those with this two-factor
-/// status, for a status held by at most [`BROAD_COUNT_BUDGET`] agents: walks
-/// that status's index entries and stops after `limit + 1` matches.
-fn count_broad_matches(conn: &mut DbConnection, company_id: &str, status: TwoFactorStatus, search: &SearchText, limit: i64) -> QueryResult<i64> {
+/// How many agents a broad search finds among those the two-factor filter
+/// keeps, for a filter that keeps at most [`BROAD_COUNT_BUDGET`] agents: walks
+/// that filter's index entries and stops after `limit + 1` matches.
+fn count_broad_matches(conn: &mut DbConnection, company_id: &str, two_factor: TwoFactorFilter, search: &SearchText, limit: i64) -> QueryResult<i64> {
     let mut sql = SqlText::new(conn.backend());
-    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM agents s WHERE s.company_id = ").text(company_id);
-    sql.push(" AND s.two_factor = ").text(status.as_str()).push(" AND ");
+    sql.push("SELECT COUNT(*) AS n FROM (SELECT 1 AS hit FROM agents s WHERE s.company_id = ").text(company_id).push(" AND ");
+    push_two_factor_filter(&mut sql, "s", two_factor);
+    sql.push(" AND ");
     push_match_predicate(&mut sql, "s", search);
-    // Ordered as agents_list_2fa_name is, so both backends walk that index.
+    // Ordered as agents_list_2fa_name (and agents_list_app_name) are, so
+    // both backends walk that index.
     sql.push(" ORDER BY s.search_name, s.id LIMIT ").big_int(limit + 1).push(") m");
     Ok(sql.into_query().get_result::<Count>(conn)?.n)
 }

@@ -36,18 +36,57 @@ impl TwoFactorRequirement {
     }
 }
 
+/// What the company's policy reads of an agent's second factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgentFactors {
+    /// Overall: enabled when any factor is confirmed.
+    pub status: TwoFactorStatus,
+    /// The emailed-code factor is confirmed.
+    pub email_on: bool,
+    /// A confirmed authenticator app.
+    pub app_enabled: bool,
+    pub is_admin: bool,
+}
+
+impl AgentFactors {
+    pub fn of(agent: &Agent) -> AgentFactors {
+        AgentFactors {
+            status: agent.two_factor_status(),
+            email_on: agent.email_factor_on(),
+            app_enabled: agent.app_enabled,
+            is_admin: agent.is_admin(),
+        }
+    }
+
+    /// Whether the agent has a second factor that counts for this company:
+    /// any confirmed one, or only the app when emailed codes do not count.
+    pub fn counted(&self, company: &Company) -> bool {
+        if company.email_factor_allowed { self.status == TwoFactorStatus::Enabled } else { self.app_enabled }
+    }
+
+    /// The agent has only emailed codes, which the company no longer counts.
+    pub fn email_does_not_count(&self, company: &Company) -> bool {
+        !company.email_factor_allowed && self.email_on && !self.app_enabled
+    }
+}
+
 /// Whether `agent` must turn 2FA on now. Pending (asked for, code not yet
 /// entered) is not enabled: it proves nothing until the code is entered.
 pub fn requirement(company: &Company, agent: &Agent, now: NaiveDateTime) -> TwoFactorRequirement {
-    requirement_for(company, agent.two_factor_status(), now)
+    requirement_for(company, &AgentFactors::of(agent), now)
 }
 
-/// [`requirement`] for an agent with this two-factor status (the table rows).
-pub fn requirement_for(company: &Company, status: TwoFactorStatus, now: NaiveDateTime) -> TwoFactorRequirement {
-    if !company.require_two_factor {
+/// [`requirement`] for an agent with these factors (the table rows). The
+/// company may require 2FA of everyone, and (SPEC §7) an authenticator app of
+/// its admins even when it does not; the grace date applies to both. With
+/// "authenticator app only", emailed codes do not count.
+pub fn requirement_for(company: &Company, factors: &AgentFactors, now: NaiveDateTime) -> TwoFactorRequirement {
+    let admin_needs_app = company.admins_must_use_app && factors.is_admin;
+    if !company.require_two_factor && !admin_needs_app {
         return TwoFactorRequirement::NotRequired;
     }
-    if status == TwoFactorStatus::Enabled {
+    let met = if admin_needs_app { factors.app_enabled } else { factors.counted(company) };
+    if met {
         return TwoFactorRequirement::Met;
     }
     match company.two_factor_grace_until {
@@ -160,7 +199,7 @@ pub struct PolicyInput<'a> {
 }
 
 /// Validates the form against the server's limits. Without the requirement
-/// a grace date means nothing and is dropped. A missing period keeps the
+/// (nor the admins' app requirement) a grace date means nothing and is dropped. A missing period keeps the
 /// company's current one; an empty session lifetime follows the server's.
 pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, limits: &ServerLimits) -> Result<CompanyPolicy, PolicyError> {
     let require_two_factor = input.require_two_factor;
@@ -181,7 +220,8 @@ pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, limits: &ServerL
     };
     Ok(CompanyPolicy {
         require_two_factor,
-        two_factor_grace_until: grace.filter(|_| require_two_factor),
+        // The grace date applies to the admins' app requirement too.
+        two_factor_grace_until: grace.filter(|_| require_two_factor || input.admins_must_use_app),
         trusted_days_max,
         admins_always_enter_code: input.admins_always_enter_code,
         session_idle_minutes: whole_number(input.session_idle_minutes, MIN_SESSION_IDLE_MINUTES, limits.session_idle_minutes)
@@ -238,12 +278,14 @@ pub fn update_policy(
         session::apply_company_lifetimes(conn, &actor.company.id, idle_seconds, now + to_chrono(lifetimes.idle), now + to_chrono(lifetimes.absolute))?;
         let grace = policy.two_factor_grace_until.map(|g| format!(" from {}", g.date())).unwrap_or_default();
         let detail = format!(
-            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}; sign out after {} idle, {} after sign-in",
+            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}; sign out after {} idle, {} after sign-in; second factors: {}; admins must use an authenticator app: {}",
             on_off(policy.require_two_factor),
             policy.trusted_days_max,
             on_off(policy.admins_always_enter_code),
             minutes(lifetimes.idle),
             minutes(lifetimes.absolute),
+            if policy.email_factor_allowed { "email codes and authenticator app" } else { "authenticator app only" },
+            on_off(policy.admins_must_use_app),
         );
         let entry = audit::Entry { subject_id: None, ..actor.entry(&actor.admin.id, Some(&detail)) };
         audit::record(conn, Event::PolicyChanged, Outcome::Success, &entry, now)?;
@@ -289,14 +331,84 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(0, 0, 0).unwrap()
     }
 
+    /// An agent with this overall status and no app (email on when enabled).
+    fn status(status: TwoFactorStatus) -> AgentFactors {
+        AgentFactors { status, email_on: status == TwoFactorStatus::Enabled, app_enabled: false, is_admin: false }
+    }
+
+    const EMAIL_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: true, app_enabled: false, is_admin: false };
+    const APP_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: false, app_enabled: true, is_admin: false };
+    const NONE: AgentFactors = AgentFactors { status: TwoFactorStatus::Disabled, email_on: false, app_enabled: false, is_admin: false };
+
+    fn admin(factors: AgentFactors) -> AgentFactors {
+        AgentFactors { is_admin: true, ..factors }
+    }
+
+    fn app_only(mut company: Company) -> Company {
+        company.email_factor_allowed = false;
+        company
+    }
+
+    fn admins_use_app(mut company: Company) -> Company {
+        company.admins_must_use_app = true;
+        company
+    }
+
     #[test]
     fn the_requirement_follows_policy_status_and_grace_date() {
         use TwoFactorRequirement::*;
-        assert_eq!(requirement_for(&company(false, None), TwoFactorStatus::Disabled, day(1)), NotRequired);
-        assert_eq!(requirement_for(&company(true, None), TwoFactorStatus::Enabled, day(1)), Met);
-        assert_eq!(requirement_for(&company(true, None), TwoFactorStatus::Pending, day(1)), Enforced);
-        assert_eq!(requirement_for(&company(true, Some(day(10))), TwoFactorStatus::Disabled, day(9)), Grace { from: day(10) });
-        assert_eq!(requirement_for(&company(true, Some(day(10))), TwoFactorStatus::Disabled, day(10)), Enforced);
+        assert_eq!(requirement_for(&company(false, None), &status(TwoFactorStatus::Disabled), day(1)), NotRequired);
+        assert_eq!(requirement_for(&company(true, None), &status(TwoFactorStatus::Enabled), day(1)), Met);
+        assert_eq!(requirement_for(&company(true, None), &status(TwoFactorStatus::Pending), day(1)), Enforced);
+        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(9)), Grace { from: day(10) });
+        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(10)), Enforced);
+    }
+
+    #[test]
+    fn with_app_only_emailed_codes_do_not_count() {
+        use TwoFactorRequirement::*;
+        let required = app_only(company(true, None));
+        assert_eq!(requirement_for(&required, &EMAIL_ONLY, day(1)), Enforced);
+        assert_eq!(requirement_for(&required, &APP_ONLY, day(1)), Met);
+        assert_eq!(requirement_for(&required, &AgentFactors { email_on: true, ..APP_ONLY }, day(1)), Met);
+        assert_eq!(requirement_for(&app_only(company(true, Some(day(10)))), &EMAIL_ONLY, day(9)), Grace { from: day(10) });
+        // Not required: app only changes nothing for anyone.
+        assert_eq!(requirement_for(&app_only(company(false, None)), &EMAIL_ONLY, day(1)), NotRequired);
+        assert!(EMAIL_ONLY.email_does_not_count(&required) && !APP_ONLY.email_does_not_count(&required));
+        assert!(!EMAIL_ONLY.email_does_not_count(&company(true, None)));
+    }
+
+    #[test]
+    fn admins_must_use_an_app_even_when_2fa_is_not_required() {
+        use TwoFactorRequirement::*;
+        let policy = admins_use_app(company(false, None));
+        assert_eq!(requirement_for(&policy, &admin(EMAIL_ONLY), day(1)), Enforced);
+        assert_eq!(requirement_for(&policy, &admin(NONE), day(1)), Enforced);
+        assert_eq!(requirement_for(&policy, &admin(APP_ONLY), day(1)), Met);
+        // Agents are not concerned unless the company requires 2FA of all.
+        assert_eq!(requirement_for(&policy, &NONE, day(1)), NotRequired);
+        assert_eq!(requirement_for(&admins_use_app(company(true, None)), &EMAIL_ONLY, day(1)), Met);
+        assert_eq!(requirement_for(&admins_use_app(company(true, None)), &admin(EMAIL_ONLY), day(1)), Enforced);
+        // The grace date applies.
+        let graced = admins_use_app(company(false, Some(day(10))));
+        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(9)), Grace { from: day(10) });
+        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(10)), Enforced);
+    }
+
+    #[test]
+    fn the_second_factors_choice_is_parsed() {
+        let current = company(false, None);
+        let parse = |second_factors, admins_must_use_app| {
+            let input = PolicyInput { second_factors, admins_must_use_app, grace_until: Some("2026-12-10"), ..Default::default() };
+            parse_policy(&input, &current, &limits(30))
+        };
+        let policy = parse(Some("app_only"), true).unwrap();
+        assert!(!policy.email_factor_allowed && policy.admins_must_use_app);
+        assert_eq!(policy.two_factor_grace_until, Some(day(10)), "the grace date applies to the admins' app requirement");
+        assert!(parse(Some("email_and_app"), false).unwrap().email_factor_allowed);
+        assert!(parse(None, false).unwrap().email_factor_allowed, "missing keeps the current choice");
+        assert_eq!(parse(None, false).unwrap().two_factor_grace_until, None);
+        assert_eq!(parse(Some("sms"), false), Err(PolicyError::SecondFactors));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
 
 use crate::db::Backend;
 use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus};
@@ -128,11 +128,57 @@ impl Sort {
     }
 }
 
+/// The two-factor filter of the table: the overall status (SPEC §2.4), or
+/// the methods an agent has (SPEC §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TwoFactorFilter {
+    /// `enabled`, `pending`, `disabled`: the overall status.
+    Status(TwoFactorStatus),
+    /// `email_only`: 2FA enabled by emailed codes alone (no authenticator app).
+    EmailOnly,
+    /// `app`: an authenticator app is on.
+    App,
+}
+
+impl TwoFactorFilter {
+    pub fn parse(raw: &str) -> Option<TwoFactorFilter> {
+        match raw {
+            "email_only" => Some(TwoFactorFilter::EmailOnly),
+            "app" => Some(TwoFactorFilter::App),
+            other => TwoFactorStatus::parse(other).map(TwoFactorFilter::Status),
+        }
+    }
+
+    /// The value of the `two_factor` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TwoFactorFilter::Status(status) => status.as_str(),
+            TwoFactorFilter::EmailOnly => "email_only",
+            TwoFactorFilter::App => "app",
+        }
+    }
+
+    /// The overall status this filter is, when it is one (the counters and
+    /// the `agents_list_2fa_*` indexes serve those).
+    pub fn status(self) -> Option<TwoFactorStatus> {
+        match self {
+            TwoFactorFilter::Status(status) => Some(status),
+            TwoFactorFilter::EmailOnly | TwoFactorFilter::App => None,
+        }
+    }
+}
+
+impl From<TwoFactorStatus> for TwoFactorFilter {
+    fn from(status: TwoFactorStatus) -> TwoFactorFilter {
+        TwoFactorFilter::Status(status)
+    }
+}
+
 /// Which agents the table shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgentFilter {
     pub search: Option<SearchText>,
-    pub two_factor: Option<TwoFactorStatus>,
+    pub two_factor: Option<TwoFactorFilter>,
 }
 
 /// A view of the table: what the query string of `/agents` says.
@@ -147,7 +193,7 @@ pub struct ListView {
 /// A query-string value that is not one the tab offers: the page answers 400.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ViewError {
-    #[error("Unknown two-factor filter: use enabled, pending or disabled.")]
+    #[error("Unknown two-factor filter: use enabled, pending, disabled, email_only or app.")]
     TwoFactor,
     #[error("Unknown sort: use name, email, role, two_factor, trusted_computers, last_login or status, with a leading - for descending.")]
     Sort,
@@ -170,7 +216,7 @@ impl ListView {
             None => None,
         };
         let two_factor = match given(two_factor) {
-            Some(raw) => Some(TwoFactorStatus::parse(raw).ok_or(ViewError::TwoFactor)?),
+            Some(raw) => Some(TwoFactorFilter::parse(raw).ok_or(ViewError::TwoFactor)?),
             None => None,
         };
         let sort = match given(sort) {
@@ -191,8 +237,8 @@ impl ListView {
         if let Some(search) = &self.filter.search {
             pairs.append_pair("q", search.as_str());
         }
-        if let Some(status) = self.filter.two_factor {
-            pairs.append_pair("two_factor", status.as_str());
+        if let Some(filter) = self.filter.two_factor {
+            pairs.append_pair("two_factor", filter.as_str());
         }
         if self.sort != Sort::default() {
             pairs.append_pair("sort", &self.sort.as_param());
@@ -220,6 +266,8 @@ pub struct Summary {
     pub deactivated_enabled: i64,
     pub deactivated_pending: i64,
     pub deactivated_disabled: i64,
+    /// Active agents with an authenticator app (SPEC §7).
+    pub active_app: i64,
 }
 
 impl Summary {
@@ -234,7 +282,12 @@ impl Summary {
         self.active_enabled
     }
 
-    /// Every agent the table can show with this two-factor filter.
+    /// The N of "N of M agents use an authenticator app".
+    pub fn with_app(&self) -> i64 {
+        self.active_app
+    }
+
+    /// Every agent the table can show with this two-factor status filter.
     pub fn rows_with(&self, two_factor: Option<TwoFactorStatus>) -> i64 {
         match two_factor {
             None => self.active() + self.deactivated_enabled + self.deactivated_pending + self.deactivated_disabled,
@@ -270,6 +323,13 @@ pub struct AgentRow {
     pub trusted_computers: i64,
     #[diesel(sql_type = Nullable<Timestamp>)]
     pub invitation_expires_at: Option<NaiveDateTime>,
+    /// The emailed-code factor alone.
+    #[diesel(sql_type = Text)]
+    pub email_two_factor: TwoFactorStatus,
+    #[diesel(sql_type = Bool)]
+    pub app_enabled: bool,
+    #[diesel(sql_type = Integer)]
+    pub recovery_codes_left: i32,
 }
 
 impl AgentRow {
@@ -286,7 +346,15 @@ impl AgentRow {
             last_login_at: agent.last_login_at,
             trusted_computers,
             invitation_expires_at,
+            email_two_factor: agent.email_two_factor,
+            app_enabled: agent.app_enabled,
+            recovery_codes_left: agent.recovery_codes_left,
         }
+    }
+
+    /// The emailed-code factor is confirmed.
+    pub fn email_on(&self) -> bool {
+        self.email_two_factor == TwoFactorStatus::Enabled
     }
 
     pub fn role(&self) -> Role {
@@ -342,12 +410,17 @@ mod tests {
     #[test]
     fn views_parse_and_print_their_query_string() {
         let view = ListView::parse(Some(" Ada "), Some("enabled"), Some("-last_login"), Some("3")).unwrap();
-        assert_eq!(view.filter.two_factor, Some(TwoFactorStatus::Enabled));
+        assert_eq!(view.filter.two_factor, Some(TwoFactorFilter::Status(TwoFactorStatus::Enabled)));
         assert_eq!(view.sort, Sort { column: SortColumn::LastLogin, descending: true });
         assert_eq!(view.page, 3);
         assert_eq!(view.query_string(), "q=Ada&two_factor=enabled&sort=-last_login&page=3");
         assert_eq!(ListView::parse(None, Some(""), Some(""), Some("")).unwrap(), ListView { page: 1, ..Default::default() });
         assert_eq!(ListView::parse(None, None, None, None).unwrap().query_string(), "");
+        for (raw, filter) in [("email_only", TwoFactorFilter::EmailOnly), ("app", TwoFactorFilter::App)] {
+            let view = ListView::parse(None, Some(raw), None, None).unwrap();
+            assert_eq!(view.filter.two_factor, Some(filter));
+            assert_eq!(view.query_string(), format!("two_factor={raw}"));
+        }
     }
 
     #[test]

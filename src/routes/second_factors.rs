@@ -89,6 +89,10 @@ pub async fn setup_submit(
             Ok((outcome, first_codes))
         })
         .await?;
+    if let (SetupOutcome::TurnedOn { .. }, _) = outcome {
+        // A right code from the app is a fresh second factor (step-up).
+        signed_in.session.record_code_proof(state.now())?;
+    }
     match outcome {
         (SetupOutcome::TurnedOn { .. }, Some(codes)) => show_new_set(&state, &signed_in, codes, true),
         (SetupOutcome::TurnedOn { .. }, None) => Ok(see_other("/account/settings?notice=authenticator_added")),

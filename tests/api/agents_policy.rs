@@ -208,7 +208,7 @@ async fn turning_the_requirement_on_is_audited_and_warns_an_admin_without_2fa() 
                 .unwrap()
         })
         .await;
-    assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in".to_owned())]);
+    assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in; second factors: email codes and authenticator app; admins must use an authenticator app: off".to_owned())]);
     // The admin, without 2FA, is now sent to set it up too.
     assert_eq!(location(&app.get("/agents").await), "/account/settings");
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod architecture;
+mod authenticator;
 mod activity;
 mod audit_story;
 mod agents_actions;

@@ -10,10 +10,10 @@ use serde::Deserialize;
 
 use crate::agents::listing;
 use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total};
-use crate::agents::policy::{self, ServerLimits, TwoFactorRequirement};
+use crate::agents::policy::{self, AgentFactors, ServerLimits, TwoFactorRequirement};
 use crate::agents::csv;
 use crate::db::models::Company;
-use crate::domain::{TwoFactorStatus, dates};
+use crate::domain::{Role, TwoFactorStatus, dates};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
@@ -41,6 +41,8 @@ pub(super) struct RowView {
     pub(super) two_factor: &'static str,
     /// The badge's CSS class: enabled, pending or disabled.
     pub(super) two_factor_class: &'static str,
+    /// The agent's methods, "App · Email · 7 codes" (empty without any).
+    pub(super) methods: String,
     /// "Not compliant" (policy in force) or "Due 2026-12-31" (grace period).
     pub(super) compliance: Option<String>,
     pub(super) trusted_computers: i64,
@@ -52,8 +54,9 @@ pub(super) struct RowView {
 impl RowView {
     pub(super) fn new(row: &AgentRow, company: &Company, now: NaiveDateTime) -> RowView {
         let status = row.two_factor_status();
+        let factors = AgentFactors { status, email_on: row.email_on(), app_enabled: row.app_enabled, is_admin: row.role() == Role::Admin };
         let compliance = if row.active {
-            match policy::requirement_for(company, status, now) {
+            match policy::requirement_for(company, &factors, now) {
                 TwoFactorRequirement::Enforced => Some("Not compliant".to_owned()),
                 TwoFactorRequirement::Grace { from } => Some(format!("Due {}", dates::day(from))),
                 TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
@@ -74,6 +77,7 @@ impl RowView {
             role: row.role().label(),
             two_factor: status.label(),
             two_factor_class: status.as_str(),
+            methods: methods(row, company),
             compliance,
             trusted_computers: row.trusted_computers,
             last_login: dates::minute_or_never(row.last_login_at),
@@ -83,12 +87,33 @@ impl RowView {
     }
 }
 
+/// "App · Email · 7 codes": the second factors the agent has. Emailed codes
+/// that the company no longer counts ("authenticator app only") say so.
+pub(super) fn methods(row: &AgentRow, company: &Company) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if row.app_enabled {
+        parts.push("App".to_owned());
+    }
+    if row.email_on() {
+        parts.push(if company.email_factor_allowed { "Email" } else { "Email (does not count)" }.to_owned());
+    }
+    match row.recovery_codes_left {
+        n if n <= 0 => {}
+        1 => parts.push("1 code".to_owned()),
+        n => parts.push(format!("{n} codes")),
+    }
+    parts.join(" · ")
+}
+
 /// The policy form, filled with the company's current values.
 struct PolicyView {
     require_two_factor: bool,
     grace_until: String,
     trusted_days: Vec<(u32, bool)>,
     admins_always_enter_code: bool,
+    /// "Authenticator app only": emailed codes do not count.
+    app_only: bool,
+    admins_must_use_app: bool,
     server_trusted_days: u32,
     /// Empty: the server's setting.
     session_idle_minutes: String,
@@ -108,6 +133,8 @@ impl PolicyView {
             grace_until: company.two_factor_grace_until.map(dates::day).unwrap_or_default(),
             trusted_days: policy::trusted_days_choices(server_trusted_days).into_iter().map(|d| (d, d == current)).collect(),
             admins_always_enter_code: company.admins_always_enter_code,
+            app_only: !company.email_factor_allowed,
+            admins_must_use_app: company.admins_must_use_app,
             server_trusted_days,
             session_idle_minutes: company.session_idle_minutes.map(|n| n.to_string()).unwrap_or_default(),
             session_absolute_hours: company.session_absolute_hours.map(|n| n.to_string()).unwrap_or_default(),
@@ -123,6 +150,8 @@ struct AgentsPage {
     layout: Layout,
     enabled: String,
     active: String,
+    /// Active agents with an authenticator app.
+    with_app: String,
     policy_line: Option<String>,
     /// Email is not getting through (the outbox worker's last failure).
     mail_warning: Option<String>,
@@ -219,13 +248,18 @@ fn showing(view: &ListView, page: &AgentPage) -> String {
 }
 
 fn policy_line(company: &Company) -> Option<String> {
-    if !company.require_two_factor {
-        return None;
+    let from = company.two_factor_grace_until.map(|from| format!(" from {} (UTC)", dates::day(from))).unwrap_or_default();
+    let mut lines = Vec::new();
+    if company.require_two_factor {
+        lines.push(format!("Two-factor authentication is required for all agents{from}."));
     }
-    Some(match company.two_factor_grace_until {
-        Some(from) => format!("Two-factor authentication is required for all agents from {} (UTC).", dates::day(from)),
-        None => "Two-factor authentication is required for all agents.".to_owned(),
-    })
+    if company.admins_must_use_app {
+        lines.push(format!("Admins must use an authenticator app{from}."));
+    }
+    if !company.email_factor_allowed {
+        lines.push("Only an authenticator app counts as a second factor; emailed codes do not.".to_owned());
+    }
+    (!lines.is_empty()).then(|| lines.join(" "))
 }
 
 pub(super) async fn agents_page(
@@ -250,6 +284,7 @@ pub(super) async fn agents_page(
         layout: Layout::signed_in("Agents", signed_in, "agents").with_notice(notice),
         enabled: format_count(page.summary.enabled()),
         active: format_count(page.summary.active()),
+        with_app: format_count(page.summary.with_app()),
         policy_line: policy_line(&signed_in.company),
         mail_warning: state
             .mail_health
