@@ -7,6 +7,7 @@ mod activity;
 mod audit_story;
 mod agents_actions;
 mod agents_invitation;
+mod agents_methods;
 mod agents_policy;
 mod agents_seed;
 mod agents_support;

@@ -35,6 +35,7 @@ mod journeys;
 
 mod account;
 mod activity;
+mod authenticator;
 mod agents_tab;
 mod agents;
 mod email_change;

@@ -62,6 +62,10 @@ async fn readme_screenshots() {
         // The table has seven columns: a wider window shows them without scrolling.
         browser.fit_to_page(1280).await;
         save(&browser, "agents").await;
+        // Adding an authenticator app: the QR page (before any factor is on).
+        browser.visit(&app, "/account/authenticator").await;
+        browser.fit_to_page(README_WIDTH).await;
+        save(&browser, "authenticator").await;
         browser.visit(&app, "/account/settings").await;
 
         // Two-factor authentication on, then the code page of the next login.
