@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::db::models::Agent;
+use crate::db::models::{Agent, one_time_code};
 use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
 
@@ -211,6 +211,9 @@ pub struct CodeView {
     pub needs_new_code: bool,
     /// The agent's codes are locked (`Some(None)`: until a reset).
     pub locked: Option<Option<NaiveDateTime>>,
+    /// A code of this challenge was emailed (an agent with an app gets one
+    /// only when they ask).
+    pub email_sent: bool,
 }
 
 /// The holder's open challenge of `purpose`, if it can still be completed.
@@ -221,5 +224,6 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
     let sent_to = codes::recipient(conn, &agent, &challenge)?;
     let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
-    Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked }))
+    let email_sent = one_time_code::newest_for_challenge(conn, &challenge.id)?.is_some();
+    Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent }))
 }

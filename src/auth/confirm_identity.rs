@@ -28,7 +28,7 @@ use crate::config::{Config, LoginLimits};
 use crate::db::models::Agent;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::{OneTimeCode, TwoFactorStatus};
+use crate::domain::TwoFactorStatus;
 use crate::auth::AuthError;
 use crate::domain::ClientInfo;
 
@@ -168,7 +168,8 @@ pub fn start_code(
         }
         let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ConfirmIdentity, now + config.codes.pending_login_lifetime, client, now)?;
         let ctx = Context { config, client, now };
-        let refusal = code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err();
+        // With an app the code comes from the app; an email goes out only when asked for.
+        let refusal = if agent.app_enabled { None } else { code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err() };
         Ok(CodeRequest::Started { challenge_id: challenge.id, refusal })
     })
 }
@@ -178,12 +179,13 @@ pub fn holder<'a>(agent: &'a Agent, challenge_id: &'a str) -> Holder<'a> {
     Holder::SignedInBrowser { agent_id: &agent.id, challenge_id }
 }
 
-/// Judges a confirm-identity code (`None`: missing or malformed, which
-/// counts as wrong). Wrong codes count towards the agent's code lock-out,
-/// and a lock is announced by email, as at login.
-pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Option<&OneTimeCode>) -> Result<CodeOutcome<()>, AuthError> {
-    code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, Answer::Emailed(submitted), |conn, agent, _| {
-        record_confirmed(conn, agent, ctx.client, "password and code", ctx.now)
+/// Judges a confirm-identity code: emailed, or from the agent's app (a
+/// missing or malformed one counts as wrong). Wrong codes count towards the
+/// agent's code lock-out, and a lock is announced by email, as at login.
+pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Answer<'_>) -> Result<CodeOutcome<()>, AuthError> {
+    let detail = if matches!(submitted, Answer::App(_)) { "password and authenticator app code" } else { "password and code" };
+    code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, submitted, |conn, agent, _| {
+        record_confirmed(conn, agent, ctx.client, detail, ctx.now)
     })
 }
 

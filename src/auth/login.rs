@@ -22,7 +22,6 @@ use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::CodeLockout;
-use crate::db::models::one_time_code;
 use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
@@ -368,7 +367,7 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
         trust_offer: trusted_computers::offer(config, &company, agent),
         has_app: agent.app_enabled,
         email_offered: agent.email_factor_on() && (company.email_factor_allowed || !agent.app_enabled),
-        email_sent: one_time_code::newest_for_challenge(conn, challenge_id)?.is_some(),
+        email_sent: view.email_sent,
         recovery_left: agent.recovery_codes_left,
     }))
 }

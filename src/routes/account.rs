@@ -228,6 +228,13 @@ pub async fn settings_submit(
             Ok(password) => new_password = Some(password),
         }
     }
+    if two_factor_change == Some(TwoFactorChange::Disable) && signed_in.company.require_two_factor && !agent.app_enabled {
+        // The last factor stays while the company requires one (SPEC §7).
+        errors.push(format!(
+            "Two factor authentication: {} requires it, so it stays on. To use an authenticator app instead, set the app up first.",
+            signed_in.company.name
+        ));
+    }
     if two_factor_change == Some(TwoFactorChange::Disable) && !current_ok {
         errors.push("Two factor authentication: to turn it off, enter your current password in the Password section.".to_owned());
     }

@@ -16,7 +16,9 @@ use crate::db::DbConnection;
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, codes_locked};
+use crate::auth::login::LoginMethod;
+use crate::db::models::Agent;
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -46,6 +48,8 @@ fn with_next(path: &str, next: &str, notice: Option<&str>) -> String {
 struct PasswordPage {
     layout: Layout,
     two_factor: bool,
+    /// The code will come from the agent's authenticator app.
+    app: bool,
     masked_email: String,
     reauth_minutes: i64,
     next: String,
@@ -57,6 +61,7 @@ impl PasswordPage {
         PasswordPage {
             layout: Layout::signed_in("Confirm it is you", signed_in, "account").with_notice(notice),
             two_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
+            app: signed_in.agent.app_enabled,
             masked_email: signed_in.agent.email_address().masked(),
             reauth_minutes: state.config.reauth_window.num_minutes(),
             next,
@@ -83,16 +88,35 @@ const CODE_PAGE: CodePageSpec = CodePageSpec {
     links_note: None,
 };
 
-fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, next: String, notice: Option<String>) -> CodePage {
+/// The code the step asks for: the app's when the agent has one (unless
+/// they asked for an email and email 2FA is on), else an emailed one.
+fn method_for(agent: &Agent, requested: Option<&str>) -> LoginMethod {
+    match requested.and_then(LoginMethod::parse) {
+        Some(LoginMethod::Email) if agent.email_factor_on() => LoginMethod::Email,
+        _ if agent.app_enabled => LoginMethod::App,
+        _ => LoginMethod::Email,
+    }
+}
+
+fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: LoginMethod, next: String, notice: Option<String>) -> CodePage {
     let layout = Layout::signed_in(CODE_PAGE.title, signed_in, "account").with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
-    CodePage::new(&CODE_PAGE, layout, Some(view.sent_to.masked()), lifetime, view.needs_new_code).with_next(next)
+    let mut page = CodePage::new(&CODE_PAGE, layout, Some(view.sent_to.masked()), lifetime, view.needs_new_code && method == LoginMethod::Email).with_next(next);
+    page.method = method.as_str();
+    page.email_sent = view.email_sent;
+    page.other_methods = OtherMethods {
+        app: view.agent.app_enabled && method != LoginMethod::App,
+        email: view.agent.email_factor_on() && method != LoginMethod::Email,
+        recovery: false,
+    };
+    page
 }
 
 #[derive(Deserialize)]
 pub struct IdentityQuery {
     next: Option<String>,
     notice: Option<String>,
+    method: Option<String>,
 }
 
 /// `GET /account/confirm-identity?next=…`: the password step.
@@ -165,7 +189,8 @@ pub async fn code_step_page(state: web::Data<AppState>, signed_in: SignedIn, que
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    render(&code_page(&state, &signed_in, &view, next, notice_text(query.notice.as_deref())))
+    let method = method_for(&view.agent, query.method.as_deref());
+    render(&code_page(&state, &signed_in, &view, method, next, notice_text(query.notice.as_deref())))
 }
 
 #[derive(Deserialize)]
@@ -173,6 +198,7 @@ pub struct CodeForm {
     #[serde(default)]
     code: String,
     next: Option<String>,
+    method: Option<String>,
 }
 
 /// `POST /account/confirm-identity/code`: the right code confirms the
@@ -188,22 +214,26 @@ pub async fn code_submit(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    let parsed = OneTimeCode::parse(&form.code);
-    let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone().ok());
+    let method = method_for(&view.agent, form.method.as_deref());
+    let parsed = match method {
+        LoginMethod::App => ParsedAnswer::App(OneTimeCode::parse(&form.code)),
+        _ => ParsedAnswer::Emailed(OneTimeCode::parse(&form.code)),
+    };
+    let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone());
     let outcome = state
         .db(move |conn| {
             let ctx = Context { config: &config, client: &client, now };
-            Ok(confirm_identity::check_code(conn, &ctx, &agent, &challenge_id, submitted.as_ref())?)
+            Ok(confirm_identity::check_code(conn, &ctx, &agent, &challenge_id, submitted.answer())?)
         })
         .await?;
-    let page = code_page(&state, &signed_in, &view, next.clone(), None);
+    let page = code_page(&state, &signed_in, &view, method, next.clone(), None);
     match outcome {
         CodeOutcome::Accepted(()) => {
             signed_in.session.record_code_proof(now)?;
             signed_in.session.end_confirm_identity();
             Ok(see_other(&next))
         }
-        CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
+        CodeOutcome::Wrong { attempts_left } => page.wrong_answer(&parsed, attempts_left),
         CodeOutcome::NeedsNewCode => page.needs_new_code(),
         CodeOutcome::Locked { until } => {
             signed_in.session.end_confirm_identity();
@@ -233,6 +263,10 @@ pub async fn resend(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
+    if method_for(&view.agent, Some("email")) != LoginMethod::Email {
+        // No emailed codes for an agent who has only the app: nothing is sent.
+        return Ok(see_other(&with_next("/account/confirm-identity/code", &next, None)));
+    }
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
     let sent = state
         .db(move |conn| {
@@ -242,11 +276,12 @@ pub async fn resend(
         .await?;
     match sent {
         Resent::Expired => Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired")))),
+        Resent::Sent if view.agent.app_enabled => Ok(see_other(&format!("{}&method=email", with_next("/account/confirm-identity/code", &next, Some("code_resent"))))),
         Resent::Sent => Ok(see_other(&with_next("/account/confirm-identity/code", &next, Some("code_resent")))),
         Resent::Refused(IssueRefusal::Locked { until }) => {
             signed_in.session.end_confirm_identity();
             Err(codes_locked(until, now))
         }
-        Resent::Refused(refusal) => code_page(&state, &signed_in, &view, next, None).not_sent(&refusal, now),
+        Resent::Refused(refusal) => code_page(&state, &signed_in, &view, LoginMethod::Email, next, None).not_sent(&refusal, now),
     }
 }

@@ -255,7 +255,7 @@ async fn wrong_app_and_recovery_codes_count_in_the_code_limits() {
 #[tokio::test]
 async fn removing_the_app_needs_identity_and_keeps_a_required_factor() {
     let (app, smtp, email) = ada().await;
-    add_app(&app, &app.client).await;
+    let enrolled = add_app(&app, &app.client).await;
     // Required by the company and her only factor: refused.
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "30")]).await;
     let response = app.submit_form("/account/settings", "/account/authenticator/remove", &[]).await;
@@ -272,8 +272,8 @@ async fn removing_the_app_needs_identity_and_keeps_a_required_factor() {
 
     let confirm = submit_form_with(&app.client, &app.address, "/account/settings", "/account/confirm-identity", &[("current_password", PASSWORD)]).await;
     assert_eq!(confirm.status(), 303);
-    let code = smtp.expect_email(&email, "security code").await.code();
-    let confirmed = submit_form_with(&app.client, &app.address, "/account/settings", "/account/confirm-identity/code", &[("code", &code), ("next", "/account/settings")]).await;
+    let code = app_code(&app, &enrolled.key, 0);
+    let confirmed = submit_form_with(&app.client, &app.address, "/account/settings", "/account/confirm-identity/code", &[("method", "app"), ("code", &code), ("next", "/account/settings")]).await;
     assert_eq!(location(&confirmed), "/account/settings");
     let response = app.submit_form("/account/settings", "/account/authenticator/remove", &[]).await;
     assert_eq!(location(&response), "/account/settings?notice=authenticator_removed");
@@ -318,4 +318,41 @@ async fn the_pages_need_a_signed_in_agent_and_recovery_codes_need_a_factor() {
     for path in ["/account/authenticator", "/account/recovery-codes"] {
         assert!(location(&get_with(&anonymous, &app.url(path)).await).starts_with("/login"), "{path}");
     }
+}
+
+#[tokio::test]
+async fn confirming_identity_takes_the_apps_code() {
+    let (app, smtp, email) = ada().await;
+    let enrolled = add_app(&app, &app.client).await;
+    smtp.expect_email(&email, "new recovery codes").await;
+    app.clock.advance(Duration::minutes(11));
+    let before = smtp.count();
+    let confirm = submit_form_with(&app.client, &app.address, "/account/settings", "/account/confirm-identity", &[("current_password", PASSWORD), ("next", "/account/recovery-codes")]).await;
+    assert!(location(&confirm).starts_with("/account/confirm-identity/code"), "{}", location(&confirm));
+    let page = get_with(&app.client, &app.url(&location(&confirm))).await.text().await.unwrap();
+    assert!(page.contains("Open your authenticator app"), "{page}");
+    assert!(!page.contains("Email me a code instead"), "Ada has no email 2FA");
+    assert_eq!(smtp.count(), before, "no email code for an agent with an app");
+    let code = app_code(&app, &enrolled.key, 0);
+    let done = submit_form_with(&app.client, &app.address, &location(&confirm), "/account/confirm-identity/code", &[("method", "app"), ("code", &code), ("next", "/account/recovery-codes")]).await;
+    assert_eq!(location(&done), "/account/recovery-codes");
+    assert_eq!(app.submit_form("/account/recovery-codes", "/account/recovery-codes", &[]).await.status(), 200, "identity confirmed");
+}
+
+#[tokio::test]
+async fn emailed_codes_stay_on_while_the_company_requires_them_and_there_is_no_app() {
+    let (app, smtp, email) = ada().await;
+    enable_two_factor(&app.client, &app, &smtp, &email, "Ada Admin").await;
+    app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "30")]).await;
+    let response = crate::two_factor_steps::set_two_factor_box(&app.client, &app.address, "Ada Admin", false, PASSWORD).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("Acme Support requires it, so it stays on."));
+    assert!(agent_row(&app, &email).await.email_factor_on());
+    // With an app, the emailed codes can go: the app stays.
+    add_app(&app, &app.client).await;
+    let response = crate::two_factor_steps::set_two_factor_box(&app.client, &app.address, "Ada Admin", false, PASSWORD).await;
+    assert_eq!(location(&response), "/account/settings?notice=two_factor_disabled");
+    let ada = agent_row(&app, &email).await;
+    assert!(!ada.email_factor_on() && ada.app_enabled && ada.recovery_codes_left == 10);
+    assert_eq!(ada.two_factor_status(), agentgate::domain::TwoFactorStatus::Enabled);
 }
