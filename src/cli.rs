@@ -2,6 +2,7 @@
 //! input, 1 any other failure, always with a one-line message.
 
 use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -9,7 +10,8 @@ use crate::auth::accounts::{self, AccountError, AdminPlacement, NewAdmin};
 use crate::auth::password::hash_blocking;
 use crate::auth::two_factor;
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, MailTransportKind};
+use crate::config::{Backend, Config, Env, MailTransportKind, ProcessEnv};
+use crate::db::backup::BackupError;
 use crate::mail::messages::{self, Recipient};
 use crate::mail::outbox::OutboxRow;
 use crate::mail::transport::{Mailer, describe};
@@ -17,7 +19,7 @@ use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::startup::{Application, connect_and_migrate};
 
 #[derive(Debug, Parser)]
-#[command(name = "agentgate", version, about = "Sign-in with email two-factor authentication for a helpdesk")]
+#[command(name = "agentgate", version = crate::config::VERSION, about = "Sign-in with email two-factor authentication for a helpdesk")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -56,6 +58,38 @@ pub enum Command {
         /// Where the test email goes.
         #[arg(long)]
         to: String,
+    },
+    /// Copy the SQLite database into FILE while the server runs (a consistent
+    /// copy, made with SQLite's VACUUM INTO; it does not stop the server's writes).
+    ///
+    /// FILE must not exist (nothing is overwritten) and is created readable by
+    /// its owner only: it holds password hashes. The server secret is not in the
+    /// database but in AGENTGATE_SECRET_KEY or the secret.key file beside it, so
+    /// the copy holds no secret unless --include-secret. Without that secret,
+    /// a restored database still signs agents in with their passwords, but
+    /// sessions, trusted computers, authenticator apps and recovery codes no
+    /// longer work. On PostgreSQL it makes nothing, prints the pg_dump command
+    /// to use, and exits 1.
+    Backup {
+        /// The backup file to create.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Also copy the secret file (secret.key) to FILE.secret, mode 0600. A
+        /// secret given in AGENTGATE_SECRET_KEY is not written out: keep it
+        /// where that variable is set.
+        #[arg(long)]
+        include_secret: bool,
+    },
+    /// Replace the SQLite database of DATABASE_URL with a backup made by
+    /// `agentgate backup`, after checking that FILE is an intact AgentGate
+    /// database. Refuses while a server uses the database: stop every
+    /// instance first. The replaced database is kept as <database>.pre-restore.
+    /// A FILE.secret beside the backup is installed as the secret file when
+    /// there is none yet. On PostgreSQL it prints the pg_restore command and exits 1.
+    Restore {
+        /// The backup file to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
     },
     /// Fill a demo or benchmark database with a company of N made-up agents.
     /// Refuses a database that already holds a company unless --force.
@@ -127,8 +161,16 @@ async fn check_mail(config: &Config, to: &str) -> Result<(), CliError> {
 
 /// Runs one command to completion.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let command = cli.command.unwrap_or(Command::Serve);
+    // These two read only DATABASE_URL and where the secret is: they must not
+    // generate a secret.key, nor need the rest of the configuration.
+    let command = match command {
+        Command::Backup { to, include_secret } => return blocking(move || backup(&ProcessEnv, &to, include_secret)).await,
+        Command::Restore { from } => return blocking(move || restore(&ProcessEnv, &from)).await,
+        other => other,
+    };
     let config = Config::from_process_env().map_err(|e| CliError::Input(format!("configuration: {e}")))?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             connect_and_migrate(&config).await.map_err(failure)?;
@@ -166,7 +208,123 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::SeedDemo { company, agents, force } => seed_demo(config, &company, agents, force).await,
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the configuration is read"),
     }
+}
+
+impl From<BackupError> for CliError {
+    fn from(error: BackupError) -> CliError {
+        match error {
+            BackupError::Input(message) => CliError::Input(message),
+            BackupError::Failure(message) => CliError::Failure(message),
+        }
+    }
+}
+
+/// `agentgate backup --to FILE [--include-secret]`.
+fn backup(env: &dyn Env, to: &Path, include_secret: bool) -> Result<(), CliError> {
+    let url = crate::config::database_url(env);
+    if Backend::of_url(&url) == Backend::Postgres {
+        return Err(CliError::Failure(format!(
+            "DATABASE_URL is PostgreSQL: nothing was backed up; make backups with pg_dump: pg_dump --format=custom --file {} {}",
+            shell_quote(&to.display().to_string()),
+            shell_quote(&crate::db::without_password(&url)),
+        ) + password_note(&url)));
+    }
+    let secret_copy = PathBuf::from(format!("{}.secret", to.display()));
+    let secret_file = crate::config::secret_key_file(&url);
+    let secret_from_file = env.get("AGENTGATE_SECRET_KEY").is_none();
+    if include_secret && secret_from_file {
+        if !secret_file.is_file() {
+            return Err(CliError::Failure(format!("--include-secret: there is no secret file at {}", secret_file.display())));
+        }
+        if secret_copy.exists() {
+            return Err(CliError::Failure(format!("{} already exists; choose a new file name (nothing is overwritten)", secret_copy.display())));
+        }
+    }
+    let contents = crate::db::backup::backup(Path::new(&url), to)?;
+    println!("Backed up {url} to {} ({} agents, {} KiB).", to.display(), contents.agents, contents.bytes.div_ceil(1024));
+    match (include_secret, secret_from_file) {
+        (true, true) => {
+            copy_private(&secret_file, &secret_copy)?;
+            println!("Copied the server secret {} to {} (keep it as safe as a password).", secret_file.display(), secret_copy.display());
+        }
+        (true, false) => println!("The server secret is set in AGENTGATE_SECRET_KEY, not a file: it is not written out; keep it where that variable is set."),
+        (false, true) => println!("The server secret is not in the backup: keep {} safe too (or use --include-secret).", secret_file.display()),
+        (false, false) => println!("The server secret is not in the backup: keep AGENTGATE_SECRET_KEY safe too."),
+    }
+    Ok(())
+}
+
+/// `agentgate restore --from FILE`.
+fn restore(env: &dyn Env, from: &Path) -> Result<(), CliError> {
+    let url = crate::config::database_url(env);
+    if Backend::of_url(&url) == Backend::Postgres {
+        return Err(CliError::Failure(format!(
+            "DATABASE_URL is PostgreSQL: nothing was restored; stop the servers and restore a pg_dump backup into an empty database with pg_restore: pg_restore --no-owner --dbname {} {}",
+            shell_quote(&crate::db::without_password(&url)),
+            shell_quote(&from.display().to_string()),
+        ) + password_note(&url)));
+    }
+    let database = Path::new(&url);
+    if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| failure(format!("cannot create {}: {e}", parent.display())))?;
+    }
+    let _lock = match crate::db::lock::lock_exclusive(&url) {
+        Some(Ok(lock)) => Some(lock),
+        Some(Err(crate::db::lock::LockError::Held { path })) => {
+            return Err(CliError::Failure(format!(
+                "a running AgentGate server uses {url} (it holds {}): stop every instance, then restore; nothing was changed",
+                path.display()
+            )));
+        }
+        Some(Err(e)) => return Err(failure(e)),
+        None => None,
+    };
+    let restored = crate::db::backup::restore(database, from)?;
+    println!("Restored {} into {url} ({} agents).", from.display(), restored.contents.agents);
+    if let Some(previous) = restored.previous {
+        println!("The database it replaced is kept as {}.", previous.display());
+    }
+    let backup_secret = PathBuf::from(format!("{}.secret", from.display()));
+    if backup_secret.is_file() {
+        let secret_file = crate::config::secret_key_file(&url);
+        if env.get("AGENTGATE_SECRET_KEY").is_some() {
+            println!("AGENTGATE_SECRET_KEY is set, so the server uses it, not {}.", backup_secret.display());
+        } else if !secret_file.exists() {
+            copy_private(&backup_secret, &secret_file)?;
+            println!("Installed the backup's server secret {} as {}.", backup_secret.display(), secret_file.display());
+        } else if std::fs::read(&secret_file).ok() != std::fs::read(&backup_secret).ok() {
+            println!(
+                "{} differs from the backup's {}: replace it with that file, or authenticator apps, recovery codes and trusted computers of the restored agents do not work.",
+                secret_file.display(),
+                backup_secret.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Copies a secret into a new file (never over an existing one), mode 0600.
+fn copy_private(from: &Path, to: &Path) -> Result<(), CliError> {
+    use std::io::Write;
+    let contents = std::fs::read(from).map_err(|e| failure(format!("cannot read {}: {e}", from.display())))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(to).map_err(|e| failure(format!("cannot create {}: {e}", to.display())))?;
+    file.write_all(&contents).and_then(|()| file.sync_all()).map_err(|e| failure(format!("cannot write {}: {e}", to.display())))
+}
+
+/// One word for a POSIX shell.
+fn shell_quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// Said when a printed PostgreSQL URL had its password hidden.
+fn password_note(url: &str) -> &'static str {
+    if crate::db::without_password(url) != url { " (password hidden: give it in PGPASSWORD or ~/.pgpass)" } else { "" }
 }
 
 /// The most agents one `seed-demo` adds.
@@ -194,7 +352,7 @@ async fn seed_demo(config: Config, company: &str, count: usize, force: bool) -> 
 
 async fn serve(config: Config) -> Result<(), CliError> {
     let app = Application::build(config.clone(), std::sync::Arc::new(SystemClock)).await.map_err(|e| failure(format!("{e:#}")))?;
-    tracing::info!(address = %config.bind, public_url = %config.base_url(), "AgentGate is listening");
+    tracing::info!(address = %config.bind, public_url = %config.base_url(), version = crate::config::VERSION, "AgentGate is listening");
     if let Some(link) = &app.setup_link {
         println!();
         println!("  No agent exists yet. Open this one-time link to create your company and its first admin:");

@@ -31,6 +31,9 @@ pub struct Application {
     /// The first-run link, when no agent exists yet (SPEC §2.1).
     pub setup_link: Option<String>,
     pub state: AppState,
+    /// The shared lock on `<database>.lock` (SQLite), held while the server
+    /// runs so that `agentgate restore` refuses to replace the file.
+    database_lock: Option<db::lock::DatabaseLock>,
 }
 
 /// Connects to the database and applies pending migrations; a database that
@@ -60,7 +63,21 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Pools> {
 impl Application {
     /// Binds `config.bind` (port 0 picks a free port, as the tests do).
     pub async fn build(mut config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        let early_lock = lock_database(&config.database_url)?;
         let pools = connect_and_migrate(&config).await?;
+        let database_lock = match early_lock {
+            Some(Ok(lock)) => Some(lock),
+            // The first run creates the database's directory: try again now it exists.
+            Some(Err(_)) => match lock_database(&config.database_url)? {
+                Some(Ok(lock)) => Some(lock),
+                Some(Err(e)) => {
+                    tracing::warn!(error = %e, "running without the database lock: `agentgate restore` cannot tell that this server uses the database");
+                    None
+                }
+                None => None,
+            },
+            None => None,
+        };
         let listener = TcpListener::bind(config.bind)?;
         let port = listener.local_addr()?.port();
         if config.public_url.port() == Some(0) {
@@ -89,7 +106,7 @@ impl Application {
         mail::worker::spawn(state.mail_worker(), mailer);
 
         let server = build_server(listener, state.clone())?;
-        Ok(Application { port, server, setup_link, state })
+        Ok(Application { port, server, setup_link, state, database_lock })
     }
 
     pub fn port(&self) -> u16 {
@@ -97,7 +114,24 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Application { server, database_lock, .. } = self;
+        let result = server.await;
+        drop(database_lock);
+        result
+    }
+}
+
+/// Takes the server's shared lock on a SQLite database (`None` on
+/// PostgreSQL). A restore in progress stops the start; a lock file that
+/// cannot be made is left to the caller (the database may not exist yet).
+fn lock_database(url: &str) -> anyhow::Result<Option<Result<db::lock::DatabaseLock, db::lock::LockError>>> {
+    match db::lock::lock_shared(url) {
+        Some(Err(db::lock::LockError::Held { path })) => Err(anyhow::anyhow!(
+            "DATABASE_URL ({}): `agentgate restore` is replacing the database (it holds {}); start the server when it has finished",
+            db::without_password(url),
+            path.display()
+        )),
+        other => Ok(other),
     }
 }
 

@@ -19,6 +19,23 @@ pub use policies::{CodePolicy, Limit, LoginLimits, MailLimits, MailRetryPolicy};
 pub use secret::SecretKey;
 use secret::load_or_generate_secret;
 
+/// This build's version and the commit it was built from, e.g. `0.1.0 (1a2b3c4)`
+/// (`unknown` when built outside a git checkout; see `build.rs`).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("AGENTGATE_GIT_COMMIT"), ")");
+
+/// `DATABASE_URL`, or its default `data/agentgate.sqlite3`.
+pub fn database_url(env: &dyn Env) -> String {
+    env.get("DATABASE_URL").unwrap_or_else(|| "data/agentgate.sqlite3".to_owned())
+}
+
+/// The file the server secret is read from (and generated into on first
+/// run) when `AGENTGATE_SECRET_KEY` is not set: `secret.key` beside the
+/// SQLite database, or `data/secret.key` with PostgreSQL. The secret is
+/// never stored in the database.
+pub fn secret_key_file(database_url: &str) -> PathBuf {
+    data_dir_of(database_url).join("secret.key")
+}
+
 /// Which backend a database URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -142,8 +159,7 @@ impl Config {
             return Err(bad("AGENTGATE_PUBLIC_URL", "must be an http:// or https:// URL with a host"));
         }
 
-        let database_url = env.get("DATABASE_URL").unwrap_or_else(|| "data/agentgate.sqlite3".to_owned());
-        let data_dir = data_dir_of(&database_url);
+        let database_url = database_url(env);
 
         let secret_key = match env.get("AGENTGATE_SECRET_KEY") {
             Some(encoded) => {
@@ -152,7 +168,7 @@ impl Config {
                     .map_err(|e| bad("AGENTGATE_SECRET_KEY", format!("not valid base64: {e}")))?;
                 SecretKey::from_bytes(bytes).map_err(|p| bad("AGENTGATE_SECRET_KEY", p))?
             }
-            None => load_or_generate_secret(&data_dir.join("secret.key"))?,
+            None => load_or_generate_secret(&secret_key_file(&database_url))?,
         };
 
         let MailSettings { mail, mail_from, smtp_connections, smtp_timeout, smtp_ca_pem } = mail_settings(env)?;

@@ -6,7 +6,9 @@
 //! a bound LIMIT is bound again (its value could change the plan), which made
 //! re-preparing a visible share of a login's CPU time.
 
+pub mod backup;
 pub mod columns;
+pub mod lock;
 pub mod models;
 pub mod schema;
 

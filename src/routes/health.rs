@@ -13,7 +13,13 @@ use crate::state::AppState;
 /// How long a due email may wait before the outbox counts as stuck.
 const OUTBOX_STUCK_AFTER: chrono::Duration = chrono::Duration::minutes(15);
 
-/// `GET /healthz`: 200 `ok` when the database answers, 503 otherwise.
+/// The header of `/healthz` that names this build (`0.1.0 (1a2b3c4)`).
+pub const VERSION_HEADER: &str = "x-agentgate-version";
+
+/// `GET /healthz`: 200 `ok` when the database answers, 503 otherwise. The
+/// body stays the bare `ok` monitors match on; the `X-AgentGate-Version`
+/// header names the version and commit (to see which build each instance
+/// runs during a rolling upgrade).
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     state
         .db(|conn| {
@@ -21,7 +27,10 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
             Ok(())
         })
         .await?;
-    Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body("ok"))
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .insert_header((VERSION_HEADER, crate::config::VERSION))
+        .body("ok"))
 }
 
 /// `GET /readyz`: 200 when the database takes a write and the outbox is
