@@ -7,15 +7,37 @@ fn main() {
     keep_hash_memory_out_of_the_heap();
     let cli = Cli::parse();
     let _ = dotenvy::dotenv();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(message) = init_logs() {
+        eprintln!("agentgate: {message}");
+        std::process::exit(2);
+    }
     let runtime = actix_web::rt::System::new();
     if let Err(error) = runtime.block_on(run(cli)) {
         eprintln!("agentgate: {error}");
         std::process::exit(error.exit_code());
     }
+}
+
+/// `AGENTGATE_LOG_FORMAT`: `text` (the default) or `json`, one object per
+/// line. Text has colours only on a terminal, and never with `NO_COLOR` set.
+fn init_logs() -> Result<(), String> {
+    use std::io::IsTerminal;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match std::env::var("AGENTGATE_LOG_FORMAT").as_deref() {
+        Ok("json") => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init(),
+        Ok("text") | Err(_) => {
+            let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            tracing_subscriber::fmt().with_ansi(colours).with_env_filter(filter).with_writer(std::io::stderr).init()
+        }
+        Ok(other) => return Err(format!("AGENTGATE_LOG_FORMAT must be text or json, not {other:?}")),
+    }
+    Ok(())
 }
 
 /// Each argon2 hash allocates 19 MiB. glibc raises its mmap threshold after

@@ -14,6 +14,8 @@ struct ErrorPage<'a> {
     status: u16,
     title: &'a str,
     message: &'a str,
+    /// On a 500 page: the id of the request's log lines, to quote when reporting it.
+    request_id: Option<String>,
 }
 
 impl ResponseError for AppError {
@@ -55,7 +57,8 @@ impl ResponseError for AppError {
         }
         let status = self.status_code();
         let message = self.public_message();
-        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message };
+        let request_id = (status == StatusCode::INTERNAL_SERVER_ERROR).then(super::request_id::current).flatten();
+        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message, request_id };
         let body = page.render().unwrap_or_else(|_| message.clone());
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");

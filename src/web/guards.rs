@@ -54,6 +54,8 @@ impl FromRequest for SignedIn {
                 .await?;
             match found {
                 Some((agent, company)) => {
+                    // Whose request this is, for its log line.
+                    actix_web::HttpMessage::extensions_mut(&req).insert(crate::web::middleware::SignedInAgent(agent.id.clone()));
                     // SPEC §2.4: with the company's requirement in force, an
                     // agent without 2FA reaches only the pages that turn it on.
                     let two_factor_requirement = policy::requirement(&company, &agent, state.now());

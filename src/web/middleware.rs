@@ -11,7 +11,8 @@ use actix_web::{HttpMessage, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::csrf;
+use crate::web::{csrf, request_id};
+use tracing::Instrument;
 
 pub const CSP: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
@@ -40,26 +41,53 @@ pub fn insert_security_headers(headers: &mut actix_web::http::header::HeaderMap)
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
 }
 
-/// One log line per request: method, path (never the query string, which can
-/// hold tokens), status and time. No header or body is logged.
+/// One log line per request: its id, method, route template, path (never
+/// the query string, which can hold tokens), status, time and the signed-in
+/// agent's id; no header or body. The request runs in a span carrying its id
+/// (so every line it logs has it) and answers with `X-Request-Id`. Its
+/// route, status class and time go to `/metrics` too.
 pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
+    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.config.trusted_proxies.clone()).unwrap_or_default();
+    let id = request_id::of(&req, &trusted);
     let method = req.method().clone();
     let path = req.path().to_owned();
-    let result = next.call(req).await;
-    let status = match &result {
-        Ok(res) => res.status(),
-        Err(error) => error.as_response_error().status_code(),
+    let span = tracing::info_span!("request", request_id = %id);
+    let result = request_id::scope(id.clone(), next.call(req).instrument(span.clone())).await;
+    let (status, route, agent_id) = match &result {
+        Ok(res) => (
+            res.status(),
+            res.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned()),
+            res.request().extensions().get::<SignedInAgent>().map(|a| a.0.clone()),
+        ),
+        Err(error) => (error.as_response_error().status_code(), "unmatched".to_owned(), None),
     };
-    tracing::info!(
-        method = %method,
-        path = %path,
-        status = status.as_u16(),
-        ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
-        "request"
-    );
+    let took = started.elapsed();
+    crate::metrics::http_request(&route, status.as_u16(), took);
+    span.in_scope(|| {
+        tracing::info!(
+            method = %method,
+            route = %route,
+            path = %path,
+            status = status.as_u16(),
+            ms = format!("{:.1}", took.as_secs_f64() * 1000.0),
+            agent_id = agent_id.as_deref().unwrap_or(""),
+            "request"
+        )
+    });
+    let mut result = result;
+    if let Ok(res) = &mut result {
+        if let Ok(value) = HeaderValue::from_str(&id) {
+            res.headers_mut().insert(header::HeaderName::from_static(request_id::HEADER), value);
+        }
+    }
     result
 }
+
+/// Put in a request's extensions by the signed-in guard: whose request it
+/// was, for its log line.
+#[derive(Debug, Clone)]
+pub struct SignedInAgent(pub String);
 
 /// Gives an anonymous browser its signed CSRF cookie, without touching the database.
 pub async fn csrf_cookie(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {

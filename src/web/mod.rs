@@ -9,6 +9,7 @@ pub mod guards;
 pub mod layout;
 pub mod middleware;
 pub mod redirect;
+pub mod request_id;
 pub mod session;
 pub mod session_list;
 pub mod session_store;

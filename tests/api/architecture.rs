@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("clock", 10),
     ("domain", 10),
     ("error", 10),
+    ("metrics", 10),
 ];
 
 type Module = Vec<String>;
