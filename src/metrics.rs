@@ -92,8 +92,8 @@ pub fn code(method: &'static str, result: &'static str) {
 }
 
 /// An email's delivery attempt: `kind` (code, notice …) and `result` (sent, retry, failed, dropped).
-pub fn email(kind: &'static str, result: &'static str) {
-    metrics::counter!(EMAILS, "kind" => kind, "result" => result).increment(1);
+pub fn email(kind: &str, result: &'static str) {
+    metrics::counter!(EMAILS, "kind" => kind.to_owned(), "result" => result).increment(1);
 }
 
 pub fn smtp_send(took: Duration) {

@@ -63,6 +63,8 @@ pub async fn connect_and_migrate(config: &Config) -> anyhow::Result<Pools> {
 impl Application {
     /// Binds `config.bind` (port 0 picks a free port, as the tests do).
     pub async fn build(mut config: Config, clock: SharedClock) -> anyhow::Result<Application> {
+        // Record from the start: /metrics renders what the facade collected.
+        crate::metrics::install();
         let early_lock = lock_database(&config.database_url)?;
         let pools = connect_and_migrate(&config).await?;
         let database_lock = match early_lock {

@@ -119,6 +119,16 @@ pub fn submit<T>(
         let rejected = |conn: &mut DbConnection, detail: &str| {
             audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, ctx.now)
         };
+        let method = match submitted {
+            Answer::Emailed(_) => "email",
+            Answer::App(_) => "app",
+            Answer::Recovery(_) => "recovery",
+        };
+        match verdict {
+            CodeCheck::Accepted => crate::metrics::code(method, "accepted"),
+            CodeCheck::Expired => {}
+            _ => crate::metrics::code(method, "rejected"),
+        }
         Ok(match verdict {
             CodeCheck::Accepted => {
                 audit::record(conn, Event::CodeAccepted, Outcome::Success, &audit::Entry { detail: Some(label), ..entry.clone() }, ctx.now)?;

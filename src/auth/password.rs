@@ -192,9 +192,13 @@ impl PasswordHasher {
     async fn on_pool<T: Send + 'static>(&self, work: impl FnOnce(&mut Workspace) -> T + Send + 'static) -> Result<T, HashError> {
         let (reply, answer) = oneshot::channel();
         let job: Job = Box::new(move |workspace| {
-            let _ = reply.send(work(workspace));
+            let started = std::time::Instant::now();
+            let result = work(workspace);
+            crate::metrics::hash_time(started.elapsed());
+            let _ = reply.send(result);
         });
         self.jobs.send(job).map_err(|_| HashError::PoolClosed)?;
+        crate::metrics::hash_queue(self.jobs.len());
         answer.await.map_err(|_| HashError::PoolClosed)
     }
 }

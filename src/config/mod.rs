@@ -74,6 +74,9 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (never anyone else's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `/metrics` from anywhere with this bearer token (`AGENTGATE_METRICS_TOKEN`);
+    /// without one, from loopback only.
+    pub metrics_token: Option<String>,
     /// The code rules of SPEC §3.
     pub codes: CodePolicy,
     /// The outbox worker's retries (SPEC §6).
@@ -208,6 +211,11 @@ impl Config {
                 .collect::<Result<_, _>>()?,
         };
 
+        let metrics_token = env.get("AGENTGATE_METRICS_TOKEN").filter(|t| !t.is_empty());
+        if metrics_token.as_ref().is_some_and(|t| t.len() < 16) {
+            return Err(bad("AGENTGATE_METRICS_TOKEN", "must be at least 16 characters"));
+        }
+
         let codes = code_policy(env)?;
         let mail_retry = MailRetryPolicy {
             poll_interval: Duration::from_millis(parse_number(env, "AGENTGATE_MAIL_POLL_MS", 5000u64)?.clamp(50, 60_000)),
@@ -262,6 +270,7 @@ impl Config {
             hash_concurrency,
             workers,
             trusted_proxies,
+            metrics_token,
             codes,
             mail_retry,
             smtp_connections,

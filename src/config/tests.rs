@@ -213,3 +213,12 @@ fn generated_secret_is_private_and_stable() {
     let second = load_or_generate_secret(&path).unwrap();
     assert_eq!(first.bytes(), second.bytes());
 }
+
+#[test]
+fn a_metrics_token_is_long_enough_or_refused() {
+    assert_eq!(config_with(&[]).unwrap().metrics_token, None);
+    let error = config_with(&[("AGENTGATE_METRICS_TOKEN", "short")]).unwrap_err().to_string();
+    assert!(error.contains("AGENTGATE_METRICS_TOKEN"), "{error}");
+    let token = "sixteen-chars-ok";
+    assert_eq!(config_with(&[("AGENTGATE_METRICS_TOKEN", token)]).unwrap().metrics_token.as_deref(), Some(token));
+}

@@ -109,7 +109,10 @@ where
     let outage = outage.clone();
     tokio::task::spawn_blocking(move || {
         let wait = outage.checkout_wait(pool.connection_timeout());
-        let mut conn = match pool.get_timeout(wait) {
+        let asked = std::time::Instant::now();
+        let checkout = pool.get_timeout(wait);
+        crate::metrics::pool_wait(asked.elapsed());
+        let mut conn = match checkout {
             Ok(conn) => {
                 outage.ended();
                 conn

@@ -241,6 +241,16 @@ pub fn challenge_is_over(conn: &mut DbConnection, challenge_id: &str, now: Naive
 }
 
 /// When the next queued row comes due, if any row is queued.
+/// What `/metrics` says of the outbox: emails waiting (pending or being
+/// sent), the oldest one's creation, and their attempts so far.
+pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<NaiveDateTime>, i64)> {
+    use diesel::dsl::{count_star, min, sum};
+    let waiting = outbox::table.filter(outbox::status.eq(PENDING).or(outbox::status.eq(SENDING)));
+    let (count, oldest) = waiting.select((count_star(), min(outbox::created_at))).get_result::<(i64, Option<NaiveDateTime>)>(conn)?;
+    let attempts: Option<i64> = waiting.select(sum(outbox::attempts)).get_result(conn)?;
+    Ok((count, oldest, attempts.unwrap_or(0)))
+}
+
 pub fn next_due(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
     let pending: Option<NaiveDateTime> = outbox::table
         .filter(outbox::status.eq(PENDING))

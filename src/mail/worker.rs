@@ -184,6 +184,7 @@ async fn send(
     let started = std::time::Instant::now();
     // The SMTP transport holds the attempt to AGENTGATE_SMTP_TIMEOUT_SECONDS.
     let outcome = mailer.deliver(&row, &from).await;
+    crate::metrics::smtp_send(started.elapsed());
     let elapsed_ms = started.elapsed().as_millis() as u64;
     if let Err(e) = record_outcome(&ctx, &mailer, &claim_id, row, outcome, elapsed_ms).await {
         tracing::warn!(error = %e, "could not record an email's delivery; its claim lapses and it is tried again");
@@ -198,7 +199,10 @@ async fn send(
 async fn drop_row(ctx: &WorkerContext, claim_id: &str, row: &OutboxRow, reason: &'static str) {
     let (id, claim_id) = (row.id.clone(), claim_id.to_owned());
     match ctx.db(move |conn| Ok(outbox::mark_dropped(conn, &id, &claim_id, reason)?)).await {
-        Ok(()) => tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, reason, "email dropped, not sent"),
+        Ok(()) => {
+            crate::metrics::email(&row.kind, "dropped");
+            tracing::info!(outbox_id = %row.id, kind = %row.kind, attempts = row.attempts, reason, "email dropped, not sent")
+        }
         Err(e) => tracing::warn!(outbox_id = %row.id, error = %e, "could not drop a stale email"),
     }
 }
@@ -266,6 +270,13 @@ async fn record_outcome(
             if give_up { Delivered::Failed } else { Delivered::Retry }
         }
     };
+    match delivered {
+        Delivered::Sent => crate::metrics::email(&row.kind, "sent"),
+        Delivered::Retry => crate::metrics::email(&row.kind, "retry"),
+        Delivered::Failed => crate::metrics::email(&row.kind, "failed"),
+        // Counted where it is dropped.
+        Delivered::Dropped => {}
+    }
     Ok(delivered)
 }
 

@@ -16,6 +16,7 @@ use crate::auth::throttle;
 use crate::db::models::Agent;
 use crate::domain::{OneTimeCode, RecoveryCode, login_candidate};
 use crate::error::AppError;
+use crate::metrics::{self, LoginOutcome};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -90,6 +91,7 @@ pub async fn login_submit(
             let now = state.now();
             let mut response = match *decision {
                 LoginDecision::SignIn(agent) => {
+                    metrics::login(LoginOutcome::SignedIn);
                     session.sign_in(&agent.id, &client)?;
                     // The password was just proven (step-up re-authentication).
                     session.record_password_proof(now)?;
@@ -98,6 +100,7 @@ pub async fn login_submit(
                     response
                 }
                 LoginDecision::TrustedComputer { agent, trusted_until } => {
+                    metrics::login(LoginOutcome::TrustedComputer);
                     session.sign_in(&agent.id, &client)?;
                     session.set_trust_notice(TrustNotice::CodeSkipped { until: trusted_until.and_utc().timestamp() })?;
                     // The password was just proven; the trusted computer stood
@@ -108,16 +111,24 @@ pub async fn login_submit(
                     response
                 }
                 LoginDecision::CodeRequired { challenge_id, refusal } => {
+                    metrics::login(LoginOutcome::CodeSent);
                     session.begin_pending_login(&challenge_id, next.as_deref())?;
                     see_other(if refusal.is_some() { "/login/verify?notice=code_not_sent" } else { "/login/verify" })
                 }
-                LoginDecision::CodesLocked { until } => codes_locked(until, now).error_response(),
+                LoginDecision::CodesLocked { until } => {
+                    metrics::login(LoginOutcome::Locked);
+                    codes_locked(until, now).error_response()
+                }
             };
             trusted_cookie::write(&mut response, &state, &kept, now)?;
             Ok(response)
         }
-        PasswordOutcome::Throttled { retry_after } => Err(throttle::refusal(retry_after, throttled_message(retry_after)).into()),
+        PasswordOutcome::Throttled { retry_after } => {
+            metrics::login(LoginOutcome::Throttled);
+            Err(throttle::refusal(retry_after, throttled_message(retry_after)).into())
+        }
         PasswordOutcome::Rejected => {
+            metrics::login(LoginOutcome::WrongPassword);
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
                 // Echoed so the agent need not retype it; never a control character.
@@ -316,6 +327,7 @@ pub async fn verify_submit(
     };
     match outcome {
         CodeOutcome::Accepted(SignedInByCode { agent, trusted }) => {
+            metrics::login(LoginOutcome::SignedIn);
             // Second privilege change of the login: a new session id again.
             session.sign_in(&agent.id, &client)?;
             // Both factors were just proven (step-up re-authentication).
@@ -329,15 +341,19 @@ pub async fn verify_submit(
             }
             Ok(response)
         }
-        CodeOutcome::Wrong { attempts_left } => match page_again().await? {
-            Ok(page) => page.wrong_answer(&parsed, attempts_left),
-            Err(redirect) => Ok(redirect),
-        },
+        CodeOutcome::Wrong { attempts_left } => {
+            metrics::login(LoginOutcome::WrongCode);
+            match page_again().await? {
+                Ok(page) => page.wrong_answer(&parsed, attempts_left),
+                Err(redirect) => Ok(redirect),
+            }
+        }
         CodeOutcome::NeedsNewCode => match page_again().await? {
             Ok(page) => page.needs_new_code(),
             Err(redirect) => Ok(redirect),
         },
         CodeOutcome::Locked { until } => {
+            metrics::login(LoginOutcome::Locked);
             session.log_out();
             Err(codes_locked(until, now))
         }

@@ -15,6 +15,7 @@ mod home;
 pub(crate) mod confirm_identity;
 mod invitation;
 pub mod login;
+mod metrics;
 mod password;
 mod second_factors;
 mod setup;
@@ -28,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/healthz", web::get().to(health::healthz))
         .route("/readyz", web::get().to(health::readyz))
+        .route("/metrics", web::get().to(metrics::metrics_page))
         .route("/static/{name}", web::get().to(assets::asset))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/setup", web::get().to(setup::setup_page))

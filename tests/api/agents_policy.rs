@@ -139,7 +139,7 @@ async fn with_the_requirement_on_an_agent_without_2fa_only_reaches_account_setti
     assert_eq!(home.status(), 200);
     assert!(!home.text().await.unwrap().contains("requires two-factor authentication"));
     let table = text_of(&app.get("/agents").await.text().await.unwrap());
-    assert!(table.contains("Bo Agent bo@acme.test Agent Enabled 0"), "{table}");
+    assert!(table.contains("Bo Agent bo@acme.test Agent Enabled Email 0"), "{table}");
     assert!(!table.contains("Not compliant"));
 
     // Logging out always works.

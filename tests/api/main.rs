@@ -23,6 +23,7 @@ mod hardening;
 mod helpers;
 mod instances;
 mod login;
+mod operations;
 mod mail_delivery;
 mod mail_limits;
 mod mail_relays;

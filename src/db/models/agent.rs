@@ -190,6 +190,18 @@ impl Agent {
             .map(|_| ())
     }
 
+    /// Active agents of the whole installation by second factor, for
+    /// `/metrics`: (any 2FA, email codes, an app, recovery codes).
+    pub fn count_by_method(conn: &mut DbConnection) -> QueryResult<(i64, i64, i64, i64)> {
+        let active = || agents::table.filter(agents::active.eq(true));
+        Ok((
+            active().filter(agents::two_factor.eq(TwoFactorStatus::Enabled.as_str())).count().get_result(conn)?,
+            active().filter(agents::email_two_factor.eq(TwoFactorStatus::Enabled.as_str())).count().get_result(conn)?,
+            active().filter(agents::app_enabled.eq(true)).count().get_result(conn)?,
+            active().filter(agents::recovery_codes_left.gt(0)).count().get_result(conn)?,
+        ))
+    }
+
     /// Sets the email factor's state (SPEC §2.2: disabled, pending
     /// confirmation, enabled) and with it the overall state.
     pub fn set_two_factor(conn: &mut DbConnection, id: &str, status: TwoFactorStatus) -> QueryResult<()> {

@@ -153,6 +153,16 @@ pub fn apply_company_lifetimes(
     Ok(())
 }
 
+/// Signed-in sessions that are still live, for `/metrics`.
+pub fn count_live_signed_in(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<i64> {
+    sessions::table
+        .filter(sessions::agent_id.is_not_null())
+        .filter(sessions::idle_expires_at.gt(now))
+        .filter(sessions::absolute_expires_at.gt(now))
+        .count()
+        .get_result(conn)
+}
+
 /// Removes sessions that can no longer be used.
 pub fn delete_expired(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(sessions::table.filter(sessions::idle_expires_at.le(now).or(sessions::absolute_expires_at.le(now))))

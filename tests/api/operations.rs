@@ -1,0 +1,76 @@
+//! Operating AgentGate (issue 23): `/metrics` after a login journey, who may
+//! read it, and request ids.
+
+use crate::helpers::{PASSWORD, get_with, location, login_with, new_browser, spawn_app_with};
+
+/// The value of one sample line (`name{labels} value`) of a Prometheus page.
+fn sample(page: &str, series: &str) -> Option<f64> {
+    page.lines().find_map(|line| line.strip_prefix(series).and_then(|rest| rest.strip_prefix(' ')).and_then(|v| v.trim().parse().ok()))
+}
+
+#[tokio::test]
+async fn metrics_count_exactly_what_a_login_journey_did() {
+    let app = spawn_app_with(vec![]).await;
+    let email = app.complete_setup().await;
+    // One wrong password, one sign-in, from two browsers.
+    assert_eq!(login_with(&new_browser(), &app.address, &email, "not the password at all").await.status(), 401);
+    let browser = new_browser();
+    assert_eq!(location(&login_with(&browser, &app.address, &email, PASSWORD).await), "/");
+    assert_eq!(get_with(&browser, &app.url("/")).await.status(), 200);
+
+    let response = get_with(&new_browser(), &app.url("/metrics")).await;
+    assert_eq!(response.status(), 200, "loopback may read it");
+    assert!(response.headers().get("content-type").unwrap().to_str().unwrap().starts_with("text/plain"));
+    let page = response.text().await.unwrap();
+    assert_eq!(sample(&page, r#"agentgate_logins_total{outcome="signed_in"}"#), Some(1.0), "{page}");
+    assert_eq!(sample(&page, r#"agentgate_logins_total{outcome="wrong_password"}"#), Some(1.0));
+    assert_eq!(sample(&page, r#"agentgate_logins_total{outcome="code_sent"}"#), None, "no 2FA, no code");
+    assert_eq!(sample(&page, r#"agentgate_http_requests_total{route="/",status="2xx"}"#), Some(1.0));
+    assert_eq!(sample(&page, r#"agentgate_http_requests_total{route="/login",status="4xx"}"#), Some(1.0));
+    assert!(sample(&page, r#"agentgate_http_request_duration_seconds_count{route="/login"}"#).unwrap() >= 4.0, "two pages and two posts");
+    assert_eq!(sample(&page, "agentgate_sessions_active"), Some(1.0));
+    assert_eq!(sample(&page, r#"agentgate_agents_with_second_factor{method="any"}"#), Some(0.0));
+    assert!(sample(&page, "agentgate_password_hash_duration_seconds_count").unwrap() >= 3.0, "setup, and two logins");
+    assert!(page.contains("agentgate_db_pool_wait_seconds_bucket"));
+    assert!(sample(&page, "agentgate_outbox_waiting").is_some());
+    // No per-company or per-agent label, ever.
+    assert!(!page.contains("Acme") && !page.contains(&email) && !page.contains("company"));
+}
+
+#[tokio::test]
+async fn metrics_are_for_loopback_or_the_bearer_token_only() {
+    let token = "a-long-enough-metrics-token";
+    let app = spawn_app_with(vec![("AGENTGATE_TRUSTED_PROXIES", "127.0.0.1".to_owned()), ("AGENTGATE_METRICS_TOKEN", token.to_owned())]).await;
+    let from_afar = |bearer: Option<&str>| {
+        let mut request = new_browser().get(app.url("/metrics")).header("X-Forwarded-For", "203.0.113.7");
+        if let Some(bearer) = bearer {
+            request = request.header("Authorization", format!("Bearer {bearer}"));
+        }
+        request.send()
+    };
+    assert_eq!(from_afar(None).await.unwrap().status(), 404, "a client elsewhere, through the proxy, without the token");
+    assert_eq!(from_afar(Some("a-wrong-token-of-some-length")).await.unwrap().status(), 404);
+    assert_eq!(from_afar(Some(token)).await.unwrap().status(), 200);
+    assert_eq!(get_with(&new_browser(), &app.url("/metrics")).await.status(), 200, "loopback itself");
+}
+
+#[tokio::test]
+async fn every_response_names_its_request_and_a_trusted_proxy_may_name_it() {
+    let app = spawn_app_with(vec![("AGENTGATE_TRUSTED_PROXIES", "127.0.0.1".to_owned())]).await;
+    let response = get_with(&new_browser(), &app.url("/login")).await;
+    let id = response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned();
+    assert_eq!(id.len(), 16);
+    let other = get_with(&new_browser(), &app.url("/login")).await;
+    assert_ne!(other.headers().get("x-request-id").unwrap().to_str().unwrap(), id);
+    let proxied = new_browser().get(app.url("/login")).header("X-Request-Id", "lb-7f3a.2").send().await.unwrap();
+    assert_eq!(proxied.headers().get("x-request-id").unwrap(), "lb-7f3a.2");
+    let odd = new_browser().get(app.url("/login")).header("X-Request-Id", "<script>").send().await.unwrap();
+    assert_ne!(odd.headers().get("x-request-id").unwrap(), "<script>");
+}
+
+#[tokio::test]
+async fn a_client_not_behind_a_trusted_proxy_cannot_name_its_request() {
+    let app = spawn_app_with(vec![]).await;
+    let response = new_browser().get(app.url("/login")).header("X-Request-Id", "chosen-by-client").send().await.unwrap();
+    assert_ne!(response.headers().get("x-request-id").unwrap(), "chosen-by-client");
+}
