@@ -34,6 +34,7 @@ pub struct Application {
     /// The shared lock on `<database>.lock` (SQLite), held while the server
     /// runs so that `agentgate restore` refuses to replace the file.
     database_lock: Option<db::lock::DatabaseLock>,
+    mail_worker: mail::worker::WorkerHandle,
 }
 
 /// Connects to the database and applies pending migrations; a database that
@@ -105,20 +106,28 @@ impl Application {
         } else {
             tracing::info!(transport = %mail::transport::describe(&config.mail), from = %config.mail_from, "email delivery");
         }
-        mail::worker::spawn(state.mail_worker(), mailer);
+        let mail_worker = mail::worker::spawn(state.mail_worker(), mailer);
 
         let server = build_server(listener, state.clone())?;
-        Ok(Application { port, server, setup_link, state, database_lock })
+        Ok(Application { port, server, setup_link, state, database_lock, mail_worker })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until SIGTERM or SIGINT; then stops accepting, lets requests
+    /// in flight finish and the outbox worker record the sends it started
+    /// (each within `AGENTGATE_SHUTDOWN_SECONDS`), and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let Application { server, database_lock, .. } = self;
+        let Application { server, database_lock, mail_worker, state, .. } = self;
         let result = server.await;
+        tracing::info!("stopping: no new email is claimed; waiting for the sends in flight");
+        if !mail_worker.finish(state.config.shutdown_grace).await {
+            tracing::warn!("email still being sent at the deadline: its claim lapses and another instance or the next start sends it");
+        }
         drop(database_lock);
+        tracing::info!("stopped");
         result
     }
 }
@@ -144,6 +153,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let session_cookie = csrf::cookie_name(&state, "agentgate_session");
     let idle = actix_web::cookie::time::Duration::seconds(config.session_idle_timeout.as_secs() as i64);
     let workers = config.workers;
+    let shutdown_grace = config.shutdown_grace.as_secs();
     let blocking_threads = (config.db_pool_size as usize + 3).max(4);
     let dev_mailbox = config.mail == MailTransportKind::Mailbox;
     let data = web::Data::new(state);
@@ -180,7 +190,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
-    .shutdown_timeout(5)
+    .shutdown_timeout(shutdown_grace)
     // Database work runs on the blocking threads, one pooled connection each:
     // more threads than connections would only wait, and each idle thread's
     // allocator arena stays resident (a login flood once grew memory this way).

@@ -77,6 +77,9 @@ pub struct Config {
     /// `/metrics` from anywhere with this bearer token (`AGENTGATE_METRICS_TOKEN`);
     /// without one, from loopback only.
     pub metrics_token: Option<String>,
+    /// How long a stopping server waits for requests in flight and email
+    /// being sent (`AGENTGATE_SHUTDOWN_SECONDS`).
+    pub shutdown_grace: Duration,
     /// The code rules of SPEC §3.
     pub codes: CodePolicy,
     /// The outbox worker's retries (SPEC §6).
@@ -216,6 +219,8 @@ impl Config {
             return Err(bad("AGENTGATE_METRICS_TOKEN", "must be at least 16 characters"));
         }
 
+        let shutdown_grace = Duration::from_secs(parse_number(env, "AGENTGATE_SHUTDOWN_SECONDS", 30u64)?.clamp(1, 3600));
+
         let codes = code_policy(env)?;
         let mail_retry = MailRetryPolicy {
             poll_interval: Duration::from_millis(parse_number(env, "AGENTGATE_MAIL_POLL_MS", 5000u64)?.clamp(50, 60_000)),
@@ -271,6 +276,7 @@ impl Config {
             workers,
             trusted_proxies,
             metrics_token,
+            shutdown_grace,
             codes,
             mail_retry,
             smtp_connections,

@@ -79,8 +79,38 @@ impl WorkerContext {
     }
 }
 
+/// A running worker, to stop it when the server stops.
+pub struct WorkerHandle {
+    stopping: Arc<AtomicBool>,
+    wake: Arc<Notify>,
+    /// The worker's sending places: all of them free means no send is in flight.
+    places: Arc<Semaphore>,
+    total: u32,
+}
+
+impl WorkerHandle {
+    /// Stops claiming rows, and waits (at most `grace`) for the sends in
+    /// flight to finish and be recorded. A send still running after that
+    /// keeps its claim, which lapses after the lease: the row is then sent
+    /// by another instance or at the next start. True when none was left.
+    pub async fn finish(self, grace: Duration) -> bool {
+        self.stopping.store(true, Ordering::SeqCst);
+        self.wake.notify_one();
+        let idle = self.places.acquire_many(self.total);
+        tokio::time::timeout(grace, idle).await.is_ok_and(|permits| permits.is_ok())
+    }
+}
+
 /// Starts the worker on the current runtime.
-pub fn spawn(ctx: WorkerContext, mailer: Mailer) {
+pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
+    let places = Arc::new(Semaphore::new(ctx.config.smtp_connections));
+    let stopping = Arc::new(AtomicBool::new(false));
+    let handle = WorkerHandle {
+        stopping: stopping.clone(),
+        wake: ctx.wake.clone(),
+        places: places.clone(),
+        total: u32::try_from(ctx.config.smtp_connections).unwrap_or(u32::MAX),
+    };
     tokio::spawn(async move {
         let from: Mailbox = match ctx.config.mail_from.parse() {
             Ok(from) => from,
@@ -89,11 +119,13 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) {
                 return;
             }
         };
-        let places = Arc::new(Semaphore::new(ctx.config.smtp_connections));
         // Set while every place was taken at the last claim: a send that
         // ends then wakes the worker, since rows may be waiting for a place.
         let saturated = Arc::new(AtomicBool::new(false));
         loop {
+            if stopping.load(Ordering::SeqCst) {
+                return;
+            }
             let free = places.available_permits();
             let claimed = if free == 0 {
                 0
@@ -129,6 +161,7 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) {
             }
         }
     });
+    handle
 }
 
 /// Sleeps until the next queued row is due, but never longer than the poll

@@ -54,7 +54,7 @@ pub async fn spawn_app_sharing(other: &TestApp, extra: ExtraEnv) -> TestApp {
     spawn_app_on(database, env).await
 }
 
-fn secret_of(app: &TestApp) -> String {
+pub fn secret_of(app: &TestApp) -> String {
     base64::engine::general_purpose::STANDARD.encode(app.state.config.secret_key.bytes())
 }
 

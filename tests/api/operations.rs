@@ -74,3 +74,86 @@ async fn a_client_not_behind_a_trusted_proxy_cannot_name_its_request() {
     let response = new_browser().get(app.url("/login")).header("X-Request-Id", "chosen-by-client").send().await.unwrap();
     assert_ne!(response.headers().get("x-request-id").unwrap(), "chosen-by-client");
 }
+
+/// The real binary, serving `app`'s database on its own port with its
+/// secret, delivering to `smtp`.
+fn serve_binary(app: &crate::helpers::TestApp, smtp: &crate::mail_server::TestSmtp, port: u16) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_agentgate"))
+        .arg("serve")
+        .env_clear()
+        .env("DATABASE_URL", &app.database_url)
+        .env("AGENTGATE_SECRET_KEY", crate::helpers::secret_of(app))
+        .env("AGENTGATE_BIND", format!("127.0.0.1:{port}"))
+        .env("AGENTGATE_SHUTDOWN_SECONDS", "10")
+        // Twelve logins of one agent from one address: above the code limits otherwise.
+        .env("AGENTGATE_CODES_PER_WINDOW", "50")
+        .env("AGENTGATE_CODE_EMAILS_PER_IP", "50")
+        .env("RUST_LOG", "warn")
+        .envs(smtp.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+#[tokio::test]
+async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
+    let (app, smtp) = crate::two_factor_steps::spawn_app_with_smtp().await;
+    let email = app.complete_setup().await;
+    crate::two_factor_steps::agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let port = crate::mail_server::free_port();
+    let mut server = serve_binary(&app, &smtp, port);
+    let address = format!("http://127.0.0.1:{port}");
+    let mut up = false;
+    for _ in 0..200 {
+        if new_browser().get(format!("{address}/healthz")).send().await.is_ok_and(|r| r.status() == 200) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(up, "the server answers /healthz");
+
+    // Twelve password steps, each on its own connection, all accepted
+    // before the signal; argon2 makes most of them still run at SIGTERM.
+    let mut browsers = Vec::new();
+    for _ in 0..12 {
+        let browser = new_browser();
+        let page = browser.get(format!("{address}/login")).send().await.unwrap().text().await.unwrap();
+        browsers.push((browser, crate::helpers::csrf_token_in(&page).unwrap()));
+    }
+    let logins: Vec<_> = browsers
+        .into_iter()
+        .map(|(browser, token)| {
+            let (address, email) = (address.clone(), email.clone());
+            tokio::spawn(async move {
+                browser.post(format!("{address}/login")).form(&[("csrf_token", token.as_str()), ("email", email.as_str()), ("password", PASSWORD)]).send().await
+            })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    // SAFETY: kill(2) with a child's pid and SIGTERM has no memory-safety preconditions.
+    assert_eq!(unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) }, 0);
+
+    for login in logins {
+        let response = login.await.unwrap().expect("a request in flight gets its answer");
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), "/login/verify");
+    }
+    let exit = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
+    assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
+    assert!(new_browser().get(format!("{address}/healthz")).send().await.is_err(), "no longer listening");
+
+    // Every code promised is delivered or still queued: none is left claimed.
+    let statuses: Vec<String> = app
+        .db(|conn| {
+            use agentgate::db::schema::outbox;
+            use diesel::prelude::*;
+            outbox::table.filter(outbox::kind.eq("login_code")).select(outbox::status).load(conn).unwrap()
+        })
+        .await;
+    assert_eq!(statuses.len(), 12, "{statuses:?}");
+    assert!(statuses.iter().all(|s| s == "sent" || s == "pending"), "{statuses:?}");
+    let sent = statuses.iter().filter(|s| *s == "sent").count();
+    assert_eq!(smtp.all().iter().filter(|m| m.subject.contains("sign-in code")).count(), sent, "each sent row arrived once");
+}
