@@ -64,15 +64,26 @@ impl Layout {
 /// kept on Account Setting.
 fn two_factor_reminder(signed_in: &SignedIn) -> Option<String> {
     let company = &signed_in.company.name;
-    match signed_in.two_factor_requirement {
-        TwoFactorRequirement::Grace { from } => Some(format!(
+    // What is missing: an authenticator app (admins who must use one, or
+    // emailed codes that do not count), or any second factor.
+    let needs_app = !signed_in.agent.app_enabled
+        && ((signed_in.company.admins_must_use_app && signed_in.agent.is_admin()) || !signed_in.company.email_factor_allowed);
+    match (signed_in.two_factor_requirement, needs_app) {
+        (TwoFactorRequirement::Grace { from }, true) => Some(format!(
+            "{company} requires an authenticator app from {} (UTC). Set one up in Account Setting before then.",
+            crate::domain::dates::day(from)
+        )),
+        (TwoFactorRequirement::Grace { from }, false) => Some(format!(
             "{company} requires two-factor authentication from {} (UTC). Turn it on in Account Setting before then.",
             crate::domain::dates::day(from)
         )),
-        TwoFactorRequirement::Enforced => Some(format!(
-            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you; the other pages open once it is on."
+        (TwoFactorRequirement::Enforced, true) => Some(format!(
+            "{company} requires an authenticator app. Set one up below (Authenticator app); the other pages open once it is on."
         )),
-        TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
+        (TwoFactorRequirement::Enforced, false) => Some(format!(
+            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you, or set up an authenticator app; the other pages open once it is on."
+        )),
+        (TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met, _) => None,
     }
 }
 

@@ -223,7 +223,14 @@ async fn an_admin_with_only_email_is_sent_to_add_an_app() {
     let response = app.get("/agents").await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/account/settings");
-    assert_eq!(app.get("/account/settings").await.status(), 200);
+    let settings = app.get("/account/settings").await;
+    assert_eq!(settings.status(), 200);
+    let settings = settings.text().await.unwrap();
+    assert!(settings.contains("Acme Support requires an authenticator app. Set one up below"), "the banner says what is missing");
+    // The way to the setup page is open to her: confirming it is her first.
+    let setup = app.get("/account/authenticator").await;
+    assert!(location(&setup).starts_with("/account/confirm-identity"), "{}", location(&setup));
+    assert_eq!(app.get(&location(&setup)).await.status(), 200);
 
     // With an app she is back.
     set_factors(&app, &ada, true, true, 10).await;
