@@ -157,3 +157,52 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
     let sent = statuses.iter().filter(|s| *s == "sent").count();
     assert_eq!(smtp.all().iter().filter(|m| m.subject.contains("sign-in code")).count(), sent, "each sent row arrived once");
 }
+
+#[tokio::test]
+async fn json_logs_are_one_object_per_line_with_the_request_id() {
+    let (app, smtp) = crate::two_factor_steps::spawn_app_with_smtp().await;
+    let port = crate::mail_server::free_port();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_agentgate"))
+        .arg("serve")
+        .env_clear()
+        .env("DATABASE_URL", &app.database_url)
+        .env("AGENTGATE_SECRET_KEY", crate::helpers::secret_of(&app))
+        .env("AGENTGATE_BIND", format!("127.0.0.1:{port}"))
+        .env("AGENTGATE_LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .envs(smtp.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let address = format!("http://127.0.0.1:{port}");
+    let mut id = None;
+    for _ in 0..200 {
+        if let Ok(response) = new_browser().get(format!("{address}/login?token=secret-looking")).send().await {
+            id = Some(response.headers().get("x-request-id").unwrap().to_str().unwrap().to_owned());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let id = id.expect("the server answered");
+    // SAFETY: kill(2) with a child's pid and SIGTERM has no memory-safety preconditions.
+    unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };
+    let output = tokio::task::spawn_blocking(move || {
+        let _ = server.wait();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut text).unwrap();
+        text
+    })
+    .await
+    .unwrap();
+    let lines: Vec<serde_json::Value> = output.lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"))).collect();
+    let request = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "request" && l["span"]["request_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no request line with id {id}: {output}"));
+    assert_eq!(request["fields"]["route"], "/login");
+    assert_eq!(request["fields"]["status"], 200);
+    assert!(request["timestamp"].is_string() && request["level"] == "INFO");
+    assert!(!output.contains("secret-looking"), "never the query string");
+    assert!(!output.contains('\u{1b}'), "no colour codes");
+}
