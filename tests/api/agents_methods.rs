@@ -36,16 +36,6 @@ async fn set_factors(app: &TestApp, agent_id: &str, email: bool, app_on: bool, c
     .await;
 }
 
-fn company_row(app: &TestApp) -> impl std::future::Future<Output = agentgate::db::models::Company> + '_ {
-    app.db(|conn| {
-        agentgate::db::schema::companies::table
-            .select(agentgate::db::models::Company::as_select())
-            .filter(agentgate::db::schema::companies::name.eq("Acme Support"))
-            .first(conn)
-            .unwrap()
-    })
-}
-
 /// Ada (the admin) with an app, so that no policy sends her away from the tab;
 /// then agents with every combination of factors. Returns the agents' ids.
 async fn seed_methods(app: &TestApp) -> Vec<String> {
@@ -189,15 +179,7 @@ async fn the_policy_form_saves_which_factors_count_and_the_admins_app_rule() {
     assert!(page.contains("id=\"admins_must_use_app\" name=\"admins_must_use_app\" value=\"on\" aria-describedby=\"admins-app-help\" checked"));
     assert!(page.contains("Admins must use an authenticator app."));
 
-    let detail: Vec<Option<String>> = app
-        .db(|conn| {
-            agentgate::db::schema::audit_events::table
-                .filter(agentgate::db::schema::audit_events::event.eq("policy_changed"))
-                .select(agentgate::db::schema::audit_events::detail)
-                .load(conn)
-                .unwrap()
-        })
-        .await;
+    let detail = audit_details(&app, "policy_changed").await;
     let detail = detail[0].clone().unwrap();
     assert!(detail.ends_with("; second factors: authenticator app only; admins must use an authenticator app: on"), "{detail}");
 

@@ -9,17 +9,6 @@ use crate::agents_support::*;
 use crate::helpers::{PASSWORD, location, login_with, new_browser, spawn_app_with, submit_form_with};
 use crate::two_factor_steps::{confirm_code, password_step, set_two_factor_box, spawn_app_with_smtp, submit_code};
 
-fn company_row(app: &crate::helpers::TestApp) -> impl std::future::Future<Output = agentgate::db::models::Company> + '_ {
-    app.db(|conn| {
-        use diesel::prelude::*;
-        agentgate::db::schema::companies::table
-            .select(agentgate::db::models::Company::as_select())
-            .filter(agentgate::db::schema::companies::name.eq("Acme Support"))
-            .first(conn)
-            .unwrap()
-    })
-}
-
 #[tokio::test]
 async fn the_policy_form_saves_every_setting() {
     let app = admin_app().await;
@@ -198,16 +187,7 @@ async fn turning_the_requirement_on_is_audited_and_warns_an_admin_without_2fa() 
     let page = app.get("/agents").await.text().await.unwrap();
     assert!(page.contains("That includes you: you have not turned it on yet."));
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "30")]).await;
-    let detail: Vec<Option<String>> = app
-        .db(|conn| {
-            use diesel::prelude::*;
-            agentgate::db::schema::audit_events::table
-                .filter(agentgate::db::schema::audit_events::event.eq("policy_changed"))
-                .select(agentgate::db::schema::audit_events::detail)
-                .load(conn)
-                .unwrap()
-        })
-        .await;
+    let detail = audit_details(&app, "policy_changed").await;
     assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in; second factors: email codes and authenticator app; admins must use an authenticator app: off".to_owned())]);
     // The admin, without 2FA, is now sent to set it up too.
     assert_eq!(location(&app.get("/agents").await), "/account/settings");

@@ -270,3 +270,20 @@ pub fn names_in_table(html: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Acme Support's row, as the policy form left it.
+pub async fn company_row(app: &TestApp) -> agentgate::db::models::Company {
+    app.db(|conn| {
+        agentgate::db::schema::companies::table
+            .select(agentgate::db::models::Company::as_select())
+            .filter(agentgate::db::schema::companies::name.eq("Acme Support"))
+            .first(conn)
+            .unwrap()
+    })
+    .await
+}
+
+/// The details of every audit entry of `event`.
+pub async fn audit_details(app: &TestApp, event: &'static str) -> Vec<Option<String>> {
+    app.db(move |conn| audit_events::table.filter(audit_events::event.eq(event)).select(audit_events::detail).load(conn).unwrap()).await
+}

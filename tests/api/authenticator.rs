@@ -9,6 +9,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 use reqwest::Client;
 
+use crate::agents_support::audit_details;
 use crate::helpers::{PASSWORD, TestApp, get_with, location, login_with, new_browser, submit_form_with};
 use crate::mail_server::TestSmtp;
 use crate::two_factor_steps::{enable_two_factor, spawn_app_with_smtp, spawn_app_with_smtp_and};
@@ -62,14 +63,6 @@ async fn agent_row(app: &TestApp, email: &str) -> agentgate::db::models::Agent {
     .await
 }
 
-async fn events(app: &TestApp, event: &'static str) -> Vec<Option<String>> {
-    app.db(move |conn| {
-        use agentgate::db::schema::audit_events;
-        audit_events::table.filter(audit_events::event.eq(event)).select(audit_events::detail).load(conn).unwrap()
-    })
-    .await
-}
-
 /// A fresh app with Ada (admin) signed in on `app.client`.
 async fn ada() -> (TestApp, TestSmtp, String) {
     let (app, smtp) = spawn_app_with_smtp().await;
@@ -115,7 +108,7 @@ async fn an_agent_adds_an_app_and_signs_in_with_its_codes() {
     assert_eq!(ada.two_factor_status(), agentgate::domain::TwoFactorStatus::Enabled);
     smtp.expect_email(&email, "an authenticator app was added").await;
     smtp.expect_email(&email, "new recovery codes").await;
-    assert_eq!(events(&app, "two_factor_enabled").await, [Some("authenticator app added".to_owned())]);
+    assert_eq!(audit_details(&app, "two_factor_enabled").await, [Some("authenticator app added".to_owned())]);
     // The key is never shown again, and the stored secret is not the key.
     let page = app.get("/account/authenticator").await.text().await.unwrap();
     assert!(page.contains("An authenticator app is on") && !page.contains("secret-key"));
@@ -132,7 +125,7 @@ async fn an_agent_adds_an_app_and_signs_in_with_its_codes() {
     let code = app_code(&app, &enrolled.key, 0);
     assert_eq!(location(&answer(&app, &app.client, "app", &code).await), "/");
     assert_eq!(smtp.count(), before, "no code email");
-    assert!(events(&app, "login_succeeded").await.contains(&Some("password and authenticator app code".to_owned())));
+    assert!(audit_details(&app, "login_succeeded").await.contains(&Some("password and authenticator app code".to_owned())));
 
     // The same code again, in a new login within its window: refused.
     log_out(&app, &app.client).await;
@@ -178,7 +171,7 @@ async fn a_recovery_code_signs_in_once_and_tells_the_agent() {
     let notice = smtp.expect_email(&email, "a recovery code was used").await;
     assert!(notice.text.contains("9 recovery codes are left."), "{}", notice.text);
     assert_eq!(agent_row(&app, &email).await.recovery_codes_left, 9);
-    assert_eq!(events(&app, "recovery_code_used").await, [Some("signed in with a recovery code; 9 left".to_owned())]);
+    assert_eq!(audit_details(&app, "recovery_code_used").await, [Some("signed in with a recovery code; 9 left".to_owned())]);
 
     // Used once: refused the second time.
     log_out(&app, &app.client).await;

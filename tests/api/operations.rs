@@ -76,22 +76,19 @@ async fn a_client_not_behind_a_trusted_proxy_cannot_name_its_request() {
 }
 
 /// The real binary, serving `app`'s database on its own port with its
-/// secret, delivering to `smtp`.
-fn serve_binary(app: &crate::helpers::TestApp, smtp: &crate::mail_server::TestSmtp, port: u16) -> std::process::Child {
+/// secret, delivering to `smtp`, with `extra` settings; its standard error
+/// is kept for the test to read when `keep_log`.
+fn serve_binary(app: &crate::helpers::TestApp, smtp: &crate::mail_server::TestSmtp, port: u16, extra: &[(&str, &str)], keep_log: bool) -> std::process::Child {
     std::process::Command::new(env!("CARGO_BIN_EXE_agentgate"))
         .arg("serve")
         .env_clear()
         .env("DATABASE_URL", &app.database_url)
         .env("AGENTGATE_SECRET_KEY", crate::helpers::secret_of(app))
         .env("AGENTGATE_BIND", format!("127.0.0.1:{port}"))
-        .env("AGENTGATE_SHUTDOWN_SECONDS", "10")
-        // Twelve logins of one agent from one address: above the code limits otherwise.
-        .env("AGENTGATE_CODES_PER_WINDOW", "50")
-        .env("AGENTGATE_CODE_EMAILS_PER_IP", "50")
-        .env("RUST_LOG", "warn")
         .envs(smtp.env())
+        .envs(extra.iter().copied())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(if keep_log { std::process::Stdio::piped() } else { std::process::Stdio::null() })
         .spawn()
         .expect("the binary starts")
 }
@@ -102,7 +99,14 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
     let email = app.complete_setup().await;
     crate::two_factor_steps::agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
     let port = crate::mail_server::free_port();
-    let mut server = serve_binary(&app, &smtp, port);
+    let settings = [
+        ("AGENTGATE_SHUTDOWN_SECONDS", "10"),
+        ("RUST_LOG", "warn"),
+        // Twelve logins of one agent from one address: above the code limits otherwise.
+        ("AGENTGATE_CODES_PER_WINDOW", "50"),
+        ("AGENTGATE_CODE_EMAILS_PER_IP", "50"),
+    ];
+    let mut server = serve_binary(&app, &smtp, port, &settings, false);
     let address = format!("http://127.0.0.1:{port}");
     let mut up = false;
     for _ in 0..200 {
@@ -162,19 +166,7 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
 async fn json_logs_are_one_object_per_line_with_the_request_id() {
     let (app, smtp) = crate::two_factor_steps::spawn_app_with_smtp().await;
     let port = crate::mail_server::free_port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_agentgate"))
-        .arg("serve")
-        .env_clear()
-        .env("DATABASE_URL", &app.database_url)
-        .env("AGENTGATE_SECRET_KEY", crate::helpers::secret_of(&app))
-        .env("AGENTGATE_BIND", format!("127.0.0.1:{port}"))
-        .env("AGENTGATE_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .envs(smtp.env())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut server = serve_binary(&app, &smtp, port, &[("AGENTGATE_LOG_FORMAT", "json"), ("RUST_LOG", "info")], true);
     let address = format!("http://127.0.0.1:{port}");
     let mut id = None;
     for _ in 0..200 {
