@@ -93,6 +93,10 @@ struct DemoAgent {
     password_hash: Option<String>,
     active: bool,
     two_factor: &'static str,
+    /// The factors behind an enabled `two_factor`: emailed codes, an app, or both.
+    email_two_factor: &'static str,
+    app_enabled: bool,
+    recovery_codes_left: i32,
     created_at: NaiveDateTime,
     last_login_at: Option<NaiveDateTime>,
     trusted_computers: u32,
@@ -112,6 +116,12 @@ fn demo_agent(i: usize, run: &str, password_hash: &str, now: NaiveDateTime) -> D
         _ => "disabled",
     };
     let never_logged_in = invited || rng.random_range(0..100) < 10;
+    // Of the agents with 2FA, a third use an app (half of those without email codes).
+    let app_enabled = two_factor == "enabled" && rng.random_range(0..100) < 33;
+    let email_two_factor = match two_factor {
+        "enabled" if app_enabled && rng.random_range(0..2) == 0 => "disabled",
+        other => other,
+    };
     DemoAgent {
         id: new_public_id(),
         search_name: search_key(&name),
@@ -121,6 +131,9 @@ fn demo_agent(i: usize, run: &str, password_hash: &str, now: NaiveDateTime) -> D
         password_hash: (!invited).then(|| password_hash.to_owned()),
         active: rng.random_range(0..100) >= 3,
         two_factor,
+        email_two_factor,
+        app_enabled,
+        recovery_codes_left: if app_enabled { rng.random_range(0..=10) } else { 0 },
         created_at: now - Duration::days(rng.random_range(90..720)),
         last_login_at: (!never_logged_in).then(|| now - Duration::minutes(rng.random_range(1..90 * 24 * 60))),
         trusted_computers: if two_factor == "enabled" && rng.random_range(0..100) < 40 { rng.random_range(1..4) } else { 0 },
@@ -142,13 +155,14 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
 
         let mut agents = SqlText::new(backend);
         agents.push(
-            "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, active, two_factor, created_at, last_login_at, password_changed_at) VALUES ",
+            "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, active, two_factor, email_two_factor, app_enabled, recovery_codes_left, created_at, last_login_at, password_changed_at) VALUES ",
         );
         for (n, agent) in chunk.iter().enumerate() {
             agents.push(if n == 0 { "(" } else { ", (" });
             agents.text(agent.id.as_str()).push(", ").text(company_id).push(", ").text(agent.name.as_str()).push(", ");
             agents.text(agent.search_name.as_str()).push(", ").text(agent.email.as_str()).push(", ").text(agent.role).push(", ");
             agents.optional_text(agent.password_hash.clone()).push(", ").bool(agent.active).push(", ").text(agent.two_factor).push(", ");
+            agents.text(agent.email_two_factor).push(", ").bool(agent.app_enabled).push(", ").push(&agent.recovery_codes_left.to_string()).push(", ");
             agents.timestamp(agent.created_at).push(", ").optional_timestamp(agent.last_login_at).push(", ").timestamp(agent.created_at);
             agents.push(")");
         }

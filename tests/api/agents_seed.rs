@@ -35,6 +35,10 @@ fn seed_demo_fills_an_empty_database_and_refuses_a_used_one() {
     assert_eq!(count, 120);
     let statuses: Vec<String> = agents::table.select(agents::two_factor).distinct().load(&mut conn).unwrap();
     assert!(statuses.len() >= 2, "a mix of two-factor statuses: {statuses:?}");
+    // Every agent with 2FA has a factor behind it; some use an app.
+    let factors: Vec<(String, String, bool)> = agents::table.select((agents::two_factor, agents::email_two_factor, agents::app_enabled)).load(&mut conn).unwrap();
+    assert!(factors.iter().all(|(overall, email, app)| (overall == "enabled") == (email == "enabled" || *app)), "{factors:?}");
+    assert!(factors.iter().any(|(_, _, app)| *app), "some demo agents use an app");
     let words: i64 = agent_name_words::table.count().get_result(&mut conn).unwrap();
     assert!(words >= 240, "every name is searchable by its words");
     let counted: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COALESCE(SUM(total), 0) FROM agent_counts").get_result(&mut conn).unwrap();
