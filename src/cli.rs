@@ -18,6 +18,8 @@ use crate::mail::transport::{Mailer, describe};
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::startup::{Application, connect_and_migrate};
 
+mod manual;
+
 #[derive(Debug, Parser)]
 #[command(name = "agentgate", version = crate::config::VERSION, about = "Sign-in with email two-factor authentication for a helpdesk")]
 pub struct Cli {
@@ -34,21 +36,26 @@ pub enum Command {
     /// Create a company and its first admin, or add an admin to the company of that name.
     /// The password is read from standard input (one line) or prompted for on a terminal.
     CreateAdmin {
+        /// The company's name (created when no company has it).
         #[arg(long)]
         company: String,
+        /// The admin's full name.
         #[arg(long)]
         name: String,
+        /// The admin's email address, their login.
         #[arg(long)]
         email: String,
     },
     /// Turn two-factor authentication off for an agent and forget their trusted
     /// computers (for an agent, or the last admin, locked out). Also lifts a code lock-out.
     ResetTwoFactor {
+        /// The agent's email address.
         #[arg(long)]
         email: String,
     },
     /// Deactivate an agent and end all their sessions.
     Deactivate {
+        /// The agent's email address.
         #[arg(long)]
         email: String,
     },
@@ -94,13 +101,24 @@ pub enum Command {
     /// Fill a demo or benchmark database with a company of N made-up agents.
     /// Refuses a database that already holds a company unless --force.
     SeedDemo {
+        /// The name of the company to create.
         #[arg(long)]
         company: String,
+        /// How many agents to make (at most 1,000,000).
         #[arg(long)]
         agents: usize,
         /// Add the agents even though the database already holds companies.
         #[arg(long)]
         force: bool,
+    },
+    /// Print the manual page agentgate(1), in roff (scripts/package gzips it into the package).
+    #[command(hide = true)]
+    Manpage,
+    /// Print the completion script of a shell (bash, zsh, fish, elvish, powershell).
+    #[command(hide = true)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -162,11 +180,16 @@ async fn check_mail(config: &Config, to: &str) -> Result<(), CliError> {
 /// Runs one command to completion.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
-    // These two read only DATABASE_URL and where the secret is: they must not
+    // These read at most DATABASE_URL and where the secret is: they must not
     // generate a secret.key, nor need the rest of the configuration.
     let command = match command {
         Command::Backup { to, include_secret } => return blocking(move || backup(&ProcessEnv, &to, include_secret)).await,
         Command::Restore { from } => return blocking(move || restore(&ProcessEnv, &from)).await,
+        Command::Manpage => return manual::manpage(&mut std::io::stdout().lock()).map_err(failure),
+        Command::Completions { shell } => {
+            manual::completions(shell, &mut std::io::stdout().lock());
+            return Ok(());
+        }
         other => other,
     };
     let config = Config::from_process_env().map_err(|e| CliError::Input(format!("configuration: {e}")))?;
@@ -208,7 +231,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::SeedDemo { company, agents, force } => seed_demo(config, &company, agents, force).await,
-        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled before the configuration is read"),
+        Command::Backup { .. } | Command::Restore { .. } | Command::Manpage | Command::Completions { .. } => {
+            unreachable!("handled before the configuration is read")
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! What the shared page frame (templates/base.html) needs, and rendering.
 
+use std::sync::LazyLock;
+
 use actix_web::HttpResponse;
 use askama::Template;
+use sha2::{Digest, Sha256};
 
 use crate::agents::policy::TwoFactorRequirement;
 use crate::domain::PersonName;
@@ -95,4 +98,70 @@ pub fn render(page: &impl Template) -> Result<HttpResponse, AppError> {
 /// Renders a page with another status (a form shown again with its errors: 422 or 400).
 pub fn render_with_status(status: actix_web::http::StatusCode, page: &impl Template) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(page.render()?))
+}
+
+/// One file under `static/`, compiled into the binary (no file IO per request
+/// and no dependence on the working directory).
+pub struct StaticAsset {
+    /// Its plain name, `app.css`.
+    pub name: &'static str,
+    /// Its content-hashed name, `app.3f9a1c2b.css`: a new name whenever the
+    /// bytes change, so browsers may keep it for a year (`immutable`).
+    pub hashed_name: String,
+    /// `/static/` + the hashed name: what pages link to.
+    pub url: String,
+    pub content_type: &'static str,
+    pub body: &'static [u8],
+}
+
+const EMBEDDED: &[(&str, &str, &[u8])] = &[
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
+    ("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
+    ("menu.js", "text/javascript; charset=utf-8", include_bytes!("../../static/menu.js")),
+    ("print.js", "text/javascript; charset=utf-8", include_bytes!("../../static/print.js")),
+];
+
+/// Every static file with its hashed name, computed once from the embedded bytes.
+pub static STATIC_ASSETS: LazyLock<Vec<StaticAsset>> = LazyLock::new(|| {
+    EMBEDDED
+        .iter()
+        .map(|&(name, content_type, body)| {
+            let hash = hex::encode(&Sha256::digest(body)[..4]);
+            let hashed_name = match name.rsplit_once('.') {
+                Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
+                None => format!("{name}.{hash}"),
+            };
+            let url = format!("/static/{hashed_name}");
+            StaticAsset { name, hashed_name, url, content_type, body }
+        })
+        .collect()
+});
+
+/// The address pages use for a static file: `asset("app.css")` is
+/// `/static/app.3f9a1c2b.css`. Templates call it as
+/// `{{ crate::web::layout::asset("app.css") }}`, so no template spells a hash.
+/// A name that is not under `static/` (a typo in a template) gives its
+/// unhashed address, which answers 404, and fails debug builds.
+pub fn asset(name: &str) -> std::borrow::Cow<'static, str> {
+    match STATIC_ASSETS.iter().find(|a| a.name == name) {
+        Some(found) => std::borrow::Cow::Borrowed(found.url.as_str()),
+        None => {
+            debug_assert!(false, "no static asset named {name:?}");
+            std::borrow::Cow::Owned(format!("/static/{name}"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_keep_the_extension_and_change_with_the_bytes() {
+        let css = asset("app.css");
+        assert!(css.starts_with("/static/app.") && css.ends_with(".css"), "{css}");
+        assert_eq!(css.len(), "/static/app.12345678.css".len(), "{css}");
+        let names: std::collections::HashSet<_> = STATIC_ASSETS.iter().map(|a| a.hashed_name.as_str()).collect();
+        assert_eq!(names.len(), STATIC_ASSETS.len());
+    }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod architecture;
+mod assets;
 mod authenticator;
 mod activity;
 mod audit_story;
@@ -24,6 +25,7 @@ mod helpers;
 mod instances;
 mod login;
 mod operations;
+mod packaging;
 mod mail_delivery;
 mod mail_limits;
 mod mail_relays;

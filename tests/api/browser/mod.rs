@@ -34,6 +34,7 @@ mod harness;
 mod journeys;
 
 mod account;
+mod account_menu;
 mod activity;
 mod authenticator;
 mod agents_tab;
