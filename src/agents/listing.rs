@@ -30,8 +30,8 @@ use crate::domain::{SearchText, TwoFactorStatus};
 
 /// The company's agents by active and two-factor status: at most six rows of
 /// counters that triggers keep (see the migration), not a count of the agents;
-/// and the active agents with an authenticator app, counted through
-/// `agents_list_app_name` (the app users' entries only).
+/// and the active agents with an authenticator app, counted from the index
+/// `agents_factor_counts` alone (the app users' entries only).
 pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
     let groups: Vec<(bool, TwoFactorStatus, i32)> = agent_counts::table
         .filter(agent_counts::company_id.eq(company_id))
@@ -53,7 +53,7 @@ fn count_active_app(conn: &mut DbConnection, company_id: &str) -> QueryResult<i6
 
 /// Every agent (deactivated ones too) the table shows with this two-factor
 /// filter: a status from the counters; the methods' filters counted, "has an
-/// app" from `agents_list_app_name` alone.
+/// app" and "email only" from the index `agents_factor_counts` alone.
 fn filter_total(conn: &mut DbConnection, company_id: &str, summary: &Summary, filter: Option<TwoFactorFilter>) -> QueryResult<i64> {
     match filter {
         None => Ok(summary.rows_with(None)),
