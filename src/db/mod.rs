@@ -303,6 +303,18 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<usize, DbError> {
     if applied.iter().any(|version| version == AGENTS_TAB_MIGRATION) {
         write_transaction(conn, models::Agent::reindex_all_names)?;
     }
+    // SQLite plans by the statistics ANALYZE left (seed-demo runs it): an
+    // index added since has none, and looks cheaper than it is. Refresh them
+    // when a migration ran on a database that has statistics.
+    if !applied.is_empty() && matches!(conn, DbConnection::Sqlite(_)) {
+        use diesel::connection::SimpleConnection;
+        let has_statistics: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            .get_result(conn)
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+        if has_statistics > 0 {
+            conn.batch_execute("ANALYZE").map_err(|e| DbError::Migration(e.to_string()))?;
+        }
+    }
     Ok(applied.len())
 }
 
