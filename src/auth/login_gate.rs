@@ -102,11 +102,13 @@ impl LoginTickets {
     /// attempt does not count against the client IP (whose earlier failures
     /// stay: one valid account must not let an IP guess at others forever).
     pub fn succeeded(self, conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<()> {
-        reset(conn, &self.account.0)?;
-        match &self.ip {
-            Some((ip, hit)) => take_back(conn, ip, hit, now),
-            None => Ok(()),
+        // The IP's row first, then the account's: the order open_login_gate
+        // takes them in, so two logins behind one address cannot deadlock
+        // on PostgreSQL (one holding each row, waiting for the other).
+        if let Some((ip, hit)) = &self.ip {
+            take_back(conn, ip, hit, now)?;
         }
+        reset(conn, &self.account.0)
     }
 
     /// True when the attempt came from a browser with the agent's device cookie.
