@@ -250,6 +250,7 @@ pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
             crate::db::models::code_challenge::CodeChallenge::delete_ended_before(conn, now - chrono::Duration::days(1))?;
             crate::db::models::password_reset_token::delete_expired(conn, now - chrono::Duration::days(1))?;
             crate::db::models::trusted_computer::delete_expired(conn, now)?;
+            crate::db::models::passkey::delete_expired_ceremonies(conn, now)?;
             mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
             Ok(notified)
         })

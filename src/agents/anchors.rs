@@ -206,7 +206,14 @@ pub fn push_two_factor_filter(sql: &mut SqlText, alias: &str, filter: TwoFactorF
         TwoFactorFilter::EmailOnly => {
             sql.push(&format!("({alias}.two_factor = ")).text(TwoFactorStatus::Enabled.as_str());
             sql.push(&format!(" AND {alias}.email_two_factor = ")).text(TwoFactorStatus::Enabled.as_str());
-            sql.push(&format!(" AND {alias}.app_enabled = ")).bool(false).push(")");
+            sql.push(&format!(" AND {alias}.app_enabled = ")).bool(false);
+            sql.push(&format!(" AND {alias}.passkey_count = 0)"));
+        }
+        TwoFactorFilter::PhishingResistant => {
+            sql.push(&format!("{alias}.passkey_count > 0"));
+        }
+        TwoFactorFilter::NotPhishingResistant => {
+            sql.push(&format!("{alias}.passkey_count = 0"));
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::agents::view::AgentRow;
 
 /// The header row. The methods (SPEC §7) come last, so the earlier columns
 /// keep their places in spreadsheets built on older exports.
-pub const HEADER: [&str; 10] = [
+pub const HEADER: [&str; 11] = [
     "Name",
     "Email",
     "Role",
@@ -17,6 +17,7 @@ pub const HEADER: [&str; 10] = [
     "Email codes",
     "Authenticator app",
     "Recovery codes left",
+    "Passkeys",
 ];
 
 /// One cell made safe for spreadsheets: a value that begins with `=`, `+`,
@@ -63,6 +64,7 @@ pub fn records(rows: &[AgentRow]) -> String {
         let trusted = row.trusted_computers.to_string();
         let last_login = row.last_login_at.map(crate::domain::dates::second).unwrap_or_default();
         let recovery_codes = row.recovery_codes_left.max(0).to_string();
+        let passkeys = row.passkey_count.max(0).to_string();
         push_record(
             &mut out,
             [
@@ -76,6 +78,7 @@ pub fn records(rows: &[AgentRow]) -> String {
                 row.email_two_factor.label(),
                 if row.app_enabled { "Enabled" } else { "Disabled" },
                 recovery_codes.as_str(),
+                passkeys.as_str(),
             ],
         );
     }

@@ -135,7 +135,7 @@ pub(super) fn position_function(backend: Backend) -> &'static str {
 /// each row is one index probe.
 pub(super) fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
     sql.push(
-        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.email_two_factor, a.app_enabled, a.recovery_codes_left, \
+        "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.email_two_factor, a.app_enabled, a.recovery_codes_left, a.passkey_count, \
          a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
          (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
     )

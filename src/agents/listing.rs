@@ -39,7 +39,17 @@ pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary
         .load(conn)?;
     let mut summary = summary_of(groups.into_iter().map(|(active, two_factor, total)| (active, two_factor, i64::from(total))))?;
     summary.active_app = count_active_app(conn, company_id)?;
+    summary.active_passkey = count_active_passkey(conn, company_id)?;
     Ok(summary)
+}
+
+fn count_active_passkey(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
+    agents::table
+        .filter(agents::company_id.eq(company_id))
+        .filter(agents::passkey_count.gt(0))
+        .filter(agents::active.eq(true))
+        .count()
+        .get_result(conn)
 }
 
 fn count_active_app(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
@@ -77,6 +87,7 @@ pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryRe
         .load(conn)?;
     let mut summary = summary_of(groups)?;
     summary.active_app = count_active_app(conn, company_id)?;
+    summary.active_passkey = count_active_passkey(conn, company_id)?;
     Ok(summary)
 }
 

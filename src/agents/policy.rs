@@ -10,7 +10,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::db::models::session;
 use crate::db::models::{Agent, Company, CompanyPolicy};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::TwoFactorStatus;
+use crate::domain::{AdminFactorRule, FactorsAllowed, TwoFactorStatus};
 
 /// The trusted-computer periods a company can choose, in days (0: never trusted).
 pub const TRUSTED_DAYS_CHOICES: [u32; 4] = [0, 7, 30, 90];
@@ -20,19 +20,34 @@ pub const TRUSTED_DAYS_CHOICES: [u32; 4] = [0, 7, 30, 90];
 pub enum TwoFactorRequirement {
     /// The company does not require 2FA.
     NotRequired,
-    /// Required, and the agent has it enabled.
+    /// Required, and the agent has a factor that counts.
     Met,
     /// Required from `from` on; until then the agent is reminded, not stopped.
-    Grace { from: NaiveDateTime },
-    /// Required now and not enabled: only Account Setting, the 2FA
-    /// confirmation and logout open until it is.
-    Enforced,
+    Grace { from: NaiveDateTime, missing: Missing },
+    /// Required now and not met: only Account Setting, the 2FA
+    /// pages and logout open until it is.
+    Enforced { missing: Missing },
+}
+
+/// What an agent who does not meet the policy has to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Any second factor the company counts.
+    AnyFactor,
+    /// An authenticator app or a passkey (emailed codes do not count, or the admin rule).
+    AppOrPasskey,
+    /// A passkey or security key.
+    Passkey,
 }
 
 impl TwoFactorRequirement {
     /// True when the agent is not (yet) compliant with a policy that is on.
     pub fn is_unmet(self) -> bool {
-        matches!(self, TwoFactorRequirement::Grace { .. } | TwoFactorRequirement::Enforced)
+        matches!(self, TwoFactorRequirement::Grace { .. } | TwoFactorRequirement::Enforced { .. })
+    }
+
+    pub fn is_enforced(self) -> bool {
+        matches!(self, TwoFactorRequirement::Enforced { .. })
     }
 }
 
@@ -45,6 +60,8 @@ pub struct AgentFactors {
     pub email_on: bool,
     /// A confirmed authenticator app.
     pub app_enabled: bool,
+    /// At least one passkey or security key.
+    pub passkey: bool,
     pub is_admin: bool,
 }
 
@@ -54,19 +71,34 @@ impl AgentFactors {
             status: agent.two_factor_status(),
             email_on: agent.email_factor_on(),
             app_enabled: agent.app_enabled,
+            passkey: agent.has_passkey(),
             is_admin: agent.is_admin(),
         }
     }
 
-    /// Whether the agent has a second factor that counts for this company:
-    /// any confirmed one, or only the app when emailed codes do not count.
-    pub fn counted(&self, company: &Company) -> bool {
-        if company.email_factor_allowed { self.status == TwoFactorStatus::Enabled } else { self.app_enabled }
+    /// Whether the agent has a second factor that counts under `allowed`:
+    /// any confirmed one (the overall status), or only the stronger ones.
+    pub fn counted(&self, allowed: FactorsAllowed) -> bool {
+        match allowed {
+            FactorsAllowed::All => self.status == TwoFactorStatus::Enabled,
+            FactorsAllowed::AppAndPasskey => self.app_enabled || self.passkey,
+            FactorsAllowed::PasskeyOnly => self.passkey,
+        }
     }
 
-    /// The agent has only emailed codes, which the company no longer counts.
-    pub fn email_does_not_count(&self, company: &Company) -> bool {
-        !company.email_factor_allowed && self.email_on && !self.app_enabled
+    /// The agent has second factors, none of which the company counts.
+    pub fn none_counts(&self, company: &Company) -> bool {
+        self.status == TwoFactorStatus::Enabled && !self.counted(company.factors_allowed())
+    }
+
+    /// Whether the admin rule is met (true for agents, and with no rule).
+    fn meets_admin_rule(&self, rule: AdminFactorRule) -> bool {
+        match rule {
+            _ if !self.is_admin => true,
+            AdminFactorRule::Any => true,
+            AdminFactorRule::AppOrPasskey => self.app_enabled || self.passkey,
+            AdminFactorRule::Passkey => self.passkey,
+        }
     }
 }
 
@@ -77,21 +109,31 @@ pub fn requirement(company: &Company, agent: &Agent, now: NaiveDateTime) -> TwoF
 }
 
 /// [`requirement`] for an agent with these factors (the table rows). The
-/// company may require 2FA of everyone, and (SPEC §7) an authenticator app of
-/// its admins even when it does not; the grace date applies to both. With
-/// "authenticator app only", emailed codes do not count.
+/// company may require 2FA of everyone, counting only the factors it allows
+/// (SPEC §7), and an app or a passkey of its admins even when it does not;
+/// the grace date applies to both.
 pub fn requirement_for(company: &Company, factors: &AgentFactors, now: NaiveDateTime) -> TwoFactorRequirement {
-    let admin_needs_app = company.admins_must_use_app && factors.is_admin;
-    if !company.require_two_factor && !admin_needs_app {
+    let admin_rule = if factors.is_admin { company.admin_factor_rule() } else { AdminFactorRule::Any };
+    if !company.require_two_factor && admin_rule == AdminFactorRule::Any {
         return TwoFactorRequirement::NotRequired;
     }
-    let met = if admin_needs_app { factors.app_enabled } else { factors.counted(company) };
-    if met {
+    let allowed = company.factors_allowed();
+    let everyone_met = !company.require_two_factor || factors.counted(allowed);
+    if everyone_met && factors.meets_admin_rule(admin_rule) {
         return TwoFactorRequirement::Met;
     }
+    // The strictest of the two rules says what to add.
+    let everyone = |f: FactorsAllowed| company.require_two_factor && allowed == f;
+    let missing = if admin_rule == AdminFactorRule::Passkey || everyone(FactorsAllowed::PasskeyOnly) {
+        Missing::Passkey
+    } else if admin_rule == AdminFactorRule::AppOrPasskey || everyone(FactorsAllowed::AppAndPasskey) {
+        Missing::AppOrPasskey
+    } else {
+        Missing::AnyFactor
+    };
     match company.two_factor_grace_until {
-        Some(from) if now < from => TwoFactorRequirement::Grace { from },
-        _ => TwoFactorRequirement::Enforced,
+        Some(from) if now < from => TwoFactorRequirement::Grace { from, missing },
+        _ => TwoFactorRequirement::Enforced { missing },
     }
 }
 
@@ -103,6 +145,8 @@ pub fn path_is_exempt(path: &str) -> bool {
         || path.starts_with("/account/two-factor/")
         || path == "/account/authenticator"
         || path == "/account/recovery-codes"
+        || path == "/account/passkeys"
+        || path == "/account/passkeys/options"
         || path.starts_with("/account/confirm-identity")
         || path == "/logout"
 }
@@ -179,7 +223,7 @@ pub enum PolicyError {
     SessionIdle(u32),
     #[error("Sign out after must be a whole number of hours from 1 to {0} (this server's limit), or empty for the server's setting.")]
     SessionAbsolute(u32),
-    #[error("Choose which second factors count: email and authenticator app, or authenticator app only.")]
+    #[error("Choose which second factors count: email codes, authenticator apps and passkeys; authenticator apps and passkeys; or passkeys only.")]
     SecondFactors,
 }
 
@@ -193,9 +237,10 @@ pub struct PolicyInput<'a> {
     /// Empty: the server's setting.
     pub session_idle_minutes: Option<&'a str>,
     pub session_absolute_hours: Option<&'a str>,
-    /// "email_and_app" or "app_only"; missing keeps the current choice.
+    /// "email_and_app", "app_only" or "passkey_only"; missing keeps the current choice.
     pub second_factors: Option<&'a str>,
     pub admins_must_use_app: bool,
+    pub admins_must_use_passkey: bool,
 }
 
 /// Validates the form against the server's limits. Without the requirement
@@ -218,23 +263,25 @@ pub fn parse_policy(input: &PolicyInput<'_>, current: &Company, limits: &ServerL
             Some(date.and_hms_opt(0, 0, 0).ok_or(PolicyError::GraceDate)?)
         }
     };
+    let allowed = match input.second_factors.map(str::trim) {
+        None => current.factors_allowed(),
+        Some(raw) => FactorsAllowed::parse(raw).ok_or(PolicyError::SecondFactors)?,
+    };
+    let (email_factor_allowed, app_factor_allowed) = allowed.flags();
     Ok(CompanyPolicy {
         require_two_factor,
         // The grace date applies to the admins' app requirement too.
-        two_factor_grace_until: grace.filter(|_| require_two_factor || input.admins_must_use_app),
+        two_factor_grace_until: grace.filter(|_| require_two_factor || input.admins_must_use_app || input.admins_must_use_passkey),
         trusted_days_max,
         admins_always_enter_code: input.admins_always_enter_code,
         session_idle_minutes: whole_number(input.session_idle_minutes, MIN_SESSION_IDLE_MINUTES, limits.session_idle_minutes)
             .map_err(|_| PolicyError::SessionIdle(limits.session_idle_minutes))?,
         session_absolute_hours: whole_number(input.session_absolute_hours, 1, limits.session_absolute_hours)
             .map_err(|_| PolicyError::SessionAbsolute(limits.session_absolute_hours))?,
-        email_factor_allowed: match input.second_factors.map(str::trim) {
-            None => current.email_factor_allowed,
-            Some("email_and_app") => true,
-            Some("app_only") => false,
-            Some(_) => return Err(PolicyError::SecondFactors),
-        },
+        email_factor_allowed,
+        app_factor_allowed,
         admins_must_use_app: input.admins_must_use_app,
+        admins_must_use_passkey: input.admins_must_use_passkey,
     })
 }
 
@@ -278,14 +325,15 @@ pub fn update_policy(
         session::apply_company_lifetimes(conn, &actor.company.id, idle_seconds, now + to_chrono(lifetimes.idle), now + to_chrono(lifetimes.absolute))?;
         let grace = policy.two_factor_grace_until.map(|g| format!(" from {}", g.date())).unwrap_or_default();
         let detail = format!(
-            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}; sign out after {} idle, {} after sign-in; second factors: {}; admins must use an authenticator app: {}",
+            "require 2FA: {}{grace}; trusted days: {}; admins always enter a code: {}; sign out after {} idle, {} after sign-in; second factors: {}; admins must use an authenticator app: {}; admins must use a passkey: {}",
             on_off(policy.require_two_factor),
             policy.trusted_days_max,
             on_off(policy.admins_always_enter_code),
             minutes(lifetimes.idle),
             minutes(lifetimes.absolute),
-            if policy.email_factor_allowed { "email codes and authenticator app" } else { "authenticator app only" },
+            FactorsAllowed::from_flags(policy.email_factor_allowed, policy.app_factor_allowed).describe(),
             on_off(policy.admins_must_use_app),
+            on_off(policy.admins_must_use_passkey),
         );
         let entry = audit::Entry { subject_id: None, ..actor.entry(&actor.admin.id, Some(&detail)) };
         audit::record(conn, Event::PolicyChanged, Outcome::Success, &entry, now)?;
@@ -324,6 +372,8 @@ mod tests {
             session_absolute_hours: None,
             email_factor_allowed: true,
             admins_must_use_app: false,
+            app_factor_allowed: true,
+            admins_must_use_passkey: false,
         }
     }
 
@@ -333,12 +383,13 @@ mod tests {
 
     /// An agent with this overall status and no app (email on when enabled).
     fn status(status: TwoFactorStatus) -> AgentFactors {
-        AgentFactors { status, email_on: status == TwoFactorStatus::Enabled, app_enabled: false, is_admin: false }
+        AgentFactors { status, email_on: status == TwoFactorStatus::Enabled, app_enabled: false, passkey: false, is_admin: false }
     }
 
-    const EMAIL_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: true, app_enabled: false, is_admin: false };
-    const APP_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: false, app_enabled: true, is_admin: false };
-    const NONE: AgentFactors = AgentFactors { status: TwoFactorStatus::Disabled, email_on: false, app_enabled: false, is_admin: false };
+    const EMAIL_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: true, app_enabled: false, passkey: false, is_admin: false };
+    const APP_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: false, app_enabled: true, passkey: false, is_admin: false };
+    const PASSKEY_ONLY: AgentFactors = AgentFactors { status: TwoFactorStatus::Enabled, email_on: false, app_enabled: false, passkey: true, is_admin: false };
+    const NONE: AgentFactors = AgentFactors { status: TwoFactorStatus::Disabled, email_on: false, app_enabled: false, passkey: false, is_admin: false };
 
     fn admin(factors: AgentFactors) -> AgentFactors {
         AgentFactors { is_admin: true, ..factors }
@@ -359,40 +410,61 @@ mod tests {
         use TwoFactorRequirement::*;
         assert_eq!(requirement_for(&company(false, None), &status(TwoFactorStatus::Disabled), day(1)), NotRequired);
         assert_eq!(requirement_for(&company(true, None), &status(TwoFactorStatus::Enabled), day(1)), Met);
-        assert_eq!(requirement_for(&company(true, None), &status(TwoFactorStatus::Pending), day(1)), Enforced);
-        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(9)), Grace { from: day(10) });
-        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(10)), Enforced);
+        assert_eq!(requirement_for(&company(true, None), &status(TwoFactorStatus::Pending), day(1)), Enforced { missing: Missing::AnyFactor });
+        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(9)), Grace { from: day(10), missing: Missing::AnyFactor });
+        assert_eq!(requirement_for(&company(true, Some(day(10))), &status(TwoFactorStatus::Disabled), day(10)), Enforced { missing: Missing::AnyFactor });
     }
 
     #[test]
     fn with_app_only_emailed_codes_do_not_count() {
         use TwoFactorRequirement::*;
         let required = app_only(company(true, None));
-        assert_eq!(requirement_for(&required, &EMAIL_ONLY, day(1)), Enforced);
+        assert_eq!(requirement_for(&required, &EMAIL_ONLY, day(1)), Enforced { missing: Missing::AppOrPasskey });
         assert_eq!(requirement_for(&required, &APP_ONLY, day(1)), Met);
+        assert_eq!(requirement_for(&required, &PASSKEY_ONLY, day(1)), Met);
         assert_eq!(requirement_for(&required, &AgentFactors { email_on: true, ..APP_ONLY }, day(1)), Met);
-        assert_eq!(requirement_for(&app_only(company(true, Some(day(10)))), &EMAIL_ONLY, day(9)), Grace { from: day(10) });
+        assert_eq!(requirement_for(&app_only(company(true, Some(day(10)))), &EMAIL_ONLY, day(9)), Grace { from: day(10), missing: Missing::AppOrPasskey });
         // Not required: app only changes nothing for anyone.
         assert_eq!(requirement_for(&app_only(company(false, None)), &EMAIL_ONLY, day(1)), NotRequired);
-        assert!(EMAIL_ONLY.email_does_not_count(&required) && !APP_ONLY.email_does_not_count(&required));
-        assert!(!EMAIL_ONLY.email_does_not_count(&company(true, None)));
+        assert!(EMAIL_ONLY.none_counts(&required) && !APP_ONLY.none_counts(&required));
+        assert!(!EMAIL_ONLY.none_counts(&company(true, None)));
+    }
+
+    #[test]
+    fn with_passkeys_only_nothing_else_counts() {
+        use TwoFactorRequirement::*;
+        let mut required = company(true, None);
+        (required.email_factor_allowed, required.app_factor_allowed) = FactorsAllowed::PasskeyOnly.flags();
+        for factors in [EMAIL_ONLY, APP_ONLY, AgentFactors { email_on: true, ..APP_ONLY }] {
+            assert_eq!(requirement_for(&required, &factors, day(1)), Enforced { missing: Missing::Passkey });
+            assert!(factors.none_counts(&required));
+        }
+        assert_eq!(requirement_for(&required, &PASSKEY_ONLY, day(1)), Met);
+        // Admins must use a passkey, whatever counts for everyone.
+        let mut admins = company(false, None);
+        admins.admins_must_use_passkey = true;
+        assert_eq!(requirement_for(&admins, &admin(APP_ONLY), day(1)), Enforced { missing: Missing::Passkey });
+        assert_eq!(requirement_for(&admins, &admin(PASSKEY_ONLY), day(1)), Met);
+        assert_eq!(requirement_for(&admins, &APP_ONLY, day(1)), NotRequired);
+        // An app-only rule for admins is met by a passkey too.
+        assert_eq!(requirement_for(&admins_use_app(company(false, None)), &admin(PASSKEY_ONLY), day(1)), Met);
     }
 
     #[test]
     fn admins_must_use_an_app_even_when_2fa_is_not_required() {
         use TwoFactorRequirement::*;
         let policy = admins_use_app(company(false, None));
-        assert_eq!(requirement_for(&policy, &admin(EMAIL_ONLY), day(1)), Enforced);
-        assert_eq!(requirement_for(&policy, &admin(NONE), day(1)), Enforced);
+        assert_eq!(requirement_for(&policy, &admin(EMAIL_ONLY), day(1)), Enforced { missing: Missing::AppOrPasskey });
+        assert_eq!(requirement_for(&policy, &admin(NONE), day(1)), Enforced { missing: Missing::AppOrPasskey });
         assert_eq!(requirement_for(&policy, &admin(APP_ONLY), day(1)), Met);
         // Agents are not concerned unless the company requires 2FA of all.
         assert_eq!(requirement_for(&policy, &NONE, day(1)), NotRequired);
         assert_eq!(requirement_for(&admins_use_app(company(true, None)), &EMAIL_ONLY, day(1)), Met);
-        assert_eq!(requirement_for(&admins_use_app(company(true, None)), &admin(EMAIL_ONLY), day(1)), Enforced);
+        assert_eq!(requirement_for(&admins_use_app(company(true, None)), &admin(EMAIL_ONLY), day(1)), Enforced { missing: Missing::AppOrPasskey });
         // The grace date applies.
         let graced = admins_use_app(company(false, Some(day(10))));
-        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(9)), Grace { from: day(10) });
-        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(10)), Enforced);
+        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(9)), Grace { from: day(10), missing: Missing::AppOrPasskey });
+        assert_eq!(requirement_for(&graced, &admin(EMAIL_ONLY), day(10)), Enforced { missing: Missing::AppOrPasskey });
     }
 
     #[test]
@@ -407,6 +479,8 @@ mod tests {
         assert_eq!(policy.two_factor_grace_until, Some(day(10)), "the grace date applies to the admins' app requirement");
         assert!(parse(Some("email_and_app"), false).unwrap().email_factor_allowed);
         assert!(parse(None, false).unwrap().email_factor_allowed, "missing keeps the current choice");
+        let passkeys = parse(Some("passkey_only"), false).unwrap();
+        assert!(!passkeys.email_factor_allowed && !passkeys.app_factor_allowed);
         assert_eq!(parse(None, false).unwrap().two_factor_grace_until, None);
         assert_eq!(parse(Some("sms"), false), Err(PolicyError::SecondFactors));
     }

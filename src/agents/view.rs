@@ -138,6 +138,10 @@ pub enum TwoFactorFilter {
     EmailOnly,
     /// `app`: an authenticator app is on.
     App,
+    /// `phishing_resistant`: at least one passkey or security key.
+    PhishingResistant,
+    /// `not_phishing_resistant`: no passkey (whatever else the agent has).
+    NotPhishingResistant,
 }
 
 impl TwoFactorFilter {
@@ -145,6 +149,8 @@ impl TwoFactorFilter {
         match raw {
             "email_only" => Some(TwoFactorFilter::EmailOnly),
             "app" => Some(TwoFactorFilter::App),
+            "phishing_resistant" => Some(TwoFactorFilter::PhishingResistant),
+            "not_phishing_resistant" => Some(TwoFactorFilter::NotPhishingResistant),
             other => TwoFactorStatus::parse(other).map(TwoFactorFilter::Status),
         }
     }
@@ -155,6 +161,8 @@ impl TwoFactorFilter {
             TwoFactorFilter::Status(status) => status.as_str(),
             TwoFactorFilter::EmailOnly => "email_only",
             TwoFactorFilter::App => "app",
+            TwoFactorFilter::PhishingResistant => "phishing_resistant",
+            TwoFactorFilter::NotPhishingResistant => "not_phishing_resistant",
         }
     }
 
@@ -163,7 +171,7 @@ impl TwoFactorFilter {
     pub fn status(self) -> Option<TwoFactorStatus> {
         match self {
             TwoFactorFilter::Status(status) => Some(status),
-            TwoFactorFilter::EmailOnly | TwoFactorFilter::App => None,
+            TwoFactorFilter::EmailOnly | TwoFactorFilter::App | TwoFactorFilter::PhishingResistant | TwoFactorFilter::NotPhishingResistant => None,
         }
     }
 }
@@ -193,7 +201,7 @@ pub struct ListView {
 /// A query-string value that is not one the tab offers: the page answers 400.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ViewError {
-    #[error("Unknown two-factor filter: use enabled, pending, disabled, email_only or app.")]
+    #[error("Unknown two-factor filter: use enabled, pending, disabled, email_only, app, phishing_resistant or not_phishing_resistant.")]
     TwoFactor,
     #[error("Unknown sort: use name, email, role, two_factor, trusted_computers, last_login or status, with a leading - for descending.")]
     Sort,
@@ -268,6 +276,8 @@ pub struct Summary {
     pub deactivated_disabled: i64,
     /// Active agents with an authenticator app (SPEC §7).
     pub active_app: i64,
+    /// Active agents with a passkey or security key.
+    pub active_passkey: i64,
 }
 
 impl Summary {
@@ -330,6 +340,8 @@ pub struct AgentRow {
     pub app_enabled: bool,
     #[diesel(sql_type = Integer)]
     pub recovery_codes_left: i32,
+    #[diesel(sql_type = Integer)]
+    pub passkey_count: i32,
 }
 
 impl AgentRow {
@@ -349,6 +361,7 @@ impl AgentRow {
             email_two_factor: agent.email_two_factor,
             app_enabled: agent.app_enabled,
             recovery_codes_left: agent.recovery_codes_left,
+            passkey_count: agent.passkey_count,
         }
     }
 

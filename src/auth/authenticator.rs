@@ -174,7 +174,7 @@ pub fn remove(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -> Resu
         if authenticator_app::find(conn, &agent.id)?.is_none() {
             return Ok(Err(RemoveRefusal::NoApp));
         }
-        let last_factor = agent.app_enabled && !agent.email_factor_on();
+        let last_factor = agent.app_enabled && !agent.email_factor_on() && !agent.has_passkey();
         if last_factor && Company::find(conn, &agent.company_id)?.is_some_and(|c| c.require_two_factor) {
             return Ok(Err(RemoveRefusal::LastFactorRequired));
         }

@@ -113,17 +113,13 @@ pub fn submit<T>(
             return Ok(CodeOutcome::Expired);
         };
         let config = ctx.config;
-        let verdict = codes::check(conn, &config.codes, config.secret_key.bytes(), &challenge, &lockout, submitted, ctx.now)?;
+        let verdict = codes::check(conn, config, &challenge, &lockout, submitted, ctx.now)?;
         let label = submitted.label().unwrap_or(purpose.code_label());
         let entry = audit::Entry::for_agent(&agent, Some(ctx.client));
         let rejected = |conn: &mut DbConnection, detail: &str| {
             audit::record(conn, Event::CodeRejected, Outcome::Failure, &audit::Entry { detail: Some(detail), ..entry.clone() }, ctx.now)
         };
-        let method = match submitted {
-            Answer::Emailed(_) => "email",
-            Answer::App(_) => "app",
-            Answer::Recovery(_) => "recovery",
-        };
+        let method = submitted.method();
         match verdict {
             CodeCheck::Accepted => crate::metrics::code(method, "accepted"),
             CodeCheck::Expired => {}

@@ -23,6 +23,7 @@ use crate::db::{DbConnection, write_transaction};
 use crate::audit::{self, Event, Outcome};
 use crate::config::Config;
 use crate::db::models::{Agent, email_change};
+use crate::auth::passkeys::{self, Assertion};
 use crate::auth::{authenticator, recovery_codes};
 use crate::domain::{EmailAddress, OneTimeCode, RecoveryCode, new_public_id};
 use crate::auth::AuthError;
@@ -177,11 +178,14 @@ pub enum Answer<'a> {
     App(Option<&'a OneTimeCode>),
     /// One of the agent's recovery codes.
     Recovery(Option<&'a RecoveryCode>),
+    /// A passkey's answer to this login's ceremony (`None`: cancelled,
+    /// failed in the browser, or not readable).
+    Passkey(Option<&'a Assertion>),
 }
 
 impl Answer<'_> {
     fn is_missing(&self) -> bool {
-        matches!(self, Answer::Emailed(None) | Answer::App(None) | Answer::Recovery(None))
+        matches!(self, Answer::Emailed(None) | Answer::App(None) | Answer::Recovery(None) | Answer::Passkey(None))
     }
 
     /// What the audit log calls it (`None`: the challenge's own code label).
@@ -190,6 +194,17 @@ impl Answer<'_> {
             Answer::Emailed(_) => None,
             Answer::App(_) => Some("authenticator app code"),
             Answer::Recovery(_) => Some("recovery code"),
+            Answer::Passkey(_) => Some("passkey"),
+        }
+    }
+
+    /// The method's name in metrics and the `method` field.
+    pub fn method(&self) -> &'static str {
+        match self {
+            Answer::Emailed(_) => "email",
+            Answer::App(_) => "app",
+            Answer::Recovery(_) => "recovery",
+            Answer::Passkey(_) => "passkey",
         }
     }
 
@@ -219,13 +234,13 @@ pub enum CodeCheck {
 /// agent's codes: emailed codes, app codes and recovery codes alike (SPEC §7).
 pub fn check(
     conn: &mut DbConnection,
-    policy: &CodePolicy,
-    secret: &[u8],
+    config: &Config,
     challenge: &CodeChallenge,
     lockout: &CodeLockout,
     submitted: Answer<'_>,
     now: NaiveDateTime,
-) -> diesel::QueryResult<CodeCheck> {
+) -> Result<CodeCheck, AuthError> {
+    let (policy, secret) = (&config.codes, config.secret_key.bytes());
     // Logins and step-up confirmations share the agent's lock-out.
     let is_login = challenge.counts_towards_lockout();
     if !challenge.is_open(now) {
@@ -251,7 +266,8 @@ pub fn check(
         }
         Answer::App(Some(code)) => authenticator::accept_login_code(conn, secret, &challenge.agent_id, code, now)?,
         Answer::Recovery(Some(code)) => recovery_codes::spend(conn, secret, &challenge.agent_id, code, now)?,
-        Answer::App(None) | Answer::Recovery(None) => false,
+        Answer::Passkey(Some(answer)) => passkeys::accept_second_factor(conn, config, &challenge.id, &challenge.agent_id, answer, now)?,
+        Answer::App(None) | Answer::Recovery(None) | Answer::Passkey(None) => false,
     };
 
     if matched {

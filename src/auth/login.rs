@@ -239,8 +239,8 @@ fn start_pending_login(
         CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
     }
     let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::Login, now + config.codes.pending_login_lifetime, client, now)?;
-    // With an app the code comes from the app; an email goes out only when asked for.
-    let refusal = if agent.app_enabled { None } else { send_code(conn, config, agent, &challenge, lockout, client, now)?.err() };
+    // With an app or a passkey the answer comes from it; an email goes out only when asked for.
+    let refusal = if agent.app_enabled || agent.has_passkey() { None } else { send_code(conn, config, agent, &challenge, lockout, client, now)?.err() };
     Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
@@ -276,6 +276,7 @@ pub fn verify_login_code(
             Answer::Emailed(_) => "password and code",
             Answer::App(_) => "password and authenticator app code",
             Answer::Recovery(_) => "password and recovery code",
+            Answer::Passkey(_) => "password and passkey",
         };
         let entry = audit::Entry { detail: Some(detail), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
         audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, ctx.now)?;
@@ -298,6 +299,7 @@ pub enum LoginMethod {
     Email,
     App,
     Recovery,
+    Passkey,
 }
 
 impl LoginMethod {
@@ -306,6 +308,7 @@ impl LoginMethod {
             "email" => Some(LoginMethod::Email),
             "app" => Some(LoginMethod::App),
             "recovery" => Some(LoginMethod::Recovery),
+            "passkey" => Some(LoginMethod::Passkey),
             _ => None,
         }
     }
@@ -315,6 +318,7 @@ impl LoginMethod {
             LoginMethod::Email => "email",
             LoginMethod::App => "app",
             LoginMethod::Recovery => "recovery",
+            LoginMethod::Passkey => "passkey",
         }
     }
 }
@@ -322,6 +326,8 @@ impl LoginMethod {
 /// What the code page shows about a pending login.
 #[derive(Debug, Clone)]
 pub struct PendingLoginView {
+    /// The agent whose login it is.
+    pub agent_id: String,
     /// Where the codes go, masked (`a***@example.com`).
     pub masked_email: String,
     /// The login's codes are dead after too many wrong codes.
@@ -330,7 +336,10 @@ pub struct PendingLoginView {
     pub locked: Option<Option<NaiveDateTime>>,
     /// Whether "I am on a trusted computer" is offered, and for how long.
     pub trust_offer: TrustOffer,
-    /// The agent has an authenticator app (the default method then).
+    /// The agent has a passkey or security key (the default method then).
+    pub has_passkey: bool,
+    /// The agent's authenticator app is offered: they have one, and the
+    /// company counts it (or it is all they have besides email).
     pub has_app: bool,
     /// "Email me a code instead" is offered: email 2FA is on, and the
     /// company lets it count (or it is the agent's only factor).
@@ -343,12 +352,19 @@ pub struct PendingLoginView {
 
 impl PendingLoginView {
     /// The method the page asks for: the one requested if the agent has it,
-    /// else the app when there is one, else email.
+    /// else a passkey when there is one, else the app, else email.
     pub fn method(&self, requested: Option<LoginMethod>) -> LoginMethod {
-        let default = if self.has_app { LoginMethod::App } else { LoginMethod::Email };
+        let default = if self.has_passkey {
+            LoginMethod::Passkey
+        } else if self.has_app {
+            LoginMethod::App
+        } else {
+            LoginMethod::Email
+        };
         match requested {
+            Some(LoginMethod::Passkey) if self.has_passkey => LoginMethod::Passkey,
             Some(LoginMethod::App) if self.has_app => LoginMethod::App,
-            Some(LoginMethod::Email) if self.email_offered || !self.has_app => LoginMethod::Email,
+            Some(LoginMethod::Email) if self.email_offered || default == LoginMethod::Email => LoginMethod::Email,
             Some(LoginMethod::Recovery) if self.recovery_left > 0 => LoginMethod::Recovery,
             _ => default,
         }
@@ -361,12 +377,14 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
     let Some(company) = Company::find(conn, &view.agent.company_id)? else { return Ok(None) };
     let agent = &view.agent;
     Ok(Some(PendingLoginView {
+        agent_id: agent.id.clone(),
         masked_email: view.sent_to.masked(),
         needs_new_code: view.needs_new_code,
         locked: view.locked,
         trust_offer: trusted_computers::offer(config, &company, agent),
-        has_app: agent.app_enabled,
-        email_offered: agent.email_factor_on() && (company.email_factor_allowed || !agent.app_enabled),
+        has_passkey: agent.has_passkey(),
+        has_app: agent.app_enabled && (company.app_factor_allowed || !agent.has_passkey()),
+        email_offered: agent.email_factor_on() && (company.email_factor_allowed || (!agent.app_enabled && !agent.has_passkey())),
         email_sent: view.email_sent,
         recovery_left: agent.recovery_codes_left,
     }))

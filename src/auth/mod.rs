@@ -9,6 +9,7 @@ pub mod email_change;
 pub mod login;
 pub mod login_gate;
 pub mod mail_limits;
+pub mod passkeys;
 pub mod password;
 pub mod password_reset;
 pub mod recovery_codes;
@@ -38,6 +39,10 @@ pub enum AuthError {
     /// A rate limit refused the request; `message` says so to the person.
     #[error("{message}")]
     Limited { message: String, retry_after_secs: u64 },
+    /// webauthn-rs could not start a ceremony, or its state could not be
+    /// stored: a fault of this server, never of the browser's answer.
+    #[error("passkeys: {0}")]
+    Passkey(String),
 }
 
 impl From<AuthError> for AppError {
@@ -48,6 +53,7 @@ impl From<AuthError> for AppError {
             AuthError::Account(e) => e.into(),
             AuthError::Hash(e) => e.into(),
             AuthError::Limited { message, retry_after_secs } => AppError::TooManyRequests { message, retry_after_secs },
+            AuthError::Passkey(detail) => AppError::Internal(anyhow::anyhow!(detail)),
         }
     }
 }

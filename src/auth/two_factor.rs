@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 
 use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
-use crate::auth::recovery_codes;
+use crate::auth::{passkeys, recovery_codes};
 use crate::db::models::authenticator_app;
 use crate::auth::code_step::{self, CodeOutcome, Holder, Resent};
 use crate::auth::codes::{self, IssueRefusal, Answer};
@@ -82,7 +82,7 @@ pub fn apply_in_transaction(
         TwoFactorChange::Disable => {
             Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
             let entry = audit::Entry::for_agent(agent, Some(client));
-            if !agent.app_enabled {
+            if !agent.app_enabled && !agent.has_passkey() {
                 CodeChallenge::close_all_for_agent(conn, &agent.id, None, CloseReason::Revoked, now)?;
                 // A trusted computer only ever skipped a code; with no code there is nothing to skip.
                 trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication turned off", now)?;
@@ -155,6 +155,7 @@ pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &
         // Every factor goes (SPEC §7 admin reset): the app and the recovery codes too.
         authenticator_app::delete(conn, &agent.id)?;
         Agent::set_app_enabled(conn, &agent.id, false)?;
+        passkeys::remove_all(conn, &agent.id)?;
         recovery_codes::void_all(conn, &agent.id)?;
         let entry = audit::Entry { company_id: Some(&agent.company_id), subject_id: Some(&agent.id), ..audit_entry.clone() };
         trusted_computers::forget_all(conn, &agent.id, &entry, "two-factor authentication reset", now)?;

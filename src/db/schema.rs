@@ -14,6 +14,8 @@ diesel::table! {
         session_absolute_hours -> Nullable<Integer>,
         email_factor_allowed -> Bool,
         admins_must_use_app -> Bool,
+        app_factor_allowed -> Bool,
+        admins_must_use_passkey -> Bool,
     }
 }
 
@@ -37,6 +39,7 @@ diesel::table! {
         email_two_factor -> Text,
         app_enabled -> Bool,
         recovery_codes_left -> Integer,
+        passkey_count -> Integer,
     }
 }
 
@@ -47,6 +50,31 @@ diesel::table! {
         created_at -> Timestamp,
         confirmed_at -> Nullable<Timestamp>,
         last_used_step -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    passkeys (id) {
+        id -> Text,
+        agent_id -> Text,
+        credential_id -> Text,
+        user_handle -> Text,
+        name -> Text,
+        credential -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webauthn_ceremonies (id) {
+        id -> Text,
+        purpose -> Text,
+        agent_id -> Nullable<Text>,
+        login_id -> Nullable<Text>,
+        state -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -241,6 +269,7 @@ diesel::table! {
 diesel::joinable!(agents -> companies (company_id));
 diesel::joinable!(authenticator_apps -> agents (agent_id));
 diesel::joinable!(recovery_codes -> agents (agent_id));
+diesel::joinable!(passkeys -> agents (agent_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
 diesel::joinable!(agent_name_words -> agents (agent_id));
@@ -272,4 +301,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invitations,
     authenticator_apps,
     recovery_codes,
+    passkeys,
+    webauthn_ceremonies,
 );

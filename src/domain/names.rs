@@ -103,6 +103,23 @@ impl CompanyName {
     }
 }
 
+/// The name an agent gives a passkey ("YubiKey 5", "MacBook Touch ID"):
+/// 1 to 60 characters, the rules of a person's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyName(String);
+
+impl PasskeyName {
+    pub const MAX_CHARS: usize = 60;
+
+    pub fn parse(raw: &str) -> Result<PasskeyName, NameError> {
+        parse_name(raw, Self::MAX_CHARS).map(PasskeyName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -192,6 +192,7 @@ fn render_notice(to: &Recipient<'_>, notice: Notice<'_>) -> Result<Email, askama
 }
 
 const NOT_YOU_CHANGE_PASSWORD: &str = "If this was not you, change your password now: whoever did it knows it.";
+const NOT_YOU_REMOVE_PASSKEY: &str = "If this was not you, remove that passkey in Account Setting now, and tell your admin.";
 
 fn settings_link(base_url: &str) -> Option<Link> {
     Some(Link { label: "Open Account Setting".to_owned(), url: format!("{base_url}/account/settings") })
@@ -320,6 +321,53 @@ pub fn authenticator_added(to: &Recipient<'_>, context: &RequestContext, base_ur
             paragraphs: vec!["From now on, each login asks for the code your authenticator app shows.".to_owned()],
             context: Some(context),
             warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+/// A passkey or security key was added (its name as the agent gave it).
+pub fn passkey_added(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: a passkey was added to your account",
+            title: "A passkey was added",
+            paragraphs: vec![format!("The passkey or security key \"{name}\" can now sign you in to AgentGate.")],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+pub fn passkey_removed(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: a passkey was removed from your account",
+            title: "A passkey was removed",
+            paragraphs: vec![format!("The passkey or security key \"{name}\" no longer signs you in to AgentGate.")],
+            context: Some(context),
+            warning: Some(NOT_YOU_CHANGE_PASSWORD),
+            link: settings_link(base_url),
+        },
+    )
+}
+
+/// A passwordless sign-in from a browser the agent has not signed in on before.
+pub fn passkey_sign_in(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    render_notice(
+        to,
+        Notice {
+            kind: EmailKind::SecurityNotice,
+            subject: "AgentGate: you signed in with a passkey on a new browser",
+            title: "Signed in with a passkey",
+            paragraphs: vec![format!("Your passkey \"{name}\" signed you in, without a password, on a browser you had not used for AgentGate before.")],
+            context: Some(context),
+            warning: Some(NOT_YOU_REMOVE_PASSKEY),
             link: settings_link(base_url),
         },
     )

@@ -53,6 +53,7 @@ struct SettingsPage {
     trust_unavailable: Option<&'static str>,
     /// An authenticator app is on (SPEC §7).
     app_enabled: bool,
+    passkey_count: i32,
     /// Any second factor is on (recovery codes can be made).
     any_factor: bool,
     recovery_codes_left: i32,
@@ -149,6 +150,7 @@ impl SettingsPage {
             trusted_computers: Vec::new(),
             trust_unavailable: None,
             app_enabled: signed_in.agent.app_enabled,
+            passkey_count: signed_in.agent.passkey_count,
             any_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
             recovery_codes_left: signed_in.agent.recovery_codes_left,
         })
@@ -228,7 +230,7 @@ pub async fn settings_submit(
             Ok(password) => new_password = Some(password),
         }
     }
-    if two_factor_change == Some(TwoFactorChange::Disable) && signed_in.company.require_two_factor && !agent.app_enabled {
+    if two_factor_change == Some(TwoFactorChange::Disable) && signed_in.company.require_two_factor && !agent.app_enabled && !agent.has_passkey() {
         // The last factor stays while the company requires one (SPEC §7).
         errors.push(format!(
             "Two factor authentication: {} requires it, so it stays on. To use an authenticator app instead, set the app up first.",

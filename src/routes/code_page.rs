@@ -11,6 +11,7 @@ use chrono::NaiveDateTime;
 
 use crate::auth::codes::IssueRefusal;
 use crate::auth::codes::Answer;
+use crate::auth::passkeys::Assertion;
 use crate::domain::{CodeError, OneTimeCode, RecoveryCode, RecoveryCodeError};
 use crate::error::AppError;
 use crate::domain::dates::when;
@@ -74,6 +75,15 @@ pub struct CodePage {
     pub email_sent: bool,
     /// The login's other methods, offered under the form.
     pub other_methods: OtherMethods,
+    /// For `passkey`: where the script gets the ceremony's options, and the
+    /// relying party id it must be served from.
+    pub passkey: Option<PasskeyStep>,
+}
+
+/// What a code page's passkey form needs.
+pub struct PasskeyStep {
+    pub options_url: &'static str,
+    pub rp_id: String,
 }
 
 /// The methods a login's code page offers besides the one it asks for.
@@ -85,11 +95,28 @@ pub struct OtherMethods {
     pub email: bool,
     /// "Use a recovery code".
     pub recovery: bool,
+    /// "Use your passkey or security key".
+    pub passkey: bool,
 }
 
 impl OtherMethods {
     pub fn any(&self) -> bool {
-        self.app || self.email || self.recovery
+        self.app || self.email || self.recovery || self.passkey
+    }
+
+    /// How many of the links (not the email button) are offered, to place the separators.
+    pub fn links(&self) -> Vec<(&'static str, &'static str)> {
+        let mut links = Vec::new();
+        if self.passkey {
+            links.push(("passkey", "Use your passkey or security key"));
+        }
+        if self.app {
+            links.push(("app", "Use your authenticator app"));
+        }
+        if self.recovery {
+            links.push(("recovery", "Use a recovery code"));
+        }
+        links
     }
 }
 
@@ -101,6 +128,8 @@ pub enum ParsedAnswer {
     Emailed(Result<OneTimeCode, CodeError>),
     App(Result<OneTimeCode, CodeError>),
     Recovery(Result<RecoveryCode, RecoveryCodeError>),
+    /// The passkey's answer (`None`: cancelled in the browser, or unreadable).
+    Passkey(Option<Assertion>),
 }
 
 impl ParsedAnswer {
@@ -109,6 +138,7 @@ impl ParsedAnswer {
             ParsedAnswer::Emailed(code) => Answer::Emailed(code.as_ref().ok()),
             ParsedAnswer::App(code) => Answer::App(code.as_ref().ok()),
             ParsedAnswer::Recovery(code) => Answer::Recovery(code.as_ref().ok()),
+            ParsedAnswer::Passkey(answer) => Answer::Passkey(answer.as_ref()),
         }
     }
 
@@ -119,6 +149,7 @@ impl ParsedAnswer {
             ParsedAnswer::App(Err(CodeError::Empty)) => Some("Enter the 6-digit code your authenticator app shows.".to_owned()),
             ParsedAnswer::App(Err(CodeError::Malformed)) => Some("The code has 6 digits (0 to 9). Check your authenticator app and try again.".to_owned()),
             ParsedAnswer::Recovery(Err(e)) => Some(e.to_string()),
+            ParsedAnswer::Passkey(None) => Some("The passkey sign-in was cancelled or did not finish.".to_owned()),
             _ => None,
         }
     }
@@ -141,6 +172,7 @@ impl CodePage {
             method: "email",
             email_sent: true,
             other_methods: OtherMethods::default(),
+            passkey: None,
         }
     }
 
@@ -164,6 +196,7 @@ impl CodePage {
     pub fn wrong_answer(self, parsed: &ParsedAnswer, attempts_left: i32) -> Result<HttpResponse, AppError> {
         let reason = parsed.parse_error().unwrap_or_else(|| match parsed {
             ParsedAnswer::Recovery(_) => "That recovery code is not right, or was used already.".to_owned(),
+            ParsedAnswer::Passkey(_) => "Your passkey could not be verified: use a passkey registered to this account.".to_owned(),
             _ => "That code is not right.".to_owned(),
         });
         let dead = if matches!(parsed, ParsedAnswer::Emailed(_)) { self.spec.needs_new_code } else { DEAD_LOGIN };

@@ -106,6 +106,7 @@ fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: Lo
     page.email_sent = view.email_sent;
     page.other_methods = OtherMethods {
         app: view.agent.app_enabled && method != LoginMethod::App,
+        passkey: false,
         email: view.agent.email_factor_on() && method != LoginMethod::Email,
         recovery: false,
     };

@@ -10,7 +10,8 @@ use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Resent};
 use crate::auth::login::{self, BrowserAtLogin, LoginDecision, LoginMethod, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
 use crate::db::models::code_challenge::ChallengePurpose;
-use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, codes_locked};
+use crate::auth::passkeys::{self, Assertion};
+use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked};
 use crate::auth::login_gate::LoginGate;
 use crate::auth::throttle;
 use crate::db::models::Agent;
@@ -36,12 +37,14 @@ struct LoginPage {
     email: String,
     next: String,
     error: Option<&'static str>,
+    /// Passkeys are available here (the relying party id the script checks).
+    passkey_rp_id: Option<String>,
 }
 
 /// The anonymous login page with a given CSRF token, rendered and nothing
 /// else: the benchmark's "bare actix-web + askama" baseline serves exactly this.
 pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
-    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None };
+    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None, passkey_rp_id: None };
     Ok(page.render()?)
 }
 
@@ -52,7 +55,7 @@ pub struct LoginQuery {
 }
 
 /// `GET /login`. Writes nothing to the database: the form's CSRF token lives in a signed cookie.
-pub async fn login_page(req: HttpRequest, session: TypedSession, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+pub async fn login_page(req: HttpRequest, state: web::Data<AppState>, session: TypedSession, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     if session.agent_id()?.is_some() {
         return Ok(see_other(next.as_deref().unwrap_or("/")));
@@ -62,6 +65,7 @@ pub async fn login_page(req: HttpRequest, session: TypedSession, query: web::Que
         email: String::new(),
         next: next.unwrap_or_default(),
         error: None,
+        passkey_rp_id: passkeys::rp_id(&state.config),
     };
     render(&page)
 }
@@ -135,6 +139,7 @@ pub async fn login_submit(
                 email: form.email.chars().filter(|c| !c.is_control()).take(254).collect(),
                 next: next.unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
+                passkey_rp_id: passkeys::rp_id(&state.config),
             };
             render_with_status(StatusCode::UNAUTHORIZED, &page)
         }
@@ -192,11 +197,13 @@ fn requested_method(raw: Option<&str>) -> Option<LoginMethod> {
     raw.and_then(LoginMethod::parse)
 }
 
-fn parse_answer(method: LoginMethod, raw: &str) -> ParsedAnswer {
+fn parse_answer(method: LoginMethod, form: &VerifyForm) -> ParsedAnswer {
+    let raw = form.code.as_str();
     match method {
         LoginMethod::Email => ParsedAnswer::Emailed(OneTimeCode::parse(raw)),
         LoginMethod::App => ParsedAnswer::App(OneTimeCode::parse(raw)),
         LoginMethod::Recovery => ParsedAnswer::Recovery(RecoveryCode::parse(raw)),
+        LoginMethod::Passkey => ParsedAnswer::Passkey(Assertion::parse(&form.ceremony, &form.credential)),
     }
 }
 
@@ -216,7 +223,11 @@ fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view
         app: view.has_app && method != LoginMethod::App,
         email: view.email_offered && method != LoginMethod::Email,
         recovery: view.recovery_left > 0 && method != LoginMethod::Recovery,
+        passkey: view.has_passkey && method != LoginMethod::Passkey,
     };
+    if method == LoginMethod::Passkey {
+        page.passkey = passkeys::rp_id(&state.config).map(|rp_id| PasskeyStep { options_url: "/login/verify/passkey", rp_id });
+    }
     if view.needs_new_code && method != LoginMethod::Email {
         page.error = Some(DEAD_LOGIN.to_owned());
     }
@@ -272,8 +283,13 @@ pub struct VerifyForm {
     #[serde(default)]
     code: String,
     trusted: Option<String>,
-    /// `app`, `email` or `recovery` (SPEC §7); the agent's default without it.
+    /// `app`, `email`, `recovery` or `passkey` (SPEC §7); the agent's default without it.
     method: Option<String>,
+    /// With `passkey`: the ceremony and the browser's answer (JSON).
+    #[serde(default)]
+    ceremony: String,
+    #[serde(default)]
+    credential: String,
 }
 
 /// `POST /login/verify`: the code step. The right code signs the browser in
@@ -301,7 +317,7 @@ pub async fn verify_submit(
         return Ok(see_other("/login?notice=login_expired"));
     };
     let method = view.method(requested_method(form.method.as_deref()));
-    let parsed = parse_answer(method, &form.code);
+    let parsed = parse_answer(method, &form);
     let (id, code_client, answer) = (challenge_id.clone(), client.clone(), parsed.clone());
     let outcome = state
         .db(move |conn| {

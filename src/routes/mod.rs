@@ -16,6 +16,7 @@ pub(crate) mod confirm_identity;
 mod invitation;
 pub mod login;
 mod metrics;
+mod passkeys;
 mod password;
 mod second_factors;
 mod setup;
@@ -62,6 +63,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/authenticator", web::get().to(second_factors::setup_form))
         .route("/account/authenticator", web::post().to(second_factors::setup_submit))
         .route("/account/authenticator/remove", web::post().to(second_factors::remove))
+        .route("/account/passkeys", web::get().to(passkeys::passkeys_page))
+        .route("/account/passkeys", web::post().to(passkeys::add))
+        .route("/account/passkeys/options", web::post().to(passkeys::registration_options))
+        .route("/account/passkeys/{id}/remove", web::post().to(passkeys::remove))
+        .route("/login/verify/passkey", web::post().to(passkeys::second_factor_options))
+        .route("/login/passkey/options", web::post().to(passkeys::sign_in_options))
+        .route("/login/passkey", web::post().to(passkeys::sign_in))
         .route("/account/recovery-codes", web::get().to(second_factors::recovery_codes_page))
         .route("/account/recovery-codes", web::post().to(second_factors::generate))
         .route("/account/sessions/sign-out-others", web::post().to(account::sign_out_other_sessions))
@@ -117,6 +125,10 @@ pub fn notice_text(code: Option<&str>) -> Option<String> {
         "two_factor_disabled" => "Two-factor authentication is off. We emailed you about the change.",
         "authenticator_added" => "Your authenticator app is on. Each login will now ask for the code it shows.",
         "authenticator_removed" => "The authenticator app was removed. We emailed you about the change.",
+        "passkey_added" => "Your passkey was added. Logins can now use it, with or without your password.",
+        "passkey_removed" => "The passkey was removed. We emailed you about the change.",
+        "passkey_failed" => "That passkey did not sign you in. Use your email and password, or try the passkey again.",
+        "passkey_expired" => "Signing in with the passkey took too long. Try again.",
         "two_factor_cancelled" => "Two-factor authentication was not turned on.",
         "trusted_computer_forgotten" => "That computer is forgotten: logging in from it asks for a code again.",
         "trusted_computers_forgotten" => "All your trusted computers are forgotten: every login asks for a code again.",

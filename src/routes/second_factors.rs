@@ -142,7 +142,7 @@ struct RecoveryCodesPage {
     has_two_factor: bool,
 }
 
-fn show_new_set(state: &AppState, signed_in: &SignedIn, codes: Vec<RecoveryCode>, first_set: bool) -> Result<HttpResponse, AppError> {
+pub(crate) fn show_new_set(state: &AppState, signed_in: &SignedIn, codes: Vec<RecoveryCode>, first_set: bool) -> Result<HttpResponse, AppError> {
     let text = recovery_codes::as_text_file(&codes, &signed_in.agent.email, state.now());
     let page = RecoveryCodesPage {
         layout: Layout::signed_in("Recovery codes", signed_in, "account"),

@@ -59,7 +59,7 @@ impl FromRequest for SignedIn {
                     // SPEC §2.4: with the company's requirement in force, an
                     // agent without 2FA reaches only the pages that turn it on.
                     let two_factor_requirement = policy::requirement(&company, &agent, state.now());
-                    if two_factor_requirement == TwoFactorRequirement::Enforced && !policy::path_is_exempt(req.path()) {
+                    if two_factor_requirement.is_enforced() && !policy::path_is_exempt(req.path()) {
                         return Err(AppError::TwoFactorSetupRequired);
                     }
                     Ok(SignedIn { agent, company, session, two_factor_requirement })

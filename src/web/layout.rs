@@ -6,7 +6,7 @@ use actix_web::HttpResponse;
 use askama::Template;
 use sha2::{Digest, Sha256};
 
-use crate::agents::policy::TwoFactorRequirement;
+use crate::agents::policy::{Missing, TwoFactorRequirement};
 use crate::domain::PersonName;
 use crate::error::AppError;
 use crate::web::guards::SignedIn;
@@ -67,26 +67,28 @@ impl Layout {
 /// kept on Account Setting.
 fn two_factor_reminder(signed_in: &SignedIn) -> Option<String> {
     let company = &signed_in.company.name;
-    // What is missing: an authenticator app (admins who must use one, or
-    // emailed codes that do not count), or any second factor.
-    let needs_app = !signed_in.agent.app_enabled
-        && ((signed_in.company.admins_must_use_app && signed_in.agent.is_admin()) || !signed_in.company.email_factor_allowed);
-    match (signed_in.two_factor_requirement, needs_app) {
-        (TwoFactorRequirement::Grace { from }, true) => Some(format!(
-            "{company} requires an authenticator app from {} (UTC). Set one up in Account Setting before then.",
-            crate::domain::dates::day(from)
+    match signed_in.two_factor_requirement {
+        TwoFactorRequirement::Grace { from, missing } => {
+            let (what, set_up) = what_and_how(missing);
+            Some(format!("{company} requires {what} from {} (UTC). {set_up} in Account Setting before then.", crate::domain::dates::day(from)))
+        }
+        TwoFactorRequirement::Enforced { missing: Missing::AnyFactor } => Some(format!(
+            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you, or set up an authenticator app or a passkey; the other pages open once it is on."
         )),
-        (TwoFactorRequirement::Grace { from }, false) => Some(format!(
-            "{company} requires two-factor authentication from {} (UTC). Turn it on in Account Setting before then.",
-            crate::domain::dates::day(from)
-        )),
-        (TwoFactorRequirement::Enforced, true) => Some(format!(
-            "{company} requires an authenticator app. Set one up below (Authenticator app); the other pages open once it is on."
-        )),
-        (TwoFactorRequirement::Enforced, false) => Some(format!(
-            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you, or set up an authenticator app; the other pages open once it is on."
-        )),
-        (TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met, _) => None,
+        TwoFactorRequirement::Enforced { missing } => {
+            let (what, _) = what_and_how(missing);
+            Some(format!("{company} requires {what}. Add one below; the other pages open once it is on."))
+        }
+        TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
+    }
+}
+
+/// What the policy asks the agent to add, and the verb for it.
+fn what_and_how(missing: Missing) -> (&'static str, &'static str) {
+    match missing {
+        Missing::AnyFactor => ("two-factor authentication", "Turn it on"),
+        Missing::AppOrPasskey => ("an authenticator app or a passkey", "Add one"),
+        Missing::Passkey => ("a passkey or security key", "Add one"),
     }
 }
 
@@ -119,6 +121,7 @@ const EMBEDDED: &[(&str, &str, &[u8])] = &[
     ("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
     ("menu.js", "text/javascript; charset=utf-8", include_bytes!("../../static/menu.js")),
     ("print.js", "text/javascript; charset=utf-8", include_bytes!("../../static/print.js")),
+    ("passkeys.js", "text/javascript; charset=utf-8", include_bytes!("../../static/passkeys.js")),
 ];
 
 /// Every static file with its hashed name, computed once from the embedded bytes.

@@ -146,12 +146,12 @@ async fn the_csv_has_a_column_per_method() {
     let lines: Vec<&str> = body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left"
+        "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left,Passkeys"
     );
-    assert!(lines.contains(&"Al Both,al@acme.test,Agent,Enabled,0,,Active,Enabled,Enabled,7"), "{body}");
-    assert!(lines.contains(&"Em Mail,em@acme.test,Agent,Enabled,0,,Active,Enabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"Ap Only,ap@acme.test,Agent,Enabled,0,,Active,Disabled,Enabled,1"), "{body}");
-    assert!(lines.contains(&"No Factor,no@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0"), "{body}");
+    assert!(lines.contains(&"Al Both,al@acme.test,Agent,Enabled,0,,Active,Enabled,Enabled,7,0"), "{body}");
+    assert!(lines.contains(&"Em Mail,em@acme.test,Agent,Enabled,0,,Active,Enabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"Ap Only,ap@acme.test,Agent,Enabled,0,,Active,Disabled,Enabled,1,0"), "{body}");
+    assert!(lines.contains(&"No Factor,no@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
 }
 
 #[tokio::test]
@@ -162,7 +162,7 @@ async fn the_policy_form_saves_which_factors_count_and_the_admins_app_rule() {
     let page = app.get("/agents").await.text().await.unwrap();
     assert!(page.contains("Second factors allowed"));
     assert!(page.contains("name=\"second_factors\" value=\"email_and_app\" aria-describedby=\"factors-help\" checked"));
-    assert!(page.contains("Authenticator app only"));
+    assert!(page.contains("Authenticator apps and passkeys"));
     assert!(page.contains("Admins must use an authenticator app"));
     let company = company_row(&app).await;
     assert!(company.email_factor_allowed && !company.admins_must_use_app);
@@ -177,11 +177,11 @@ async fn the_policy_form_saves_which_factors_count_and_the_admins_app_rule() {
     let page = app.get("/agents").await.text().await.unwrap();
     assert!(page.contains("name=\"second_factors\" value=\"app_only\" aria-describedby=\"factors-help\" checked"));
     assert!(page.contains("id=\"admins_must_use_app\" name=\"admins_must_use_app\" value=\"on\" aria-describedby=\"admins-app-help\" checked"));
-    assert!(page.contains("Admins must use an authenticator app."));
+    assert!(page.contains("Admins must use an authenticator app or a passkey."));
 
     let detail = audit_details(&app, "policy_changed").await;
     let detail = detail[0].clone().unwrap();
-    assert!(detail.ends_with("; second factors: authenticator app only; admins must use an authenticator app: on"), "{detail}");
+    assert!(detail.ends_with("; second factors: authenticator apps and passkeys; admins must use an authenticator app: on; admins must use a passkey: off"), "{detail}");
 
     // Back to both; an unknown choice is refused and changes nothing.
     app.submit_form("/agents", "/agents/policy", &[("second_factors", "email_and_app")]).await;
@@ -208,7 +208,7 @@ async fn an_admin_with_only_email_is_sent_to_add_an_app() {
     let settings = app.get("/account/settings").await;
     assert_eq!(settings.status(), 200);
     let settings = settings.text().await.unwrap();
-    assert!(settings.contains("Acme Support requires an authenticator app. Set one up below"), "the banner says what is missing");
+    assert!(settings.contains("Acme Support requires an authenticator app or a passkey. Add one below"), "the banner says what is missing");
     // The way to the setup page is open to her: confirming it is her first.
     let setup = app.get("/account/authenticator").await;
     assert!(location(&setup).starts_with("/account/confirm-identity"), "{}", location(&setup));
@@ -235,7 +235,7 @@ async fn under_app_only_an_email_only_agent_is_not_compliant() {
     assert!(!al.contains("Not compliant"), "{al}");
     assert!(!row_text(&html, "Ap Only").contains("Not compliant"));
     assert!(row_text(&html, "No Factor").contains("Not compliant"));
-    assert!(html.contains("Only an authenticator app counts as a second factor"));
+    assert!(html.contains("Only authenticator apps and passkeys count as second factors"));
 
     // With both allowed again, emailed codes count.
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("second_factors", "email_and_app")]).await;

@@ -188,7 +188,7 @@ async fn turning_the_requirement_on_is_audited_and_warns_an_admin_without_2fa() 
     assert!(page.contains("That includes you: you have not turned it on yet."));
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "30")]).await;
     let detail = audit_details(&app, "policy_changed").await;
-    assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in; second factors: email codes and authenticator app; admins must use an authenticator app: off".to_owned())]);
+    assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in; second factors: email codes, authenticator apps and passkeys; admins must use an authenticator app: off; admins must use a passkey: off".to_owned())]);
     // The admin, without 2FA, is now sent to set it up too.
     assert_eq!(location(&app.get("/agents").await), "/account/settings");
 }

@@ -320,14 +320,14 @@ async fn the_csv_has_the_same_rows_quoted_and_inert() {
     assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
     let body = response.text().await.unwrap();
     let lines: Vec<&str> = body.split("\r\n").collect();
-    assert_eq!(lines[0], "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left");
+    assert_eq!(lines[0], "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left,Passkeys");
     assert_eq!(lines.len(), 1 + 7 + 1, "header, seven agents, and the final CRLF: {body}");
-    assert!(lines.contains(&"\"Lovelace, Ada\",lovelace@acme.test,Agent,Enabled,0,,Active,Disabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"\"Quote \"\"Q\"\" Person\",quote@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",formula@acme.test,Agent,Enabled,0,,Active,Disabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"'+1 Plus,plus@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"'-2 Minus,minus@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0"), "{body}");
-    assert!(lines.contains(&"'@Sum,at@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0"), "{body}");
+    assert!(lines.contains(&"\"Lovelace, Ada\",lovelace@acme.test,Agent,Enabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"\"Quote \"\"Q\"\" Person\",quote@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",formula@acme.test,Agent,Enabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"'+1 Plus,plus@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"'-2 Minus,minus@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
+    assert!(lines.contains(&"'@Sum,at@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
     assert!(!body.lines().any(|line| line.starts_with('=') || line.starts_with('+') || line.starts_with('@')));
 
     // The same filter, search and sort as the page; every page at once.

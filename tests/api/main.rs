@@ -30,6 +30,7 @@ mod mail_delivery;
 mod mail_limits;
 mod mail_relays;
 mod mail_server;
+mod passkeys;
 mod password_reset;
 mod proxy;
 mod readiness;

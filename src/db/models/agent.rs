@@ -27,6 +27,8 @@ pub struct Agent {
     pub app_enabled: bool,
     /// Unused recovery codes.
     pub recovery_codes_left: i32,
+    /// Registered passkeys and security keys.
+    pub passkey_count: i32,
 }
 
 #[derive(Debug, Insertable)]
@@ -215,6 +217,20 @@ impl Agent {
         Agent::refresh_two_factor(conn, id)
     }
 
+    /// Counts the agent's passkeys again, and with them the overall state.
+    pub fn refresh_passkey_count(conn: &mut DbConnection, id: &str) -> QueryResult<i32> {
+        use crate::db::schema::passkeys;
+        let count: i64 = passkeys::table.filter(passkeys::agent_id.eq(id)).count().get_result(conn)?;
+        let count = i32::try_from(count).unwrap_or(i32::MAX);
+        diesel::update(agents::table.find(id)).set(agents::passkey_count.eq(count)).execute(conn)?;
+        Agent::refresh_two_factor(conn, id)?;
+        Ok(count)
+    }
+
+    pub fn has_passkey(&self) -> bool {
+        self.passkey_count > 0
+    }
+
     pub fn set_recovery_codes_left(conn: &mut DbConnection, id: &str, left: i32) -> QueryResult<()> {
         diesel::update(agents::table.find(id)).set(agents::recovery_codes_left.eq(left)).execute(conn).map(|_| ())
     }
@@ -225,7 +241,7 @@ impl Agent {
     fn refresh_two_factor(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
         use diesel::dsl::sql;
         use diesel::sql_types::Text;
-        let overall = sql::<Text>("CASE WHEN app_enabled OR email_two_factor = 'enabled' THEN 'enabled' WHEN email_two_factor = 'pending' THEN 'pending' ELSE 'disabled' END");
+        let overall = sql::<Text>("CASE WHEN app_enabled OR passkey_count > 0 OR email_two_factor = 'enabled' THEN 'enabled' WHEN email_two_factor = 'pending' THEN 'pending' ELSE 'disabled' END");
         diesel::update(agents::table.find(id)).set(agents::two_factor.eq(overall)).execute(conn).map(|_| ())
     }
 

@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::companies;
+use crate::domain::{AdminFactorRule, FactorsAllowed};
 
 /// A tenant: a helpdesk company and its policies.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -19,10 +20,14 @@ pub struct Company {
     pub session_idle_minutes: Option<i32>,
     /// Sign agents out this long after they signed in, however active (NULL: the server's setting).
     pub session_absolute_hours: Option<i32>,
-    /// Emailed codes count as a second factor (else: the app only).
+    /// Emailed codes count as a second factor.
     pub email_factor_allowed: bool,
-    /// Admins must have an authenticator app.
+    /// Admins must have an authenticator app (or a passkey).
     pub admins_must_use_app: bool,
+    /// Authenticator apps count (off with email off: passkeys only).
+    pub app_factor_allowed: bool,
+    /// Admins must have a passkey or security key (phishing-resistant).
+    pub admins_must_use_passkey: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -46,9 +51,21 @@ pub struct CompanyPolicy {
     pub session_absolute_hours: Option<i32>,
     pub email_factor_allowed: bool,
     pub admins_must_use_app: bool,
+    pub app_factor_allowed: bool,
+    pub admins_must_use_passkey: bool,
 }
 
 impl Company {
+    /// Which second factors count for this company.
+    pub fn factors_allowed(&self) -> FactorsAllowed {
+        FactorsAllowed::from_flags(self.email_factor_allowed, self.app_factor_allowed)
+    }
+
+    /// What the company asks of its admins.
+    pub fn admin_factor_rule(&self) -> AdminFactorRule {
+        AdminFactorRule::from_flags(self.admins_must_use_app, self.admins_must_use_passkey)
+    }
+
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Company>> {
         companies::table.find(id).select(Company::as_select()).get_result(conn).optional()
     }
@@ -93,6 +110,8 @@ impl Company {
                 companies::session_absolute_hours.eq(policy.session_absolute_hours),
                 companies::email_factor_allowed.eq(policy.email_factor_allowed),
                 companies::admins_must_use_app.eq(policy.admins_must_use_app),
+                companies::app_factor_allowed.eq(policy.app_factor_allowed),
+                companies::admins_must_use_passkey.eq(policy.admins_must_use_passkey),
             ))
             .execute(conn)
             .map(|_| ())
@@ -109,6 +128,8 @@ impl Company {
             session_absolute_hours: self.session_absolute_hours,
             email_factor_allowed: self.email_factor_allowed,
             admins_must_use_app: self.admins_must_use_app,
+            app_factor_allowed: self.app_factor_allowed,
+            admins_must_use_passkey: self.admins_must_use_passkey,
         }
     }
 

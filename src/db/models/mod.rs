@@ -9,6 +9,7 @@ pub mod company;
 pub mod email_change;
 pub mod invitation;
 pub mod one_time_code;
+pub mod passkey;
 pub mod password_reset_token;
 pub mod rate_bucket;
 pub mod recovery_code;

@@ -13,7 +13,7 @@ use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total
 use crate::agents::policy::{self, AgentFactors, ServerLimits, TwoFactorRequirement};
 use crate::agents::csv;
 use crate::db::models::Company;
-use crate::domain::{Role, TwoFactorStatus, dates};
+use crate::domain::{AdminFactorRule, FactorsAllowed, Role, TwoFactorStatus, dates};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
@@ -54,11 +54,17 @@ pub(super) struct RowView {
 impl RowView {
     pub(super) fn new(row: &AgentRow, company: &Company, now: NaiveDateTime) -> RowView {
         let status = row.two_factor_status();
-        let factors = AgentFactors { status, email_on: row.email_on(), app_enabled: row.app_enabled, is_admin: row.role() == Role::Admin };
+        let factors = AgentFactors {
+            status,
+            email_on: row.email_on(),
+            app_enabled: row.app_enabled,
+            passkey: row.passkey_count > 0,
+            is_admin: row.role() == Role::Admin,
+        };
         let compliance = if row.active {
             match policy::requirement_for(company, &factors, now) {
-                TwoFactorRequirement::Enforced => Some("Not compliant".to_owned()),
-                TwoFactorRequirement::Grace { from } => Some(format!("Due {}", dates::day(from))),
+                TwoFactorRequirement::Enforced { .. } => Some("Not compliant".to_owned()),
+                TwoFactorRequirement::Grace { from, .. } => Some(format!("Due {}", dates::day(from))),
                 TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
             }
         } else {
@@ -87,15 +93,21 @@ impl RowView {
     }
 }
 
-/// "App · Email · 7 codes": the second factors the agent has. Emailed codes
-/// that the company no longer counts ("authenticator app only") say so.
+/// "2 passkeys · App · Email · 7 codes": the second factors the agent has.
+/// Factors that the company no longer counts say so.
 pub(super) fn methods(row: &AgentRow, company: &Company) -> String {
+    let allowed = company.factors_allowed();
     let mut parts: Vec<String> = Vec::new();
+    match row.passkey_count {
+        n if n <= 0 => {}
+        1 => parts.push("Passkey".to_owned()),
+        n => parts.push(format!("{n} passkeys")),
+    }
     if row.app_enabled {
-        parts.push("App".to_owned());
+        parts.push(if allowed.counts_app() { "App" } else { "App (does not count)" }.to_owned());
     }
     if row.email_on() {
-        parts.push(if company.email_factor_allowed { "Email" } else { "Email (does not count)" }.to_owned());
+        parts.push(if allowed.counts_email() { "Email" } else { "Email (does not count)" }.to_owned());
     }
     match row.recovery_codes_left {
         n if n <= 0 => {}
@@ -111,9 +123,10 @@ struct PolicyView {
     grace_until: String,
     trusted_days: Vec<(u32, bool)>,
     admins_always_enter_code: bool,
-    /// "Authenticator app only": emailed codes do not count.
-    app_only: bool,
+    /// The "Second factors allowed" choice's form value.
+    factors_allowed: &'static str,
     admins_must_use_app: bool,
+    admins_must_use_passkey: bool,
     server_trusted_days: u32,
     /// Empty: the server's setting.
     session_idle_minutes: String,
@@ -133,8 +146,9 @@ impl PolicyView {
             grace_until: company.two_factor_grace_until.map(dates::day).unwrap_or_default(),
             trusted_days: policy::trusted_days_choices(server_trusted_days).into_iter().map(|d| (d, d == current)).collect(),
             admins_always_enter_code: company.admins_always_enter_code,
-            app_only: !company.email_factor_allowed,
+            factors_allowed: company.factors_allowed().form_value(),
             admins_must_use_app: company.admins_must_use_app,
+            admins_must_use_passkey: company.admins_must_use_passkey,
             server_trusted_days,
             session_idle_minutes: company.session_idle_minutes.map(|n| n.to_string()).unwrap_or_default(),
             session_absolute_hours: company.session_absolute_hours.map(|n| n.to_string()).unwrap_or_default(),
@@ -152,6 +166,8 @@ struct AgentsPage {
     active: String,
     /// Active agents with an authenticator app.
     with_app: String,
+    /// Active agents with a passkey.
+    with_passkey: String,
     policy_line: Option<String>,
     /// Email is not getting through (the outbox worker's last failure).
     mail_warning: Option<String>,
@@ -253,11 +269,15 @@ fn policy_line(company: &Company) -> Option<String> {
     if company.require_two_factor {
         lines.push(format!("Two-factor authentication is required for all agents{from}."));
     }
-    if company.admins_must_use_app {
-        lines.push(format!("Admins must use an authenticator app{from}."));
+    match company.admin_factor_rule() {
+        AdminFactorRule::Passkey => lines.push(format!("Admins must use a passkey or security key{from}.")),
+        AdminFactorRule::AppOrPasskey => lines.push(format!("Admins must use an authenticator app or a passkey{from}.")),
+        AdminFactorRule::Any => {}
     }
-    if !company.email_factor_allowed {
-        lines.push("Only an authenticator app counts as a second factor; emailed codes do not.".to_owned());
+    match company.factors_allowed() {
+        FactorsAllowed::All => {}
+        FactorsAllowed::AppAndPasskey => lines.push("Only authenticator apps and passkeys count as second factors; emailed codes do not.".to_owned()),
+        FactorsAllowed::PasskeyOnly => lines.push("Only passkeys and security keys count as second factors.".to_owned()),
     }
     (!lines.is_empty()).then(|| lines.join(" "))
 }
@@ -285,6 +305,7 @@ pub(super) async fn agents_page(
         enabled: format_count(page.summary.enabled()),
         active: format_count(page.summary.active()),
         with_app: format_count(page.summary.with_app()),
+        with_passkey: format_count(page.summary.active_passkey),
         policy_line: policy_line(&signed_in.company),
         mail_warning: state
             .mail_health

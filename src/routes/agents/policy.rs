@@ -25,6 +25,7 @@ pub struct PolicyForm {
     session_absolute_hours: Option<String>,
     second_factors: Option<String>,
     admins_must_use_app: Option<String>,
+    admins_must_use_passkey: Option<String>,
 }
 
 /// `POST /agents/policy`: the company's two-factor policy.
@@ -43,6 +44,7 @@ pub async fn policy_submit(
         session_absolute_hours: form.session_absolute_hours.as_deref(),
         second_factors: form.second_factors.as_deref(),
         admins_must_use_app: ticked(form.admins_must_use_app.as_deref()),
+        admins_must_use_passkey: ticked(form.admins_must_use_passkey.as_deref()),
     };
     let policy = match policy::parse_policy(&input, &signed_in.company, &ServerLimits::of(&state.config)) {
         Ok(policy) => policy,
