@@ -37,6 +37,7 @@ mod account;
 mod account_menu;
 mod activity;
 mod authenticator;
+mod passkeys;
 mod agents_tab;
 mod agents;
 mod email_change;
