@@ -348,3 +348,32 @@ async fn removing_a_passkey_needs_a_confirmed_identity_and_is_emailed() {
     let response = post_form(&app, &fresh, "/account/passkeys", "/account/passkeys/AAAAAAAAAAAAAAAAAAAAAA/remove", &[]).await;
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn an_admins_reset_removes_the_agents_passkeys() {
+    let app = spawn_app().await;
+    let admin = app.complete_setup().await;
+    app.login(&admin, PASSWORD).await;
+    let bo = app.add_agent(&admin, "Bo Agent", "bo@acme.test", Role::Agent).await;
+    let browser = new_browser();
+    assert_eq!(location(&login_with(&browser, &app.address, "bo@acme.test", PASSWORD).await), "/");
+    let mut key = SoftKey::for_app(&app);
+    add_passkey(&app, &browser, &mut key, "Bo's key").await;
+    assert_eq!(passkey_count(&app, "bo@acme.test").await, (1, "enabled".to_owned()));
+    // The Agents tab: Bo is phishing-resistant, Ada (no factor) is not.
+    let resistant = app.get("/agents?two_factor=phishing_resistant").await.text().await.unwrap();
+    assert!(resistant.contains("bo@acme.test") && !resistant.contains("ada@acme.test"));
+    assert!(resistant.contains("1 of 2 agents use a passkey or security key"));
+    let not_resistant = app.get("/agents?two_factor=not_phishing_resistant").await.text().await.unwrap();
+    assert!(!not_resistant.contains("bo@acme.test") && not_resistant.contains("ada@acme.test"));
+    let csv = app.get("/agents.csv").await.text().await.unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("Bo Agent,") && l.ends_with(",1")), "{csv}");
+
+    let response = app.submit_form(&format!("/agents/{bo}"), &format!("/agents/{bo}/reset-two-factor"), &[]).await;
+    assert_eq!(response.status(), 303, "{}", location(&response));
+    assert_eq!(passkey_count(&app, "bo@acme.test").await, (0, "disabled".to_owned()));
+    let stored: i64 = app.db(|conn| agentgate::db::schema::passkeys::table.count().get_result(conn).unwrap()).await;
+    assert_eq!(stored, 0);
+    // The key no longer signs Bo in.
+    assert_eq!(location(&passwordless(&app, &new_browser(), |o| key.assert(o)).await), "/login?notice=passkey_failed");
+}

@@ -93,6 +93,8 @@ async fn an_admin_adds_a_passkey_signs_in_with_it_requires_it_and_removes_it() {
         browser.submit_login(&app, &email, PASSWORD).await;
         browser.wait_for_path("/login/verify").await;
         browser.wait_for_text("main", "Use your passkey or security key").await;
+        let note = browser.find("[data-passkey-unsupported]").await;
+        assert!(!note.is_displayed().await.unwrap(), "WebAuthn is there: no \"cannot use passkeys\" note");
         browser.assert_accessible().await;
         browser.click_and_load("Use your passkey").await;
         browser.wait_for_path("/").await;
