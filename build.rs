@@ -22,11 +22,10 @@ fn git_commit() -> Option<String> {
     // (Only files that exist: cargo counts a missing one as always changed.)
     if git.is_dir() {
         let mut watched = vec![".git/HEAD".to_owned(), ".git/packed-refs".to_owned(), ".git/refs/heads".to_owned()];
-        if let Ok(head) = std::fs::read_to_string(git.join("HEAD")) {
-            if let Some(reference) = head.strip_prefix("ref:") {
+        if let Ok(head) = std::fs::read_to_string(git.join("HEAD"))
+            && let Some(reference) = head.strip_prefix("ref:") {
                 watched.push(format!(".git/{}", reference.trim()));
             }
-        }
         for path in watched.iter().filter(|p| Path::new(p).exists()) {
             println!("cargo:rerun-if-changed={path}");
         }

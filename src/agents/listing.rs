@@ -191,12 +191,11 @@ fn page_rows(
     // The methods' filters have no anchors: agent_list_versions is not bumped
     // when app_enabled or email_two_factor change, so theirs could go stale.
     let anchored_filter = query.filter.two_factor.is_none_or(|f| f.status().is_some());
-    if matches!(query.plan, Plan::All) && !near_the_end && anchored_filter {
-        if let Some(start) = anchors.page_start(conn, query.company_id, query.filter.two_factor, query.sort, offset)? {
+    if matches!(query.plan, Plan::All) && !near_the_end && anchored_filter
+        && let Some(start) = anchors.page_start(conn, query.company_id, query.filter.two_factor, query.sort, offset)? {
             let window = Window { limit, offset: start.skip, from_key: Some(&start.from) };
             return load_rows(conn, RowsQuery { window: Some(window), ..query }, now);
         }
-    }
     if offset <= total / 2 {
         return load_rows(conn, query.window(limit, offset), now);
     }

@@ -348,7 +348,7 @@ fn to_chrono(d: std::time::Duration) -> chrono::Duration {
 /// "90 min" or "12 h".
 fn minutes(d: std::time::Duration) -> String {
     let minutes = d.as_secs() / 60;
-    if minutes % 60 == 0 { format!("{} h", minutes / 60) } else { format!("{minutes} min") }
+    if minutes.is_multiple_of(60) { format!("{} h", minutes / 60) } else { format!("{minutes} min") }
 }
 
 fn on_off(value: bool) -> &'static str {

@@ -127,11 +127,10 @@ pub fn issue(
     lockout: &CodeLockout,
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Result<OneTimeCode, IssueRefusal>> {
-    if challenge.counts_towards_lockout() {
-        if let Some(until) = lockout.lock_at(now) {
+    if challenge.counts_towards_lockout()
+        && let Some(until) = lockout.lock_at(now) {
             return Ok(Err(IssueRefusal::Locked { until }));
         }
-    }
     if let Some(newest) = one_time_code::newest_for_challenge(conn, &challenge.id)? {
         let next_allowed = newest + policy.resend_cooldown;
         if next_allowed > now {
@@ -246,11 +245,10 @@ pub fn check(
     if !challenge.is_open(now) {
         return Ok(CodeCheck::Expired);
     }
-    if is_login {
-        if let Some(until) = lockout.lock_at(now) {
+    if is_login
+        && let Some(until) = lockout.lock_at(now) {
             return Ok(CodeCheck::Locked { until });
         }
-    }
     if challenge.wrong_codes >= policy.attempts_per_login {
         return Ok(CodeCheck::NeedsNewCode);
     }

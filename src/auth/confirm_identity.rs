@@ -161,11 +161,10 @@ pub fn start_code(
         if let Some(until) = lockout.lock_at(now) {
             return Ok(CodeRequest::Locked { until });
         }
-        if let Some(previous) = previous {
-            if CodeChallenge::find(conn, previous)?.is_some_and(|c| c.agent_id == agent.id) {
+        if let Some(previous) = previous
+            && CodeChallenge::find(conn, previous)?.is_some_and(|c| c.agent_id == agent.id) {
                 CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
             }
-        }
         let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ConfirmIdentity, now + config.codes.pending_login_lifetime, client, now)?;
         let ctx = Context { config, client, now };
         // With an app the code comes from the app; an email goes out only when asked for.

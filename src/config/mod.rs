@@ -394,11 +394,10 @@ fn check_transport_safety(public_url: &Url, bind: SocketAddr, mail: &MailTranspo
 /// The directory that holds the SQLite file, or `data/` for PostgreSQL.
 fn data_dir_of(database_url: &str) -> PathBuf {
     if Backend::of_url(database_url) == Backend::Sqlite {
-        if let Some(parent) = Path::new(database_url).parent() {
-            if !parent.as_os_str().is_empty() {
+        if let Some(parent) = Path::new(database_url).parent()
+            && !parent.as_os_str().is_empty() {
                 return parent.to_path_buf();
             }
-        }
         return PathBuf::from(".");
     }
     PathBuf::from("data")

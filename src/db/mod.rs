@@ -255,12 +255,11 @@ pub fn connect_pools(url: &str, settings: &PoolSettings) -> Result<Pools, DbErro
 /// Builds the pool, creating the SQLite file (and its directory) when needed.
 pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
     if Backend::of_url(url) == Backend::Sqlite {
-        if let Some(parent) = std::path::Path::new(url).parent() {
-            if !parent.as_os_str().is_empty() {
+        if let Some(parent) = std::path::Path::new(url).parent()
+            && !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", parent.display())))?;
             }
-        }
         // WAL is a property of the file, set once: readers no longer block the writer.
         let mut conn = SqliteConnection::establish(url).map_err(|e| DbError::Unavailable(e.to_string()))?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")

@@ -85,11 +85,10 @@ pub fn verify(state: &AppState, req: &HttpRequest, session: &TypedSession, submi
 /// Browsers send `Sec-Fetch-Site` and `Origin` with cross-site form posts.
 fn came_from_another_site(state: &AppState, req: &HttpRequest) -> bool {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        if site == "cross-site" {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site == "cross-site" {
             return true;
         }
-    }
     if let Some(origin) = headers.get("origin").and_then(|v| v.to_str().ok()) {
         if origin == "null" {
             return true;

@@ -76,11 +76,10 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
         )
     });
     let mut result = result;
-    if let Ok(res) = &mut result {
-        if let Ok(value) = HeaderValue::from_str(&id) {
+    if let Ok(res) = &mut result
+        && let Ok(value) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(header::HeaderName::from_static(request_id::HEADER), value);
         }
-    }
     result
 }
 

@@ -232,11 +232,10 @@ fn module_edges(root: &Path) -> BTreeMap<Module, BTreeSet<Module>> {
                 "super::" => module[..module.len().saturating_sub(1)].iter().cloned().chain(path).collect(),
                 _ => module.iter().cloned().chain(path).collect(),
             };
-            if let Some(target) = resolve(full) {
-                if &target != module {
+            if let Some(target) = resolve(full)
+                && &target != module {
                     edges.entry(module.clone()).or_default().insert(target);
                 }
-            }
         }
     }
     edges

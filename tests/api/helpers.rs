@@ -283,10 +283,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Cleanup::PostgresDatabase { admin_url, name } = &self.cleanup {
-            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+        if let Cleanup::PostgresDatabase { admin_url, name } = &self.cleanup
+            && let Ok(mut admin) = PgConnection::establish(admin_url) {
                 let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
             }
-        }
     }
 }

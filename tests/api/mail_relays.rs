@@ -208,11 +208,10 @@ impl StallingRelay {
                         }
                         return;
                     }
-                    if let Ended::StartTls(plain) = converse(socket, &behaviour, false, true).await {
-                        if let Ok(tls) = behaviour.acceptor.accept(plain).await {
+                    if let Ended::StartTls(plain) = converse(socket, &behaviour, false, true).await
+                        && let Ok(tls) = behaviour.acceptor.accept(plain).await {
                             converse(tls, &behaviour, true, false).await;
                         }
-                    }
                 });
             }
         });

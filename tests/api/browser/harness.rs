@@ -485,18 +485,15 @@ impl Driver {
         let client = reqwest::Client::new();
         let started = Instant::now();
         while started.elapsed() < TIMEOUT {
-            if let Some(child) = self.process.lock().unwrap().as_mut() {
-                if let Ok(Some(_)) = child.try_wait() {
+            if let Some(child) = self.process.lock().unwrap().as_mut()
+                && let Ok(Some(_)) = child.try_wait() {
                     return false;
                 }
-            }
-            if let Ok(response) = client.get(format!("{}/status", self.url)).send().await {
-                if let Ok(status) = response.text().await.map(|body| serde_json::from_str::<Value>(&body).unwrap_or_default()) {
-                    if status["value"]["ready"] == json!(true) {
+            if let Ok(response) = client.get(format!("{}/status", self.url)).send().await
+                && let Ok(status) = response.text().await.map(|body| serde_json::from_str::<Value>(&body).unwrap_or_default())
+                    && status["value"]["ready"] == json!(true) {
                         return true;
                     }
-                }
-            }
             tokio::time::sleep(POLL).await;
         }
         panic!("chromedriver did not answer within {TIMEOUT:?}. {INSTALL_HINT}")
