@@ -12,7 +12,7 @@ use crate::auth::{accounts, two_factor};
 use crate::config::Config;
 use crate::db::models::{Agent, Company, session};
 use crate::db::{DbConnection, write_transaction};
-use crate::domain::Role;
+use crate::domain::{Role, TwoFactorStatus};
 
 /// The agent, if they belong to the actor's company.
 pub fn find_agent(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str) -> Result<Agent, AgentActionError> {
@@ -70,6 +70,9 @@ pub fn reactivate(conn: &mut DbConnection, actor: &Actor<'_>, agent_id: &str, no
 /// With the company policy on, they must set 2FA up again at their next page.
 pub fn reset_two_factor(conn: &mut DbConnection, config: &Config, actor: &Actor<'_>, agent_id: &str, now: NaiveDateTime) -> Result<Agent, AgentActionError> {
     let agent = find_agent(conn, actor, agent_id)?;
+    if agent.two_factor_status() == TwoFactorStatus::Disabled {
+        return Err(AgentActionError::TwoFactorAlreadyOff(agent.name));
+    }
     let by = format!("{}, an admin of {},", actor.admin.name, actor.company.name);
     let detail = format!("was {}", agent.two_factor_status().as_str());
     two_factor::reset(conn, config, &agent, &by, &actor.entry(&agent.id, Some(&detail)), now)?;

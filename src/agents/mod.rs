@@ -31,6 +31,9 @@ pub enum AgentActionError {
     NotInvited(String),
     #[error("{0} is deactivated. Reactivate them first.")]
     Deactivated(String),
+    /// Resetting 2FA of an agent who has none would only email them.
+    #[error("Two-factor authentication is already off for {0}: there is nothing to reset.")]
+    TwoFactorAlreadyOff(String),
     #[error("This invitation link is not valid any more: it was used, replaced by a newer one, or it expired. Ask your admin to send a new invitation.")]
     InvitationInvalid,
     #[error(transparent)]

@@ -220,6 +220,9 @@ pub struct CodeView {
     /// A code of this challenge was emailed (an agent with an app gets one
     /// only when they ask).
     pub email_sent: bool,
+    /// When the agent may be sent a code again, if they have had the most
+    /// codes the window allows (SPEC §3: 5 per 15 minutes).
+    pub next_code_at: Option<NaiveDateTime>,
 }
 
 /// The holder's open challenge of `purpose`, if it can still be completed.
@@ -231,5 +234,13 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
     let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
     let email_sent = one_time_code::newest_for_challenge(conn, &challenge.id)?.is_some();
-    Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent }))
+    let next_code_at = next_code_at(conn, config, &agent.id, now)?;
+    Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
+}
+
+/// When the agent's window of codes frees a place, if it is full now.
+fn next_code_at(conn: &mut DbConnection, config: &Config, agent_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<NaiveDateTime>> {
+    let policy = &config.codes;
+    let (recent, oldest) = one_time_code::issued_to_agent_since(conn, agent_id, now - policy.codes_window)?;
+    Ok((recent >= policy.codes_per_window).then(|| oldest.unwrap_or(now) + policy.codes_window))
 }

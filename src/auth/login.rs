@@ -346,6 +346,8 @@ pub struct PendingLoginView {
     pub email_offered: bool,
     /// A code of this login was emailed already.
     pub email_sent: bool,
+    /// When a code can be emailed again, if the agent had the most codes lately.
+    pub next_code_at: Option<NaiveDateTime>,
     /// Unused recovery codes.
     pub recovery_left: i32,
 }
@@ -386,6 +388,7 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
         has_app: agent.app_enabled && (company.app_factor_allowed || !agent.has_passkey()),
         email_offered: agent.email_factor_on() && (company.email_factor_allowed || (!agent.app_enabled && !agent.has_passkey())),
         email_sent: view.email_sent,
+        next_code_at: view.next_code_at,
         recovery_left: agent.recovery_codes_left,
     }))
 }

@@ -13,6 +13,11 @@ pub fn minute(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// "14:05 UTC": a time later today, such as when a limit frees up.
+pub fn minute_utc(at: NaiveDateTime) -> String {
+    at.format("%H:%M UTC").to_string()
+}
+
 /// "2026-12-06 14:05", or "Never" for a time that has not happened.
 pub fn minute_or_never(at: Option<NaiveDateTime>) -> String {
     at.map(minute).unwrap_or_else(|| "Never".to_owned())

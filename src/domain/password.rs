@@ -30,6 +30,9 @@ pub enum PasswordError {
     ContainsProductName,
     #[error("The password cannot contain your email address.")]
     ContainsEmail,
+    /// The part of the address before the @ (4 characters or more), named.
+    #[error("The password cannot contain \u{201c}{0}\u{201d}, the part of your email address before the @.")]
+    ContainsEmailName(String),
     #[error("The two new passwords do not match.")]
     Mismatch,
     #[error("The password cannot contain control characters such as line breaks or tabs (they cannot be typed into a password field).")]
@@ -73,9 +76,12 @@ impl NewPassword {
         if lowered.contains("agentgate") {
             return Err(PasswordError::ContainsProductName);
         }
-        let local = email.local_part();
-        if lowered.contains(email.as_str()) || (local.chars().count() >= 4 && lowered.contains(local)) {
+        if lowered.contains(email.as_str()) {
             return Err(PasswordError::ContainsEmail);
+        }
+        let local = email.local_part();
+        if local.chars().count() >= 4 && lowered.contains(local) {
+            return Err(PasswordError::ContainsEmailName(local.to_owned()));
         }
         Ok(NewPassword(normalised))
     }
@@ -132,7 +138,10 @@ mod tests {
         assert_eq!(NewPassword::parse("1qaz2wsx3edc4rfv", &email()).unwrap_err(), PasswordError::Common);
         assert_eq!(NewPassword::parse("my AgentGate password", &email()).unwrap_err(), PasswordError::ContainsProductName);
         assert_eq!(NewPassword::parse("grace.hopper@example.com!", &email()).unwrap_err(), PasswordError::ContainsEmail);
-        assert_eq!(NewPassword::parse("I am grace.hopper really", &email()).unwrap_err(), PasswordError::ContainsEmail);
+        // The part before the @ is named, so the agent sees what matched.
+        let named = NewPassword::parse("I am grace.hopper really", &email()).unwrap_err();
+        assert_eq!(named, PasswordError::ContainsEmailName("grace.hopper".into()));
+        assert_eq!(named.to_string(), "The password cannot contain \u{201c}grace.hopper\u{201d}, the part of your email address before the @.");
     }
 
     #[test]

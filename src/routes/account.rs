@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::domain::dates::when;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
@@ -313,9 +313,10 @@ const CONFIRMATION_EXPIRED: &str = "The confirmation code has expired. Choose Se
 
 /// The confirmation page as it stands: with no open confirmation (it ran
 /// out), it says so and offers a new code.
-async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<CodePage, AppError> {
+async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<&str>) -> Result<CodePage, AppError> {
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
     let view = state.db(move |conn| Ok(code_step::view(conn, &config, two_factor::holder(&agent), ChallengePurpose::EnableTwoFactor, now)?)).await?;
+    let (notice, wait) = notice_and_wait(notice, view.as_ref().and_then(|v| v.next_code_at));
     let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
     let masked = Some(signed_in.agent.email_address().masked());
     let lifetime = state.config.codes.code_lifetime.num_minutes();
@@ -323,6 +324,7 @@ async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option
     if view.is_none() {
         page.error = Some(CONFIRMATION_EXPIRED.to_owned());
     }
+    page.wait = wait;
     Ok(page)
 }
 
@@ -331,7 +333,7 @@ pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query
     if signed_in.agent.email_two_factor_status() != TwoFactorStatus::Pending {
         return Ok(see_other("/account/settings"));
     }
-    render(&confirm_page_for(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
+    render(&confirm_page_for(&state, &signed_in, query.notice.as_deref()).await?)
 }
 
 /// `POST /account/two-factor/confirm`.

@@ -14,7 +14,7 @@ use crate::auth::codes::Answer;
 use crate::auth::passkeys::Assertion;
 use crate::domain::{CodeError, OneTimeCode, RecoveryCode, RecoveryCodeError};
 use crate::error::AppError;
-use crate::domain::dates::when;
+use crate::domain::dates::{self, when};
 use crate::web::Layout;
 use crate::web::layout::render_with_status;
 
@@ -78,6 +78,48 @@ pub struct CodePage {
     /// For `passkey`: where the script gets the ceremony's options, and the
     /// relying party id it must be served from.
     pub passkey: Option<PasskeyStep>,
+    /// Why no new code went out, and when one can (not an error of the agent's).
+    pub wait: Option<Wait>,
+}
+
+/// A code page's word on sending: no code went out, and when one can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Wait {
+    /// Too many codes lately (warning): "you can ask for one at 10:42 (UTC)".
+    NotSent { at: Option<String> },
+    /// Moments after a code (neutral): "you can ask for another in 24 seconds".
+    Cooldown { seconds: u64 },
+}
+
+impl Wait {
+    /// No code was sent because the agent had the most codes the window
+    /// allows, free again at `at` (the page's `code_not_sent` notice).
+    pub fn not_sent(at: Option<NaiveDateTime>) -> Wait {
+        Wait::NotSent { at: at.map(dates::minute_utc) }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        matches!(self, Wait::NotSent { .. })
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            Wait::NotSent { at: Some(at) } => format!("No new code was sent: too many codes went to your address lately. You can ask for one at {at}."),
+            Wait::NotSent { at: None } => "No new code was sent: too many codes went to your address lately. You can ask for one 15 minutes after the first of them.".to_owned(),
+            Wait::Cooldown { seconds: 1 } => "A code was sent moments ago: you can ask for another in 1 second.".to_owned(),
+            Wait::Cooldown { seconds } => format!("A code was sent moments ago: you can ask for another in {seconds} seconds."),
+        }
+    }
+}
+
+/// Splits a code page's `notice` parameter: `code_not_sent` becomes the
+/// page's [`Wait`] (said in the card, where it can agree with it), any other
+/// notice stays a notice.
+pub fn notice_and_wait(raw: Option<&str>, next_code_at: Option<NaiveDateTime>) -> (Option<String>, Option<Wait>) {
+    match raw {
+        Some("code_not_sent") => (None, Some(Wait::not_sent(next_code_at))),
+        other => (crate::routes::notice_text(other), None),
+    }
 }
 
 /// What a code page's passkey form needs.
@@ -173,6 +215,7 @@ impl CodePage {
             email_sent: true,
             other_methods: OtherMethods::default(),
             passkey: None,
+            wait: None,
         }
     }
 
@@ -216,8 +259,14 @@ impl CodePage {
     }
 
     /// Shown again with why no new code was sent: 429 with `Retry-After`.
+    /// Waiting is not a mistake of the agent's: it is said as a wait, not as
+    /// an error, and the code field is left as it was.
     pub fn not_sent(mut self, refusal: &IssueRefusal, now: NaiveDateTime) -> Result<HttpResponse, AppError> {
-        self.error = Some(refusal_message(refusal, now));
+        match refusal {
+            IssueRefusal::Cooldown { .. } => self.wait = Some(Wait::Cooldown { seconds: refusal.retry_after_secs(now) }),
+            IssueRefusal::TooManyCodes { retry_after } => self.wait = Some(Wait::not_sent(Some(now + *retry_after))),
+            IssueRefusal::Locked { .. } | IssueRefusal::TooManyFromNetwork { .. } => self.error = Some(refusal_message(refusal, now)),
+        }
         let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &self)?;
         response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
         Ok(response)

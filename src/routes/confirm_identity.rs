@@ -18,7 +18,7 @@ use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::auth::login::LoginMethod;
 use crate::db::models::Agent;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -98,12 +98,14 @@ fn method_for(agent: &Agent, requested: Option<&str>) -> LoginMethod {
     }
 }
 
-fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: LoginMethod, next: String, notice: Option<String>) -> CodePage {
+fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: LoginMethod, next: String, notice: Option<&str>) -> CodePage {
+    let (notice, wait) = notice_and_wait(notice, view.next_code_at);
     let layout = Layout::signed_in(CODE_PAGE.title, signed_in, "account").with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&CODE_PAGE, layout, Some(view.sent_to.masked()), lifetime, view.needs_new_code && method == LoginMethod::Email).with_next(next);
     page.method = method.as_str();
     page.email_sent = view.email_sent;
+    page.wait = wait;
     page.other_methods = OtherMethods {
         app: view.agent.app_enabled && method != LoginMethod::App,
         passkey: false,
@@ -191,7 +193,7 @@ pub async fn code_step_page(state: web::Data<AppState>, signed_in: SignedIn, que
         Err(redirect) => return Ok(redirect),
     };
     let method = method_for(&view.agent, query.method.as_deref());
-    render(&code_page(&state, &signed_in, &view, method, next, notice_text(query.notice.as_deref())))
+    render(&code_page(&state, &signed_in, &view, method, next, query.notice.as_deref()))
 }
 
 #[derive(Deserialize)]

@@ -14,8 +14,7 @@ use crate::auth::email_change::{self, Changed};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
-use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link};
-use crate::routes::notice_text;
+use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link, notice_and_wait};
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::ClientInfo;
@@ -127,12 +126,15 @@ const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
     links_note: None,
 };
 
-async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<String>) -> Result<CodePage, AppError> {
+async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<&str>) -> Result<CodePage, AppError> {
     let pending = pending_change(state, signed_in).await?;
+    let (notice, wait) = notice_and_wait(notice, pending.as_ref().and_then(|p| p.next_code_at));
     let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
     let needs_new_code = pending.as_ref().is_some_and(|p| p.needs_new_code);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
-    Ok(CodePage::new(&CONFIRM_PAGE, layout, pending.map(|p| p.sent_to.masked()), lifetime, needs_new_code))
+    let mut page = CodePage::new(&CONFIRM_PAGE, layout, pending.map(|p| p.sent_to.masked()), lifetime, needs_new_code);
+    page.wait = wait;
+    Ok(page)
 }
 
 #[derive(Deserialize)]
@@ -142,7 +144,7 @@ pub struct NoticeQuery {
 
 /// `GET /account/email/confirm`: enter the code sent to the new address.
 pub async fn confirm_page(state: web::Data<AppState>, signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
-    render(&confirm_page_for(&state, &signed_in, notice_text(query.notice.as_deref())).await?)
+    render(&confirm_page_for(&state, &signed_in, query.notice.as_deref()).await?)
 }
 
 /// `POST /account/email/confirm`: the right code changes the address; every

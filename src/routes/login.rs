@@ -11,7 +11,7 @@ use crate::auth::code_step::{self, CodeOutcome, Resent};
 use crate::auth::login::{self, BrowserAtLogin, LoginDecision, LoginMethod, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::auth::passkeys::{self, Assertion};
-use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked};
+use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, notice_and_wait};
 use crate::auth::login_gate::LoginGate;
 use crate::auth::throttle;
 use crate::db::models::Agent;
@@ -208,7 +208,8 @@ fn parse_answer(method: LoginMethod, form: &VerifyForm) -> ParsedAnswer {
 }
 
 /// The code step's page for `method`, with the other methods the agent has.
-fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, method: LoginMethod, notice: Option<String>) -> CodePage {
+fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, method: LoginMethod, notice: Option<&str>) -> CodePage {
+    let (notice, wait) = notice_and_wait(notice, view.next_code_at);
     let layout = Layout::anonymous(VERIFY_PAGE.title, csrf::form_token(req, session)).with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&VERIFY_PAGE, layout, Some(view.masked_email.clone()), lifetime, view.needs_new_code && method == LoginMethod::Email);
@@ -219,6 +220,7 @@ fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view
     page.trust_unavailable = view.trust_offer.reason();
     page.method = method.as_str();
     page.email_sent = view.email_sent;
+    page.wait = wait.filter(|_| method == LoginMethod::Email);
     page.other_methods = OtherMethods {
         app: view.has_app && method != LoginMethod::App,
         email: view.email_offered && method != LoginMethod::Email,
@@ -275,7 +277,7 @@ pub async fn verify_step_page(
         return Err(codes_locked(until, state.now()));
     }
     let method = view.method(requested_method(query.method.as_deref()));
-    render(&verify_page(&state, &req, &session, &view, method, notice_text(query.notice.as_deref())))
+    render(&verify_page(&state, &req, &session, &view, method, query.notice.as_deref()))
 }
 
 #[derive(Deserialize)]

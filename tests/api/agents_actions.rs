@@ -13,6 +13,20 @@ async fn each_action_asks_for_confirmation_first() {
     let app = admin_app().await;
     let bo = app.add_agent(ADMIN_EMAIL, "Bo Agent", "bo@acme.test", Role::Agent).await;
 
+    // With 2FA off there is nothing to reset: no button, and the page (or a
+    // forged post) says so without emailing Bo.
+    let detail = app.get(&format!("/agents/{bo}")).await.text().await.unwrap();
+    assert!(!detail.contains("reset-two-factor"), "no reset for an agent whose 2FA is off");
+    let page = app.get(&format!("/agents/{bo}/reset-two-factor")).await;
+    assert_eq!(page.status(), 409);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Two-factor authentication is already off for Bo Agent: there is nothing to reset."));
+    assert!(!page.contains(">Reset two-factor authentication</button>"));
+    let forged = app.submit_form(&format!("/agents/{bo}"), &format!("/agents/{bo}/reset-two-factor"), &[]).await;
+    assert_eq!(forged.status(), 409);
+    assert_eq!(audit_details(&app, "two_factor_reset").await.len(), 0, "nothing reset, nobody emailed");
+
+    set_two_factor(&app, &bo, "enabled").await;
     let detail = app.get(&format!("/agents/{bo}")).await.text().await.unwrap();
     for action in ["deactivate", "reset-two-factor"] {
         assert!(detail.contains(&format!("href=\"/agents/{bo}/{action}\"")), "{action}");

@@ -174,7 +174,10 @@ async fn resend_waits_thirty_seconds_and_sends_at_most_five_codes_in_fifteen_min
     let response = resend_code(&browser, &app.address).await;
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["retry-after"], "30");
-    assert!(response.text().await.unwrap().contains("You can ask for another in 30 seconds"));
+    // Waiting is said as a wait, not an error: the code field is not marked invalid.
+    let page = response.text().await.unwrap();
+    assert!(page.contains("A code was sent moments ago: you can ask for another in 30 seconds."), "{page}");
+    assert!(page.contains("class=\"wait\"") && !page.contains("aria-invalid"), "{page}");
 
     for _ in 0..4 {
         app.advance(Duration::seconds(30));
@@ -184,13 +187,20 @@ async fn resend_waits_thirty_seconds_and_sends_at_most_five_codes_in_fifteen_min
     app.advance(Duration::seconds(30));
     let response = resend_code(&browser, &app.address).await;
     assert_eq!(response.status(), 429, "a sixth code within 15 minutes");
-    assert!(response.text().await.unwrap().contains("Too many codes were sent"));
+    let free_at = (app.clock_now() - Duration::seconds(150) + Duration::minutes(15)).format("%H:%M UTC").to_string();
+    let page = response.text().await.unwrap();
+    assert!(page.contains(&format!("No new code was sent: too many codes went to your address lately. You can ask for one at {free_at}.")), "{page}");
+    assert!(page.contains("class=\"warning\"") && page.contains("We emailed a 6-digit code"), "earlier codes were sent and still work");
 
     // A new login within the window gets no code either, and says so.
     let other = new_browser();
     let response = crate::helpers::login_with(&other, &app.address, &email, crate::helpers::PASSWORD).await;
     assert_eq!(location(&response), "/login/verify?notice=code_not_sent");
-    assert!(get_with(&other, &app.url("/login/verify?notice=code_not_sent")).await.text().await.unwrap().contains("no new one was sent"));
+    // The page agrees with itself: no code, when one can come, in warning style.
+    let page = get_with(&other, &app.url("/login/verify?notice=code_not_sent")).await.text().await.unwrap();
+    assert!(page.contains(&format!("You can ask for one at {free_at}.")) && page.contains("class=\"warning\""), "{page}");
+    assert!(page.contains("We can email a 6-digit code") && !page.contains("We emailed"), "{page}");
+    assert!(!page.contains("class=\"notice\""), "no success-styled notice");
 
     // Once the first code of the window is 15 minutes old, one more may go.
     app.advance(Duration::minutes(13));

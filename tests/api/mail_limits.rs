@@ -135,7 +135,7 @@ async fn confirmation_codes_are_capped_per_agent() {
     let refused = submit_form_with(&app.client, &app.address, "/account/two-factor/confirm", "/account/two-factor/resend", &[]).await;
     assert_eq!(refused.status(), 429, "a sixth code within 15 minutes");
     assert!(refused.headers().contains_key("retry-after"));
-    assert!(refused.text().await.unwrap().contains("Too many codes were sent"));
+    assert!(refused.text().await.unwrap().contains("No new code was sent: too many codes went to your address lately."));
 }
 
 async fn change_email(app: &TestApp, to: &str) -> Response {

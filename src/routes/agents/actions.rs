@@ -10,7 +10,7 @@ use crate::agents::actions;
 use crate::agents::invitations::resend_invitation;
 use crate::agents::{Actor, AgentActionError};
 use crate::db::models::Agent;
-use crate::domain::{AgentId, Role};
+use crate::domain::{AgentId, Role, TwoFactorStatus};
 use crate::error::AppError;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
@@ -96,6 +96,7 @@ struct ConfirmPage {
     button: &'static str,
     danger: bool,
     cancel: String,
+    offer: bool,
     error: Option<String>,
 }
 
@@ -112,6 +113,8 @@ fn confirm_page(signed_in: &SignedIn, agent: &Agent, action: Action, error: Opti
             button: action.button(),
             danger: action != Action::Reactivate,
             cancel: format!("/agents/{}", agent.id),
+            // A refusal leaves nothing to confirm: only the way back.
+            offer: error.is_none(),
             error,
         },
     )
@@ -120,7 +123,10 @@ fn confirm_page(signed_in: &SignedIn, agent: &Agent, action: Action, error: Opti
 async fn confirm(state: &AppState, signed_in: &SignedIn, id: AgentId, action: Action) -> Result<HttpResponse, AppError> {
     let company_id = signed_in.company.id.clone();
     let agent = state.db(move |conn| Agent::find_in_company(conn, &company_id, &id)?.ok_or(AppError::NotFound)).await?;
-    confirm_page(signed_in, &agent, action, None)
+    // Nothing to reset: say so instead of offering a button that only emails the agent.
+    let refusal = (action == Action::ResetTwoFactor && agent.two_factor_status() == TwoFactorStatus::Disabled)
+        .then(|| AgentActionError::TwoFactorAlreadyOff(agent.name.clone()).to_string());
+    confirm_page(signed_in, &agent, action, refusal)
 }
 
 async fn perform(
@@ -152,7 +158,7 @@ async fn perform(
             Ok(see_other("/login"))
         }
         Ok(agent) => Ok(see_other(&format!("/agents/{}?notice={}", agent.id, action.notice()))),
-        Err(refused @ AgentActionError::LastAdmin(_)) => {
+        Err(refused @ (AgentActionError::LastAdmin(_) | AgentActionError::TwoFactorAlreadyOff(_))) => {
             let company_id = signed_in.company.id.clone();
             let agent = state.db(move |conn| Agent::find_in_company(conn, &company_id, &id)?.ok_or(AppError::NotFound)).await?;
             confirm_page(&signed_in, &agent, action, Some(refused.to_string()))

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::agents::view::AgentRow;
 use crate::db::models::Agent;
-use crate::domain::{AgentId, dates};
+use crate::domain::{AgentId, TwoFactorStatus, dates};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
