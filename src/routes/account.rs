@@ -175,7 +175,8 @@ pub async fn settings_page(
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    name: String,
+    /// Missing (the password or two-factor section alone): unchanged.
+    name: Option<String>,
     #[serde(default)]
     current_password: String,
     #[serde(default)]
@@ -187,9 +188,13 @@ pub struct SettingsForm {
     /// Present when the form showed the checkbox, so that a form without it
     /// (an old page, a script changing the name) never turns 2FA off.
     two_factor_shown: Option<String>,
+    /// Which section's button was pressed (`profile`, `password`, `two_factor`).
+    section: Option<String>,
 }
 
-/// `POST /account/settings`: the Update button. Everything is validated before
+/// `POST /account/settings`: a section's button (Save profile, Change
+/// password, Update under Other Settings; a client may also send every field
+/// at once, as the first release's single form did). Everything is validated before
 /// anything is written, and written in one transaction; a password change and
 /// turning 2FA off need the current password.
 pub async fn settings_submit(
@@ -200,8 +205,13 @@ pub async fn settings_submit(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let agent = &signed_in.agent;
+    if form.name.is_none() && form.section.is_none() && form.two_factor_shown.is_none() {
+        return Err(AppError::bad_request("The form had no field to update: open Account Setting and use one of its sections."));
+    }
     let mut errors = Vec::new();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.push(format!("Name: {e}"))).ok();
+    // Each section of the page posts only its own fields: a missing name is the current one.
+    let name_raw = form.name.clone().unwrap_or_else(|| agent.name.clone());
+    let name = PersonName::parse(&name_raw).map_err(|e| errors.push(format!("Name: {e}"))).ok();
 
     let two_factor_change = form
         .two_factor_shown
@@ -222,6 +232,9 @@ pub async fn settings_submit(
         false
     };
 
+    if form.section.as_deref() == Some("password") && !wants_new_password {
+        errors.push("New password: enter your current password, then the new one twice.".to_owned());
+    }
     let mut new_password = None;
     if wants_new_password {
         match NewPassword::parse_confirmed(&form.new_password, &form.confirm_password, &agent.email_address()) {
@@ -238,12 +251,12 @@ pub async fn settings_submit(
         ));
     }
     if two_factor_change == Some(TwoFactorChange::Disable) && !current_ok {
-        errors.push("Two factor authentication: to turn it off, enter your current password in the Password section.".to_owned());
+        errors.push("Two factor authentication: to turn it off, enter your current password.".to_owned());
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         let mut page = SettingsPage::load(&state, &signed_in, None).await?.with_trusted_computers(&state, &req, &signed_in).await?;
-        page.name = form.name;
+        page.name = name_raw;
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };

@@ -264,7 +264,7 @@ pub fn names_in_table(html: &str) -> Vec<String> {
     body.split("<tr")
         .skip(1)
         .filter_map(|row| {
-            let cell = row.split("<td>").nth(1)?;
+            let cell = row.split("<td class=\"name\">").nth(1)?;
             let link_text = cell.split('>').nth(1)?.split('<').next()?;
             Some(link_text.to_owned())
         })

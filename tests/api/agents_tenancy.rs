@@ -26,7 +26,7 @@ async fn another_companys_agents_are_invisible_and_untouchable() {
 
     // Not in the table, the summary, a search or the CSV.
     let html = app.get("/agents").await.text().await.unwrap();
-    assert!(html.contains("0 of 1 agents have two-factor authentication enabled"));
+    assert!(html.contains("0 of 1 agent has two-factor authentication enabled"));
     assert_eq!(names_in_table(&html), ["Ada Admin"]);
     for query in ["?q=yan", "?q=other", "?q=zed%40", "?two_factor=enabled", "?sort=-trusted_computers"] {
         let names = names_in_table(&app.get(&format!("/agents{query}")).await.text().await.unwrap());

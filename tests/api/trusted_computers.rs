@@ -598,10 +598,10 @@ async fn account_setting_lists_trusted_computers_and_marks_this_one() {
 
     let page = get_with(&chrome.client, &app.url("/account/settings")).await.text().await.unwrap();
     let section = page.find("<h2 id=\"trusted-heading\">Trusted computers</h2>").expect("a Trusted computers section");
-    let main_form = page.find("<form method=\"post\" action=\"/account/settings\"").unwrap();
+    let main_form = page.find("id=\"two-factor-form\"").unwrap();
     let main_form_end = main_form + page[main_form..].find("</form>").unwrap();
     let update = page.find(">Update</button>").unwrap();
-    assert!(update < main_form_end && main_form_end < section, "the section's forms are not inside the main form; Update ends it");
+    assert!(main_form < update && update < main_form_end && main_form_end < section, "the section's forms are not inside the 2FA form; Update ends it");
     let items: Vec<&str> = page[section..].split("<li class=\"trusted-item\">").skip(1).collect();
     assert_eq!(items.len(), 2);
     let chrome_item = items.iter().find(|i| i.contains("Chrome on Windows")).unwrap();

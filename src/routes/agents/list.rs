@@ -168,6 +168,8 @@ struct AgentsPage {
     with_app: String,
     /// Active agents with a passkey.
     with_passkey: String,
+    /// "1 of 1 agent has", not "agents have".
+    one_agent: bool,
     policy_line: Option<String>,
     /// Email is not getting through (the outbox worker's last failure).
     mail_warning: Option<String>,
@@ -225,13 +227,17 @@ fn headers(view: &ListView) -> Vec<Header> {
             let mut target = view.clone();
             target.page = 1;
             target.sort.column = column;
-            target.sort.descending = current && !view.sort.descending;
+            // A first click on a date or a count puts the newest (the most)
+            // first, as people expect; a second click turns the direction.
+            let newest_first = matches!(column, SortColumn::LastLogin | SortColumn::TrustedComputers);
+            target.sort.descending = if current { !view.sort.descending } else { newest_first };
             Header {
                 label: column_label(column),
                 href: href(&target),
                 aria_sort: current.then_some(if view.sort.descending { "descending" } else { "ascending" }),
+                // ↕ marks a column that sorts; ▲ / ▼ the sorted one and its direction.
                 arrow: match (current, view.sort.descending) {
-                    (false, _) => "",
+                    (false, _) => "↕",
                     (true, false) => "▲",
                     (true, true) => "▼",
                 },
@@ -243,10 +249,16 @@ fn headers(view: &ListView) -> Vec<Header> {
 fn showing(view: &ListView, page: &AgentPage) -> String {
     let first = (i64::from(view.page) - 1) * view::PAGE_SIZE + 1;
     let last = first + page.rows.len() as i64 - 1;
-    let noun = if view.filter.search.is_some() { "matching agents" } else { "agents" };
+    let noun = match (view.filter.search.is_some(), page.total) {
+        (true, Total::Exact(1)) => "matching agent",
+        (true, _) => "matching agents",
+        (false, Total::Exact(1)) => "agent",
+        (false, _) => "agents",
+    };
     match page.total {
         Total::Exact(0) => "No agents match.".to_owned(),
         Total::Exact(_) if page.rows.is_empty() => "This page is past the last one.".to_owned(),
+        Total::Exact(1) => format!("Showing the only {noun}."),
         Total::Exact(n) => format!("Showing {}–{} of {} {noun}.", format_count(first), format_count(last), format_count(n)),
         Total::AtLeast(n) if page.rows.is_empty() => format!(
             "At least {} agents match; only the first {} are listed. Refine the search to see the others.",
@@ -306,6 +318,7 @@ pub(super) async fn agents_page(
         active: format_count(page.summary.active()),
         with_app: format_count(page.summary.with_app()),
         with_passkey: format_count(page.summary.active_passkey),
+        one_agent: page.summary.active() == 1,
         policy_line: policy_line(&signed_in.company),
         mail_warning: state
             .mail_health

@@ -1,5 +1,6 @@
 //! Account Setting in a browser: reached through the round button, it changes
-//! the name and the password with **Update**.
+//! the name (Save profile) and the password (Change password), each section
+//! saving on its own.
 
 use crate::helpers::{PASSWORD, spawn_app};
 
@@ -23,7 +24,7 @@ async fn the_round_button_leads_to_account_setting_where_the_name_changes() {
         browser.assert_accessible().await;
 
         browser.fill("#name", "Ada Lovelace").await;
-        browser.click_and_load("Update").await;
+        browser.click_and_load("Save profile").await;
 
         browser.wait_for_text("[role=status]", "Your settings were updated.").await;
         assert_eq!(browser.value("#name").await, "Ada Lovelace");
@@ -45,14 +46,14 @@ async fn a_password_change_is_checked_then_used_at_the_next_login() {
         browser.fill("#current_password", PASSWORD).await;
         browser.fill("#new_password", NEW_PASSWORD).await;
         browser.fill("#confirm_password", "a brand new long passphrasf").await;
-        browser.click_and_load("Update").await;
+        browser.click_and_load("Change password").await;
         browser.wait_for_text("[role=alert]", "New password").await;
         browser.assert_accessible().await;
 
         browser.fill("#current_password", PASSWORD).await;
         browser.fill("#new_password", NEW_PASSWORD).await;
         browser.fill("#confirm_password", NEW_PASSWORD).await;
-        browser.click_and_load("Update").await;
+        browser.click_and_load("Change password").await;
         browser.wait_for_text("[role=status]", "Your password was changed.").await;
 
         browser.log_out().await;

@@ -33,13 +33,13 @@ async fn log_in_and_open_account_setting_with_the_keyboard_only() {
         browser.press_and_load(Key::Enter).await;
         browser.wait_for_path("/account/settings").await;
 
-        // Change the name and press Update, still without the mouse.
+        // Change the name and press Save profile, still without the mouse.
         browser.tab_to("input#name").await;
         // Tabbing into a field selects its text: End keeps it and adds to it.
         browser.press(Key::End).await;
         browser.type_text(" Byron").await;
-        browser.tab_to("button \"Update\"").await;
-        assert!(browser.focus_is_visible().await, "the Update button shows a focus ring");
+        browser.tab_to("button \"Save profile\"").await;
+        assert!(browser.focus_is_visible().await, "the Save profile button shows a focus ring");
         browser.press_and_load(Key::Enter).await;
         browser.wait_for_text("[role=status]", "Your settings were updated.").await;
         assert_eq!(browser.value("#name").await, "Ada Admin Byron");

@@ -126,7 +126,7 @@ async fn an_admin_adds_a_passkey_signs_in_with_it_requires_it_and_removes_it() {
         browser.click("#admins_must_use_passkey").await;
         browser.click_and_load("Save policy").await;
         browser.wait_for_text(".notice", "The company policy was saved.").await;
-        browser.wait_for_text("#passkey-summary", "1 of 1 agents use a passkey").await;
+        browser.wait_for_text("#passkey-summary", "1 of 1 agent uses a passkey").await;
         browser.wait_for_text("table", "2 passkeys · 10 codes").await;
 
         // Removing both leaves her without the factor her company requires:
