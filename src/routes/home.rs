@@ -19,6 +19,10 @@ struct HomePage {
     is_admin: bool,
     /// With 2FA on and few recovery codes left: how many (SPEC §7 asks for a new set).
     recovery_codes_low: Option<i32>,
+    /// The agent's own two-factor authentication: the badge, its class, and the methods.
+    two_factor: &'static str,
+    two_factor_class: &'static str,
+    methods: String,
 }
 
 #[derive(Deserialize)]
@@ -41,8 +45,32 @@ pub async fn home(signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result
         recovery_codes_low: (agent.two_factor_status() == crate::domain::TwoFactorStatus::Enabled
             && agent.recovery_codes_left <= crate::auth::recovery_codes::FEW_LEFT)
             .then_some(agent.recovery_codes_left),
+        two_factor: agent.two_factor_status().label(),
+        two_factor_class: agent.two_factor_status().as_str(),
+        methods: own_methods(agent),
     };
     render(&page)
+}
+
+/// "Passkey, authenticator app and emailed codes": the agent's second factors.
+fn own_methods(agent: &crate::db::models::Agent) -> String {
+    let mut methods = Vec::new();
+    match agent.passkey_count {
+        n if n <= 0 => {}
+        1 => methods.push("a passkey".to_owned()),
+        n => methods.push(format!("{n} passkeys")),
+    }
+    if agent.app_enabled {
+        methods.push("an authenticator app".to_owned());
+    }
+    if agent.email_factor_on() {
+        methods.push("emailed codes".to_owned());
+    }
+    match methods.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// What the home page says about the trusted computer of this login.

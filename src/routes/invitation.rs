@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::agents::invitations::{OpenInvitation, accept_invitation, find_open_invitation};
 use crate::domain::NewPassword;
 use crate::error::AppError;
-use crate::web::redirect::see_other;
+use crate::web::redirect::{login_with_email, see_other};
 use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
@@ -90,5 +90,5 @@ pub async fn invitation_submit(
     let now = state.now();
     let token = form.token;
     state.db(move |conn| Ok(accept_invitation(conn, &token, &hash, Some(&client), now)?)).await?;
-    Ok(see_other("/login?notice=invitation_accepted"))
+    Ok(see_other(&login_with_email("invitation_accepted", &open.agent.email)))
 }

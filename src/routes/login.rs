@@ -52,6 +52,13 @@ pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
 pub struct LoginQuery {
     next: Option<String>,
     notice: Option<String>,
+    /// Filled in when the server sent the browser here knowing the address.
+    email: Option<String>,
+}
+
+/// An email to echo into the login form: printable, at most 254 characters.
+fn echoed_email(raw: &str) -> String {
+    raw.chars().filter(|c| !c.is_control()).take(254).collect()
 }
 
 /// `GET /login`. Writes nothing to the database: the form's CSRF token lives in a signed cookie.
@@ -62,7 +69,7 @@ pub async fn login_page(req: HttpRequest, state: web::Data<AppState>, session: T
     }
     let page = LoginPage {
         layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)).with_notice(notice_text(query.notice.as_deref())),
-        email: String::new(),
+        email: query.email.as_deref().map(echoed_email).unwrap_or_default(),
         next: next.unwrap_or_default(),
         error: None,
         passkey_rp_id: passkeys::rp_id(&state.config),
@@ -136,7 +143,7 @@ pub async fn login_submit(
             let page = LoginPage {
                 layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
                 // Echoed so the agent need not retype it; never a control character.
-                email: form.email.chars().filter(|c| !c.is_control()).take(254).collect(),
+                email: echoed_email(&form.email),
                 next: next.unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
                 passkey_rp_id: passkeys::rp_id(&state.config),

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::password_reset::{self, ResetError};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppError;
-use crate::web::redirect::see_other;
+use crate::web::redirect::{login_with_email, see_other};
 use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
@@ -136,6 +136,7 @@ pub async fn reset_submit(
     let hash = state.passwords.hash(&password).await?;
     let config = state.config.clone();
     let token = form.token;
+    let login = login_with_email("password_reset", &agent.email);
     let done = state
         .db(move |conn| match password_reset::complete(conn, &config, &token, &agent, &hash, &client, now) {
             Ok(()) => Ok(true),
@@ -148,5 +149,5 @@ pub async fn reset_submit(
     }
     // This browser's own session (if any) ended with the others.
     session.log_out();
-    Ok(see_other("/login?notice=password_reset"))
+    Ok(see_other(&login))
 }

@@ -8,7 +8,7 @@ use crate::crypto::token_hash;
 use crate::auth::setup::token_is_open;
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::error::AppError;
-use crate::web::redirect::see_other;
+use crate::web::redirect::{login_with_email, see_other};
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, render};
@@ -102,10 +102,11 @@ pub async fn setup_submit(
         }
     };
     let password_hash = state.passwords.hash(&password).await?;
+    let login = login_with_email("setup_done", email.as_str());
     let admin = NewAdmin { company, name, email, password_hash };
     let hash = token_hash(&form.token);
     let now = state.now();
     state.db(move |conn| Ok(complete_setup(conn, &hash, &admin, now)?)).await?;
     tracing::info!("first-run setup completed");
-    Ok(see_other("/login?notice=setup_done"))
+    Ok(see_other(&login))
 }

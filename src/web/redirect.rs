@@ -9,6 +9,13 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
+/// The login page with a notice and the email filled in (after the first-run
+/// setup, an accepted invitation or a password reset: the server knows it).
+pub fn login_with_email(notice: &str, email: &str) -> String {
+    let encoded = percent_encoding::utf8_percent_encode(email, percent_encoding::NON_ALPHANUMERIC);
+    format!("/login?notice={notice}&email={encoded}")
+}
+
 /// The longest `next` kept; a longer one is dropped (the login page echoes it).
 pub const MAX_NEXT_CHARS: usize = 2048;
 

@@ -71,9 +71,11 @@ async fn an_invited_agent_chooses_a_password_and_logs_in() {
 
     let accepted = submit_form_with(&browser, &app.address, &link, "/invitation", &[("token", &token), ("password", NEW_PASSWORD), ("password_confirm", NEW_PASSWORD)]).await;
     assert_eq!(accepted.status(), 303);
-    assert_eq!(location(&accepted), "/login?notice=invitation_accepted");
-    let login_page = browser.get(app.url("/login?notice=invitation_accepted")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(location(&accepted), "/login?notice=invitation_accepted&email=bo%40acme%2Etest");
+    let login_page = browser.get(app.url(&location(&accepted))).send().await.unwrap().text().await.unwrap();
     assert!(login_page.contains("Your password is set."));
+    // The server knows the address: it is filled in, and the password field has the focus.
+    assert!(login_page.contains("value=\"bo@acme.test\""), "the email is filled in");
 
     // And logs in.
     let login = crate::helpers::login_with(&browser, &app.address, "bo@acme.test", NEW_PASSWORD).await;

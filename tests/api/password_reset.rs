@@ -35,7 +35,8 @@ pub async fn reset_password_by_email(app: &TestApp, smtp: &TestSmtp, email: &str
     let browser = new_browser();
     assert_eq!(ask_for_link(&browser, app, email).await.status(), 200);
     let path = reset_link(smtp, email).await;
-    assert_eq!(location(&choose_password(&browser, app, &path, NEW_PASSWORD).await), "/login?notice=password_reset");
+    let encoded = percent_encoding::utf8_percent_encode(email, percent_encoding::NON_ALPHANUMERIC).to_string();
+    assert_eq!(location(&choose_password(&browser, app, &path, NEW_PASSWORD).await), format!("/login?notice=password_reset&email={encoded}"));
     NEW_PASSWORD.to_owned()
 }
 
@@ -64,7 +65,7 @@ async fn a_forgotten_password_is_reset_by_the_emailed_link_and_two_factor_still_
     // The rules for a new password apply.
     let weak = choose_password(&browser, &app, &path, "too short").await;
     assert_eq!(weak.status(), 422);
-    assert_eq!(location(&choose_password(&browser, &app, &path, NEW_PASSWORD).await), "/login?notice=password_reset");
+    assert_eq!(location(&choose_password(&browser, &app, &path, NEW_PASSWORD).await), "/login?notice=password_reset&email=ada%40acme%2Etest");
 
     // Sessions ended; only the new password works; a code is still needed.
     assert!(!is_signed_in(&earlier, &app.address).await);
