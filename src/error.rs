@@ -7,6 +7,10 @@
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
+    /// An emailed link that was used, replaced or has expired: the page says
+    /// so and offers the next step (`next`: where, and its words).
+    #[error("{message}")]
+    LinkNotValid { message: String, next: (&'static str, &'static str) },
     #[error("This form has expired or did not come from AgentGate. Go back, reload the page and try again.")]
     CsrfRejected,
     #[error("{0}")]
@@ -47,6 +51,7 @@ impl AppError {
     pub(crate) fn title(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "Bad request",
+            AppError::LinkNotValid { .. } => "This link no longer works",
             AppError::CsrfRejected | AppError::Forbidden(_) => "Access denied",
             AppError::NotFound => "Page not found",
             AppError::PayloadTooLarge => "Request too large",

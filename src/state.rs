@@ -35,9 +35,26 @@ pub struct AppState {
     pub mail_health: MailHealth,
     /// Where deep pages of the Agents tab start (see `agents::anchors`).
     pub page_anchors: PageAnchors,
+    /// No agent existed at start: the login page points at the setup link
+    /// until one does (checked in the database only while this is set).
+    pub awaiting_setup: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
+    /// True until the first-run setup is done (the database decides, once
+    /// it is done this instance never asks again).
+    pub async fn setup_pending(&self) -> Result<bool, AppError> {
+        use std::sync::atomic::Ordering;
+        if !self.awaiting_setup.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        let done = self.db_read(|conn| Ok(crate::db::models::Agent::any_exists(conn)?)).await?;
+        if done {
+            self.awaiting_setup.store(false, Ordering::Relaxed);
+        }
+        Ok(!done)
+    }
+
     /// Runs database work on the blocking pool: diesel is synchronous, and a
     /// pooled connection must never be held across an `.await`.
     pub async fn db<T, F>(&self, work: F) -> Result<T, AppError>

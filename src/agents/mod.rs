@@ -62,6 +62,9 @@ impl From<AgentActionError> for AppError {
             AgentActionError::Template(e) => e.into(),
             AgentActionError::Db(e) => e.into(),
             AgentActionError::Auth(e) => e.into(),
+            AgentActionError::InvitationInvalid => {
+                AppError::LinkNotValid { message: AgentActionError::InvitationInvalid.to_string(), next: ("/login", "Go to the login page") }
+            }
             other => AppError::bad_request(other.to_string()),
         }
     }

@@ -39,12 +39,14 @@ struct LoginPage {
     error: Option<&'static str>,
     /// Passkeys are available here (the relying party id the script checks).
     passkey_rp_id: Option<String>,
+    /// No company exists yet: the page points at the setup link instead of a form that cannot work.
+    setup_pending: bool,
 }
 
 /// The anonymous login page with a given CSRF token, rendered and nothing
 /// else: the benchmark's "bare actix-web + askama" baseline serves exactly this.
 pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
-    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None, passkey_rp_id: None };
+    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None, passkey_rp_id: None, setup_pending: false };
     Ok(page.render()?)
 }
 
@@ -73,6 +75,7 @@ pub async fn login_page(req: HttpRequest, state: web::Data<AppState>, session: T
         next: next.unwrap_or_default(),
         error: None,
         passkey_rp_id: passkeys::rp_id(&state.config),
+        setup_pending: state.setup_pending().await?,
     };
     render(&page)
 }
@@ -147,6 +150,7 @@ pub async fn login_submit(
                 next: next.unwrap_or_default(),
                 error: Some(LOGIN_FAILED),
                 passkey_rp_id: passkeys::rp_id(&state.config),
+                setup_pending: false,
             };
             render_with_status(StatusCode::UNAUTHORIZED, &page)
         }

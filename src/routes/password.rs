@@ -85,7 +85,7 @@ pub struct ResetQuery {
 }
 
 fn link_not_valid() -> AppError {
-    AppError::bad_request(ResetError::LinkNotValid.to_string())
+    AppError::LinkNotValid { message: ResetError::LinkNotValid.to_string(), next: ("/password/forgot", "Request a new link") }
 }
 
 /// `GET /password/reset?token=…`: the form behind the emailed link.

@@ -29,6 +29,9 @@ pub struct SetupQuery {
     token: Option<String>,
 }
 
+/// Where the first-run link is, for a visitor who does not have it.
+pub const SETUP_LINK_HINT: &str = "AgentGate is not set up yet. When the server started it printed a setup link (…/setup?token=…) in its console and log: open that link to create your company and its first admin. Restarting the server prints a new one.";
+
 fn setup_closed() -> AppError {
     AppError::NotFound
 }
@@ -41,7 +44,10 @@ async fn ensure_open(state: &AppState, token: &str) -> Result<(), AppError> {
 /// `GET /setup?token=…`: the first-run page, only with the printed token and only
 /// while no agent exists.
 pub async fn setup_page(req: HttpRequest, state: web::Data<AppState>, session: TypedSession, query: web::Query<SetupQuery>) -> Result<HttpResponse, AppError> {
-    let token = query.token.clone().ok_or_else(setup_closed)?;
+    let Some(token) = query.token.clone() else {
+        // Before the setup, say where its link is; after it, there is no such page.
+        return Err(if state.setup_pending().await? { AppError::bad_request(SETUP_LINK_HINT) } else { setup_closed() });
+    };
     ensure_open(&state, &token).await?;
     render(&SetupPage {
         layout: Layout::anonymous("Set up AgentGate", csrf::form_token(&req, &session)),

@@ -16,12 +16,14 @@ struct ErrorPage<'a> {
     message: &'a str,
     /// On a 500 page: the id of the request's log lines, to quote when reporting it.
     request_id: Option<String>,
+    /// The next step the page offers (a used or expired link: ask for a new one).
+    next: Option<(&'a str, &'a str)>,
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::LinkNotValid { .. } => StatusCode::BAD_REQUEST,
             AppError::CsrfRejected | AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -58,7 +60,11 @@ impl ResponseError for AppError {
         let status = self.status_code();
         let message = self.public_message();
         let request_id = (status == StatusCode::INTERNAL_SERVER_ERROR).then(super::request_id::current).flatten();
-        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message, request_id };
+        let next = match self {
+            AppError::LinkNotValid { next, .. } => Some(*next),
+            _ => None,
+        };
+        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message, request_id, next };
         let body = page.render().unwrap_or_else(|_| message.clone());
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");

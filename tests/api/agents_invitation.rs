@@ -195,7 +195,10 @@ async fn an_invitation_link_without_a_valid_token_is_refused() {
     let bo = agent_id_of(&app, "bo@acme.test").await;
     let link = link_path(&emails_to(&app, "bo@acme.test").await[0].text, "/invitation?token=");
     app.submit_form(&format!("/agents/{bo}/deactivate"), &format!("/agents/{bo}/deactivate"), &[]).await;
-    assert_eq!(new_browser().get(app.url(&link)).send().await.unwrap().status(), 400);
+    let dead = new_browser().get(app.url(&link)).send().await.unwrap();
+    assert_eq!(dead.status(), 400);
+    let page = dead.text().await.unwrap();
+    assert!(page.contains("This link no longer works") && page.contains("Ask your admin to send a new invitation"), "{page}");
     // Reactivated, they need a new invitation.
     app.submit_form(&format!("/agents/{bo}/reactivate"), &format!("/agents/{bo}/reactivate"), &[]).await;
     let response = app.submit_form(&format!("/agents/{bo}"), &format!("/agents/{bo}/resend-invitation"), &[]).await;

@@ -80,7 +80,10 @@ async fn a_forgotten_password_is_reset_by_the_emailed_link_and_two_factor_still_
     // The link worked once.
     let again = get_with(&new_browser(), &app.url(&path)).await;
     assert_eq!(again.status(), 400);
-    assert!(again.text().await.unwrap().contains("expired or was already used"));
+    // The page offers the next step, not a bare "Bad request".
+    let page = again.text().await.unwrap();
+    assert!(page.contains("expired or was already used") && page.contains("This link no longer works"), "{page}");
+    assert!(page.contains("href=\"/password/forgot\">Request a new link</a>"), "{page}");
 }
 
 #[tokio::test]

@@ -34,8 +34,18 @@ async fn the_setup_link_creates_the_company_and_admin_once() {
 #[tokio::test]
 async fn setup_without_the_right_token_is_not_found() {
     let app = spawn_app().await;
-    assert_eq!(app.get("/setup").await.status(), 404);
+    // Before the setup, the bare path says where its link is; the login page too.
+    let bare = app.get("/setup").await;
+    assert_eq!(bare.status(), 400);
+    assert!(bare.text().await.unwrap().contains("printed a setup link"));
+    let login = app.get("/login").await.text().await.unwrap();
+    assert!(login.contains("id=\"setup-pending\"") && !login.contains("action=\"/login\""), "no login form that cannot work");
     assert_eq!(app.get("/setup?token=guessed").await.status(), 404);
+    // After it, neither: the page does not exist, and the login form is back.
+    app.complete_setup().await;
+    assert_eq!(app.get("/setup").await.status(), 404);
+    let login = app.get("/login").await.text().await.unwrap();
+    assert!(!login.contains("setup-pending") && login.contains("action=\"/login\""));
 }
 
 #[tokio::test]
