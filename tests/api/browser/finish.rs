@@ -140,6 +140,7 @@ async fn account_setting_saves_each_section_on_its_own_and_hidden_fields_stay_hi
             }
         }
         assert_eq!(most_lines(&browser, "main .badge").await, 1, "a badge wraps on Account Setting");
+        assert_tables_fit(&browser, 1280).await;
         assert_eq!(most_lines(&browser, "#sign-ins-heading ~ .table-wrap td:first-child").await, 1, "a sign-in time wraps");
         // The name saves on its own, and the seed's path still turns 2FA on.
         browser.fill("#name", "Ada Lovelace").await;
