@@ -168,3 +168,68 @@ async fn account_setting_saves_each_section_on_its_own_and_hidden_fields_stay_hi
     })
     .await;
 }
+
+/// The tops of two elements, to see whether they line up.
+async fn top_of(browser: &Browser, selector: &str) -> f64 {
+    browser.find(selector).await.rectangle().await.expect("a box").1
+}
+
+#[tokio::test]
+async fn the_smaller_finishes_of_issue_22() {
+    browser_test("finish_smaller", |browser| async move {
+        let app = spawn_app().await;
+        // Before the setup, the login page points at the printed link instead of a form.
+        browser.visit(&app, "/").await;
+        browser.wait_for_text("#setup-pending", "printed a setup link").await;
+        assert!(!browser.exists("#password").await, "no login form that cannot work");
+        // After it, the login page knows the email.
+        let email = browser.complete_setup(&app, PASSWORD).await;
+        assert_eq!(browser.value("#email").await, email, "the email is filled in after setup");
+        browser.log_in(&app, &email, PASSWORD).await;
+
+        // The home page says the agent's own 2FA status.
+        browser.wait_for_text("#own-two-factor", "Disabled").await;
+        assert!(browser.text("#own-two-factor").await.contains("Turn it on"));
+
+        // The Agents tab's two filter labels line up.
+        browser.visit(&app, "/agents").await;
+        browser.resize(1280, 900).await;
+        let (search, filter) = (top_of(&browser, "label[for=q]").await, top_of(&browser, "label[for=two_factor]").await);
+        assert!((search - filter).abs() < 1.0, "filter labels {search} and {filter} do not line up");
+
+        // An invitation: its link is clickable in /dev/mailbox.
+        browser.click_and_load("Add agent").await;
+        browser.fill("#name", "Eve Newcomer").await;
+        browser.fill("#email", "eve@acme.test").await;
+        browser.click_and_load("Add agent and send invitation").await;
+        browser.visit(&app, "/dev/mailbox").await;
+        let link = browser.find(".mailbox-link a").await;
+        let href = link.attr("href").await.unwrap().unwrap_or_default();
+        assert!(href.contains("/invitation?token="), "{href}");
+
+        // A confirmation's two buttons side by side, at equal width.
+        browser.visit(&app, "/agents").await;
+        browser.click_on("Eve Newcomer").await;
+        browser.wait_for_text("h1", "Eve Newcomer").await;
+        assert!(!browser.text("main").await.contains("Reset two-factor authentication"), "nothing to reset for Eve");
+        browser.click_and_load("Deactivate").await;
+        let buttons: Value = browser
+            .client()
+            .execute("return Array.from(document.querySelectorAll('.confirm-actions > *')).map(b => { const r = b.getBoundingClientRect(); return [r.top, r.width]; })", vec![])
+            .await
+            .expect("buttons");
+        let buttons = buttons.as_array().cloned().unwrap_or_default();
+        assert_eq!(buttons.len(), 2);
+        assert_eq!(buttons[0][0], buttons[1][0], "side by side");
+        assert!((buttons[0][1].as_f64().unwrap() - buttons[1][1].as_f64().unwrap()).abs() < 1.0, "equal width: {buttons:?}");
+        // Its title fits the narrow card in at most two lines.
+        assert!(most_lines(&browser, "h1").await <= 2, "the title wraps onto three lines");
+
+        // The Activity page: one line per event for its time, event and outcome.
+        browser.visit(&app, "/activity").await;
+        assert_eq!(most_lines(&browser, "table.activity td:nth-child(-n+2)").await, 1, "an event wraps");
+        assert_eq!(most_lines(&browser, "table.activity .badge").await, 1, "an outcome wraps");
+        browser.assert_no_horizontal_scroll().await;
+    })
+    .await;
+}
