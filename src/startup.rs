@@ -177,6 +177,10 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
                 AppError::bad_request("The address of this page is malformed.").into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            // Pages and files compressed (gzip, brotli) as the client accepts.
+            // Safe for pages because their CSRF token is masked afresh each
+            // time (web::csrf::mask); the two pages that show a secret opt out.
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(from_fn(middleware::csrf_cookie))
             .wrap(sessions)
             .wrap(from_fn(middleware::session_store_errors))

@@ -34,7 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // Static files are compressed; pages are not: a page holds a CSRF
         // token next to text an attacker can choose (a search, an email),
         // and compressing the two together leaks the token (BREACH).
-        .service(web::scope("/static").wrap(actix_web::middleware::Compress::default()).route("/{name}", web::get().to(assets::asset)))
+        .service(web::scope("/static").route("/{name}", web::get().to(assets::asset)))
         .route("/favicon.ico", web::get().to(assets::favicon))
         .route("/setup", web::get().to(setup::setup_page))
         .route("/setup", web::post().to(setup::setup_submit))

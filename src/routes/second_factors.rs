@@ -57,7 +57,9 @@ async fn current_setup(state: &AppState, signed_in: &SignedIn) -> Result<Setup, 
 pub async fn setup_form(state: web::Data<AppState>, signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     require_confirmed_identity(&signed_in, &state, SETUP_PAGE)?;
     let setup = current_setup(&state, &signed_in).await?;
-    render(&setup_page(&signed_in, setup, None))
+    let mut response = render(&setup_page(&signed_in, setup, None))?;
+    uncompressed(&mut response);
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -104,7 +106,9 @@ pub async fn setup_submit(
                 Ok(_) => "That code is not right. Check that your phone's clock is set automatically, then enter the code the app shows now.".to_owned(),
             };
             let setup = current_setup(&state, &signed_in).await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&signed_in, setup, Some(error)))
+            let mut response = render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&signed_in, setup, Some(error)))?;
+            uncompressed(&mut response);
+            Ok(response)
         }
     }
 }
@@ -156,7 +160,14 @@ pub(crate) fn show_new_set(state: &AppState, signed_in: &SignedIn, codes: Vec<Re
     let mut response = render(&page)?;
     // Shown once: never kept by a cache or restored by the back button.
     response.headers_mut().insert(actix_web::http::header::CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    uncompressed(&mut response);
     Ok(response)
+}
+
+/// A page that shows a secret (the app's key, recovery codes) is never
+/// compressed: its size must not depend on the secret (BREACH).
+fn uncompressed(response: &mut HttpResponse) {
+    response.headers_mut().insert(actix_web::http::header::CONTENT_ENCODING, actix_web::http::header::HeaderValue::from_static("identity"));
 }
 
 /// `GET /account/recovery-codes`: how many are left (the codes themselves

@@ -52,12 +52,33 @@ pub fn cookie_for(state: &AppState, token: &str) -> Cookie<'static> {
         .finish()
 }
 
-/// The token a form on this page must carry.
+/// The token a form on this page must carry, masked afresh for each page
+/// (see [`mask`]).
 pub fn form_token(req: &HttpRequest, session: &TypedSession) -> String {
     if let Some(token) = session.csrf_token() {
-        return token;
+        return mask(&token);
     }
-    req.extensions().get::<CookieToken>().map(|c| c.token.clone()).unwrap_or_default()
+    req.extensions().get::<CookieToken>().map(|c| mask(&c.token)).unwrap_or_default()
+}
+
+/// The token XORed with a fresh random pad, pad first, both hex: every page
+/// carries different bytes for the same secret, so a compressed page tells
+/// nothing about it however often an attacker makes it reflect their input
+/// (BREACH). A masked token is 4 characters per character of the token.
+pub fn mask(token: &str) -> String {
+    let pad: Vec<u8> = token.bytes().map(|_| crate::crypto::random_bytes::<1>()[0]).collect();
+    let masked: Vec<u8> = token.bytes().zip(&pad).map(|(byte, key)| byte ^ key).collect();
+    format!("{}{}", hex::encode(&pad), hex::encode(masked))
+}
+
+/// The token inside a masked one; `None` when it is not one.
+fn unmask(submitted: &str) -> Option<String> {
+    if submitted.len() % 4 != 0 || submitted.len() > 1024 {
+        return None;
+    }
+    let (pad, masked) = submitted.split_at(submitted.len() / 2);
+    let (pad, masked) = (hex::decode(pad).ok()?, hex::decode(masked).ok()?);
+    String::from_utf8(pad.iter().zip(&masked).map(|(key, byte)| key ^ byte).collect()).ok()
 }
 
 /// Refuses a state-changing request whose token does not match, or that a
@@ -79,7 +100,8 @@ pub fn verify(state: &AppState, req: &HttpRequest, session: &TypedSession, submi
             }
         }
     };
-    if constant_time_eq(submitted, &expected) { Ok(()) } else { Err(AppError::CsrfRejected) }
+    let submitted = unmask(submitted).unwrap_or_default();
+    if constant_time_eq(&submitted, &expected) { Ok(()) } else { Err(AppError::CsrfRejected) }
 }
 
 /// Browsers send `Sec-Fetch-Site` and `Origin` with cross-site form posts.
@@ -113,6 +135,19 @@ fn is_our_origin(origin: &str, public_url: &url::Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::is_our_origin;
+
+    #[test]
+    fn a_masked_token_differs_each_time_and_unmasks_to_the_token() {
+        let token = crate::crypto::random_token();
+        let (first, second) = (super::mask(&token), super::mask(&token));
+        assert_ne!(first, second, "a fresh pad each time");
+        assert!(!first.contains(&token));
+        assert_eq!(super::unmask(&first).as_deref(), Some(token.as_str()));
+        assert_eq!(super::unmask(&second).as_deref(), Some(token.as_str()));
+        for bad in ["", "abc", &token, "zz".repeat(43).as_str()] {
+            assert_ne!(super::unmask(bad).as_deref(), Some(token.as_str()), "{bad:?}");
+        }
+    }
 
     #[test]
     fn only_the_public_urls_scheme_host_and_port_are_ours() {

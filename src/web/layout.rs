@@ -49,7 +49,7 @@ impl Layout {
                 is_admin: agent.is_admin(),
                 company_name: signed_in.company.name.clone(),
             }),
-            csrf_token: signed_in.session.csrf_token().unwrap_or_default(),
+            csrf_token: crate::web::csrf::mask(&signed_in.session.csrf_token().unwrap_or_default()),
             notice: None,
             current,
             two_factor_reminder: two_factor_reminder(signed_in),

@@ -88,10 +88,26 @@ async fn static_files_are_compressed_and_pages_with_secrets_are_not() {
         let compressed = response.bytes().await.unwrap().len();
         assert!(compressed * 2 < plain_len, "{accept}: {compressed} bytes of {plain_len}");
     }
-    // A page carries a CSRF token beside text the visitor chose: compressing
-    // them together would let an attacker read the token by its size (BREACH).
+    // Pages are compressed too: their CSRF token is masked afresh on each
+    // page, so its bytes never repeat for an attacker to find by size (BREACH).
     let login = get_encoded(&app, "/login?next=%2Fagents", "br, gzip").await;
-    assert!(login.headers().get("content-encoding").is_none(), "pages are sent uncompressed");
+    assert_eq!(login.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"), "pages are compressed");
+    let tokens: Vec<String> = login_page_tokens(&app).await;
+    assert_ne!(tokens[0], tokens[1], "the same session's token is masked differently on each page");
+    // A page that shows a secret (the authenticator app's key) is not.
+    app.login("ada@acme.test", crate::helpers::PASSWORD).await;
+    let setup = get_encoded(&app, "/account/authenticator", "br, gzip").await;
+    assert_eq!(setup.status(), 200);
+    assert_eq!(setup.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("identity"), "the key's page is not compressed");
+}
+
+/// The CSRF token of two views of the login page, as the pages carry them.
+async fn login_page_tokens(app: &crate::helpers::TestApp) -> Vec<String> {
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        tokens.push(crate::helpers::csrf_token_in(&app.get("/login").await.text().await.unwrap()).unwrap());
+    }
+    tokens
 }
 
 #[tokio::test]
