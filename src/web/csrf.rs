@@ -73,7 +73,7 @@ pub fn mask(token: &str) -> String {
 
 /// The token inside a masked one; `None` when it is not one.
 fn unmask(submitted: &str) -> Option<String> {
-    if submitted.len() % 4 != 0 || submitted.len() > 1024 {
+    if !submitted.len().is_multiple_of(4) || submitted.len() > 1024 {
         return None;
     }
     let (pad, masked) = submitted.split_at(submitted.len() / 2);
