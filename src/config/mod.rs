@@ -64,6 +64,8 @@ pub struct Config {
     pub mail: MailTransportKind,
     pub mail_from: String,
     pub trusted_days: u32,
+    /// How long audit entries are kept (`AGENTGATE_AUDIT_RETENTION_DAYS`; 0: forever).
+    pub audit_retention_days: u32,
     pub session_idle_timeout: Duration,
     pub session_absolute_timeout: Duration,
     pub db_pool_size: u32,
@@ -183,6 +185,10 @@ impl Config {
         if trusted_days > 365 {
             return Err(bad("AGENTGATE_TRUSTED_DAYS", "must be between 0 and 365"));
         }
+        let audit_retention_days: u32 = parse_number(env, "AGENTGATE_AUDIT_RETENTION_DAYS", 365)?;
+        if audit_retention_days != 0 && audit_retention_days < 30 {
+            return Err(bad("AGENTGATE_AUDIT_RETENTION_DAYS", "must be 0 (keep forever) or at least 30 days"));
+        }
         let idle_minutes: u64 = parse_number(env, "AGENTGATE_SESSION_IDLE_MINUTES", 60)?;
         let absolute_hours: u64 = parse_number(env, "AGENTGATE_SESSION_ABSOLUTE_HOURS", 12)?;
         if idle_minutes == 0 || absolute_hours == 0 {
@@ -268,6 +274,7 @@ impl Config {
             mail,
             mail_from,
             trusted_days,
+            audit_retention_days,
             session_idle_timeout: Duration::from_secs(idle_minutes * 60),
             session_absolute_timeout: Duration::from_secs(absolute_hours * 3600),
             db_pool_size,

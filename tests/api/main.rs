@@ -35,6 +35,7 @@ mod password_reset;
 mod proxy;
 mod readiness;
 mod sessions;
+mod sweeper;
 mod setup;
 mod confirm_identity;
 mod trusted_computers;

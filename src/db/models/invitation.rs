@@ -62,6 +62,12 @@ pub fn consume(conn: &mut DbConnection, token_hash: &str, now: NaiveDateTime) ->
     .optional()
 }
 
+/// Forgets invitations that expired before `before` (the agent stays, shown
+/// as invited with no valid link; an admin can send a new one).
+pub fn delete_expired_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(invitations::table.filter(invitations::expires_at.lt(before))).execute(conn)
+}
+
 pub fn delete_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<usize> {
     diesel::delete(invitations::table.filter(invitations::agent_id.eq(agent_id))).execute(conn)
 }
