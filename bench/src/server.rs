@@ -10,10 +10,62 @@ use tokio::process::{Child, Command};
 pub struct Server {
     pub child: Child,
     pub base_url: String,
-    /// Holds the fresh database until the server is dropped.
+    /// Holds the working directory until the server is dropped.
     _dir: tempfile::TempDir,
     pub startup: Duration,
     pub database_url: String,
+}
+
+/// The benchmark's own fresh database: a SQLite file in a temporary
+/// directory, or a new database on a PostgreSQL server (`--database
+/// postgres://…`), created at the start and dropped at the end.
+pub enum Database {
+    Sqlite { dir: tempfile::TempDir },
+    Postgres { admin_url: String, name: String, url: String },
+}
+
+impl Database {
+    /// `server`: a PostgreSQL URL to create the database on, or `None` for SQLite.
+    pub fn create(server: Option<&str>) -> anyhow::Result<Database> {
+        use diesel::{Connection, RunQueryDsl};
+        match server {
+            None => Ok(Database::Sqlite { dir: tempfile::tempdir()? }),
+            Some(admin_url) => {
+                anyhow::ensure!(admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"), "--database takes a postgres:// URL");
+                let name = format!("agentgate_bench_{}", agentgate::domain::new_public_id().to_lowercase());
+                let mut admin = diesel::PgConnection::establish(admin_url)?;
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin)?;
+                let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(admin_url);
+                Ok(Database::Postgres { admin_url: admin_url.to_owned(), url: format!("{base}/{name}"), name })
+            }
+        }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Database::Sqlite { dir } => dir.path().join("bench.sqlite3").display().to_string(),
+            Database::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    /// "SQLite" or "PostgreSQL", for the table.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Database::Sqlite { .. } => "SQLite",
+            Database::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        use diesel::{Connection, RunQueryDsl};
+        if let Database::Postgres { admin_url, name, .. } = self
+            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        }
+    }
 }
 
 /// The release binary next to this benchmark's own executable.
@@ -27,11 +79,11 @@ fn free_port() -> u16 {
 }
 
 impl Server {
-    /// Starts `agentgate serve` with `env` on a fresh SQLite database and waits for /healthz.
-    pub async fn start(env: &[(&str, String)]) -> anyhow::Result<Server> {
+    /// Starts `agentgate serve` with `env` on `database` and waits for /healthz.
+    pub async fn start(database: &Database, env: &[(&str, String)]) -> anyhow::Result<Server> {
         let dir = tempfile::tempdir()?;
         let port = free_port();
-        let database_url = dir.path().join("bench.sqlite3").display().to_string();
+        let database_url = database.url();
         let mut command = Command::new(agentgate_binary());
         command
             .arg("serve")

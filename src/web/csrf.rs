@@ -66,7 +66,8 @@ pub fn form_token(req: &HttpRequest, session: &TypedSession) -> String {
 /// nothing about it however often an attacker makes it reflect their input
 /// (BREACH). A masked token is 4 characters per character of the token.
 pub fn mask(token: &str) -> String {
-    let pad: Vec<u8> = token.bytes().map(|_| crate::crypto::random_bytes::<1>()[0]).collect();
+    let mut pad = vec![0u8; token.len()];
+    rand::RngExt::fill(&mut rand::rng(), &mut pad[..]);
     let masked: Vec<u8> = token.bytes().zip(&pad).map(|(byte, key)| byte ^ key).collect();
     format!("{}{}", hex::encode(&pad), hex::encode(masked))
 }
