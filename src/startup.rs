@@ -90,7 +90,7 @@ impl Application {
         let config = Arc::new(config);
         let passwords = PasswordHasher::new(config.hash_concurrency);
         let mailer = Mailer::from_config(&config)?;
-        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), mail_health: Default::default(), db_outage: crate::db::Outage::of(&config.database_url), page_anchors: Default::default(), awaiting_setup: Default::default() };
+        let state = AppState { config: config.clone(), pool: pools.main, read_pool: pools.reads, clock, passwords, mail_wake: Arc::new(Notify::new()), streams: Arc::new(Semaphore::new(crate::web::streaming::AT_ONCE)), mail_health: Default::default(), db_outage: crate::db::Outage::of(&config.database_url), page_anchors: Default::default(), awaiting_setup: Default::default(), setup_checked_at: Default::default() };
 
         let setup_token = {
             let state = state.clone();

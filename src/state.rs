@@ -38,6 +38,10 @@ pub struct AppState {
     /// No agent existed at start: the login page points at the setup link
     /// until one does (checked in the database only while this is set).
     pub awaiting_setup: Arc<std::sync::atomic::AtomicBool>,
+    /// When the database last said the setup is still to do (Unix ms): it is
+    /// asked again at most once a second, so a login page loaded often
+    /// before the setup costs no query each time.
+    pub setup_checked_at: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl AppState {
@@ -48,11 +52,22 @@ impl AppState {
         if !self.awaiting_setup.load(Ordering::Relaxed) {
             return Ok(false);
         }
+        let now_ms = self.now().and_utc().timestamp_millis();
+        if now_ms - self.setup_checked_at.load(Ordering::Relaxed) < 1000 {
+            return Ok(true);
+        }
         let done = self.db_read(|conn| Ok(crate::db::models::Agent::any_exists(conn)?)).await?;
         if done {
-            self.awaiting_setup.store(false, Ordering::Relaxed);
+            self.setup_done();
+        } else {
+            self.setup_checked_at.store(now_ms, Ordering::Relaxed);
         }
         Ok(!done)
+    }
+
+    /// The first-run setup is done (on this instance, or seen in the database).
+    pub fn setup_done(&self) {
+        self.awaiting_setup.store(false, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Runs database work on the blocking pool: diesel is synchronous, and a

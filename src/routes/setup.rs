@@ -113,6 +113,7 @@ pub async fn setup_submit(
     let hash = token_hash(&form.token);
     let now = state.now();
     state.db(move |conn| Ok(complete_setup(conn, &hash, &admin, now)?)).await?;
+    state.setup_done();
     tracing::info!("first-run setup completed");
     Ok(see_other(&login))
 }
