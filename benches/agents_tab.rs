@@ -93,6 +93,7 @@ async fn run() -> anyhow::Result<()> {
             name: PersonName::parse("Bench Admin").map_err(anyhow::Error::msg)?,
             email: EmailAddress::parse(ADMIN).map_err(anyhow::Error::msg)?,
             password_hash: hash_blocking(PASSWORD)?,
+            language: agentgate::i18n::Language::English,
         };
         create_admin(&mut conn, &admin, now)?;
         eprintln!("seeded {agents} agents in {:.1} s", started.elapsed().as_secs_f64());

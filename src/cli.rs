@@ -398,7 +398,7 @@ async fn create_admin(config: Config, company: &str, name: &str, email: &str) ->
     let now = SystemClock.now();
     let (placement, email) = blocking(move || {
         let password_hash = hash_blocking(password.expose()).map_err(failure)?;
-        let admin = NewAdmin { company, name, email, password_hash };
+        let admin = NewAdmin { company, name, email, password_hash, language: crate::i18n::Language::from_environment() };
         let mut conn = pool.get().map_err(failure)?;
         let (_, placement) = accounts::create_admin(&mut conn, &admin, now)?;
         Ok((placement, admin.email))

@@ -1,6 +1,9 @@
 //! The one error type at the HTTP edge. Each lower layer converts its own
 //! errors into it beside their definition; `web::error_page` is the one place
-//! it becomes a page.
+//! it becomes a page. What a page says comes from the catalogue, in the
+//! request's language.
+
+use crate::i18n::t;
 
 /// Everything a request can fail with. Each variant maps to one status and page.
 #[derive(Debug, thiserror::Error)]
@@ -10,14 +13,14 @@ pub enum AppError {
     /// An emailed link that was used, replaced or has expired: the page says
     /// so and offers the next step (`next`: where, and its words).
     #[error("{message}")]
-    LinkNotValid { message: String, next: (&'static str, &'static str) },
-    #[error("This form has expired or did not come from AgentGate. Go back, reload the page and try again.")]
+    LinkNotValid { message: String, next: (&'static str, String) },
+    #[error("{}", t("error-csrf-rejected"))]
     CsrfRejected,
     #[error("{0}")]
     Forbidden(String),
-    #[error("The page you asked for does not exist.")]
+    #[error("{}", t("error-not-found-message"))]
     NotFound,
-    #[error("That request was too large.")]
+    #[error("{}", t("error-too-large-message"))]
     PayloadTooLarge,
     #[error("{message}")]
     TooManyRequests { message: String, retry_after_secs: u64 },
@@ -45,32 +48,30 @@ impl AppError {
     }
 
     pub fn forbidden() -> AppError {
-        AppError::Forbidden("You do not have access to this page.".to_owned())
+        AppError::Forbidden(t("error-forbidden-message"))
     }
 
-    pub(crate) fn title(&self) -> &'static str {
-        match self {
-            AppError::BadRequest(_) => "Bad request",
-            AppError::LinkNotValid { .. } => "This link no longer works",
-            AppError::CsrfRejected | AppError::Forbidden(_) => "Access denied",
-            AppError::NotFound => "Page not found",
-            AppError::PayloadTooLarge => "Request too large",
-            AppError::TooManyRequests { .. } => "Too many attempts",
-            AppError::SignInRequired { .. } => "Sign in required",
-            AppError::ConfirmIdentityRequired { .. } => "Confirm it is you",
-            AppError::TwoFactorSetupRequired => "Two-factor authentication required",
-            AppError::DatabaseUnavailable(_) => "Temporarily unavailable",
-            AppError::Internal(_) => "Something went wrong",
-        }
+    pub(crate) fn title(&self) -> String {
+        t(match self {
+            AppError::BadRequest(_) => "error-bad-request",
+            AppError::LinkNotValid { .. } => "error-link-not-valid",
+            AppError::CsrfRejected | AppError::Forbidden(_) => "error-access-denied",
+            AppError::NotFound => "error-not-found",
+            AppError::PayloadTooLarge => "error-too-large",
+            AppError::TooManyRequests { .. } => "error-too-many-requests",
+            AppError::SignInRequired { .. } => "error-sign-in-required",
+            AppError::ConfirmIdentityRequired { .. } => "error-confirm-identity",
+            AppError::TwoFactorSetupRequired => "error-two-factor-required",
+            AppError::DatabaseUnavailable(_) => "error-unavailable",
+            AppError::Internal(_) => "error-internal",
+        })
     }
 
     /// What the page says. Internal details stay in the log.
     pub(crate) fn public_message(&self) -> String {
         match self {
-            AppError::DatabaseUnavailable(_) => {
-                "AgentGate cannot reach its database right now. Please try again in a moment.".to_owned()
-            }
-            AppError::Internal(_) => "An unexpected error happened. It has been logged; please try again.".to_owned(),
+            AppError::DatabaseUnavailable(_) => t("error-unavailable-message"),
+            AppError::Internal(_) => t("error-internal-message"),
             other => other.to_string(),
         }
     }

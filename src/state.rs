@@ -95,9 +95,11 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
     {
+        // The blocking thread speaks the request's language too.
+        let tr = crate::i18n::current();
         let (result, enqueued) = db::run_blocking(pool, &self.db_outage, move |conn| {
             crate::mail::outbox::take_enqueued_flag();
-            let result = work(conn);
+            let result = crate::i18n::sync_scope(tr, || work(conn));
             // `work` has returned, so its transaction is committed (or rolled
             // back): the worker can see whatever email it queued.
             Ok::<_, AppError>((result, crate::mail::outbox::take_enqueued_flag()))

@@ -35,6 +35,7 @@ pub async fn seed_company(base: &str, database_url: &str, name: &str, agents: us
             name: PersonName::parse("Bench Admin").map_err(anyhow::Error::msg)?,
             email: EmailAddress::parse(&email).map_err(anyhow::Error::msg)?,
             password_hash: agentgate::auth::password::hash_blocking(journeys::PASSWORD)?,
+            language: agentgate::i18n::Language::English,
         };
         create_admin(&mut conn, &admin, now)?;
         Ok(())

@@ -35,7 +35,7 @@ impl Fixtures {
         let mut conn = pool.get()?;
         let now = chrono::Utc::now().naive_utc();
         let company_id = new_public_id();
-        Company::insert(&mut conn, &NewCompany { id: &company_id, name: "Bench Support", trusted_days_max: 30, created_at: now })?;
+        Company::insert(&mut conn, &NewCompany { id: &company_id, name: "Bench Support", trusted_days_max: 30, created_at: now, language: "en" })?;
         let hash = agentgate::auth::password::hash_blocking(PASSWORD)?;
         let mut emails = Vec::with_capacity(agents + 1);
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
@@ -54,6 +54,7 @@ impl Fixtures {
                         active: true,
                         created_at: now,
                         password_changed_at: now,
+                        language: "en",
                     },
                 )?;
                 if i > 0 {

@@ -54,6 +54,7 @@ pub fn invite_agent(
                 active: true,
                 created_at: now,
                 password_changed_at: now,
+                language: &actor.company.language,
             },
         )?;
         let detail = format!("added as {}", invitee.role.as_str());

@@ -63,7 +63,7 @@ impl From<AgentActionError> for AppError {
             AgentActionError::Db(e) => e.into(),
             AgentActionError::Auth(e) => e.into(),
             AgentActionError::InvitationInvalid => {
-                AppError::LinkNotValid { message: AgentActionError::InvitationInvalid.to_string(), next: ("/login", "Go to the login page") }
+                AppError::LinkNotValid { message: AgentActionError::InvitationInvalid.to_string(), next: ("/login", crate::i18n::t("error-go-to-login")) }
             }
             other => AppError::bad_request(other.to_string()),
         }

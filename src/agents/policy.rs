@@ -374,6 +374,8 @@ mod tests {
             admins_must_use_app: false,
             app_factor_allowed: true,
             admins_must_use_passkey: false,
+            language: "en".into(),
+            time_zone: "UTC".into(),
         }
     }
 

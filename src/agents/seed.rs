@@ -62,7 +62,7 @@ pub fn seed_demo(conn: &mut DbConnection, company: &CompanyName, count: usize, f
             Some(existing) => existing.id,
             None => {
                 let id = new_public_id();
-                Company::insert(conn, &NewCompany { id: &id, name: company.as_str(), trusted_days_max: 30, created_at: now })?;
+                Company::insert(conn, &NewCompany { id: &id, name: company.as_str(), trusted_days_max: 30, created_at: now, language: "en" })?;
                 id
             }
         };

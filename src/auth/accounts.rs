@@ -10,6 +10,7 @@ use crate::db::models::{Agent, Company, NewAgent, NewCompany, invitation, sessio
 use crate::db::{DbConnection, write_transaction};
 use crate::error::AppError;
 use crate::domain::{CompanyName, EmailAddress, PersonName, Role, new_public_id};
+use crate::i18n::Language;
 
 /// Why an account operation was refused; the message is shown to the user.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +43,8 @@ pub struct NewAdmin {
     pub name: PersonName,
     pub email: EmailAddress,
     pub password_hash: String,
+    /// The language of the admin, and of the company when it is new.
+    pub language: Language,
 }
 
 /// Where `create_admin` put the new admin.
@@ -72,7 +75,8 @@ fn create_admin_in_transaction(
         Some(company) => (company.id, AdminPlacement::ExistingCompany),
         None => {
             let id = new_public_id();
-            Company::insert(conn, &NewCompany { id: &id, name: admin.company.as_str(), trusted_days_max: 30, created_at: now })?;
+            let company = NewCompany { id: &id, name: admin.company.as_str(), trusted_days_max: 30, created_at: now, language: admin.language.code() };
+            Company::insert(conn, &company)?;
             (id, AdminPlacement::NewCompany)
         }
     };
@@ -89,6 +93,7 @@ fn create_admin_in_transaction(
             active: true,
             created_at: now,
             password_changed_at: now,
+            language: admin.language.code(),
         },
     )?;
     let entry = audit::Entry { company_id: Some(&company_id), subject_id: Some(&agent_id), detail: Some(detail), ..Default::default() };

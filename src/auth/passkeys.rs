@@ -401,7 +401,7 @@ pub fn start_passwordless(conn: &mut DbConnection, ctx: &Context<'_>) -> Result<
 pub enum Passwordless {
     /// Signed in: both factors were proven by the passkey (possession and
     /// user verification).
-    SignedIn(Agent),
+    SignedIn(Box<Agent>),
     /// Not a valid answer for any active agent (counted against the network).
     Failed,
     /// The ceremony expired or was used already.
@@ -449,7 +449,7 @@ pub fn finish_passwordless(conn: &mut DbConnection, ctx: &Context<'_>, answer: &
             let message = messages::passkey_sign_in(&Recipient { email: &email, name: &agent.name }, &passkey.name, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
             outbox::enqueue(conn, &message, ctx.now)?;
         }
-        Ok(Passwordless::SignedIn(agent))
+        Ok(Passwordless::SignedIn(Box::new(agent)))
     })
 }
 

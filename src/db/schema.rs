@@ -16,6 +16,8 @@ diesel::table! {
         admins_must_use_app -> Bool,
         app_factor_allowed -> Bool,
         admins_must_use_passkey -> Bool,
+        language -> Text,
+        time_zone -> Text,
     }
 }
 
@@ -40,6 +42,8 @@ diesel::table! {
         app_enabled -> Bool,
         recovery_codes_left -> Integer,
         passkey_count -> Integer,
+        language -> Text,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -85,7 +85,7 @@ pub struct ResetQuery {
 }
 
 fn link_not_valid() -> AppError {
-    AppError::LinkNotValid { message: ResetError::LinkNotValid.to_string(), next: ("/password/forgot", "Request a new link") }
+    AppError::LinkNotValid { message: ResetError::LinkNotValid.to_string(), next: ("/password/forgot", crate::i18n::t("error-request-new-link")) }
 }
 
 /// `GET /password/reset?token=…`: the form behind the emailed link.

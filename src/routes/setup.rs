@@ -109,7 +109,7 @@ pub async fn setup_submit(
     };
     let password_hash = state.passwords.hash(&password).await?;
     let login = login_with_email("setup_done", email.as_str());
-    let admin = NewAdmin { company, name, email, password_hash };
+    let admin = NewAdmin { company, name, email, password_hash, language: crate::i18n::current().language };
     let hash = token_hash(&form.token);
     let now = state.now();
     state.db(move |conn| Ok(complete_setup(conn, &hash, &admin, now)?)).await?;

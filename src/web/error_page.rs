@@ -11,6 +11,7 @@ use crate::error::AppError;
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    tr: crate::i18n::Tr,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -61,10 +62,11 @@ impl ResponseError for AppError {
         let message = self.public_message();
         let request_id = (status == StatusCode::INTERNAL_SERVER_ERROR).then(super::request_id::current).flatten();
         let next = match self {
-            AppError::LinkNotValid { next, .. } => Some(*next),
+            AppError::LinkNotValid { next: (href, label), .. } => Some((*href, label.as_str())),
             _ => None,
         };
-        let page = ErrorPage { status: status.as_u16(), title: self.title(), message: &message, request_id, next };
+        let title = self.title();
+        let page = ErrorPage { tr: crate::i18n::current(), status: status.as_u16(), title: &title, message: &message, request_id, next };
         let body = page.render().unwrap_or_else(|_| message.clone());
         let mut response = HttpResponse::build(status);
         response.content_type("text/html; charset=utf-8");

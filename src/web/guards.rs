@@ -56,6 +56,8 @@ impl FromRequest for SignedIn {
                 Some((agent, company)) => {
                     // Whose request this is, for its log line.
                     actix_web::HttpMessage::extensions_mut(&req).insert(crate::web::middleware::SignedInAgent(agent.id.clone()));
+                    // From here on the request speaks the agent's language, in their time zone.
+                    crate::i18n::set_current(agent.tr(&company));
                     // SPEC §2.4: with the company's requirement in force, an
                     // agent without 2FA reaches only the pages that turn it on.
                     let two_factor_requirement = policy::requirement(&company, &agent, state.now());

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use crate::agents::policy::{Missing, TwoFactorRequirement};
 use crate::domain::PersonName;
 use crate::error::AppError;
+use crate::i18n::Tr;
 use crate::web::guards::SignedIn;
 
 /// The signed-in agent as the top bar shows them.
@@ -30,12 +31,14 @@ pub struct Layout {
     pub current: &'static str,
     /// The company requires 2FA and this agent has not turned it on yet.
     pub two_factor_reminder: Option<String>,
+    /// The reader's language and time zone: every word of the page comes through it.
+    pub tr: Tr,
 }
 
 impl Layout {
     /// The frame of a page for anonymous visitors.
     pub fn anonymous(title: impl Into<String>, csrf_token: String) -> Layout {
-        Layout { title: title.into(), user: None, csrf_token, notice: None, current: "", two_factor_reminder: None }
+        Layout { title: title.into(), user: None, csrf_token, notice: None, current: "", two_factor_reminder: None, tr: crate::i18n::current() }
     }
 
     /// The frame of a signed-in page.
@@ -53,7 +56,23 @@ impl Layout {
             notice: None,
             current,
             two_factor_reminder: two_factor_reminder(signed_in),
+            tr: crate::i18n::current(),
         }
+    }
+
+    /// The message `key` in the reader's language (templates: `layout.t("key")`).
+    pub fn t(&self, key: &str) -> String {
+        self.tr.t(key)
+    }
+
+    /// The message `key` with one argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl crate::i18n::Arg) -> String {
+        self.tr.t1(key, name, value)
+    }
+
+    /// The message `key` with two arguments.
+    pub fn t2(&self, key: &str, name: &'static str, value: impl crate::i18n::Arg, name2: &'static str, value2: impl crate::i18n::Arg) -> String {
+        self.tr.t2(key, name, value, name2, value2)
     }
 
     pub fn with_notice(mut self, notice: Option<String>) -> Layout {

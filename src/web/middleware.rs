@@ -11,6 +11,7 @@ use actix_web::{HttpMessage, web};
 
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::i18n::{self, Language, Tr};
 use crate::web::{csrf, request_id};
 use tracing::Instrument;
 
@@ -53,7 +54,10 @@ pub async fn request_log(req: ServiceRequest, next: Next<impl MessageBody>) -> R
     let method = req.method().clone();
     let path = req.path().to_owned();
     let span = tracing::info_span!("request", request_id = %id);
-    let result = request_id::scope(id.clone(), next.call(req).instrument(span.clone())).await;
+    // Before the signed-in guard knows the agent, the browser's languages decide.
+    let language = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(Language::from_accept_language).unwrap_or_default();
+    let tr = Tr::new(language, chrono_tz::Tz::UTC);
+    let result = request_id::scope(id.clone(), i18n::scope(tr, next.call(req).instrument(span.clone()))).await;
     let (status, route, agent_id) = match &result {
         Ok(res) => (
             res.status(),

@@ -43,6 +43,7 @@ async fn other_company(app: &TestApp) -> String {
             name: PersonName::parse("Gus Globex").unwrap(),
             email: EmailAddress::parse("gus@globex.test").unwrap(),
             password_hash: agentgate::auth::password::hash_blocking(PASSWORD).unwrap(),
+            language: agentgate::i18n::Language::English,
         };
         create_admin(conn, &admin, now).unwrap().0
     })

@@ -45,6 +45,7 @@ pub async fn add_company(app: &TestApp, company: &str, admin_email: &str) -> Str
         name: PersonName::parse("Other Admin").unwrap(),
         email: EmailAddress::parse(admin_email).unwrap(),
         password_hash: hash_blocking(PASSWORD).unwrap(),
+        language: agentgate::i18n::Language::English,
     };
     let now = app.clock_now();
     app.db(move |conn| create_admin(conn, &admin, now).unwrap().0).await
@@ -123,6 +124,7 @@ pub async fn seed_agents(app: &TestApp, company_id: &str, seeds: Vec<Seed>) -> V
                         active: seed.active,
                         created_at: now,
                         password_changed_at: now,
+                        language: "en",
                     },
                 )
                 .unwrap();

@@ -31,6 +31,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("clock", 10),
     ("domain", 10),
     ("error", 10),
+    ("i18n", 10),
     ("metrics", 10),
 ];
 

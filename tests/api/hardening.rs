@@ -29,6 +29,7 @@ async fn create_admin_directly(app: &TestApp) -> String {
             name: agentgate::domain::PersonName::parse("Ada Admin").unwrap(),
             email: agentgate::domain::EmailAddress::parse("ada@acme.test").unwrap(),
             password_hash: agentgate::auth::password::hash_blocking(PASSWORD).unwrap(),
+            language: agentgate::i18n::Language::English,
         };
         agentgate::auth::accounts::create_admin(conn, &admin, now).unwrap();
     })

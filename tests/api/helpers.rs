@@ -178,6 +178,7 @@ impl TestApp {
                     active: true,
                     created_at: now,
                     password_changed_at: now,
+                    language: "en",
                 },
             )
             .unwrap();

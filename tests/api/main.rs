@@ -16,6 +16,7 @@ mod agents_table;
 mod agents_tenancy;
 mod bad_input;
 mod browser;
+mod catalogue;
 mod cli;
 mod code_rules;
 mod edges;

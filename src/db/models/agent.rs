@@ -29,6 +29,10 @@ pub struct Agent {
     pub recovery_codes_left: i32,
     /// Registered passkeys and security keys.
     pub passkey_count: i32,
+    /// The language of their pages and email ("en", "pl").
+    pub language: String,
+    /// Their IANA time zone; None: the company's.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -43,9 +47,16 @@ pub struct NewAgent<'a> {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// The company's language until the agent chooses their own.
+    pub language: &'a str,
 }
 
 impl Agent {
+    /// The agent's language and time zone (the company's zone when they chose none).
+    pub fn tr(&self, company: &super::Company) -> crate::i18n::Tr {
+        crate::i18n::Tr::from_stored(&self.language, self.time_zone.as_deref(), &company.time_zone)
+    }
+
     pub fn role(&self) -> Role {
         self.role
     }

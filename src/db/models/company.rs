@@ -28,6 +28,10 @@ pub struct Company {
     pub app_factor_allowed: bool,
     /// Admins must have a passkey or security key (phishing-resistant).
     pub admins_must_use_passkey: bool,
+    /// The language of new agents and invitations ("en", "pl").
+    pub language: String,
+    /// The IANA time zone of agents who choose none.
+    pub time_zone: String,
 }
 
 #[derive(Debug, Insertable)]
@@ -37,6 +41,7 @@ pub struct NewCompany<'a> {
     pub name: &'a str,
     pub trusted_days_max: i32,
     pub created_at: NaiveDateTime,
+    pub language: &'a str,
 }
 
 /// A company's two-factor settings (the policy form of the Agents tab).
@@ -56,6 +61,11 @@ pub struct CompanyPolicy {
 }
 
 impl Company {
+    /// The company's defaults: for someone it invited who has not chosen yet.
+    pub fn tr(&self) -> crate::i18n::Tr {
+        crate::i18n::Tr::from_stored(&self.language, None, &self.time_zone)
+    }
+
     /// Which second factors count for this company.
     pub fn factors_allowed(&self) -> FactorsAllowed {
         FactorsAllowed::from_flags(self.email_factor_allowed, self.app_factor_allowed)
