@@ -85,37 +85,38 @@ impl Event {
         Event::ALL.into_iter().find(|e| e.as_str() == raw)
     }
 
-    /// What the Activity page calls it.
-    pub fn label(self) -> &'static str {
+    /// What the Activity page calls it, in the reader's language (the stored
+    /// name, [`Event::as_str`], stays).
+    pub fn label(self) -> String {
         match self {
-            Event::LoginSucceeded => "Signed in",
-            Event::LoginFailed => "Sign-in failed",
-            Event::LoginThrottled => "Sign-ins paused (too many failures)",
-            Event::CodeSent => "Code sent",
-            Event::CodeAccepted => "Code accepted",
-            Event::CodeRejected => "Code rejected",
-            Event::CodeLockout => "Codes locked",
-            Event::TwoFactorEnabled => "2FA enabled",
-            Event::TwoFactorDisabled => "2FA disabled",
-            Event::TwoFactorReset => "2FA reset",
-            Event::TrustedComputerAdded => "Trusted computer added",
-            Event::TrustedComputerForgotten => "Trusted computer forgotten",
-            Event::PasswordChanged => "Password changed",
-            Event::PasswordResetRequested => "Password reset requested",
-            Event::PasswordResetCompleted => "Password reset",
-            Event::EmailChanged => "Email changed",
-            Event::IdentityCheck => "Identity check",
-            Event::SessionEnded => "Session ended",
-            Event::AgentAdded => "Agent added",
-            Event::AgentDeactivated => "Agent deactivated",
-            Event::AgentReactivated => "Agent reactivated",
-            Event::InvitationSent => "Invitation sent",
-            Event::InvitationAccepted => "Invitation accepted",
-            Event::RoleChanged => "Role changed",
-            Event::PolicyChanged => "Policy changed",
-            Event::AccessRefused => "Access refused",
-            Event::RecoveryCodesGenerated => "Recovery codes generated",
-            Event::RecoveryCodeUsed => "Recovery code used",
+            Event::LoginSucceeded => crate::i18n::t("audit-event-login-succeeded"),
+            Event::LoginFailed => crate::i18n::t("audit-event-login-failed"),
+            Event::LoginThrottled => crate::i18n::t("audit-event-login-throttled"),
+            Event::CodeSent => crate::i18n::t("audit-event-code-sent"),
+            Event::CodeAccepted => crate::i18n::t("audit-event-code-accepted"),
+            Event::CodeRejected => crate::i18n::t("audit-event-code-rejected"),
+            Event::CodeLockout => crate::i18n::t("audit-event-code-lockout"),
+            Event::TwoFactorEnabled => crate::i18n::t("audit-event-two-factor-enabled"),
+            Event::TwoFactorDisabled => crate::i18n::t("audit-event-two-factor-disabled"),
+            Event::TwoFactorReset => crate::i18n::t("audit-event-two-factor-reset"),
+            Event::TrustedComputerAdded => crate::i18n::t("audit-event-trusted-computer-added"),
+            Event::TrustedComputerForgotten => crate::i18n::t("audit-event-trusted-computer-forgotten"),
+            Event::PasswordChanged => crate::i18n::t("audit-event-password-changed"),
+            Event::PasswordResetRequested => crate::i18n::t("audit-event-password-reset-requested"),
+            Event::PasswordResetCompleted => crate::i18n::t("audit-event-password-reset-completed"),
+            Event::EmailChanged => crate::i18n::t("audit-event-email-changed"),
+            Event::IdentityCheck => crate::i18n::t("audit-event-identity-check"),
+            Event::SessionEnded => crate::i18n::t("audit-event-session-ended"),
+            Event::AgentAdded => crate::i18n::t("audit-event-agent-added"),
+            Event::AgentDeactivated => crate::i18n::t("audit-event-agent-deactivated"),
+            Event::AgentReactivated => crate::i18n::t("audit-event-agent-reactivated"),
+            Event::InvitationSent => crate::i18n::t("audit-event-invitation-sent"),
+            Event::InvitationAccepted => crate::i18n::t("audit-event-invitation-accepted"),
+            Event::RoleChanged => crate::i18n::t("audit-event-role-changed"),
+            Event::PolicyChanged => crate::i18n::t("audit-event-policy-changed"),
+            Event::AccessRefused => crate::i18n::t("audit-event-access-refused"),
+            Event::RecoveryCodesGenerated => crate::i18n::t("audit-event-recovery-codes-generated"),
+            Event::RecoveryCodeUsed => crate::i18n::t("audit-event-recovery-code-used"),
         }
     }
 
@@ -305,6 +306,19 @@ mod tests {
             assert!(!event.label().is_empty());
         }
         assert_eq!(Event::parse("login_succeeded "), None);
+    }
+
+    #[test]
+    fn every_event_has_its_own_label_in_every_language() {
+        for language in crate::i18n::Language::ALL {
+            let tr = crate::i18n::Tr::new(language, chrono_tz::Tz::UTC);
+            let mut labels: Vec<String> = crate::i18n::sync_scope(tr, || Event::ALL.iter().map(|e| e.label()).collect());
+            labels.sort();
+            labels.dedup();
+            assert_eq!(labels.len(), Event::ALL.len(), "{language:?}: two events share a label");
+        }
+        let polish = crate::i18n::Tr::new(crate::i18n::Language::Polish, chrono_tz::Tz::UTC);
+        assert_eq!(crate::i18n::sync_scope(polish, || Event::AccessRefused.label()), "Odmowa dostępu");
     }
 
     /// "Entries are append-only through the application": no code in the

@@ -12,6 +12,7 @@ use crate::auth::two_factor;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Backend, Config, Env, MailTransportKind, ProcessEnv};
 use crate::db::backup::BackupError;
+use crate::i18n::{self, Language, Tr, arg, t, t1, t2};
 use crate::mail::messages::{self, Recipient};
 use crate::mail::outbox::OutboxRow;
 use crate::mail::transport::{Mailer, describe};
@@ -158,27 +159,31 @@ fn failure(e: impl std::fmt::Display) -> CliError {
 async fn check_mail(config: &Config, to: &str) -> Result<(), CliError> {
     let to = EmailAddress::parse(to).map_err(|e| CliError::Input(format!("--to: {e}")))?;
     if config.mail == MailTransportKind::Mailbox {
-        return Err(CliError::Input(
-            "AGENTGATE_MAIL=mailbox sends nothing (emails are shown at /dev/mailbox): set AGENTGATE_MAIL=smtp, SMTP_URL and MAIL_FROM".to_owned(),
-        ));
+        return Err(CliError::Input(t("cli-mailbox-sends-nothing")));
     }
     let from: lettre::message::Mailbox = config.mail_from.parse().map_err(|e| CliError::Input(format!("MAIL_FROM: {e}")))?;
     let mailer = Mailer::from_config(config).map_err(failure)?;
     let transport = describe(&config.mail);
-    let email = messages::check_mail(&Recipient { email: &to, name: "" }, &transport).map_err(failure)?;
+    let email = messages::check_mail(&Recipient { email: &to, name: "", tr: crate::i18n::current() }, &transport).map_err(failure)?;
     let now = SystemClock.now();
     let row = OutboxRow::sending_now(crate::domain::new_public_id(), &email, now);
     match mailer.deliver(&row, &from).await {
         Ok(()) => {
-            println!("check-mail: sent a test email to {to} through {transport}, from {}; look for it in that inbox.", config.mail_from);
+            let sent = vec![("to", arg(to.to_string())), ("transport", arg(&transport)), ("from", arg(&config.mail_from))];
+            println!("{}", crate::i18n::current().tn("cli-check-mail-sent", sent));
             Ok(())
         }
         Err(e) => Err(CliError::Failure(format!("check-mail: {e}"))),
     }
 }
 
-/// Runs one command to completion.
+/// Runs one command to completion, speaking the language of the environment
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    i18n::scope(Tr::new(Language::from_environment(), chrono_tz::Tz::UTC), run_command(cli)).await
+}
+
+async fn run_command(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve);
     // These read at most DATABASE_URL and where the secret is: they must not
     // generate a secret.key, nor need the rest of the configuration.
@@ -192,12 +197,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         other => other,
     };
-    let config = Config::from_process_env().map_err(|e| CliError::Input(format!("configuration: {e}")))?;
+    let config = Config::from_process_env().map_err(|e| CliError::Input(t1("cli-configuration", "error", e.to_string())))?;
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
             connect_and_migrate(&config).await.map_err(failure)?;
-            println!("Database is up to date.");
+            println!("{}", t("cli-database-up-to-date"));
             Ok(())
         }
         Command::CreateAdmin { company, name, email } => create_admin(config, &company, &name, &email).await,
@@ -212,10 +217,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             })
             .await?
             .ok_or_else(|| CliError::Input(AccountError::UnknownEmail.to_string()))?;
-            println!(
-                "Two-factor authentication is off for {} and their trusted computers are forgotten. They were emailed about it (sent by the running server).",
-                agent.email
-            );
+            println!("{}", t1("cli-two-factor-reset", "email", &agent.email));
             Ok(())
         }
         Command::Deactivate { email } => {
@@ -227,7 +229,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 Ok(accounts::deactivate_by_email(&mut conn, &email, now)?)
             })
             .await?;
-            println!("Deactivated {} and ended their sessions.", agent.email);
+            println!("{}", t1("cli-deactivated", "email", &agent.email));
             Ok(())
         }
         Command::SeedDemo { company, agents, force } => seed_demo(config, &company, agents, force).await,
@@ -250,33 +252,32 @@ impl From<BackupError> for CliError {
 fn backup(env: &dyn Env, to: &Path, include_secret: bool) -> Result<(), CliError> {
     let url = crate::config::database_url(env);
     if Backend::of_url(&url) == Backend::Postgres {
-        return Err(CliError::Failure(format!(
-            "DATABASE_URL is PostgreSQL: nothing was backed up; make backups with pg_dump: pg_dump --format=custom --file {} {}",
-            shell_quote(&to.display().to_string()),
-            shell_quote(&crate::db::without_password(&url)),
-        ) + password_note(&url)));
+        let file = shell_quote(&to.display().to_string());
+        let message = t2("cli-backup-postgres", "file", file, "url", shell_quote(&crate::db::without_password(&url)));
+        return Err(CliError::Failure(message + &password_note(&url)));
     }
     let secret_copy = PathBuf::from(format!("{}.secret", to.display()));
     let secret_file = crate::config::secret_key_file(&url);
     let secret_from_file = env.get("AGENTGATE_SECRET_KEY").is_none();
     if include_secret && secret_from_file {
         if !secret_file.is_file() {
-            return Err(CliError::Failure(format!("--include-secret: there is no secret file at {}", secret_file.display())));
+            return Err(CliError::Failure(t1("cli-no-secret-file", "path", secret_file.display().to_string())));
         }
         if secret_copy.exists() {
-            return Err(CliError::Failure(format!("{} already exists; choose a new file name (nothing is overwritten)", secret_copy.display())));
+            return Err(CliError::Failure(t1("cli-exists-already", "path", secret_copy.display().to_string())));
         }
     }
     let contents = crate::db::backup::backup(Path::new(&url), to)?;
-    println!("Backed up {url} to {} ({} agents, {} KiB).", to.display(), contents.agents, contents.bytes.div_ceil(1024));
+    let backed_up = vec![("url", arg(&url)), ("path", arg(to.display().to_string())), ("agents", arg(contents.agents)), ("kib", arg(contents.bytes.div_ceil(1024)))];
+    println!("{}", crate::i18n::current().tn("cli-backed-up", backed_up));
     match (include_secret, secret_from_file) {
         (true, true) => {
             copy_private(&secret_file, &secret_copy)?;
-            println!("Copied the server secret {} to {} (keep it as safe as a password).", secret_file.display(), secret_copy.display());
+            println!("{}", t2("cli-secret-copied", "from", secret_file.display().to_string(), "to", secret_copy.display().to_string()));
         }
-        (true, false) => println!("The server secret is set in AGENTGATE_SECRET_KEY, not a file: it is not written out; keep it where that variable is set."),
-        (false, true) => println!("The server secret is not in the backup: keep {} safe too (or use --include-secret).", secret_file.display()),
-        (false, false) => println!("The server secret is not in the backup: keep AGENTGATE_SECRET_KEY safe too."),
+        (true, false) => println!("{}", t("cli-secret-in-variable")),
+        (false, true) => println!("{}", t1("cli-secret-file-not-in-backup", "path", secret_file.display().to_string())),
+        (false, false) => println!("{}", t("cli-secret-variable-not-in-backup")),
     }
     Ok(())
 }
@@ -285,46 +286,37 @@ fn backup(env: &dyn Env, to: &Path, include_secret: bool) -> Result<(), CliError
 fn restore(env: &dyn Env, from: &Path) -> Result<(), CliError> {
     let url = crate::config::database_url(env);
     if Backend::of_url(&url) == Backend::Postgres {
-        return Err(CliError::Failure(format!(
-            "DATABASE_URL is PostgreSQL: nothing was restored; stop the servers and restore a pg_dump backup into an empty database with pg_restore: pg_restore --no-owner --dbname {} {}",
-            shell_quote(&crate::db::without_password(&url)),
-            shell_quote(&from.display().to_string()),
-        ) + password_note(&url)));
+        let file = shell_quote(&from.display().to_string());
+        let message = t2("cli-restore-postgres", "url", shell_quote(&crate::db::without_password(&url)), "file", file);
+        return Err(CliError::Failure(message + &password_note(&url)));
     }
     let database = Path::new(&url);
     if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| failure(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| failure(t2("cli-cannot-create", "path", parent.display().to_string(), "error", e.to_string())))?;
     }
     let _lock = match crate::db::lock::lock_exclusive(&url) {
         Some(Ok(lock)) => Some(lock),
         Some(Err(crate::db::lock::LockError::Held { path })) => {
-            return Err(CliError::Failure(format!(
-                "a running AgentGate server uses {url} (it holds {}): stop every instance, then restore; nothing was changed",
-                path.display()
-            )));
+            return Err(CliError::Failure(t2("cli-restore-server-running", "url", &url, "lock", path.display().to_string())));
         }
         Some(Err(e)) => return Err(failure(e)),
         None => None,
     };
     let restored = crate::db::backup::restore(database, from)?;
-    println!("Restored {} into {url} ({} agents).", from.display(), restored.contents.agents);
+    println!("{}", crate::i18n::current().tn("cli-restored", vec![("path", arg(from.display().to_string())), ("url", arg(&url)), ("agents", arg(restored.contents.agents))]));
     if let Some(previous) = restored.previous {
-        println!("The database it replaced is kept as {}.", previous.display());
+        println!("{}", t1("cli-previous-kept", "path", previous.display().to_string()));
     }
     let backup_secret = PathBuf::from(format!("{}.secret", from.display()));
     if backup_secret.is_file() {
         let secret_file = crate::config::secret_key_file(&url);
         if env.get("AGENTGATE_SECRET_KEY").is_some() {
-            println!("AGENTGATE_SECRET_KEY is set, so the server uses it, not {}.", backup_secret.display());
+            println!("{}", t1("cli-secret-variable-wins", "path", backup_secret.display().to_string()));
         } else if !secret_file.exists() {
             copy_private(&backup_secret, &secret_file)?;
-            println!("Installed the backup's server secret {} as {}.", backup_secret.display(), secret_file.display());
+            println!("{}", t2("cli-secret-installed", "from", backup_secret.display().to_string(), "to", secret_file.display().to_string()));
         } else if std::fs::read(&secret_file).ok() != std::fs::read(&backup_secret).ok() {
-            println!(
-                "{} differs from the backup's {}: replace it with that file, or authenticator apps, recovery codes and trusted computers of the restored agents do not work.",
-                secret_file.display(),
-                backup_secret.display()
-            );
+            println!("{}", t2("cli-secret-differs", "current", secret_file.display().to_string(), "backup", backup_secret.display().to_string()));
         }
     }
     Ok(())
@@ -333,13 +325,13 @@ fn restore(env: &dyn Env, from: &Path) -> Result<(), CliError> {
 /// Copies a secret into a new file (never over an existing one), mode 0600.
 fn copy_private(from: &Path, to: &Path) -> Result<(), CliError> {
     use std::io::Write;
-    let contents = std::fs::read(from).map_err(|e| failure(format!("cannot read {}: {e}", from.display())))?;
+    let contents = std::fs::read(from).map_err(|e| failure(t2("cli-cannot-read", "path", from.display().to_string(), "error", e.to_string())))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(to).map_err(|e| failure(format!("cannot create {}: {e}", to.display())))?;
-    file.write_all(&contents).and_then(|()| file.sync_all()).map_err(|e| failure(format!("cannot write {}: {e}", to.display())))
+    let mut file = options.open(to).map_err(|e| failure(t2("cli-cannot-create", "path", to.display().to_string(), "error", e.to_string())))?;
+    file.write_all(&contents).and_then(|()| file.sync_all()).map_err(|e| failure(t2("cli-cannot-write", "path", to.display().to_string(), "error", e.to_string())))
 }
 
 /// One word for a POSIX shell.
@@ -348,8 +340,8 @@ fn shell_quote(word: &str) -> String {
 }
 
 /// Said when a printed PostgreSQL URL had its password hidden.
-fn password_note(url: &str) -> &'static str {
-    if crate::db::without_password(url) != url { " (password hidden: give it in PGPASSWORD or ~/.pgpass)" } else { "" }
+fn password_note(url: &str) -> String {
+    if crate::db::without_password(url) != url { format!(" {}", t("cli-password-hidden")) } else { String::new() }
 }
 
 /// The most agents one `seed-demo` adds.
@@ -358,7 +350,7 @@ const MAX_SEED_AGENTS: usize = 1_000_000;
 async fn seed_demo(config: Config, company: &str, count: usize, force: bool) -> Result<(), CliError> {
     let company = CompanyName::parse(company).map_err(|e| CliError::Input(format!("--company: {e}")))?;
     if count == 0 || count > MAX_SEED_AGENTS {
-        return Err(CliError::Input(format!("--agents: between 1 and {MAX_SEED_AGENTS}")));
+        return Err(CliError::Input(t1("cli-seed-count", "max", MAX_SEED_AGENTS)));
     }
     let pool = connect_and_migrate(&config).await.map_err(failure)?.main;
     let now = SystemClock.now();
@@ -371,7 +363,8 @@ async fn seed_demo(config: Config, company: &str, count: usize, force: bool) -> 
         })
     })
     .await?;
-    println!("Seeded {} demo agents into company {} in {:.1} s.", report.agents, report.company_id, started.elapsed().as_secs_f64());
+    let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
+    println!("{}", crate::i18n::current().tn("cli-seeded", vec![("agents", arg(report.agents)), ("company", arg(&report.company_id)), ("seconds", arg(seconds))]));
     Ok(())
 }
 
@@ -380,7 +373,7 @@ async fn serve(config: Config) -> Result<(), CliError> {
     tracing::info!(address = %config.bind, public_url = %config.base_url(), version = crate::config::VERSION, "AgentGate is listening");
     if let Some(link) = &app.setup_link {
         println!();
-        println!("  No agent exists yet. Open this one-time link to create your company and its first admin:");
+        println!("  {}", t("cli-setup-link"));
         println!();
         println!("    {link}");
         println!();
@@ -405,8 +398,8 @@ async fn create_admin(config: Config, company: &str, name: &str, email: &str) ->
     })
     .await?;
     match placement {
-        AdminPlacement::NewCompany => println!("Created the company and its admin {email}."),
-        AdminPlacement::ExistingCompany => println!("Added the admin {email} to the existing company."),
+        AdminPlacement::NewCompany => println!("{}", t1("cli-admin-created", "email", email.to_string())),
+        AdminPlacement::ExistingCompany => println!("{}", t1("cli-admin-added", "email", email.to_string())),
     }
     Ok(())
 }
@@ -414,23 +407,25 @@ async fn create_admin(config: Config, company: &str, name: &str, email: &str) ->
 /// One line from standard input, or a hidden prompt (asked twice) on a terminal.
 fn read_password() -> Result<String, CliError> {
     if std::io::stdin().is_terminal() {
-        let first = rpassword::prompt_password("Password: ").map_err(failure)?;
-        let second = rpassword::prompt_password("Repeat the password: ").map_err(failure)?;
+        let first = rpassword::prompt_password(format!("{} ", t("cli-password-prompt"))).map_err(failure)?;
+        let second = rpassword::prompt_password(format!("{} ", t("cli-password-repeat"))).map_err(failure)?;
         if first != second {
-            return Err(CliError::Input("the two passwords do not match".to_owned()));
+            return Err(CliError::Input(t("cli-passwords-differ")));
         }
         return Ok(first);
     }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Input(format!("cannot read the password from standard input: {e}")))?;
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| CliError::Input(t1("cli-cannot-read-password", "error", e.to_string())))?;
     let password = line.trim_end_matches(['\n', '\r']).to_owned();
     if password.is_empty() {
-        return Err(CliError::Input("no password on standard input".to_owned()));
+        return Err(CliError::Input(t("cli-no-password")));
     }
     Ok(password)
 }
 
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, CliError> + Send + 'static) -> Result<T, CliError> {
-    tokio::task::spawn_blocking(work).await.map_err(failure)?
+    // The blocking thread speaks the command's language too.
+    let tr = i18n::current();
+    tokio::task::spawn_blocking(move || i18n::sync_scope(tr, work)).await.map_err(failure)?
 }
 

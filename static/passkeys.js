@@ -5,6 +5,9 @@
 // `ceremony` and `credential`: every change stays an ordinary form post.
 // Without WebAuthn (or on a page not served from the relying party id) the
 // passkey buttons stay hidden and the [data-passkey-unsupported] notes show.
+// What it says comes from the form's data-message-* attributes, which the page
+// fills from the catalogue in the reader's language ({error} and {status} in
+// them stand for the browser's explanation and the server's status).
 // A file of its own: the CSP allows no inline script.
 (() => {
   "use strict";
@@ -62,7 +65,7 @@
   const start = async (form) => {
     const body = new URLSearchParams({ csrf_token: form.elements.csrf_token.value });
     const response = await fetch(form.dataset.optionsUrl, { method: "POST", body, credentials: "same-origin", headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    if (!response.ok) throw new Error(message(form, "server", { status: response.status }));
     return response.json();
   };
 
@@ -72,10 +75,17 @@
     form.submit();
   };
 
-  const say = (form, message) => {
+  // The form's message `name` (data-message-name), with its {placeholders} filled.
+  const message = (form, name, values = {}) => {
+    const key = `message${name.charAt(0).toUpperCase()}${name.slice(1).replace(/-(.)/g, (_, c) => c.toUpperCase())}`;
+    const template = form.dataset[key] || "";
+    return template.replace(/\{(\w+)\}/g, (whole, placeholder) => (placeholder in values ? String(values[placeholder]) : whole));
+  };
+
+  const say = (form, text) => {
     const status = form.querySelector("[data-passkey-status]");
     if (status) {
-      status.textContent = message;
+      status.textContent = text;
       status.hidden = false;
     }
   };
@@ -96,9 +106,9 @@
         const credential = await navigator.credentials.create({ publicKey: creationOptions(started.options) });
         answer(form, started.ceremony, registrationJson(credential));
       } catch (error) {
-        if (error && error.name === "InvalidStateError") say(form, "This passkey is registered to your account already.");
-        else if (cancelled(error)) say(form, "Adding the passkey was cancelled or timed out. Try again when you are ready.");
-        else say(form, `The passkey could not be added (${error.message}).`);
+        if (error && error.name === "InvalidStateError") say(form, message(form, "already-registered"));
+        else if (cancelled(error)) say(form, message(form, "cancelled"));
+        else say(form, message(form, "failed", { error: error && error.message }));
       }
     });
   };
@@ -144,7 +154,7 @@
         const credential = await navigator.credentials.get({ publicKey: requestOptions(started.options) });
         answer(form, started.ceremony, assertionJson(credential));
       } catch (error) {
-        say(form, cancelled(error) ? "Signing in with a passkey was cancelled. Try again, or use your email and password." : `The passkey could not be used (${error.message}).`);
+        say(form, cancelled(error) ? message(form, "cancelled") : message(form, "failed", { error: error && error.message }));
       }
     });
     offerAutofill();

@@ -46,3 +46,9 @@ minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes
 }
+
+## A browser, named from its User-Agent ("Firefox on Linux").
+
+browser-on-system = { $browser } on { $system }
+browser-on-unknown-system = a browser on { $system }
+browser-unknown = an unknown browser

@@ -47,3 +47,9 @@ minutes = { $count ->
     [few] { $count } minuty
    *[many] { $count } minut
 }
+
+## Przeglądarka nazwana na podstawie nagłówka User-Agent („Firefox w systemie Linux”).
+
+browser-on-system = { $browser } w systemie { $system }
+browser-on-unknown-system = przeglądarka w systemie { $system }
+browser-unknown = nieznana przeglądarka

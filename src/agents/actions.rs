@@ -73,9 +73,10 @@ pub fn reset_two_factor(conn: &mut DbConnection, config: &Config, actor: &Actor<
     if agent.two_factor_status() == TwoFactorStatus::Disabled {
         return Err(AgentActionError::TwoFactorAlreadyOff(agent.name));
     }
-    let by = format!("{}, an admin of {},", actor.admin.name, actor.company.name);
+    // Who did it, as the email to the agent says it: in the agent's language.
+    let by = agent.tr(actor.company).t2("agent-reset-by", "name", &actor.admin.name, "company", &actor.company.name);
     let detail = format!("was {}", agent.two_factor_status().as_str());
-    two_factor::reset(conn, config, &agent, &by, &actor.entry(&agent.id, Some(&detail)), now)?;
+    two_factor::reset(conn, config, &agent, Some(&by), &actor.entry(&agent.id, Some(&detail)), now)?;
     Ok(agent)
 }
 

@@ -108,7 +108,7 @@ fn send_invitation(
     let expires_at = now + Duration::days(INVITATION_DAYS);
     invitation::replace(conn, agent_id, &token_hash(&token), Some(&actor.admin.id), now, expires_at)?;
     let link = format!("{base_url}/invitation?token={token}");
-    let email = messages::invitation(&Recipient { email, name }, &actor.admin.name, &actor.company.name, &link, expires_at)?.useful_until(expires_at);
+    let email = messages::invitation(&Recipient { email, name, tr: actor.company.tr() }, &actor.admin.name, &actor.company.name, &link, expires_at)?.useful_until(expires_at);
     outbox::enqueue(conn, &email, now)?;
     audit::record(conn, Event::InvitationSent, Outcome::Success, &actor.entry(agent_id, None), now)?;
     Ok(())

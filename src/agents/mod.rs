@@ -17,24 +17,25 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
 use crate::error::AppError;
 
-/// Why an admin's action on an agent was refused; the message is shown.
+/// Why an admin's action on an agent was refused; the message is shown, in
+/// the reader's language.
 #[derive(Debug, thiserror::Error)]
 pub enum AgentActionError {
-    #[error("An account with that email address already exists.")]
+    #[error("{}", crate::i18n::t("agent-error-email-in-use"))]
     EmailInUse,
     /// No such agent in the admin's company (another company's id included).
-    #[error("No such agent.")]
+    #[error("{}", crate::i18n::t("agent-error-not-found"))]
     NotFound,
-    #[error("{0} is the last active admin of the company. Make another agent an admin first.")]
+    #[error("{}", crate::i18n::t1("agent-error-last-admin", "name", .0))]
     LastAdmin(String),
-    #[error("{0} has already chosen a password: there is no invitation to send.")]
+    #[error("{}", crate::i18n::t1("agent-error-not-invited", "name", .0))]
     NotInvited(String),
-    #[error("{0} is deactivated. Reactivate them first.")]
+    #[error("{}", crate::i18n::t1("agent-error-deactivated", "name", .0))]
     Deactivated(String),
     /// Resetting 2FA of an agent who has none would only email them.
-    #[error("Two-factor authentication is already off for {0}: there is nothing to reset.")]
+    #[error("{}", crate::i18n::t1("agent-error-two-factor-already-off", "name", .0))]
     TwoFactorAlreadyOff(String),
-    #[error("This invitation link is not valid any more: it was used, replaced by a newer one, or it expired. Ask your admin to send a new invitation.")]
+    #[error("{}", crate::i18n::t("agent-error-invitation-invalid"))]
     InvitationInvalid,
     #[error(transparent)]
     Template(#[from] askama::Error),

@@ -4,13 +4,16 @@
 //! requirement means for a signed-in agent.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
 
 use crate::agents::{Actor, AgentActionError};
 use crate::audit::{self, Event, Outcome};
 use crate::db::models::session;
 use crate::db::models::{Agent, Company, CompanyPolicy};
+use crate::db::schema::companies;
 use crate::db::{DbConnection, write_transaction};
 use crate::domain::{AdminFactorRule, FactorsAllowed, TwoFactorStatus};
+use crate::i18n::Language;
 
 /// The trusted-computer periods a company can choose, in days (0: never trusted).
 pub const TRUSTED_DAYS_CHOICES: [u32; 4] = [0, 7, 30, 90];
@@ -212,19 +215,26 @@ pub fn session_lifetimes(idle_minutes: Option<i32>, absolute_hours: Option<i32>,
     SessionLifetimes { idle: capped(idle_minutes, 60, server.idle), absolute: capped(absolute_hours, 3600, server.absolute) }
 }
 
-/// Why the policy form was refused.
+/// Why the policy form was refused (shown above the form, in the admin's language).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PolicyError {
-    #[error("Choose a trusted-computer period of {0}.")]
+    /// The choices the server allows, as [`list`] writes them.
+    #[error("{}", crate::i18n::t1("policy-error-trusted-days", "choices", .0))]
     TrustedDays(String),
-    #[error("The grace date must be a date like 2026-12-31.")]
+    #[error("{}", crate::i18n::t("policy-error-grace-date"))]
     GraceDate,
-    #[error("Sign out after inactivity must be a whole number of minutes from {MIN_SESSION_IDLE_MINUTES} to {0} (this server's limit), or empty for the server's setting.")]
+    #[error("{}", crate::i18n::t2("policy-error-session-idle", "min", MIN_SESSION_IDLE_MINUTES, "max", .0))]
     SessionIdle(u32),
-    #[error("Sign out after must be a whole number of hours from 1 to {0} (this server's limit), or empty for the server's setting.")]
+    #[error("{}", crate::i18n::t1("policy-error-session-absolute", "max", .0))]
     SessionAbsolute(u32),
-    #[error("Choose which second factors count: email codes, authenticator apps and passkeys; authenticator apps and passkeys; or passkeys only.")]
+    #[error("{}", crate::i18n::t("policy-error-second-factors"))]
     SecondFactors,
+    /// Not a language AgentGate speaks.
+    #[error("{}", crate::i18n::t("policy-error-language"))]
+    Language,
+    /// Not one of the time zones the form offers.
+    #[error("{}", crate::i18n::t("policy-error-time-zone"))]
+    TimeZone,
 }
 
 /// The policy form as submitted (its checkboxes already read by the page).
@@ -241,6 +251,34 @@ pub struct PolicyInput<'a> {
     pub second_factors: Option<&'a str>,
     pub admins_must_use_app: bool,
     pub admins_must_use_passkey: bool,
+    /// The company's language ("en", "pl"); missing keeps the current one.
+    pub language: Option<&'a str>,
+    /// The company's time zone (an IANA name the form offers); missing keeps the current one.
+    pub time_zone: Option<&'a str>,
+}
+
+/// The company's defaults for its agents: the language of new agents and
+/// invitations, and the time zone of agents who chose none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompanyDefaults {
+    pub language: Language,
+    /// One of [`crate::i18n::time_zones`].
+    pub time_zone: &'static str,
+}
+
+/// Checks the form's language and time zone: only a language AgentGate
+/// speaks and a zone the form offers; a missing field keeps the company's.
+pub fn parse_defaults(input: &PolicyInput<'_>, current: &Company) -> Result<CompanyDefaults, PolicyError> {
+    let language = match input.language {
+        None => Language::from_stored(&current.language),
+        Some(raw) => Language::parse(raw).ok_or(PolicyError::Language)?,
+    };
+    let offered = |name: &str| crate::i18n::time_zones().find(|zone| *zone == name.trim());
+    let time_zone = match input.time_zone {
+        None => offered(&current.time_zone).unwrap_or("UTC"),
+        Some(raw) => offered(raw).ok_or(PolicyError::TimeZone)?,
+    };
+    Ok(CompanyDefaults { language, time_zone })
 }
 
 /// Validates the form against the server's limits. Without the requirement
@@ -299,27 +337,35 @@ fn whole_number(raw: Option<&str>, min: u32, max: u32) -> Result<Option<i32>, ()
     }
 }
 
+/// "0, 7 or 30 days", in the current language.
 fn list(choices: &[u32]) -> String {
-    let names: Vec<String> = choices.iter().map(|d| d.to_string()).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} or {last} days", rest.join(", ")),
-        Some((last, _)) => format!("{last} days"),
-        None => "0 days".to_owned(),
+    match choices.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            let others: Vec<String> = rest.iter().map(|d| d.to_string()).collect();
+            crate::i18n::t2("policy-days-choices", "others", others.join(", "), "last", *last)
+        }
+        Some((last, _)) => crate::i18n::t1("policy-days-choice", "last", *last),
+        None => crate::i18n::t1("policy-days-choice", "last", 0u32),
     }
 }
 
-/// Saves the company's policy, with an audit entry that says what it now
-/// is. Shorter session lifetimes apply at once to the agents' signed-in
-/// sessions, counted from now at the latest.
+/// Saves the company's policy and defaults, with an audit entry that says
+/// what the policy now is (and the language and time zone when they
+/// changed). Shorter session lifetimes apply at once to the agents'
+/// signed-in sessions, counted from now at the latest.
 pub fn update_policy(
     conn: &mut DbConnection,
     actor: &Actor<'_>,
     policy: &CompanyPolicy,
+    defaults: &CompanyDefaults,
     server: SessionLifetimes,
     now: NaiveDateTime,
 ) -> Result<(), AgentActionError> {
     write_transaction(conn, |conn| {
         Company::update_policy(conn, &actor.company.id, policy)?;
+        diesel::update(companies::table.find(&actor.company.id))
+            .set((companies::language.eq(defaults.language.code()), companies::time_zone.eq(defaults.time_zone)))
+            .execute(conn)?;
         let lifetimes = session_lifetimes(policy.session_idle_minutes, policy.session_absolute_hours, server);
         let idle_seconds = policy.session_idle_minutes.map(|_| i32::try_from(lifetimes.idle.as_secs()).unwrap_or(i32::MAX));
         session::apply_company_lifetimes(conn, &actor.company.id, idle_seconds, now + to_chrono(lifetimes.idle), now + to_chrono(lifetimes.absolute))?;
@@ -335,6 +381,13 @@ pub fn update_policy(
             on_off(policy.admins_must_use_app),
             on_off(policy.admins_must_use_passkey),
         );
+        // The audit keeps stored codes and zone names, not words.
+        let defaults_changed = defaults.language.code() != actor.company.language || defaults.time_zone != actor.company.time_zone;
+        let detail = if defaults_changed {
+            format!("{detail}; language: {}; time zone: {}", defaults.language.code(), defaults.time_zone)
+        } else {
+            detail
+        };
         let entry = audit::Entry { subject_id: None, ..actor.entry(&actor.admin.id, Some(&detail)) };
         audit::record(conn, Event::PolicyChanged, Outcome::Success, &entry, now)?;
         Ok(())
@@ -485,6 +538,21 @@ mod tests {
         assert!(!passkeys.email_factor_allowed && !passkeys.app_factor_allowed);
         assert_eq!(parse(None, false).unwrap().two_factor_grace_until, None);
         assert_eq!(parse(Some("sms"), false), Err(PolicyError::SecondFactors));
+    }
+
+    #[test]
+    fn the_default_language_and_zone_are_checked_at_the_edge() {
+        let current = company(false, None);
+        let parse = |language, time_zone| parse_defaults(&PolicyInput { language, time_zone, ..Default::default() }, &current);
+        assert_eq!(parse(None, None), Ok(CompanyDefaults { language: Language::English, time_zone: "UTC" }), "missing keeps the current ones");
+        assert_eq!(parse(Some("pl"), Some(" Europe/Warsaw ")), Ok(CompanyDefaults { language: Language::Polish, time_zone: "Europe/Warsaw" }));
+        for language in ["de", "PL", "", "pl-PL"] {
+            assert_eq!(parse(Some(language), None), Err(PolicyError::Language), "{language:?}");
+        }
+        // A name chrono-tz knows but the form does not offer is refused too.
+        for zone in ["Mars/Olympus", "", "EST5EDT", "europe/warsaw"] {
+            assert_eq!(parse(None, Some(zone)), Err(PolicyError::TimeZone), "{zone:?}");
+        }
     }
 
     #[test]

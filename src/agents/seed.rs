@@ -36,7 +36,7 @@ const LAST_NAMES: [&str; 40] = [
 /// Why seeding was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SeedError {
-    #[error("this database already holds a company; seed-demo is for demo and benchmark databases (pass --force to add the agents anyway)")]
+    #[error("{}", crate::i18n::t("agents-seed-real-data"))]
     RealData,
     #[error(transparent)]
     Db(#[from] diesel::result::Error),

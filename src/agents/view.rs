@@ -8,6 +8,7 @@ use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp};
 
 use crate::db::Backend;
 use crate::domain::{Role, SearchError, SearchText, TwoFactorStatus};
+use crate::i18n::Tr;
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 50;
@@ -201,11 +202,11 @@ pub struct ListView {
 /// A query-string value that is not one the tab offers: the page answers 400.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ViewError {
-    #[error("Unknown two-factor filter: use enabled, pending, disabled, email_only, app, phishing_resistant or not_phishing_resistant.")]
+    #[error("{}", crate::i18n::t("agents-error-two-factor-filter"))]
     TwoFactor,
-    #[error("Unknown sort: use name, email, role, two_factor, trusted_computers, last_login or status, with a leading - for descending.")]
+    #[error("{}", crate::i18n::t("agents-error-sort"))]
     Sort,
-    #[error("The page number must be a whole number from 1.")]
+    #[error("{}", crate::i18n::t("agents-error-page"))]
     Page,
     #[error(transparent)]
     Search(#[from] SearchError),
@@ -377,14 +378,22 @@ impl AgentRow {
     pub fn two_factor_status(&self) -> TwoFactorStatus {
         self.two_factor
     }
+}
 
-    /// "Active", "Invited" or "Deactivated".
-    pub fn status_label(&self) -> &'static str {
-        match (self.active, self.invited) {
-            (false, _) => "Deactivated",
-            (true, true) => "Invited",
-            (true, false) => "Active",
-        }
+/// What the Agents tab and its CSV call a role, in the reader's language.
+pub fn role_label(tr: &Tr, role: Role) -> String {
+    match role {
+        Role::Agent => tr.t("agents-role-agent"),
+        Role::Admin => tr.t("agents-role-admin"),
+    }
+}
+
+/// What the Agents tab and its CSV call a two-factor status, in the reader's language.
+pub fn two_factor_label(tr: &Tr, status: TwoFactorStatus) -> String {
+    match status {
+        TwoFactorStatus::Enabled => tr.t("agents-two-factor-enabled"),
+        TwoFactorStatus::Pending => tr.t("agents-two-factor-pending"),
+        TwoFactorStatus::Disabled => tr.t("agents-two-factor-disabled"),
     }
 }
 

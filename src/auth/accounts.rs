@@ -15,11 +15,11 @@ use crate::i18n::Language;
 /// Why an account operation was refused; the message is shown to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("An account with that email address already exists.")]
+    #[error("{}", crate::i18n::t("auth-email-in-use"))]
     EmailInUse,
-    #[error("No agent has that email address.")]
+    #[error("{}", crate::i18n::t("auth-unknown-email"))]
     UnknownEmail,
-    #[error("This setup link is not valid any more. AgentGate is already set up; log in instead.")]
+    #[error("{}", crate::i18n::t("auth-setup-closed"))]
     SetupClosed,
     #[error("database unavailable: {0}")]
     Unavailable(String),

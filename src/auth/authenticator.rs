@@ -139,7 +139,7 @@ pub fn confirm_setup(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, 
         let entry = audit::Entry { detail: Some("authenticator app added"), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
         audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &entry, ctx.now)?;
         let email = agent.email_address();
-        let message = messages::authenticator_added(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::authenticator_added(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         Ok(SetupOutcome::TurnedOn { first_factor })
     })
@@ -159,9 +159,9 @@ pub fn accept_login_code(conn: &mut DbConnection, server_secret: &[u8], agent_id
 /// Why removing the app was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RemoveRefusal {
-    #[error("There is no authenticator app on your account.")]
+    #[error("{}", crate::i18n::t("auth-app-none"))]
     NoApp,
-    #[error("Your company requires two-factor authentication, and the app is your only second factor. Turn on emailed codes first, or ask an admin.")]
+    #[error("{}", crate::i18n::t("auth-app-last-factor"))]
     LastFactorRequired,
 }
 
@@ -186,7 +186,7 @@ pub fn remove(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -> Resu
         let entry = audit::Entry { detail: Some("authenticator app removed"), ..audit::Entry::for_agent(&agent, Some(ctx.client)) };
         audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &entry, ctx.now)?;
         let email = agent.email_address();
-        let message = messages::authenticator_removed(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::authenticator_removed(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         Ok(Ok(()))
     })

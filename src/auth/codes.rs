@@ -328,7 +328,7 @@ pub fn send_code(
         ChallengePurpose::ChangeEmail => CodePurpose::ChangeEmail,
         ChallengePurpose::EnableTwoFactor => CodePurpose::ConfirmTwoFactor,
     };
-    let to = Recipient { email: &email, name: &agent.name };
+    let to = Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? };
     let message = messages::code_email(&to, kind, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?
         .for_challenge(&challenge.id)
         .useful_until(now + config.codes.code_lifetime);
@@ -375,7 +375,7 @@ pub fn announce_lock(conn: &mut DbConnection, config: &Config, agent: &Agent, cl
     audit::record(conn, Event::CodeLockout, Outcome::Success, &audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(client)) }, now)?;
     let email = agent.email_address();
     let message = messages::codes_locked(
-        &Recipient { email: &email, name: &agent.name },
+        &Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? },
         lock.consecutive_wrong,
         lock.until,
         &RequestContext::of(client, now),

@@ -31,9 +31,9 @@ use crate::domain::ClientInfo;
 /// Why a new address was refused; the message is shown to the agent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum AddressRefusal {
-    #[error("That is already your email address.")]
+    #[error("{}", crate::i18n::t("auth-email-unchanged"))]
     Unchanged,
-    #[error("Another account already uses that email address. Choose a different one.")]
+    #[error("{}", crate::i18n::t("auth-email-taken"))]
     InUse,
 }
 
@@ -114,7 +114,7 @@ fn apply(conn: &mut DbConnection, agent: &Agent, new: &EmailAddress, entry: &aud
     let detail = format!("from {} to {}; other sessions ended, trusted computers forgotten", agent.email, new.as_str());
     audit::record(conn, Event::EmailChanged, Outcome::Success, &audit::Entry { detail: Some(&detail), ..entry.clone() }, now)?;
     let old = agent.email_address();
-    let notice = messages::email_changed(&Recipient { email: &old, name: &agent.name }, new, &RequestContext::of(client, now))?;
+    let notice = messages::email_changed(&Recipient { email: &old, name: &agent.name, tr: agent.reader(conn)? }, new, &RequestContext::of(client, now))?;
     outbox::enqueue(conn, &notice, now)?;
     Ok(())
 }

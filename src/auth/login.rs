@@ -47,12 +47,7 @@ pub enum PasswordOutcome {
 /// The message of the 429 page: the same for an account and an IP lock, and
 /// for known and unknown emails.
 pub fn throttled_message(retry_after: Duration) -> String {
-    let minutes = throttle::whole_seconds_up(retry_after).div_ceil(60);
-    let wait = if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") };
-    format!(
-        "Too many failed login attempts. To protect the account, logging in is paused: try again in {wait}. \
-         If you forgot your password, ask for a reset instead of guessing."
-    )
+    crate::i18n::t1("auth-login-throttled", "wait", throttle::wait_in_words(retry_after))
 }
 
 /// What a browser brings to the password step besides the form.
@@ -155,7 +150,7 @@ fn record_failed_password(
         {
             let email = agent.email_address();
             let since = now - config.login_limits.per_account.window;
-            let message = messages::account_under_attack(&Recipient { email: &email, name: &agent.name }, config.login_limits.per_account.max, since, &config.base_url())?;
+            let message = messages::account_under_attack(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, config.login_limits.per_account.max, since, &config.base_url())?;
             outbox::enqueue(conn, &message, now)?;
         }
     }
@@ -418,7 +413,7 @@ pub fn notify_abandoned_logins(conn: &mut DbConnection, config: &Config, now: Na
             CodeChallenge::close(conn, &challenge.id, CloseReason::ReportedAbandoned, now)?;
             let email = agent.email_address();
             let context = RequestContext::new(challenge.created_at, &challenge.user_agent, &challenge.ip);
-            let message = messages::abandoned_login(&Recipient { email: &email, name: &agent.name }, &context, &config.base_url())?;
+            let message = messages::abandoned_login(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &context, &config.base_url())?;
             outbox::enqueue(conn, &message, now)?;
             let entry = audit::Entry { detail: Some("password right, no code followed"), ..audit::Entry::for_agent(&agent, None) };
             audit::record(conn, Event::LoginFailed, Outcome::Failure, &entry, now)?;

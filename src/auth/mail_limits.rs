@@ -44,7 +44,7 @@ pub const INVITATION_IP: &str = "invitation_ip";
 pub fn allow_email_change(conn: &mut DbConnection, limits: &MailLimits, agent_id: &str, now: NaiveDateTime) -> Result<(), AuthError> {
     let buckets = [(Bucket::new(EMAIL_CHANGE_AGENT, format!("agent:{agent_id}")), limits.email_changes_per_agent)];
     refuse_when_full(conn, &buckets, now, |wait| {
-        format!("You asked to change your email address too many times lately. You can try again in {wait}.")
+        crate::i18n::t1("auth-limit-email-change", "wait", wait)
     })
 }
 
@@ -59,10 +59,7 @@ pub fn allow_password_reset(conn: &mut DbConnection, limits: &MailLimits, addres
         (Bucket::new(RESET_ADDRESS, address.as_str()), limits.resets_per_address),
     ];
     refuse_when_full(conn, &buckets, now, |wait| {
-        format!(
-            "Too many password reset emails were asked for lately. To protect mailboxes from floods, you can ask again in {wait}. \
-             A link that already arrived still works."
-        )
+        crate::i18n::t1("auth-limit-password-reset", "wait", wait)
     })
 }
 
@@ -89,7 +86,7 @@ pub fn allow_invitation(
         (Bucket::new(INVITATION_ADDRESS, invitee.as_str()), limits.invitations_per_address),
     ];
     refuse_when_full(conn, &buckets, now, |wait| {
-        format!("Too many invitation emails were sent lately. To protect mailboxes from floods, you can send another in {wait}.")
+        crate::i18n::t1("auth-limit-invitation", "wait", wait)
     })
 }
 

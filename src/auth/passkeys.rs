@@ -186,13 +186,13 @@ pub fn start_registration(conn: &mut DbConnection, config: &Config, agent: &Agen
 /// Why a passkey was not added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RegisterRefusal {
-    #[error("That took too long, or the page was used twice. Try adding the passkey again.")]
+    #[error("{}", crate::i18n::t("auth-passkey-expired"))]
     Expired,
-    #[error("The passkey could not be verified. Try again, or use another passkey or security key.")]
+    #[error("{}", crate::i18n::t("auth-passkey-failed"))]
     Failed,
-    #[error("That passkey is registered already.")]
+    #[error("{}", crate::i18n::t("auth-passkey-registered"))]
     AlreadyRegistered,
-    #[error("You have the most passkeys an account may have (20). Remove one first.")]
+    #[error("{}", crate::i18n::t1("auth-passkey-too-many", "max", MAX_PER_AGENT))]
     TooMany,
 }
 
@@ -252,7 +252,7 @@ pub fn finish_registration(
         let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
         audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &entry, ctx.now)?;
         let email = agent.email_address();
-        let message = messages::passkey_added(&Recipient { email: &email, name: &agent.name }, name.as_str(), &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::passkey_added(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, name.as_str(), &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         let passkey = store::by_credential_id(conn, &credential_id)?.ok_or(diesel::result::Error::NotFound)?;
         Ok(Ok(Added { passkey, first_factor }))
@@ -267,9 +267,9 @@ pub fn list(conn: &mut DbConnection, agent_id: &str) -> diesel::QueryResult<Vec<
 /// Why removing a passkey was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum RemoveRefusal {
-    #[error("There is no such passkey on your account.")]
+    #[error("{}", crate::i18n::t("auth-passkey-not-found"))]
     NotFound,
-    #[error("Your company requires two-factor authentication, and this passkey is your only second factor. Add another first, or ask an admin.")]
+    #[error("{}", crate::i18n::t("auth-passkey-last-factor"))]
     LastFactorRequired,
 }
 
@@ -295,7 +295,7 @@ pub fn remove(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, passkey
         let entry = audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(&agent, Some(ctx.client)) };
         audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &entry, ctx.now)?;
         let email = agent.email_address();
-        let message = messages::passkey_removed(&Recipient { email: &email, name: &agent.name }, &passkey.name, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::passkey_removed(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &passkey.name, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         Ok(Ok(()))
     })
@@ -446,7 +446,7 @@ pub fn finish_passwordless(conn: &mut DbConnection, ctx: &Context<'_>, answer: &
         audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, ctx.now)?;
         if !known_browser(&agent.id) {
             let email = agent.email_address();
-            let message = messages::passkey_sign_in(&Recipient { email: &email, name: &agent.name }, &passkey.name, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+            let message = messages::passkey_sign_in(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &passkey.name, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
             outbox::enqueue(conn, &message, ctx.now)?;
         }
         Ok(Passwordless::SignedIn(Box::new(agent)))

@@ -47,7 +47,7 @@ pub fn request(conn: &mut DbConnection, config: &Config, email: &EmailAddress, c
         password_reset_token::insert(conn, &token_hash(&token), &agent.id, now, now + lifetime)?;
         let link = format!("{}/password/reset?token={token}", config.base_url());
         let to = agent.email_address();
-        let message = messages::password_reset(&Recipient { email: &to, name: &agent.name }, &link, lifetime, &RequestContext::of(client, now))?.useful_until(now + lifetime);
+        let message = messages::password_reset(&Recipient { email: &to, name: &agent.name, tr: agent.reader(conn)? }, &link, lifetime, &RequestContext::of(client, now))?.useful_until(now + lifetime);
         outbox::enqueue(conn, &message, now)?;
         audit::record(conn, Event::PasswordResetRequested, Outcome::Success, &audit::Entry::for_agent(&agent, Some(client)), now)?;
         Ok(())
@@ -65,7 +65,7 @@ pub fn agent_for_token(conn: &mut DbConnection, token: &str, now: NaiveDateTime)
 /// Why a reset was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum ResetError {
-    #[error("This password reset link has expired or was already used. Ask for a new one.")]
+    #[error("{}", crate::i18n::t("auth-reset-link-not-valid"))]
     LinkNotValid,
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -95,7 +95,7 @@ pub fn complete(conn: &mut DbConnection, config: &Config, token: &str, agent: &A
         audit::record(conn, Event::PasswordResetCompleted, Outcome::Success, &entry, now)?;
         audit::record(conn, Event::PasswordChanged, Outcome::Success, &entry, now)?;
         let email = agent.email_address();
-        let message = messages::password_changed(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())
+        let message = messages::password_changed(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(client, now), &config.base_url())
             .map_err(AuthError::from)?;
         outbox::enqueue(conn, &message, now)?;
         Ok(())

@@ -37,7 +37,7 @@ pub fn generate_set(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) -
         let entry = audit::Entry { detail: Some("10 recovery codes; earlier codes void"), ..audit::Entry::for_agent(agent, Some(ctx.client)) };
         audit::record(conn, Event::RecoveryCodesGenerated, Outcome::Success, &entry, ctx.now)?;
         let email = agent.email_address();
-        let message = messages::recovery_codes_generated(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::recovery_codes_generated(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         Ok::<(), AuthError>(())
     })?;
@@ -65,7 +65,7 @@ pub fn announce_used(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent) 
     let detail = format!("signed in with a recovery code; {left} left");
     audit::record(conn, Event::RecoveryCodeUsed, Outcome::Success, &audit::Entry { detail: Some(&detail), ..audit::Entry::for_agent(agent, Some(ctx.client)) }, ctx.now)?;
     let email = agent.email_address();
-    let message = messages::recovery_code_used(&Recipient { email: &email, name: &agent.name }, left, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+    let message = messages::recovery_code_used(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, left, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
     outbox::enqueue(conn, &message, ctx.now)?;
     Ok(())
 }
@@ -76,11 +76,14 @@ pub fn void_all(conn: &mut DbConnection, agent_id: &str) -> diesel::QueryResult<
     Agent::set_recovery_codes_left(conn, agent_id, 0)
 }
 
-/// The text file of a set, for Download.
+/// The text file of a set, for Download, in the request's language and time zone.
 pub fn as_text_file(codes: &[RecoveryCode], account: &str, made_at: NaiveDateTime) -> String {
+    let tr = crate::i18n::current();
     let mut text = format!(
-        "AgentGate recovery codes for {account}\nMade {} UTC. Each code works once; a new set voids these.\nKeep them somewhere safe, away from your computer.\n\n",
-        made_at.format("%Y-%m-%d %H:%M")
+        "{}\n{}\n{}\n\n",
+        tr.t1("auth-recovery-file-title", "account", account),
+        tr.t1("auth-recovery-file-made", "time", tr.date_time(made_at)),
+        tr.t("auth-recovery-file-keep"),
     );
     for code in codes {
         text.push_str(&code.grouped());

@@ -218,10 +218,11 @@ pub fn hit_all(conn: &mut DbConnection, buckets: &[(Bucket, Limit)], now: NaiveD
     Ok(Ok(counted))
 }
 
-/// "a minute" or "12 minutes": a wait as a page says it, rounded up.
+/// "a minute" or "12 minutes": a wait as a page says it, rounded up, in the
+/// request's language.
 pub fn wait_in_words(wait: Duration) -> String {
-    let minutes = whole_seconds_up(wait).div_ceil(60);
-    if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") }
+    let minutes = whole_seconds_up(wait).div_ceil(60).max(1);
+    crate::i18n::t1("auth-wait-minutes", "count", minutes)
 }
 
 /// Empties the bucket.

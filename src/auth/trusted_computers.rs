@@ -27,6 +27,7 @@ use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::{ClientInfo, browser_label};
+use crate::i18n::{Language, Tr};
 
 /// The cookie's name before the `__Host-` prefix that https adds (SPEC §4).
 pub const COOKIE_BASE_NAME: &str = "agentgate_trusted";
@@ -130,16 +131,25 @@ pub enum TrustOffer {
 }
 
 impl TrustOffer {
-    /// Why the box is missing from the code page, in words.
+    /// Why the box is missing from the code page, in the request's language.
     pub fn reason(self) -> Option<&'static str> {
+        // Two sentences in each language, said once and kept, so that pages
+        // can hold them as `&'static str`.
+        static REASONS: std::sync::LazyLock<Vec<(Language, String, String)>> = std::sync::LazyLock::new(|| {
+            Language::ALL
+                .iter()
+                .map(|&language| {
+                    let tr = Tr::new(language, chrono_tz::Tz::UTC);
+                    (language, tr.t("auth-trust-not-allowed"), tr.t("auth-trust-admins-enter-code"))
+                })
+                .collect()
+        });
+        let language = crate::i18n::current().language;
+        let (_, not_allowed, admins_enter_code) = REASONS.iter().find(|(said_in, ..)| *said_in == language)?;
         match self {
             TrustOffer::Offered { .. } => None,
-            TrustOffer::NotAllowed => {
-                Some("Your company does not allow trusted computers, so every login asks for a code.")
-            }
-            TrustOffer::AdminsAlwaysEnterCode => {
-                Some("Your company asks admins to enter a code at every login, so this computer cannot be trusted to skip it.")
-            }
+            TrustOffer::NotAllowed => Some(not_allowed),
+            TrustOffer::AdminsAlwaysEnterCode => Some(admins_enter_code),
         }
     }
 }
@@ -302,8 +312,7 @@ pub fn grant(
     audit::record(conn, Event::TrustedComputerAdded, Outcome::Success, &entry, now)?;
     let email = agent.email_address();
     let message = messages::trusted_computer_added(
-        &Recipient { email: &email, name: &agent.name },
-        &label,
+        &Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? },
         until,
         &RequestContext::of(client, now),
         &config.base_url(),

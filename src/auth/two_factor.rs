@@ -91,7 +91,7 @@ pub fn apply_in_transaction(
             let entry = audit::Entry { detail: Some("emailed codes"), ..entry };
             audit::record(conn, Event::TwoFactorDisabled, Outcome::Success, &entry, now)?;
             let email = agent.email_address();
-            let message = messages::two_factor_disabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(client, now), &config.base_url())?;
+            let message = messages::two_factor_disabled(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(client, now), &config.base_url())?;
             outbox::enqueue(conn, &message, now)?;
             Ok(ChangeApplied::Disabled)
         }
@@ -139,7 +139,7 @@ pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submit
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Enabled)?;
         audit::record(conn, Event::TwoFactorEnabled, Outcome::Success, &audit::Entry::for_agent(agent, Some(ctx.client)), ctx.now)?;
         let email = agent.email_address();
-        let message = messages::two_factor_enabled(&Recipient { email: &email, name: &agent.name }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
+        let message = messages::two_factor_enabled(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, &RequestContext::of(ctx.client, ctx.now), &ctx.config.base_url())?;
         outbox::enqueue(conn, &message, ctx.now)?;
         Ok(())
     })
@@ -149,7 +149,8 @@ pub fn confirm(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, submit
 /// `agentgate reset-two-factor`): forgets their trusted computers, ends their
 /// pending logins, lifts a code lock-out, records and emails it. `audit_entry`
 /// says who did it; its subject becomes the agent.
-pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &str, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AuthError> {
+/// `done_by`: the admin's name, or None for the server's command line.
+pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: Option<&str>, audit_entry: &audit::Entry<'_>, now: NaiveDateTime) -> Result<(), AuthError> {
     codes::in_agent_code_transaction(conn, &agent.id, now, |conn, _| {
         Agent::set_two_factor(conn, &agent.id, TwoFactorStatus::Disabled)?;
         // Every factor goes (SPEC §7 admin reset): the app and the recovery codes too.
@@ -163,7 +164,7 @@ pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &
         code_lockout::clear(conn, &agent.id)?;
         audit::record(conn, Event::TwoFactorReset, Outcome::Success, &entry, now)?;
         let email = agent.email_address();
-        let message = messages::two_factor_reset(&Recipient { email: &email, name: &agent.name }, done_by, now, &config.base_url())?;
+        let message = messages::two_factor_reset(&Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? }, done_by, now, &config.base_url())?;
         outbox::enqueue(conn, &message, now)?;
         Ok(())
     })
@@ -173,6 +174,6 @@ pub fn reset(conn: &mut DbConnection, config: &Config, agent: &Agent, done_by: &
 pub fn reset_by_email(conn: &mut DbConnection, config: &Config, email: &EmailAddress, now: NaiveDateTime) -> Result<Option<Agent>, AuthError> {
     let Some(agent) = Agent::find_by_email(conn, email)? else { return Ok(None) };
     let entry = audit::Entry { detail: Some("via the command line"), ..Default::default() };
-    reset(conn, config, &agent, "An administrator (from the server's command line)", &entry, now)?;
+    reset(conn, config, &agent, None, &entry, now)?;
     Ok(Some(agent))
 }

@@ -1,6 +1,8 @@
 //! Who is on the other end of a request, as every layer records it: the
 //! client IP and the User-Agent (built from the request by `web::client`).
 
+use crate::i18n::Tr;
+
 /// The longest User-Agent kept: enough to name a browser, no more.
 pub const MAX_USER_AGENT: usize = 256;
 
@@ -22,8 +24,14 @@ impl ClientInfo {
 }
 
 /// A short, human name for a browser from its User-Agent ("Firefox on Linux"),
-/// for emails and lists; an unknown one is shown as given, shortened.
+/// for lists, in the request's language; an unknown one is shown as given,
+/// shortened.
 pub fn browser_label(user_agent: &str) -> String {
+    browser_label_in(&crate::i18n::current(), user_agent)
+}
+
+/// [`browser_label`] in the language of `tr` (an email's recipient).
+pub fn browser_label_in(tr: &Tr, user_agent: &str) -> String {
     let ua = user_agent;
     let browser = if ua.contains("Edg/") || ua.contains("Edge/") {
         "Edge"
@@ -54,11 +62,11 @@ pub fn browser_label(user_agent: &str) -> String {
         ""
     };
     match (browser, system) {
-        ("", "") if ua.trim().is_empty() => "an unknown browser".to_owned(),
+        ("", "") if ua.trim().is_empty() => tr.t("browser-unknown"),
         ("", "") => ua.chars().filter(|c| !c.is_control()).take(60).collect(),
-        ("", system) => format!("a browser on {system}"),
+        ("", system) => tr.t1("browser-on-unknown-system", "system", system),
         (browser, "") => browser.to_owned(),
-        (browser, system) => format!("{browser} on {system}"),
+        (browser, system) => tr.t2("browser-on-system", "browser", browser, "system", system),
     }
 }
 

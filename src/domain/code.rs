@@ -11,9 +11,9 @@ pub struct OneTimeCode(String);
 /// Why a submitted code could not even be read; each counts as a wrong code.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum CodeError {
-    #[error("Enter the 6-digit code from the email.")]
+    #[error("{}", crate::i18n::t("validation-code-empty"))]
     Empty,
-    #[error("The code has 6 digits (0 to 9). Check the email and try again.")]
+    #[error("{}", crate::i18n::t("validation-code-malformed"))]
     Malformed,
 }
 

@@ -7,11 +7,11 @@ pub struct EmailAddress(String);
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum EmailError {
-    #[error("Enter an email address.")]
+    #[error("{}", crate::i18n::t("validation-email-empty"))]
     Empty,
-    #[error("That email address is too long.")]
+    #[error("{}", crate::i18n::t("validation-email-too-long"))]
     TooLong,
-    #[error("Enter a valid email address, like name@example.com.")]
+    #[error("{}", crate::i18n::t1("validation-email-invalid", "example", "name@example.com"))]
     Invalid,
 }
 

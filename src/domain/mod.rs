@@ -13,7 +13,7 @@ mod recovery_code;
 mod role;
 mod search;
 
-pub use client::{ClientInfo, browser_label};
+pub use client::{ClientInfo, browser_label, browser_label_in};
 pub use code::{CODE_DIGITS, CodeError, OneTimeCode};
 pub use email::{EmailAddress, EmailError};
 pub use factors::{AdminFactorRule, FactorsAllowed};

@@ -1,17 +1,17 @@
 /// Errors for free-text names.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum NameError {
-    #[error("Enter a name.")]
+    #[error("{}", crate::i18n::t("validation-name-empty"))]
     Empty,
-    #[error("That name is too long (at most {0} characters).")]
+    #[error("{}", crate::i18n::t1("validation-name-too-long", "max", .0))]
     TooLong(usize),
-    #[error("Names cannot contain control characters.")]
+    #[error("{}", crate::i18n::t("validation-name-control"))]
     ControlCharacter,
     /// Bidi controls, zero-width spaces, line separators: they let a name
     /// display as something else (U+202E turns the text around).
-    #[error("Names cannot contain invisible or direction-changing characters.")]
+    #[error("{}", crate::i18n::t("validation-name-invisible"))]
     InvisibleCharacter,
-    #[error("Enter a name with at least one visible character.")]
+    #[error("{}", crate::i18n::t("validation-name-nothing-visible"))]
     NothingVisible,
 }
 

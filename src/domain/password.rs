@@ -20,22 +20,22 @@ static COMMON_PASSWORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
 /// Why a new password was refused; the message is shown to the user.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PasswordError {
-    #[error("Use at least {MIN_PASSWORD_CHARS} characters. A short phrase of several words works well.")]
+    #[error("{}", crate::i18n::t1("validation-password-too-short", "min", MIN_PASSWORD_CHARS))]
     TooShort,
-    #[error("Use at most {MAX_PASSWORD_CHARS} characters.")]
+    #[error("{}", crate::i18n::t1("validation-password-too-long", "max", MAX_PASSWORD_CHARS))]
     TooLong,
-    #[error("That password is one of the most common passwords. Choose another.")]
+    #[error("{}", crate::i18n::t("validation-password-common"))]
     Common,
-    #[error("The password cannot contain the product name.")]
+    #[error("{}", crate::i18n::t("validation-password-product-name"))]
     ContainsProductName,
-    #[error("The password cannot contain your email address.")]
+    #[error("{}", crate::i18n::t("validation-password-email"))]
     ContainsEmail,
     /// The part of the address before the @ (4 characters or more), named.
-    #[error("The password cannot contain \u{201c}{0}\u{201d}, the part of your email address before the @.")]
+    #[error("{}", crate::i18n::t1("validation-password-email-name", "name", .0))]
     ContainsEmailName(String),
-    #[error("The two new passwords do not match.")]
+    #[error("{}", crate::i18n::t("validation-password-mismatch"))]
     Mismatch,
-    #[error("The password cannot contain control characters such as line breaks or tabs (they cannot be typed into a password field).")]
+    #[error("{}", crate::i18n::t("validation-password-control"))]
     ControlCharacter,
 }
 

@@ -16,7 +16,7 @@ pub struct RecoveryCode(String);
 
 /// A recovery code that cannot be one; counts as a wrong code.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
-#[error("A recovery code has 24 letters and digits, in groups like k7dq-2mxp-9hta-vw4c-5nry-3bfe.")]
+#[error("{}", crate::i18n::t1("validation-recovery-code", "example", "k7dq-2mxp-9hta-vw4c-5nry-3bfe"))]
 pub struct RecoveryCodeError;
 
 impl RecoveryCode {

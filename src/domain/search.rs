@@ -56,11 +56,11 @@ pub struct SearchText {
 /// Why a search text was refused; shown on the 400 page.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SearchError {
-    #[error("The search is too long (at most {MAX_SEARCH_CHARS} characters).")]
+    #[error("{}", crate::i18n::t1("validation-search-too-long", "max", MAX_SEARCH_CHARS))]
     TooLong,
-    #[error("The search has too many words (at most {MAX_SEARCH_WORDS}).")]
+    #[error("{}", crate::i18n::t1("validation-search-too-many-words", "max", MAX_SEARCH_WORDS))]
     TooManyWords,
-    #[error("The search cannot contain control characters.")]
+    #[error("{}", crate::i18n::t("validation-search-control"))]
     ControlCharacter,
 }
 

@@ -5,57 +5,60 @@
 use askama::Template;
 use chrono::NaiveDateTime;
 
-use crate::domain::{EmailAddress, OneTimeCode};
+use crate::domain::{ClientInfo, EmailAddress, OneTimeCode, browser_label_in};
+use crate::i18n::{Tr, arg};
 use crate::mail::{Email, EmailKind};
-use crate::domain::{ClientInfo, browser_label};
 
 /// Where and when the request that caused an email came from.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
     pub at: NaiveDateTime,
-    /// A short browser name ("Firefox on Linux"), never the raw header.
-    pub browser: String,
+    /// The raw User-Agent: the email names the browser in the recipient's
+    /// language ("Firefox on Linux"), never quoting the header.
+    pub user_agent: String,
     pub ip: String,
 }
 
 impl RequestContext {
     pub fn new(at: NaiveDateTime, user_agent: &str, ip: &str) -> RequestContext {
-        RequestContext { at, browser: browser_label(user_agent), ip: ip.to_owned() }
+        RequestContext { at, user_agent: user_agent.to_owned(), ip: ip.to_owned() }
     }
 
     pub fn of(client: &ClientInfo, at: NaiveDateTime) -> RequestContext {
         RequestContext::new(at, &client.user_agent, &client.ip)
     }
 
-    /// "on 2026-11-28 at 14:03 UTC from Firefox on Linux (IP address 192.0.2.1)."
-    fn sentence(&self) -> String {
-        format!("This happened on {} from {} (IP address {}).", when(self.at), self.browser, self.ip)
+    fn browser(&self, tr: &Tr) -> String {
+        browser_label_in(tr, &self.user_agent)
+    }
+
+    /// "This happened on 28 November 2026, 14:03 UTC from Firefox on Linux (IP address 192.0.2.1)."
+    fn sentence(&self, tr: &Tr) -> String {
+        tr.tn("email-context", vec![("at", arg(tr.date_time(self.at))), ("browser", arg(self.browser(tr))), ("ip", arg(&self.ip))])
     }
 }
 
-use crate::domain::dates::when;
-
-/// Who the email goes to: the address codes are sent to, and the name to greet.
+/// Who the email goes to: the address, the name to greet, and the language
+/// and time zone to write in (the recipient's, never the sender's).
 pub struct Recipient<'a> {
     pub email: &'a EmailAddress,
     pub name: &'a str,
+    pub tr: Tr,
 }
 
-/// What a code email says; rendered by both of its templates.
+/// What a code email says, in the recipient's words; rendered by both of its templates.
 struct CodeFields<'a> {
-    heading: &'a str,
-    name: &'a str,
-    intro: &'a str,
+    tr: Tr,
+    heading: String,
+    hello: String,
+    intro: String,
     code: &'a str,
-    lifetime_minutes: i64,
-    expires_at: String,
-    requested_at: String,
-    browser: &'a str,
-    ip: &'a str,
+    validity: String,
+    requested: String,
     settings_url: String,
     /// What to do if this was not asked for, when it is not "someone knows
     /// your password" (a code to a new address may reach a stranger).
-    unrequested: Option<&'a str>,
+    unrequested: Option<String>,
 }
 
 #[derive(Template)]
@@ -78,7 +81,8 @@ pub struct Link {
 
 /// What a notice says; rendered by both of its templates.
 struct NoticeFields<'a> {
-    name: &'a str,
+    tr: Tr,
+    hello: String,
     title: &'a str,
     paragraphs: &'a [String],
     context: Option<String>,
@@ -118,47 +122,25 @@ pub fn code_email(
     context: &RequestContext,
     base_url: &str,
 ) -> Result<Email, askama::Error> {
-    let (kind, subject, heading, intro) = match purpose {
-        CodePurpose::Login => (
-            EmailKind::LoginCode,
-            format!("AgentGate sign-in code: {}", code.expose()),
-            "Your sign-in code",
-            "Someone entered your password on the AgentGate login page. To finish logging in, enter this code:",
-        ),
-        CodePurpose::ConfirmTwoFactor => (
-            EmailKind::TwoFactorConfirmation,
-            format!("AgentGate confirmation code: {}", code.expose()),
-            "Confirm two-factor authentication",
-            "You asked to turn on two-factor authentication. To confirm that this address receives your codes, enter this code in Account Setting:",
-        ),
-        CodePurpose::ConfirmIdentity => (
-            EmailKind::LoginCode,
-            format!("AgentGate security code: {}", code.expose()),
-            "Confirm it is you",
-            "You are about to change a security setting of your AgentGate account (your password, your email address or two-factor authentication). To confirm it is you, enter this code:",
-        ),
-        CodePurpose::ChangeEmail => (
-            EmailKind::EmailChange,
-            format!("AgentGate email change code: {}", code.expose()),
-            "Confirm your new email address",
-            "You asked to use this address for your AgentGate account. To confirm that it receives your mail, enter this code in AgentGate; the address changes only then:",
-        ),
+    let tr = &to.tr;
+    let (kind, prefix) = match purpose {
+        CodePurpose::Login => (EmailKind::LoginCode, "email-login-code"),
+        CodePurpose::ConfirmTwoFactor => (EmailKind::TwoFactorConfirmation, "email-confirm-code"),
+        CodePurpose::ConfirmIdentity => (EmailKind::LoginCode, "email-identity-code"),
+        CodePurpose::ChangeEmail => (EmailKind::EmailChange, "email-change-code"),
     };
-    let unrequested = (purpose == CodePurpose::ChangeEmail).then_some(
-        "If you did not ask for this, ignore this email: nothing changes unless the code is entered. Never give this code to anyone.",
-    );
+    let subject = tr.t1(&format!("{prefix}-subject"), "code", code.expose());
+    let requested = vec![("at", arg(tr.date_time(context.at))), ("browser", arg(context.browser(tr))), ("ip", arg(&context.ip))];
     let fields = CodeFields {
-        heading,
-        name: to.name,
-        intro,
+        tr: *tr,
+        heading: tr.t(&format!("{prefix}-heading")),
+        hello: tr.t1("email-hello", "name", to.name),
+        intro: tr.t(&format!("{prefix}-intro")),
         code: code.expose(),
-        lifetime_minutes: lifetime.num_minutes(),
-        expires_at: when(context.at + lifetime),
-        requested_at: when(context.at),
-        browser: &context.browser,
-        ip: &context.ip,
+        validity: tr.t2("email-code-validity", "minutes", lifetime.num_minutes(), "expires", tr.date_time(context.at + lifetime)),
+        requested: tr.tn("email-code-requested", requested),
         settings_url: format!("{base_url}/account/settings"),
-        unrequested,
+        unrequested: (purpose == CodePurpose::ChangeEmail).then(|| tr.t("email-code-unrequested")),
     };
     let text = CodeText { m: &fields }.render()?;
     let html = CodeHtml { m: &fields }.render()?;
@@ -166,40 +148,53 @@ pub fn code_email(
 }
 
 /// A notice: a title, a few paragraphs, optionally the request it is about,
-/// a warning line and one link.
+/// a warning line and one link, all in the recipient's words.
 struct Notice<'a> {
     kind: EmailKind,
-    subject: &'a str,
-    title: &'a str,
+    subject: String,
+    title: String,
     paragraphs: Vec<String>,
     context: Option<&'a RequestContext>,
-    warning: Option<&'a str>,
+    warning: Option<String>,
     link: Option<Link>,
 }
 
 fn render_notice(to: &Recipient<'_>, notice: Notice<'_>) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
     let fields = NoticeFields {
-        name: to.name,
-        title: notice.title,
+        tr: *tr,
+        hello: tr.t1("email-hello", "name", to.name),
+        title: &notice.title,
         paragraphs: &notice.paragraphs,
-        context: notice.context.map(RequestContext::sentence),
-        warning: notice.warning,
+        context: notice.context.map(|context| context.sentence(tr)),
+        warning: notice.warning.as_deref(),
         link: notice.link.as_ref(),
     };
     let text = NoticeText { m: &fields }.render()?;
     let html = NoticeHtml { m: &fields }.render()?;
-    Ok(Email { useful_until: None, challenge_id: None, kind: notice.kind, to: to.email.clone(), subject: notice.subject.to_owned(), text, html })
+    Ok(Email { useful_until: None, challenge_id: None, kind: notice.kind, to: to.email.clone(), subject: notice.subject, text, html })
 }
 
-const NOT_YOU_CHANGE_PASSWORD: &str = "If this was not you, change your password now: whoever did it knows it.";
-const NOT_YOU_REMOVE_PASSKEY: &str = "If this was not you, remove that passkey in Account Setting now, and tell your admin.";
-
-fn settings_link(base_url: &str) -> Option<Link> {
-    Some(Link { label: "Open Account Setting".to_owned(), url: format!("{base_url}/account/settings") })
+/// A security notice whose keys share `prefix`: `-subject`, `-title`, and
+/// the paragraphs given.
+fn security_notice<'a>(tr: &Tr, prefix: &str, paragraphs: Vec<String>, context: Option<&'a RequestContext>, warning: &str, link: Option<Link>) -> Notice<'a> {
+    Notice {
+        kind: EmailKind::SecurityNotice,
+        subject: tr.t(&format!("{prefix}-subject")),
+        title: tr.t(&format!("{prefix}-title")),
+        paragraphs,
+        context,
+        warning: Some(tr.t(warning)),
+        link,
+    }
 }
 
-fn reset_link(base_url: &str) -> Option<Link> {
-    Some(Link { label: "Reset your password".to_owned(), url: format!("{base_url}/password/forgot") })
+fn settings_link(tr: &Tr, base_url: &str) -> Option<Link> {
+    Some(Link { label: tr.t("email-open-account-setting"), url: format!("{base_url}/account/settings") })
+}
+
+fn reset_link(tr: &Tr, base_url: &str) -> Option<Link> {
+    Some(Link { label: tr.t("email-reset-your-password"), url: format!("{base_url}/password/forgot") })
 }
 
 /// SPEC §3: the agent is emailed at each code lock-out, because whoever is
@@ -212,361 +207,160 @@ pub fn codes_locked(
     context: &RequestContext,
     base_url: &str,
 ) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
     let (subject, first, link) = match until {
         Some(until) => (
-            "AgentGate: sign-in codes locked for your account",
-            format!("{wrong_codes} wrong sign-in codes in a row were entered for your account, so no code will be sent or accepted until {}.", when(until)),
-            settings_link(base_url),
+            "email-codes-locked-subject",
+            tr.t2("email-codes-locked-until", "count", wrong_codes, "until", tr.date_time(until)),
+            settings_link(tr, base_url),
         ),
-        None => (
-            "AgentGate: sign-in codes locked until your password is reset",
-            format!("{wrong_codes} wrong sign-in codes in a row were entered for your account, so no code will be sent or accepted until your password is reset or an admin resets your two-factor authentication."),
-            reset_link(base_url),
-        ),
+        None => ("email-codes-locked-reset-subject", tr.t1("email-codes-locked-until-reset", "count", wrong_codes), reset_link(tr, base_url)),
     };
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject,
-            title: "Too many wrong sign-in codes",
-            paragraphs: vec![first, "Each of those attempts began with your correct password.".to_owned()],
-            context: Some(context),
-            warning: Some("Change your password now: whoever entered those codes knows it."),
-            link,
-        },
-    )
+    let paragraphs = vec![first, tr.t("email-codes-locked-password-was-right")];
+    let mut notice = security_notice(tr, "email-codes-locked", paragraphs, Some(context), "email-codes-locked-warning", link);
+    notice.subject = tr.t(subject);
+    render_notice(to, notice)
 }
 
-/// Someone passed the password step but no code followed in time.
 /// Sign-ins to the account from browsers it was never used on were paused
 /// after `failures` wrong passwords (someone may be guessing). The agent's
 /// own browsers are not affected.
 pub fn account_under_attack(to: &Recipient<'_>, failures: u32, since: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: failed sign-ins to your account from new browsers",
-            title: "Someone may be guessing your password",
-            paragraphs: vec![
-                format!("{failures} failed sign-ins to your account from browsers you have not signed in on came since {}.", when(since)),
-                "Sign-ins from new browsers are paused for a while. Browsers where you signed in before are not affected: you can keep working as usual.".to_owned(),
-            ],
-            context: None,
-            warning: Some("If your password is weak or used elsewhere, change it now."),
-            link: settings_link(base_url),
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t2("email-under-attack-count", "count", failures, "since", tr.date_time(since)), tr.t("email-under-attack-paused")];
+    render_notice(to, security_notice(tr, "email-under-attack", paragraphs, None, "email-under-attack-warning", settings_link(tr, base_url)))
 }
 
+/// Someone passed the password step but no code followed in time.
 pub fn abandoned_login(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: your password was used but no code followed",
-            title: "Your password was entered, but the sign-in was not finished",
-            paragraphs: vec![
-                "Someone entered your correct password on the AgentGate login page, and no sign-in code was entered afterwards.".to_owned(),
-                "If you started a login and gave up, you can ignore this email.".to_owned(),
-            ],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t("email-abandoned-what"), tr.t("email-abandoned-ignore")];
+    render_notice(to, security_notice(tr, "email-abandoned", paragraphs, Some(context), "email-not-you-change-password", settings_link(tr, base_url)))
+}
+
+/// A change to the account's factors, told with one paragraph (`{prefix}-what`).
+fn factor_changed(to: &Recipient<'_>, prefix: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t(&format!("{prefix}-what"))];
+    render_notice(to, security_notice(tr, prefix, paragraphs, Some(context), "email-not-you-change-password", settings_link(tr, base_url)))
 }
 
 pub fn two_factor_enabled(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: two-factor authentication is on",
-            title: "Two-factor authentication is on",
-            paragraphs: vec!["From now on, each login asks for a code sent to this address.".to_owned()],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    factor_changed(to, "email-2fa-on", context, base_url)
 }
 
 pub fn two_factor_disabled(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: two-factor authentication was turned off",
-            title: "Two-factor authentication was turned off",
-            paragraphs: vec![
-                "Two-factor authentication was turned off for your account. Logins now need only your password.".to_owned(),
-            ],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    factor_changed(to, "email-2fa-off", context, base_url)
 }
 
 /// An authenticator app was added to the agent's account (SPEC §7).
 pub fn authenticator_added(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: an authenticator app was added to your account",
-            title: "An authenticator app was added",
-            paragraphs: vec!["From now on, each login asks for the code your authenticator app shows.".to_owned()],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    factor_changed(to, "email-app-added", context, base_url)
+}
+
+pub fn authenticator_removed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    factor_changed(to, "email-app-removed", context, base_url)
+}
+
+pub fn recovery_codes_generated(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    factor_changed(to, "email-recovery-made", context, base_url)
+}
+
+/// A passkey event, told with the passkey's name as the agent gave it.
+fn passkey_notice(to: &Recipient<'_>, prefix: &str, name: &str, warning: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t1(&format!("{prefix}-what"), "name", name)];
+    render_notice(to, security_notice(tr, prefix, paragraphs, Some(context), warning, settings_link(tr, base_url)))
 }
 
 /// A passkey or security key was added (its name as the agent gave it).
 pub fn passkey_added(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: a passkey was added to your account",
-            title: "A passkey was added",
-            paragraphs: vec![format!("The passkey or security key \"{name}\" can now sign you in to AgentGate.")],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    passkey_notice(to, "email-passkey-added", name, "email-not-you-change-password", context, base_url)
 }
 
 pub fn passkey_removed(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: a passkey was removed from your account",
-            title: "A passkey was removed",
-            paragraphs: vec![format!("The passkey or security key \"{name}\" no longer signs you in to AgentGate.")],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    passkey_notice(to, "email-passkey-removed", name, "email-not-you-change-password", context, base_url)
 }
 
 /// A passwordless sign-in from a browser the agent has not signed in on before.
 pub fn passkey_sign_in(to: &Recipient<'_>, name: &str, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: you signed in with a passkey on a new browser",
-            title: "Signed in with a passkey",
-            paragraphs: vec![format!("Your passkey \"{name}\" signed you in, without a password, on a browser you had not used for AgentGate before.")],
-            context: Some(context),
-            warning: Some(NOT_YOU_REMOVE_PASSKEY),
-            link: settings_link(base_url),
-        },
-    )
-}
-
-pub fn authenticator_removed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: the authenticator app was removed from your account",
-            title: "The authenticator app was removed",
-            paragraphs: vec!["Logins no longer accept codes from that app.".to_owned()],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
-}
-
-pub fn recovery_codes_generated(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: new recovery codes for your account",
-            title: "New recovery codes were made",
-            paragraphs: vec!["A new set of 10 recovery codes was made for your account. Codes of earlier sets no longer work.".to_owned()],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    passkey_notice(to, "email-passkey-sign-in", name, "email-not-you-remove-passkey", context, base_url)
 }
 
 /// A recovery code signed the agent in; `left` remain.
 pub fn recovery_code_used(to: &Recipient<'_>, left: i32, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    let remaining = match left {
-        0 => "No recovery codes are left: make a new set in Account Setting now.".to_owned(),
-        1 => "1 recovery code is left.".to_owned(),
-        n if n <= 3 => format!("{n} recovery codes are left: make a new set in Account Setting soon."),
-        n => format!("{n} recovery codes are left."),
-    };
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: a recovery code was used to sign in",
-            title: "A recovery code was used",
-            paragraphs: vec!["A recovery code was used to sign in to your account. Each code works once.".to_owned(), remaining],
-            context: Some(context),
-            warning: Some(NOT_YOU_CHANGE_PASSWORD),
-            link: settings_link(base_url),
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t("email-recovery-used-what"), tr.t1("email-recovery-used-left", "left", left)];
+    render_notice(to, security_notice(tr, "email-recovery-used", paragraphs, Some(context), "email-not-you-change-password", settings_link(tr, base_url)))
 }
 
 /// 2FA was reset for the agent by someone else (an admin, or the command line).
-pub fn two_factor_reset(to: &Recipient<'_>, by: &str, at: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: your two-factor authentication was reset",
-            title: "Your two-factor authentication was reset",
-            paragraphs: vec![
-                format!("{by} turned off two-factor authentication for your account on {}, and your trusted computers were forgotten.", when(at)),
-                "Turn it on again in Account Setting.".to_owned(),
-            ],
-            context: None,
-            warning: Some("If you did not ask for this, tell your admin."),
-            link: settings_link(base_url),
-        },
-    )
+/// `by`: the admin's name, or None for the server's command line.
+pub fn two_factor_reset(to: &Recipient<'_>, by: Option<&str>, at: NaiveDateTime, base_url: &str) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
+    let by = by.map_or_else(|| tr.t("email-2fa-reset-by-cli"), str::to_owned);
+    let paragraphs = vec![tr.t2("email-2fa-reset-what", "by", by, "at", tr.date_time(at)), tr.t("email-2fa-reset-again")];
+    render_notice(to, security_notice(tr, "email-2fa-reset", paragraphs, None, "email-2fa-reset-warning", settings_link(tr, base_url)))
 }
 
 /// A browser became a trusted computer (SPEC §2.3 step 4): from now on it
 /// skips the code, so the agent hears about it and can forget it.
-pub fn trusted_computer_added(
-    to: &Recipient<'_>,
-    label: &str,
-    until: NaiveDateTime,
-    context: &RequestContext,
-    base_url: &str,
-) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: a new trusted computer was added",
-            title: "A new trusted computer was added",
-            paragraphs: vec![
-                format!("{label} was marked as a trusted computer for your account, after your password and a sign-in code were entered on it."),
-                format!("Logins to your account from that browser skip the sign-in code until {}. Every other browser and device still asks for one.", when(until)),
-            ],
-            context: Some(context),
-            warning: Some("If this was not you, forget that computer in Account Setting (Trusted computers) and change your password: whoever did it knows it and could read your code."),
-            link: Some(Link { label: "Review your trusted computers".to_owned(), url: format!("{base_url}/account/settings#trusted-computers") }),
-        },
-    )
+pub fn trusted_computer_added(to: &Recipient<'_>, until: NaiveDateTime, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t1("email-trusted-what", "browser", context.browser(tr)), tr.t1("email-trusted-until", "until", tr.date_time(until))];
+    let link = Link { label: tr.t("email-trusted-review"), url: format!("{base_url}/account/settings#trusted-computers") };
+    render_notice(to, security_notice(tr, "email-trusted", paragraphs, Some(context), "email-trusted-warning", Some(link)))
 }
 
 pub fn password_changed(to: &Recipient<'_>, context: &RequestContext, base_url: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: your password was changed",
-            title: "Your password was changed",
-            paragraphs: vec![
-                "The password of your AgentGate account was changed. Your other sessions were signed out and your trusted computers forgotten.".to_owned(),
-            ],
-            context: Some(context),
-            warning: Some("If this was not you, reset your password now and tell your admin."),
-            link: reset_link(base_url),
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t("email-password-changed-what")];
+    render_notice(to, security_notice(tr, "email-password-changed", paragraphs, Some(context), "email-password-changed-warning", reset_link(tr, base_url)))
 }
 
 /// Told to the OLD address after the account's email address changed
 /// (SPEC §2.2 step 6): whoever changed it may have taken the account.
 pub fn email_changed(to: &Recipient<'_>, new_address: &EmailAddress, context: &RequestContext) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate: your email address was changed",
-            title: "Your email address was changed",
-            paragraphs: vec![
-                format!(
-                    "The email address of your AgentGate account was changed from this one to {}. Sign-in codes and notices now go there, and you log in with it.",
-                    new_address.masked()
-                ),
-                "Your other sessions were signed out and your trusted computers forgotten.".to_owned(),
-            ],
-            context: Some(context),
-            warning: Some("If this was not you, tell your admin at once: whoever did it knows your password and now receives your codes."),
-            link: None,
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t1("email-address-changed-what", "address", new_address.masked()), tr.t("email-address-changed-signed-out")];
+    render_notice(to, security_notice(tr, "email-address-changed", paragraphs, Some(context), "email-address-changed-warning", None))
 }
 
 /// The password reset link (`link` holds the single-use token).
 pub fn password_reset(to: &Recipient<'_>, link: &str, lifetime: chrono::Duration, context: &RequestContext) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::PasswordReset,
-            subject: "AgentGate: reset your password",
-            title: "Reset your password",
-            paragraphs: vec![
-                format!("Someone asked to reset the password of your AgentGate account. The link below works once, for {} minutes.", lifetime.num_minutes()),
-                "With two-factor authentication on, logging in afterwards still asks for a code.".to_owned(),
-            ],
-            context: Some(context),
-            warning: Some("If this was not you, ignore this email: your password stays as it is."),
-            link: Some(Link { label: "Choose a new password".to_owned(), url: link.to_owned() }),
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t1("email-reset-what", "minutes", lifetime.num_minutes()), tr.t("email-reset-still-code")];
+    let link = Link { label: tr.t("email-reset-link"), url: link.to_owned() };
+    let mut notice = security_notice(tr, "email-reset", paragraphs, Some(context), "email-reset-warning", Some(link));
+    notice.kind = EmailKind::PasswordReset;
+    render_notice(to, notice)
 }
 
 /// An invitation to an agent an admin added: the single-use link (it holds
 /// the token) to the page where they choose their password.
 pub fn invitation(to: &Recipient<'_>, inviter: &str, company: &str, link: &str, expires_at: NaiveDateTime) -> Result<Email, askama::Error> {
-    let subject = format!("You are invited to the {company} helpdesk on AgentGate");
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::Invitation,
-            subject: &subject,
-            title: "Choose your password",
-            paragraphs: vec![
-                format!("{inviter} invited you to sign in to the {company} helpdesk with AgentGate. Your login name is {}.", to.email),
-                format!("Choose your password with the link below. It works once, until {}.", when(expires_at)),
-            ],
-            context: None,
-            warning: Some("If you did not expect this invitation, you can ignore this email."),
-            link: Some(Link { label: "Choose your password".to_owned(), url: link.to_owned() }),
-        },
-    )
+    let tr = &to.tr;
+    let what = vec![("inviter", arg(inviter)), ("company", arg(company)), ("email", arg(to.email.to_string()))];
+    let paragraphs = vec![tr.tn("email-invitation-what", what), tr.t1("email-invitation-until", "until", tr.date_time(expires_at))];
+    let notice = Notice {
+        kind: EmailKind::Invitation,
+        subject: tr.t1("email-invitation-subject", "company", company),
+        title: tr.t("email-invitation-title"),
+        paragraphs,
+        context: None,
+        warning: Some(tr.t("email-invitation-warning")),
+        link: Some(Link { label: tr.t("email-invitation-link"), url: link.to_owned() }),
+    };
+    render_notice(to, notice)
 }
 
 /// The test email of `agentgate check-mail`.
 pub fn check_mail(to: &Recipient<'_>, transport: &str) -> Result<Email, askama::Error> {
-    render_notice(
-        to,
-        Notice {
-            kind: EmailKind::SecurityNotice,
-            subject: "AgentGate test email",
-            title: "Email from AgentGate works",
-            paragraphs: vec![
-                format!("This test email was sent by `agentgate check-mail` through {transport}."),
-                "Sign-in codes, invitations and security notices reach agents the same way.".to_owned(),
-            ],
-            context: None,
-            warning: None,
-            link: None,
-        },
-    )
+    let tr = &to.tr;
+    let paragraphs = vec![tr.t1("email-check-what", "transport", transport), tr.t("email-check-same-way")];
+    let mut notice = security_notice(tr, "email-check", paragraphs, None, "email-check-same-way", None);
+    notice.warning = None;
+    render_notice(to, notice)
 }
 
 #[cfg(test)]
@@ -581,14 +375,14 @@ mod tests {
     #[test]
     fn a_code_email_has_the_code_lifetime_time_browser_and_warning() {
         let email = EmailAddress::parse("ada@example.com").unwrap();
-        let to = Recipient { email: &email, name: "Ada <b>Lovelace</b>" };
+        let to = Recipient { email: &email, name: "Ada <b>Lovelace</b>", tr: Tr::default() };
         let code = OneTimeCode::from_number(42);
         let message = code_email(&to, CodePurpose::Login, &code, chrono::Duration::minutes(10), &context(), "http://x.test").unwrap();
         assert!(message.subject.contains("000042"));
         for body in [&message.text, &message.html] {
             assert!(body.contains("000042"));
             assert!(body.contains("10 minutes"));
-            assert!(body.contains("2026-11-28 at 14:03 UTC"));
+            assert!(body.contains("28 November 2026, 14:03 UTC"));
             assert!(body.contains("Firefox on Linux"));
             assert!(body.contains("change your password"));
         }
@@ -599,7 +393,7 @@ mod tests {
     #[test]
     fn a_new_addresss_code_does_not_tell_a_stranger_to_change_a_password() {
         let email = EmailAddress::parse("new@example.com").unwrap();
-        let to = Recipient { email: &email, name: "Ada" };
+        let to = Recipient { email: &email, name: "Ada", tr: Tr::default() };
         let code = OneTimeCode::from_number(123_456);
         let message = code_email(&to, CodePurpose::ChangeEmail, &code, chrono::Duration::minutes(10), &context(), "http://x.test").unwrap();
         assert_eq!(message.kind, EmailKind::EmailChange);
@@ -614,7 +408,7 @@ mod tests {
     fn the_old_address_is_told_where_the_account_went() {
         let old = EmailAddress::parse("ada@example.com").unwrap();
         let new = EmailAddress::parse("lovelace@example.org").unwrap();
-        let message = email_changed(&Recipient { email: &old, name: "Ada" }, &new, &context()).unwrap();
+        let message = email_changed(&Recipient { email: &old, name: "Ada", tr: Tr::default() }, &new, &context()).unwrap();
         assert_eq!(message.to, old);
         for body in [&message.text, &message.html] {
             assert!(body.contains("l***@example.org"));
@@ -626,17 +420,42 @@ mod tests {
     #[test]
     fn the_trusted_computer_email_names_the_browser_time_ip_and_how_to_forget_it() {
         let email = EmailAddress::parse("ada@example.com").unwrap();
-        let to = Recipient { email: &email, name: "Ada" };
+        let to = Recipient { email: &email, name: "Ada", tr: Tr::default() };
         let until = context().at + chrono::Duration::days(30);
-        let message = trusted_computer_added(&to, "Firefox on Linux", until, &context(), "http://x.test").unwrap();
+        let message = trusted_computer_added(&to, until, &context(), "http://x.test").unwrap();
         assert_eq!(message.subject, "AgentGate: a new trusted computer was added");
         for body in [&message.text, &message.html] {
             assert!(body.contains("Firefox on Linux"));
-            assert!(body.contains("2026-11-28 at 14:03 UTC"), "when");
+            assert!(body.contains("28 November 2026, 14:03 UTC"), "when");
             assert!(body.contains("192.0.2.7"), "the IP");
-            assert!(body.contains("2026-12-28 at 14:03 UTC"), "until when");
+            assert!(body.contains("28 December 2026, 14:03 UTC"), "until when");
             assert!(body.contains("If this was not you, forget that computer"));
             assert!(body.contains("http://x.test/account/settings#trusted-computers"));
         }
+    }
+
+    #[test]
+    fn a_polish_agent_gets_a_polish_code_email_with_times_in_their_zone() {
+        let email = EmailAddress::parse("jan@example.com").unwrap();
+        let warsaw = crate::i18n::parse_time_zone("Europe/Warsaw").unwrap();
+        let to = Recipient { email: &email, name: "Jan", tr: Tr::new(crate::i18n::Language::Polish, warsaw) };
+        let code = OneTimeCode::from_number(42);
+        let message = code_email(&to, CodePurpose::Login, &code, chrono::Duration::minutes(10), &context(), "http://x.test").unwrap();
+        assert_eq!(message.subject, "Kod logowania AgentGate: 000042");
+        assert!(message.html.contains(r#"<html lang="pl">"#));
+        for body in [&message.text, &message.html] {
+            assert!(body.contains("Cześć Jan,"));
+            assert!(body.contains("Kod działa przez 10 minut, do 28 listopada 2026, 15:13 CET, i tylko raz."), "{body}");
+            assert!(body.contains("28 listopada 2026, 15:03 CET"), "the request, in Warsaw time");
+            assert!(body.contains("Firefox w systemie Linux"));
+            assert!(body.contains("zmień je teraz"));
+            for english in ["Hello", "minutes", "Requested", "If this was not you", "Never give"] {
+                assert!(!body.contains(english), "{english} in {body}");
+            }
+        }
+        let left = recovery_code_used(&to, 2, &context(), "http://x.test").unwrap();
+        assert!(left.text.contains("Zostały Ci 2 kody odzyskiwania"), "{}", left.text);
+        let left = recovery_code_used(&to, 5, &context(), "http://x.test").unwrap();
+        assert!(left.text.contains("Zostało Ci 5 kodów odzyskiwania"), "{}", left.text);
     }
 }

@@ -1,6 +1,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::audit;
@@ -12,12 +13,13 @@ use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome};
 use crate::auth::two_factor::{self, ChangeApplied, TwoFactorChange};
 use crate::db::models::code_challenge::ChallengePurpose;
+use crate::db::schema::agents;
 use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
-use crate::domain::dates::when;
+use crate::i18n::{Language, t, t1};
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, key, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
@@ -50,13 +52,23 @@ struct SettingsPage {
     /// The Trusted computers section.
     trusted_computers: Vec<TrustedComputerLine>,
     /// Why trusted computers do not skip the code for this agent now, if they do not.
-    trust_unavailable: Option<&'static str>,
+    trust_unavailable: Option<String>,
     /// An authenticator app is on (SPEC §7).
     app_enabled: bool,
     passkey_count: i32,
     /// Any second factor is on (recovery codes can be made).
     any_factor: bool,
     recovery_codes_left: i32,
+    /// How many sign-ins the Recent sign-ins section shows at most.
+    recent_sign_ins: i64,
+    /// The Language list of the profile form, and the code chosen.
+    languages: [Language; 2],
+    selected_language: String,
+    /// The Time zone list (after "Company default"), the zone chosen (empty:
+    /// the company's), and the company's zone.
+    time_zones: Vec<&'static str>,
+    selected_time_zone: String,
+    company_time_zone: String,
 }
 
 /// One trusted computer as the page shows it.
@@ -71,14 +83,16 @@ struct TrustedComputerLine {
 }
 
 impl From<TrustedComputerView> for TrustedComputerLine {
+    /// The line, its times in the reader's language and zone.
     fn from(view: TrustedComputerView) -> TrustedComputerLine {
+        let tr = crate::i18n::current();
         TrustedComputerLine {
             id: view.id,
             label: view.label,
             ip: view.ip,
-            trusted_at: when(view.trusted_at),
-            last_used: when(view.last_used_at),
-            until: when(view.trusted_until),
+            trusted_at: tr.date_time(view.trusted_at),
+            last_used: tr.date_time(view.last_used_at),
+            until: tr.date_time(view.trusted_until),
             this_computer: view.this_computer,
         }
     }
@@ -90,7 +104,7 @@ impl SettingsPage {
     async fn with_trusted_computers(mut self, state: &AppState, req: &HttpRequest, signed_in: &SignedIn) -> Result<SettingsPage, AppError> {
         let presented = trusted_cookie::read(state, req);
         let (config, agent, company, now) = (state.config.clone(), signed_in.agent.clone(), signed_in.company.clone(), state.now());
-        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason();
+        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason().map(|reason| reason.to_string());
         let views = state.db(move |conn| Ok(trusted_computers::list(conn, &config, &agent, &company, &presented, now)?)).await?;
         self.trusted_computers = views.into_iter().map(TrustedComputerLine::from).collect();
         Ok(self)
@@ -126,7 +140,7 @@ impl SettingsPage {
         let sign_ins = events
             .iter()
             .map(|event| SignIn {
-                when: crate::routes::activity::when(event),
+                when: crate::i18n::current().date_time_seconds(event.occurred_at),
                 succeeded: event.outcome == audit::Outcome::Success.as_str(),
                 ip: event.ip.clone().unwrap_or_default(),
                 browser: event.user_agent.as_deref().map(browser_label).unwrap_or_default(),
@@ -135,7 +149,7 @@ impl SettingsPage {
             .collect();
         let two_factor = signed_in.agent.email_two_factor_status();
         Ok(SettingsPage {
-            layout: Layout::signed_in("Account Setting", signed_in, "account").with_notice(notice),
+            layout: Layout::signed_in(t("account-title"), signed_in, "account").with_notice(notice),
             name: signed_in.agent.name.clone(),
             email: signed_in.agent.email.clone(),
             masked_email: signed_in.agent.email_address().masked(),
@@ -153,8 +167,20 @@ impl SettingsPage {
             passkey_count: signed_in.agent.passkey_count,
             any_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
             recovery_codes_left: signed_in.agent.recovery_codes_left,
+            recent_sign_ins: RECENT_SIGN_INS,
+            languages: Language::ALL,
+            selected_language: Language::from_stored(&signed_in.agent.language).code().to_owned(),
+            time_zones: crate::i18n::time_zones().collect(),
+            selected_time_zone: signed_in.agent.time_zone.clone().unwrap_or_default(),
+            company_time_zone: signed_in.company.time_zone.clone(),
         })
     }
+}
+
+/// A time zone of the list (`None`: not one of them), by its name.
+fn offered_time_zone(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    crate::i18n::time_zones().find(|zone| *zone == name)
 }
 
 #[derive(Deserialize)]
@@ -190,6 +216,10 @@ pub struct SettingsForm {
     two_factor_shown: Option<String>,
     /// Which section's button was pressed (`profile`, `password`, `two_factor`).
     section: Option<String>,
+    /// The profile's Language (a code, `en`); missing: unchanged.
+    language: Option<String>,
+    /// The profile's Time zone (an IANA name; empty: the company's); missing: unchanged.
+    time_zone: Option<String>,
 }
 
 /// `POST /account/settings`: a section's button (Save profile, Change
@@ -205,13 +235,33 @@ pub async fn settings_submit(
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let agent = &signed_in.agent;
-    if form.name.is_none() && form.section.is_none() && form.two_factor_shown.is_none() {
-        return Err(AppError::bad_request("The form had no field to update: open Account Setting and use one of its sections."));
+    if form.name.is_none() && form.section.is_none() && form.two_factor_shown.is_none() && form.language.is_none() && form.time_zone.is_none() {
+        return Err(AppError::bad_request(t("account-error-no-field")));
     }
     let mut errors = Vec::new();
     // Each section of the page posts only its own fields: a missing name is the current one.
     let name_raw = form.name.clone().unwrap_or_else(|| agent.name.clone());
-    let name = PersonName::parse(&name_raw).map_err(|e| errors.push(format!("Name: {e}"))).ok();
+    let name = PersonName::parse(&name_raw).map_err(|e| errors.push(t1("account-error-name", "error", e.to_string()))).ok();
+    // Language and time zone: only values of the lists (a missing one is unchanged).
+    let language = match form.language.as_deref() {
+        None => None,
+        Some(code) => Language::parse(code).or_else(|| {
+            errors.push(t("account-error-language"));
+            None
+        }),
+    };
+    // `Some(None)`: the company's zone.
+    let time_zone: Option<Option<&'static str>> = match form.time_zone.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(name) => match offered_time_zone(name) {
+            Some(zone) => Some(Some(zone)),
+            None => {
+                errors.push(t("account-error-time-zone"));
+                None
+            }
+        },
+    };
 
     let two_factor_change = form
         .two_factor_shown
@@ -233,33 +283,40 @@ pub async fn settings_submit(
     };
 
     if form.section.as_deref() == Some("password") && !wants_new_password {
-        errors.push("New password: enter your current password, then the new one twice.".to_owned());
+        errors.push(t("account-error-new-password-missing"));
     }
     let mut new_password = None;
     if wants_new_password {
         match NewPassword::parse_confirmed(&form.new_password, &form.confirm_password, &agent.email_address()) {
-            Err(e) => errors.push(format!("New password: {e}")),
-            Ok(_) if !current_ok => errors.push("Current password: that is not your current password.".to_owned()),
+            Err(e) => errors.push(t1("account-error-new-password", "error", e.to_string())),
+            Ok(_) if !current_ok => errors.push(t("account-error-current-password")),
             Ok(password) => new_password = Some(password),
         }
     }
     if two_factor_change == Some(TwoFactorChange::Disable) && signed_in.company.require_two_factor && !agent.app_enabled && !agent.has_passkey() {
         // The last factor stays while the company requires one (SPEC §7).
-        errors.push(format!(
-            "Two factor authentication: {} requires it, so it stays on. To use an authenticator app instead, set the app up first.",
-            signed_in.company.name
-        ));
+        errors.push(t1("account-error-two-factor-required", "company", &signed_in.company.name));
     }
     if two_factor_change == Some(TwoFactorChange::Disable) && !current_ok {
-        errors.push("Two factor authentication: to turn it off, enter your current password.".to_owned());
+        errors.push(t("account-error-two-factor-password"));
     }
 
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         let mut page = SettingsPage::load(&state, &signed_in, None).await?.with_trusted_computers(&state, &req, &signed_in).await?;
         page.name = name_raw;
+        // The lists as chosen, where the choice was one of theirs.
+        if let Some(language) = language {
+            page.selected_language = language.code().to_owned();
+        }
+        if let Some(zone) = time_zone {
+            page.selected_time_zone = zone.unwrap_or_default().to_owned();
+        }
         page.errors = errors;
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    // Written only when they change (the next page speaks the new language).
+    let new_language = language.map(Language::code).filter(|code| *code != agent.language);
+    let new_time_zone = time_zone.filter(|zone| *zone != agent.time_zone.as_deref());
 
     let audited_agent = agent.clone();
     let name_changed = name.as_str() != agent.name;
@@ -276,9 +333,15 @@ pub async fn settings_submit(
                 let new_name = name_changed.then_some(name.as_str());
                 let entry = audit::Entry::for_agent(&audited_agent, Some(&client));
                 update_account_in_transaction(conn, &audited_agent.id, new_name, hash.as_deref(), &entry, now)?;
+                if let Some(language) = new_language {
+                    diesel::update(agents::table.find(&audited_agent.id)).set(agents::language.eq(language)).execute(conn)?;
+                }
+                if let Some(zone) = new_time_zone {
+                    diesel::update(agents::table.find(&audited_agent.id)).set(agents::time_zone.eq(zone)).execute(conn)?;
+                }
                 if hash.is_some() {
                     let email = audited_agent.email_address();
-                    let notice = messages::password_changed(&Recipient { email: &email, name: name.as_str() }, &RequestContext::of(&client, now), &config.base_url())?;
+                    let notice = messages::password_changed(&Recipient { email: &email, name: name.as_str(), tr: audited_agent.reader(conn)? }, &RequestContext::of(&client, now), &config.base_url())?;
                     outbox::enqueue(conn, &notice, now)?;
                 }
                 match two_factor_change {
@@ -306,23 +369,21 @@ pub async fn settings_submit(
 
 /// The page that turns 2FA on.
 const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
-    title: "Confirm two-factor authentication",
-    eyebrow: "Pending confirmation",
-    heading: "Confirm two-factor authentication",
-    purpose: "Enter it to turn two-factor authentication on.",
-    nothing_waiting: "No code is awaited.",
+    title: key::t("account-confirm-title"),
+    eyebrow: key::t("account-confirm-eyebrow"),
+    heading: key::t("account-confirm-title"),
+    purpose: key::t("account-confirm-purpose"),
+    nothing_waiting: key::t("account-confirm-nothing-waiting"),
     action: "/account/two-factor/confirm",
-    submit_label: "Confirm",
+    submit_label: key::t("account-confirm-submit"),
     resend_action: "/account/two-factor/resend",
-    resend_label: "Send a new code",
+    resend_label: key::t("account-confirm-resend"),
     resend_help: None,
-    needs_new_code: "Too many wrong codes were entered. Choose Send a new code.",
+    needs_new_code: key::t("account-confirm-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/account/settings", text: "Back to Account Setting" }],
-    links_note: Some("(untick the box there to cancel)"),
+    links: &[Link { href: "/account/settings", text: key::t("account-back") }],
+    links_note: Some(key::t("account-confirm-links-note")),
 };
-
-const CONFIRMATION_EXPIRED: &str = "The confirmation code has expired. Choose Send a new code.";
 
 /// The confirmation page as it stands: with no open confirmation (it ran
 /// out), it says so and offers a new code.
@@ -335,7 +396,7 @@ async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&CONFIRM_PAGE, layout, masked, lifetime, view.as_ref().is_some_and(|v| v.needs_new_code));
     if view.is_none() {
-        page.error = Some(CONFIRMATION_EXPIRED.to_owned());
+        page.error = Some(t("account-confirm-expired"));
     }
     page.wait = wait;
     Ok(page)
@@ -374,7 +435,7 @@ pub async fn confirm_submit(
         CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
         CodeOutcome::NeedsNewCode => page.needs_new_code(),
         // Confirmation codes are not subject to the login lock-out.
-        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(CONFIRMATION_EXPIRED.to_owned()),
+        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(t("account-confirm-expired")),
     }
 }
 

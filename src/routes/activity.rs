@@ -42,7 +42,7 @@ pub(crate) struct AgentRef {
 /// One entry as the table shows it.
 pub(crate) struct ActivityRow {
     when: String,
-    event: &'static str,
+    event: String,
     succeeded: bool,
     subject: Option<AgentRef>,
     actor: Option<AgentRef>,
@@ -54,7 +54,7 @@ pub(crate) struct ActivityRow {
 
 pub(crate) struct EventOption {
     value: &'static str,
-    label: &'static str,
+    label: String,
     selected: bool,
 }
 
@@ -66,7 +66,7 @@ struct ActivityPage {
     events: Vec<EventOption>,
     email: String,
     filtered_agent: Option<AgentRef>,
-    problem: Option<&'static str>,
+    problem: Option<String>,
     page: u32,
     newer: Option<String>,
     older: Option<String>,
@@ -76,7 +76,7 @@ struct ActivityPage {
 pub(crate) fn parse_event(raw: Option<&str>) -> Result<Option<Event>, AppError> {
     match raw.map(str::trim).filter(|e| !e.is_empty()) {
         None => Ok(None),
-        Some(raw) => Event::parse(raw).map(Some).ok_or_else(|| AppError::bad_request("That event filter is not one AgentGate records.")),
+        Some(raw) => Event::parse(raw).map(Some).ok_or_else(|| AppError::bad_request(crate::i18n::t("activity-error-event"))),
     }
 }
 
@@ -112,9 +112,10 @@ fn names_of(conn: &mut DbConnection, company_id: &str, rows: &[AuditEvent]) -> Q
     Ok(found.into_iter().collect())
 }
 
-/// How an entry is shown; also used for an agent's own sign-ins.
+/// When an entry happened, to the second, in the reader's zone ("6 Dec
+/// 2026, 14:05:09 CET"); also used for an agent's own sign-ins.
 pub(crate) fn when(row: &AuditEvent) -> String {
-    crate::domain::dates::second_utc(row.occurred_at)
+    crate::i18n::current().date_time_seconds(row.occurred_at)
 }
 
 /// `GET /activity`.
@@ -142,14 +143,15 @@ pub async fn activity_page(state: web::Data<AppState>, Admin(admin): Admin, quer
         })
         .await?;
 
+    let another_company = crate::i18n::t("activity-another-company");
     let agent_ref = |id: &Option<String>| {
-        id.as_ref().map(|id| AgentRef { id: id.clone(), name: names.get(id).cloned().unwrap_or_else(|| "(another company)".to_owned()) })
+        id.as_ref().map(|id| AgentRef { id: id.clone(), name: names.get(id).cloned().unwrap_or_else(|| another_company.clone()) })
     };
     let rows = rows
         .iter()
         .map(|row| ActivityRow {
             when: when(row),
-            event: Event::parse(&row.event).map(Event::label).unwrap_or("Other"),
+            event: Event::parse(&row.event).map(Event::label).unwrap_or_else(|| crate::i18n::t("activity-event-other")),
             succeeded: row.outcome == audit::Outcome::Success.as_str(),
             subject: agent_ref(&row.subject_id),
             actor: agent_ref(&row.actor_id),
@@ -160,7 +162,7 @@ pub async fn activity_page(state: web::Data<AppState>, Admin(admin): Admin, quer
         })
         .collect();
 
-    let problem = matches!(filtered_agent, Some(None)).then_some("No agent of your company matches that filter.");
+    let problem = matches!(filtered_agent, Some(None)).then(|| crate::i18n::t("activity-no-agent"));
     let agent_id = filtered_agent.as_ref().and_then(|a| a.as_ref()).map(|a| a.id.clone());
     let link = |page: u32| {
         let mut params: Vec<(&str, String)> = Vec::new();
@@ -174,7 +176,7 @@ pub async fn activity_page(state: web::Data<AppState>, Admin(admin): Admin, quer
         format!("/activity?{}", serde_urlencoded::to_string(&params).unwrap_or_default())
     };
     let page_view = ActivityPage {
-        layout: Layout::signed_in("Activity", &admin, "activity"),
+        layout: Layout::signed_in(crate::i18n::t("activity-heading"), &admin, "activity"),
         rows,
         events: Event::ALL
             .into_iter()

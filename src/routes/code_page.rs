@@ -14,9 +14,18 @@ use crate::auth::codes::Answer;
 use crate::auth::passkeys::Assertion;
 use crate::domain::{CodeError, OneTimeCode, RecoveryCode, RecoveryCodeError};
 use crate::error::AppError;
-use crate::domain::dates::{self, when};
+use crate::i18n::{Tr, t, t1};
 use crate::web::Layout;
 use crate::web::layout::render_with_status;
+
+/// Marks a catalogue key in a [`CodePageSpec`]: the page says the message in
+/// the reader's language when it is rendered (`key::t("code-login-title")`).
+/// Named `t` so that the catalogue test checks the key like any other.
+pub mod key {
+    pub const fn t(key: &'static str) -> &'static str {
+        key
+    }
+}
 
 /// A link under a code page's forms.
 pub struct Link {
@@ -30,7 +39,9 @@ pub struct CancelForm {
     pub label: &'static str,
 }
 
-/// What one purpose's code page says and where its forms go.
+/// What one purpose's code page says and where its forms go. Every text is a
+/// catalogue key (`key::t("…")`), said in the reader's language; a text
+/// that is not a key (words with spaces or capitals) is shown as it is.
 pub struct CodePageSpec {
     pub title: &'static str,
     pub eyebrow: &'static str,
@@ -85,8 +96,9 @@ pub struct CodePage {
 /// A code page's word on sending: no code went out, and when one can.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Wait {
-    /// Too many codes lately (warning): "you can ask for one at 10:42 (UTC)".
-    NotSent { at: Option<String> },
+    /// Too many codes lately (warning): "you can ask for one at 10:42 CET",
+    /// in the reader's time zone.
+    NotSent { at: Option<NaiveDateTime> },
     /// Moments after a code (neutral): "you can ask for another in 24 seconds".
     Cooldown { seconds: u64 },
 }
@@ -95,19 +107,18 @@ impl Wait {
     /// No code was sent because the agent had the most codes the window
     /// allows, free again at `at` (the page's `code_not_sent` notice).
     pub fn not_sent(at: Option<NaiveDateTime>) -> Wait {
-        Wait::NotSent { at: at.map(dates::minute_utc) }
+        Wait::NotSent { at }
     }
 
     pub fn is_warning(&self) -> bool {
         matches!(self, Wait::NotSent { .. })
     }
 
-    pub fn text(&self) -> String {
+    pub fn text(&self, tr: &Tr) -> String {
         match self {
-            Wait::NotSent { at: Some(at) } => format!("No new code was sent: too many codes went to your address lately. You can ask for one at {at}."),
-            Wait::NotSent { at: None } => "No new code was sent: too many codes went to your address lately. You can ask for one 15 minutes after the first of them.".to_owned(),
-            Wait::Cooldown { seconds: 1 } => "A code was sent moments ago: you can ask for another in 1 second.".to_owned(),
-            Wait::Cooldown { seconds } => format!("A code was sent moments ago: you can ask for another in {seconds} seconds."),
+            Wait::NotSent { at: Some(at) } => tr.t1("code-wait-not-sent-at", "time", tr.time(*at)),
+            Wait::NotSent { at: None } => tr.t("code-wait-not-sent"),
+            Wait::Cooldown { seconds } => tr.t1("code-wait-cooldown", "seconds", *seconds),
         }
     }
 }
@@ -146,17 +157,18 @@ impl OtherMethods {
         self.app || self.email || self.recovery || self.passkey
     }
 
-    /// How many of the links (not the email button) are offered, to place the separators.
-    pub fn links(&self) -> Vec<(&'static str, &'static str)> {
+    /// The links offered (not the email button), each a method and its
+    /// words, to place the separators.
+    pub fn links(&self, tr: &Tr) -> Vec<(&'static str, String)> {
         let mut links = Vec::new();
         if self.passkey {
-            links.push(("passkey", "Use your passkey or security key"));
+            links.push(("passkey", tr.t("code-use-passkey")));
         }
         if self.app {
-            links.push(("app", "Use your authenticator app"));
+            links.push(("app", tr.t("code-use-app")));
         }
         if self.recovery {
-            links.push(("recovery", "Use a recovery code"));
+            links.push(("recovery", tr.t("code-use-recovery")));
         }
         links
     }
@@ -188,10 +200,10 @@ impl ParsedAnswer {
     fn parse_error(&self) -> Option<String> {
         match self {
             ParsedAnswer::Emailed(Err(e)) => Some(e.to_string()),
-            ParsedAnswer::App(Err(CodeError::Empty)) => Some("Enter the 6-digit code your authenticator app shows.".to_owned()),
-            ParsedAnswer::App(Err(CodeError::Malformed)) => Some("The code has 6 digits (0 to 9). Check your authenticator app and try again.".to_owned()),
+            ParsedAnswer::App(Err(CodeError::Empty)) => Some(t("code-app-empty")),
+            ParsedAnswer::App(Err(CodeError::Malformed)) => Some(t("code-app-malformed")),
             ParsedAnswer::Recovery(Err(e)) => Some(e.to_string()),
-            ParsedAnswer::Passkey(None) => Some("The passkey sign-in was cancelled or did not finish.".to_owned()),
+            ParsedAnswer::Passkey(None) => Some(t("code-passkey-cancelled")),
             _ => None,
         }
     }
@@ -199,14 +211,15 @@ impl ParsedAnswer {
 
 impl CodePage {
     /// The page of `spec` for codes sent to `sent_to`, with the dead-codes
-    /// message when `needs_new_code`.
-    pub fn new(spec: &'static CodePageSpec, layout: Layout, sent_to: Option<String>, lifetime_minutes: i64, needs_new_code: bool) -> CodePage {
+    /// message when `needs_new_code`. The page's title is the spec's.
+    pub fn new(spec: &'static CodePageSpec, mut layout: Layout, sent_to: Option<String>, lifetime_minutes: i64, needs_new_code: bool) -> CodePage {
+        layout.title = say(&layout.tr, spec.title);
         CodePage {
+            error: needs_new_code.then(|| say(&layout.tr, spec.needs_new_code)),
             layout,
             spec,
             sent_to,
             lifetime_minutes,
-            error: needs_new_code.then(|| spec.needs_new_code.to_owned()),
             next: None,
             trust_days: None,
             trusted: false,
@@ -217,6 +230,11 @@ impl CodePage {
             passkey: None,
             wait: None,
         }
+    }
+
+    /// A text of the spec in the reader's language (templates: `self.say(spec.heading)`).
+    pub fn say(&self, text: &str) -> String {
+        say(&self.layout.tr, text)
     }
 
     pub fn with_next(mut self, next: String) -> CodePage {
@@ -238,15 +256,14 @@ impl CodePage {
     /// Why an answer was not accepted, for the outcomes that show the page again.
     pub fn wrong_answer(self, parsed: &ParsedAnswer, attempts_left: i32) -> Result<HttpResponse, AppError> {
         let reason = parsed.parse_error().unwrap_or_else(|| match parsed {
-            ParsedAnswer::Recovery(_) => "That recovery code is not right, or was used already.".to_owned(),
-            ParsedAnswer::Passkey(_) => "Your passkey could not be verified: use a passkey registered to this account.".to_owned(),
-            _ => "That code is not right.".to_owned(),
+            ParsedAnswer::Recovery(_) => t("code-recovery-wrong"),
+            ParsedAnswer::Passkey(_) => t("code-passkey-wrong"),
+            _ => t("code-wrong"),
         });
-        let dead = if matches!(parsed, ParsedAnswer::Emailed(_)) { self.spec.needs_new_code } else { DEAD_LOGIN };
         let error = match attempts_left {
-            0 => format!("{reason} {dead}"),
-            1 => format!("{reason} 1 attempt left."),
-            n => format!("{reason} {n} attempts left."),
+            0 if matches!(parsed, ParsedAnswer::Emailed(_)) => format!("{reason} {}", self.say(self.spec.needs_new_code)),
+            0 => format!("{reason} {}", dead_login()),
+            n => format!("{reason} {}", t1("code-attempts-left", "count", n)),
         };
         self.refused(error)
     }
@@ -254,8 +271,8 @@ impl CodePage {
     /// Too many wrong codes: a new code must be sent (or, for the app and
     /// recovery codes, the login started over).
     pub fn needs_new_code(self) -> Result<HttpResponse, AppError> {
-        let error = if self.method == "email" { self.spec.needs_new_code } else { DEAD_LOGIN };
-        self.refused(error.to_owned())
+        let error = if self.method == "email" { self.say(self.spec.needs_new_code) } else { dead_login() };
+        self.refused(error)
     }
 
     /// Shown again with why no new code was sent: 429 with `Retry-After`.
@@ -273,24 +290,27 @@ impl CodePage {
     }
 }
 
+/// A spec's text in `tr`'s language: a catalogue key is looked up; anything
+/// else (words, not a key) is shown as it is.
+fn say(tr: &Tr, text: &str) -> String {
+    let is_key = text.contains('-') && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if is_key { tr.t(text) } else { text.to_owned() }
+}
+
 /// Too many wrong answers for this login, and no new email code is the way
 /// out (the app's and the recovery codes cannot be sent again).
-pub const DEAD_LOGIN: &str = "Too many wrong codes were entered for this login. Log in again to start over.";
+pub fn dead_login() -> String {
+    t("code-dead-login")
+}
 
 /// Why no new code was sent, in words.
 pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
     let secs = refusal.retry_after_secs(now);
     match refusal {
-        IssueRefusal::Cooldown { .. } => format!("A code was sent moments ago. You can ask for another in {secs} seconds; the earlier code still works."),
-        IssueRefusal::TooManyCodes { .. } => format!(
-            "Too many codes were sent to your address lately. You can ask for another in {} minutes; codes already sent still work.",
-            secs.div_ceil(60)
-        ),
-        IssueRefusal::Locked { .. } => "Sign-in codes are locked for this account after too many wrong codes.".to_owned(),
-        IssueRefusal::TooManyFromNetwork { .. } => format!(
-            "Too many codes were asked for from your network lately. You can ask for another in {} minutes; codes already sent still work.",
-            secs.div_ceil(60)
-        ),
+        IssueRefusal::Cooldown { .. } => t1("code-refused-cooldown", "seconds", secs),
+        IssueRefusal::TooManyCodes { .. } => t1("code-refused-too-many", "minutes", secs.div_ceil(60)),
+        IssueRefusal::Locked { .. } => t("code-refused-locked"),
+        IssueRefusal::TooManyFromNetwork { .. } => t1("code-refused-network", "minutes", secs.div_ceil(60)),
     }
 }
 
@@ -298,14 +318,11 @@ pub fn refusal_message(refusal: &IssueRefusal, now: NaiveDateTime) -> String {
 pub fn codes_locked(until: Option<NaiveDateTime>, now: NaiveDateTime) -> AppError {
     match until {
         Some(until) => AppError::TooManyRequests {
-            message: format!(
-                "Too many wrong codes were entered for this account, so sign-in codes are locked until {}. We emailed you about it. If you did not enter them, change your password.",
-                when(until)
-            ),
+            message: t1("code-locked-until", "time", crate::i18n::current().date_time(until)),
             retry_after_secs: IssueRefusal::Locked { until: Some(until) }.retry_after_secs(now),
         },
         None => AppError::TooManyRequests {
-            message: "Too many wrong codes were entered for this account, so sign-in codes are locked until the password is reset. Use \"Forgot your password?\" on the login page, or ask an admin to reset your two-factor authentication.".to_owned(),
+            message: t1("code-locked-until-reset", "forgot", t("login-forgot-password")),
             retry_after_secs: 3600,
         },
     }

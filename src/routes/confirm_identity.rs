@@ -18,7 +18,7 @@ use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::auth::login::LoginMethod;
 use crate::db::models::Agent;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, key, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -59,7 +59,7 @@ struct PasswordPage {
 impl PasswordPage {
     fn new(state: &AppState, signed_in: &SignedIn, next: String, notice: Option<String>) -> PasswordPage {
         PasswordPage {
-            layout: Layout::signed_in("Confirm it is you", signed_in, "account").with_notice(notice),
+            layout: Layout::signed_in(crate::i18n::t("confirm-identity-title"), signed_in, "account").with_notice(notice),
             two_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
             app: signed_in.agent.app_enabled,
             masked_email: signed_in.agent.email_address().masked(),
@@ -72,19 +72,19 @@ impl PasswordPage {
 
 /// The code step's page.
 const CODE_PAGE: CodePageSpec = CodePageSpec {
-    title: "Confirm it is you",
-    eyebrow: "Step 2 of 2",
-    heading: "Confirm it is you",
-    purpose: "Enter it to continue.",
-    nothing_waiting: "No code is awaited. Start again with your password.",
+    title: key::t("confirm-identity-title"),
+    eyebrow: key::t("code-step-2-of-2"),
+    heading: key::t("confirm-identity-title"),
+    purpose: key::t("confirm-identity-purpose"),
+    nothing_waiting: key::t("confirm-identity-nothing-waiting"),
     action: "/account/confirm-identity/code",
-    submit_label: "Confirm",
+    submit_label: key::t("confirm-identity-confirm"),
     resend_action: "/account/confirm-identity/resend",
-    resend_label: "Send a new code",
+    resend_label: key::t("confirm-identity-resend"),
     resend_help: None,
-    needs_new_code: "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.",
+    needs_new_code: key::t("confirm-identity-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/account/settings", text: "Back to Account Setting" }],
+    links: &[Link { href: "/account/settings", text: key::t("confirm-identity-back") }],
     links_note: None,
 };
 
@@ -148,7 +148,7 @@ pub async fn password_submit(
     let agent = signed_in.agent.clone();
     if !guard::check_current_password(&req, &signed_in, &state, &client, &form.current_password, "on the confirm-identity page").await? {
         let mut page = PasswordPage::new(&state, &signed_in, next, None);
-        page.error = Some("That is not your current password.".to_owned());
+        page.error = Some(crate::i18n::t("confirm-identity-wrong-password"));
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let now = state.now();

@@ -6,7 +6,6 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::error::AppError;
-use crate::domain::dates::when;
 use crate::mail::outbox::{self, OutboxRow};
 use crate::state::AppState;
 use crate::web::{Layout, render};
@@ -49,11 +48,12 @@ pub async fn mailbox(state: web::Data<AppState>, query: web::Query<MailboxQuery>
     let to = query.to.clone().map(|t| t.trim().to_lowercase()).filter(|t| !t.is_empty());
     let filter = to.clone();
     let rows = state.db(move |conn| Ok(outbox::newest(conn, filter.as_deref(), SHOWN)?)).await?;
+    let tr = crate::i18n::current();
     let entries = rows
         .into_iter()
-        .map(|row| MailboxEntry { written: when(row.created_at), code: code_in(&row.subject), links: links_in(&row.body_text), row })
+        .map(|row| MailboxEntry { written: tr.date_time(row.created_at), code: code_in(&row.subject), links: links_in(&row.body_text), row })
         .collect();
-    render(&MailboxPage { layout: Layout::anonymous("Mailbox (development)", String::new()), to: to.unwrap_or_default(), entries })
+    render(&MailboxPage { layout: Layout::anonymous(tr.t("dev-mailbox-title"), String::new()), to: to.unwrap_or_default(), entries })
 }
 
 /// The http(s) links of an email's text, in order, each once.

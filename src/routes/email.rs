@@ -14,7 +14,8 @@ use crate::auth::email_change::{self, Changed};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
-use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link, notice_and_wait};
+use crate::i18n::{t, t1};
+use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link, key, notice_and_wait};
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::ClientInfo;
@@ -44,7 +45,7 @@ async fn pending_change(state: &AppState, signed_in: &SignedIn) -> Result<Option
 impl ChangePage {
     async fn load(state: &AppState, signed_in: &SignedIn) -> Result<ChangePage, AppError> {
         Ok(ChangePage {
-            layout: Layout::signed_in("Change email address", signed_in, "account"),
+            layout: Layout::signed_in(t("email-change-title"), signed_in, "account"),
             current_email: signed_in.agent.email.clone(),
             pending: pending_change(state, signed_in).await?.map(|p| p.sent_to.masked()),
             new_email: String::new(),
@@ -80,12 +81,12 @@ pub async fn change_submit(
     confirm_identity::require_recent_code(&signed_in, &state, FORM_PAGE)?;
     let agent = signed_in.agent.clone();
     let mut errors = Vec::new();
-    let new_email = EmailAddress::parse(&form.new_email).map_err(|e| errors.push(format!("New email address: {e}"))).ok();
+    let new_email = EmailAddress::parse(&form.new_email).map_err(|e| errors.push(t1("email-change-error-new", "error", e.to_string()))).ok();
     if form.current_password.is_empty() {
-        errors.push("Current password: enter it to change your email address.".to_owned());
+        errors.push(t("email-change-error-password-missing"));
     } else {
         if !confirm_identity::check_current_password(&req, &signed_in, &state, &client, &form.current_password, "in the email change form").await? {
-            errors.push("Current password: that is not your current password.".to_owned());
+            errors.push(t("account-error-current-password"));
         }
     }
     let Some(new_email) = new_email.filter(|_| errors.is_empty()) else {
@@ -94,7 +95,7 @@ pub async fn change_submit(
     let (config, now) = (state.config.clone(), state.now());
     let requested = state.db(move |conn| Ok(email_change::request(conn, &config, &agent, &new_email, &client, now)?)).await?;
     match requested {
-        Err(refusal) => show_again(&state, &signed_in, &form.new_email, vec![format!("New email address: {refusal}")]).await,
+        Err(refusal) => show_again(&state, &signed_in, &form.new_email, vec![t1("email-change-error-new", "error", refusal.to_string())]).await,
         Ok(None) => Ok(see_other("/account/email/confirm?notice=email_code_sent")),
         Ok(Some(_)) => Ok(see_other("/account/email/confirm?notice=code_not_sent")),
     }
@@ -110,19 +111,22 @@ async fn show_again(state: &AppState, signed_in: &SignedIn, typed: &str, errors:
 
 /// The page that confirms the new address.
 const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
-    title: "Confirm your new email address",
-    eyebrow: "Pending confirmation",
-    heading: "Confirm your new email address",
-    purpose: "Enter it to make it your login and the address your codes go to.",
-    nothing_waiting: "No change of address is waiting for a code.",
+    title: key::t("email-change-confirm-title"),
+    eyebrow: key::t("email-change-confirm-eyebrow"),
+    heading: key::t("email-change-confirm-title"),
+    purpose: key::t("email-change-confirm-purpose"),
+    nothing_waiting: key::t("email-change-confirm-nothing-waiting"),
     action: "/account/email/confirm",
-    submit_label: "Change my email address",
+    submit_label: key::t("email-change-confirm-submit"),
     resend_action: "/account/email/resend",
-    resend_label: "Send a new code",
+    resend_label: key::t("email-change-confirm-resend"),
     resend_help: None,
-    needs_new_code: "Too many wrong codes were entered, so this code no longer works. Choose Send a new code.",
-    cancel: Some(CancelForm { action: "/account/email/cancel", label: "Keep my current address" }),
-    links: &[Link { href: "/account/email", text: "Use another address" }, Link { href: "/account/settings", text: "Back to Account Setting" }],
+    needs_new_code: key::t("email-change-confirm-needs-new-code"),
+    cancel: Some(CancelForm { action: "/account/email/cancel", label: key::t("email-change-confirm-keep") }),
+    links: &[
+        Link { href: "/account/email", text: key::t("email-change-confirm-use-another") },
+        Link { href: "/account/settings", text: key::t("account-back") },
+    ],
     links_note: None,
 };
 
@@ -167,15 +171,11 @@ pub async fn confirm_submit(
             signed_in.session.rotate()?;
             Ok(see_other("/account/settings?notice=email_changed"))
         }
-        CodeOutcome::Accepted(Changed::InUse) => page.refused(
-            "Another account started using that address meanwhile, so your address was not changed. Choose a different one.".to_owned(),
-        ),
+        CodeOutcome::Accepted(Changed::InUse) => page.refused(t("email-change-in-use")),
         CodeOutcome::Wrong { attempts_left } => page.wrong_code(&parsed, attempts_left),
         CodeOutcome::NeedsNewCode => page.needs_new_code(),
         // Codes to a new address are not subject to the login lock-out.
-        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(
-            "No change of address is waiting for a code any more (it expired, or was cancelled or replaced). Start again.".to_owned(),
-        ),
+        CodeOutcome::Locked { .. } | CodeOutcome::Expired => page.refused(t("email-change-nothing-waiting")),
     }
 }
 

@@ -2,8 +2,9 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
+use crate::domain::{Role, TwoFactorStatus};
 use crate::error::AppError;
-use crate::domain::dates::when;
+use crate::i18n::{t, t1};
 use crate::routes::notice_text;
 use crate::web::session::TrustNotice;
 use crate::web::{Layout, SignedIn, render};
@@ -14,13 +15,13 @@ struct HomePage {
     layout: Layout,
     name: String,
     email: String,
-    role: &'static str,
+    role: String,
     company: String,
     is_admin: bool,
     /// With 2FA on and few recovery codes left: how many (SPEC §7 asks for a new set).
     recovery_codes_low: Option<i32>,
     /// The agent's own two-factor authentication: the badge, its class, and the methods.
-    two_factor: &'static str,
+    two_factor: String,
     two_factor_class: &'static str,
     methods: String,
 }
@@ -36,54 +37,55 @@ pub async fn home(signed_in: SignedIn, query: web::Query<NoticeQuery>) -> Result
     let agent = &signed_in.agent;
     let notice = notice_text(query.notice.as_deref()).or_else(|| signed_in.session.take_trust_notice().and_then(trust_notice_text));
     let page = HomePage {
-        layout: Layout::signed_in("Home", &signed_in, "home").with_notice(notice),
+        layout: Layout::signed_in(t("home-title"), &signed_in, "home").with_notice(notice),
         name: agent.name.clone(),
         email: agent.email.clone(),
-        role: agent.role().label(),
+        role: match agent.role() {
+            Role::Admin => t("home-role-admin"),
+            Role::Agent => t("home-role-agent"),
+        },
         company: signed_in.company.name.clone(),
         is_admin: agent.is_admin(),
-        recovery_codes_low: (agent.two_factor_status() == crate::domain::TwoFactorStatus::Enabled
+        recovery_codes_low: (agent.two_factor_status() == TwoFactorStatus::Enabled
             && agent.recovery_codes_left <= crate::auth::recovery_codes::FEW_LEFT)
             .then_some(agent.recovery_codes_left),
-        two_factor: agent.two_factor_status().label(),
+        two_factor: match agent.two_factor_status() {
+            TwoFactorStatus::Enabled => t("home-two-factor-enabled"),
+            TwoFactorStatus::Pending => t("home-two-factor-pending"),
+            TwoFactorStatus::Disabled => t("home-two-factor-disabled"),
+        },
         two_factor_class: agent.two_factor_status().as_str(),
         methods: own_methods(agent),
     };
     render(&page)
 }
 
-/// "Passkey, authenticator app and emailed codes": the agent's second factors.
+/// "a passkey, an authenticator app and emailed codes": the agent's second
+/// factors, in the reader's language.
 fn own_methods(agent: &crate::db::models::Agent) -> String {
     let mut methods = Vec::new();
-    match agent.passkey_count {
-        n if n <= 0 => {}
-        1 => methods.push("a passkey".to_owned()),
-        n => methods.push(format!("{n} passkeys")),
+    if agent.passkey_count > 0 {
+        methods.push(t1("home-method-passkeys", "count", agent.passkey_count));
     }
     if agent.app_enabled {
-        methods.push("an authenticator app".to_owned());
+        methods.push(t("home-method-app"));
     }
     if agent.email_factor_on() {
-        methods.push("emailed codes".to_owned());
+        methods.push(t("home-method-email"));
     }
     match methods.split_last() {
         None => String::new(),
         Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        Some((last, rest)) => crate::i18n::t2("home-methods-and", "rest", rest.join(", "), "last", last),
     }
 }
 
-/// What the home page says about the trusted computer of this login.
+/// What the home page says about the trusted computer of this login (the
+/// time in the reader's zone).
 fn trust_notice_text(notice: TrustNotice) -> Option<String> {
-    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).map(|t| when(t.naive_utc()));
+    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).map(|at| crate::i18n::current().date_time(at.naive_utc()));
     Some(match notice {
-        TrustNotice::CodeSkipped { until } => format!(
-            "You were not asked for a code because this computer is trusted for your account until {}. You can forget it in Account Setting.",
-            at(until)?
-        ),
-        TrustNotice::ComputerTrusted { until } => format!(
-            "This computer is now trusted for your account: logins here skip the code until {}. You can forget it in Account Setting.",
-            at(until)?
-        ),
+        TrustNotice::CodeSkipped { until } => t1("home-trust-code-skipped", "time", at(until)?),
+        TrustNotice::ComputerTrusted { until } => t1("home-trust-computer-trusted", "time", at(until)?),
     })
 }

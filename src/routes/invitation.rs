@@ -29,7 +29,7 @@ struct InvitationPage {
 impl InvitationPage {
     fn new(req: &HttpRequest, session: &TypedSession, token: String, open: &OpenInvitation) -> InvitationPage {
         InvitationPage {
-            layout: Layout::anonymous("Choose your password", csrf::form_token(req, session)),
+            layout: Layout::anonymous(crate::i18n::t("invitation-title"), csrf::form_token(req, session)),
             token,
             name: open.agent.name.clone(),
             email: open.agent.email.clone(),
@@ -82,7 +82,7 @@ pub async fn invitation_submit(
         Ok(password) => password,
         Err(e) => {
             let mut page = InvitationPage::new(&req, &session, form.token, &open);
-            page.errors.push(format!("Password: {e}"));
+            page.errors.push(crate::i18n::t2("validation-field", "field", crate::i18n::t("login-password-label"), "error", e.to_string()));
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };

@@ -11,7 +11,7 @@ use crate::auth::code_step::{self, CodeOutcome, Resent};
 use crate::auth::login::{self, BrowserAtLogin, LoginDecision, LoginMethod, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::auth::passkeys::{self, Assertion};
-use crate::routes::code_page::{CodePage, CodePageSpec, DEAD_LOGIN, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, dead_login, key, notice_and_wait};
 use crate::auth::login_gate::LoginGate;
 use crate::auth::throttle;
 use crate::db::models::Agent;
@@ -28,7 +28,14 @@ use crate::web::forms::{NoFields, ticked};
 use crate::web::{CsrfForm, Layout, TypedSession, csrf, device_cookie, render, trusted_cookie};
 
 /// The one message for every failed login (SPEC §3).
-const LOGIN_FAILED: &str = "That email and password do not match an active account.";
+fn login_failed() -> String {
+    crate::i18n::t("login-failed")
+}
+
+/// The login page's title.
+fn login_title() -> String {
+    crate::i18n::t("login-title")
+}
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -36,7 +43,7 @@ struct LoginPage {
     layout: Layout,
     email: String,
     next: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     /// Passkeys are available here (the relying party id the script checks).
     passkey_rp_id: Option<String>,
     /// No company exists yet: the page points at the setup link instead of a form that cannot work.
@@ -46,7 +53,7 @@ struct LoginPage {
 /// The anonymous login page with a given CSRF token, rendered and nothing
 /// else: the benchmark's "bare actix-web + askama" baseline serves exactly this.
 pub fn bare_login_page(csrf_token: &str) -> Result<String, AppError> {
-    let page = LoginPage { layout: Layout::anonymous("Log in", csrf_token.to_owned()), email: String::new(), next: String::new(), error: None, passkey_rp_id: None, setup_pending: false };
+    let page = LoginPage { layout: Layout::anonymous(login_title(), csrf_token.to_owned()), email: String::new(), next: String::new(), error: None, passkey_rp_id: None, setup_pending: false };
     Ok(page.render()?)
 }
 
@@ -70,7 +77,7 @@ pub async fn login_page(req: HttpRequest, state: web::Data<AppState>, session: T
         return Ok(see_other(next.as_deref().unwrap_or("/")));
     }
     let page = LoginPage {
-        layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)).with_notice(notice_text(query.notice.as_deref())),
+        layout: Layout::anonymous(login_title(), csrf::form_token(&req, &session)).with_notice(notice_text(query.notice.as_deref())),
         email: query.email.as_deref().map(echoed_email).unwrap_or_default(),
         next: next.unwrap_or_default(),
         error: None,
@@ -144,11 +151,11 @@ pub async fn login_submit(
         PasswordOutcome::Rejected => {
             metrics::login(LoginOutcome::WrongPassword);
             let page = LoginPage {
-                layout: Layout::anonymous("Log in", csrf::form_token(&req, &session)),
+                layout: Layout::anonymous(login_title(), csrf::form_token(&req, &session)),
                 // Echoed so the agent need not retype it; never a control character.
                 email: echoed_email(&form.email),
                 next: next.unwrap_or_default(),
-                error: Some(LOGIN_FAILED),
+                error: Some(login_failed()),
                 passkey_rp_id: passkeys::rp_id(&state.config),
                 setup_pending: false,
             };
@@ -182,19 +189,19 @@ async fn password_step(state: &AppState, req: &HttpRequest, client: &ClientInfo,
 
 /// The code step of a login: the two-factor authentication window.
 const VERIFY_PAGE: CodePageSpec = CodePageSpec {
-    title: "Two-factor authentication",
-    eyebrow: "Step 2 of 2",
-    heading: "Two-factor authentication",
-    purpose: "Enter it to finish logging in.",
-    nothing_waiting: "No login is waiting for a code.",
+    title: key::t("code-login-title"),
+    eyebrow: key::t("code-step-2-of-2"),
+    heading: key::t("code-login-title"),
+    purpose: key::t("code-login-purpose"),
+    nothing_waiting: key::t("code-login-nothing-waiting"),
     action: "/login/verify",
-    submit_label: "Log In",
+    submit_label: key::t("login-submit"),
     resend_action: "/login/resend",
-    resend_label: "Resend code",
-    resend_help: Some("No email after a minute? Check your spam folder, or:"),
-    needs_new_code: "Too many wrong codes were entered for this login, so its codes no longer work. Choose Resend code to get a new one.",
+    resend_label: key::t("code-login-resend"),
+    resend_help: Some(key::t("code-login-resend-help")),
+    needs_new_code: key::t("code-login-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/login", text: "Log in with another account" }],
+    links: &[Link { href: "/login", text: key::t("code-login-other-account") }],
     links_note: None,
 };
 
@@ -242,7 +249,7 @@ fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view
         page.passkey = passkeys::rp_id(&state.config).map(|rp_id| PasskeyStep { options_url: "/login/verify/passkey", rp_id });
     }
     if view.needs_new_code && method != LoginMethod::Email {
-        page.error = Some(DEAD_LOGIN.to_owned());
+        page.error = Some(dead_login());
     }
     page
 }

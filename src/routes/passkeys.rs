@@ -17,8 +17,9 @@ use crate::auth::login::{self as login_steps};
 use crate::auth::passkeys::{self, Assertion, Passwordless, RegisterRefusal, RemoveRefusal, Started};
 use crate::auth::recovery_codes;
 use crate::db::models::passkey::StoredPasskey;
-use crate::domain::{ClientInfo, PasskeyName, dates};
+use crate::domain::{ClientInfo, PasskeyName};
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::metrics::{self, LoginOutcome};
 use crate::routes::code_page::codes_locked;
 use crate::routes::notice_text;
@@ -52,12 +53,14 @@ struct PasskeyRow {
 }
 
 impl PasskeyRow {
+    /// A row, its times in the reader's language and zone.
     fn of(passkey: &StoredPasskey) -> PasskeyRow {
+        let tr = crate::i18n::current();
         PasskeyRow {
             id: passkey.id.clone(),
             name: passkey.name.clone(),
-            added: dates::minute(passkey.created_at),
-            last_used: dates::minute_or_never(passkey.last_used_at),
+            added: tr.short_date_time(passkey.created_at),
+            last_used: tr.short_date_time_or_never(passkey.last_used_at),
         }
     }
 }
@@ -66,7 +69,7 @@ async fn page(state: &AppState, signed_in: &SignedIn, notice: Option<String>, na
     let agent_id = signed_in.agent.id.clone();
     let passkeys = state.db(move |conn| Ok(passkeys::list(conn, &agent_id)?)).await?;
     Ok(PasskeysPage {
-        layout: Layout::signed_in("Passkeys and security keys", signed_in, "account").with_notice(notice),
+        layout: Layout::signed_in(t("passkeys-title"), signed_in, "account").with_notice(notice),
         passkeys: passkeys.iter().map(PasskeyRow::of).collect(),
         rp_id: passkeys::rp_id(&state.config),
         name,
@@ -91,7 +94,7 @@ pub async fn passkeys_page(state: web::Data<AppState>, signed_in: SignedIn, quer
 fn started(started: Option<Started>) -> HttpResponse {
     match started {
         Some(started) => HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(started),
-        None => HttpResponse::Conflict().content_type("text/plain; charset=utf-8").body("No passkey ceremony can start here."),
+        None => HttpResponse::Conflict().content_type("text/plain; charset=utf-8").body(t("passkeys-no-ceremony")),
     }
 }
 
@@ -192,7 +195,7 @@ pub async fn sign_in_options(state: web::Data<AppState>, client: ClientInfo, Csr
     let options = state.db(move |conn| Ok(passkeys::start_passwordless(conn, &Context { config: &config, client: &client, now })?)).await?;
     match options {
         Ok(options) => Ok(started(options)),
-        Err(retry_after) => Err(crate::auth::throttle::refusal(retry_after, "Too many passkey sign-ins were started from your network. Wait a few minutes.".to_owned()).into()),
+        Err(retry_after) => Err(crate::auth::throttle::refusal(retry_after, t("passkeys-too-many-sign-ins")).into()),
     }
 }
 

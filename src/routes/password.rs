@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::auth::password_reset::{self, ResetError};
 use crate::domain::{EmailAddress, NewPassword};
 use crate::error::AppError;
+use crate::i18n::{t, t2};
 use crate::web::redirect::{login_with_email, see_other};
 use crate::state::AppState;
 use crate::domain::ClientInfo;
@@ -28,7 +29,7 @@ struct ForgotPage {
 /// `GET /password/forgot`.
 pub async fn forgot_page(req: HttpRequest, state: web::Data<AppState>, session: TypedSession) -> Result<HttpResponse, AppError> {
     render(&ForgotPage {
-        layout: Layout::anonymous("Forgot your password?", csrf::form_token(&req, &session)),
+        layout: Layout::anonymous(t("password-forgot-title"), csrf::form_token(&req, &session)),
         email: String::new(),
         error: None,
         sent: false,
@@ -51,7 +52,7 @@ pub async fn forgot_submit(
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut page = ForgotPage {
-        layout: Layout::anonymous("Forgot your password?", csrf::form_token(&req, &session)),
+        layout: Layout::anonymous(t("password-forgot-title"), csrf::form_token(&req, &session)),
         email: form.email.chars().take(254).collect(),
         error: None,
         sent: false,
@@ -85,7 +86,7 @@ pub struct ResetQuery {
 }
 
 fn link_not_valid() -> AppError {
-    AppError::LinkNotValid { message: ResetError::LinkNotValid.to_string(), next: ("/password/forgot", crate::i18n::t("error-request-new-link")) }
+    AppError::LinkNotValid { message: ResetError::LinkNotValid.to_string(), next: ("/password/forgot", t("error-request-new-link")) }
 }
 
 /// `GET /password/reset?token=…`: the form behind the emailed link.
@@ -99,7 +100,7 @@ pub async fn reset_page(
     let now = state.now();
     let lookup = token.clone();
     let agent = state.db(move |conn| Ok(password_reset::agent_for_token(conn, &lookup, now)?)).await?.ok_or_else(link_not_valid)?;
-    render(&ResetPage { layout: Layout::anonymous("Choose a new password", csrf::form_token(&req, &session)), token, email: agent.email, errors: Vec::new() })
+    render(&ResetPage { layout: Layout::anonymous(t("password-reset-title"), csrf::form_token(&req, &session)), token, email: agent.email, errors: Vec::new() })
 }
 
 #[derive(Deserialize)]
@@ -125,10 +126,10 @@ pub async fn reset_submit(
         Ok(password) => password,
         Err(e) => {
             let page = ResetPage {
-                layout: Layout::anonymous("Choose a new password", csrf::form_token(&req, &session)),
+                layout: Layout::anonymous(t("password-reset-title"), csrf::form_token(&req, &session)),
                 token: form.token,
                 email: agent.email,
-                errors: vec![format!("New password: {e}")],
+                errors: vec![t2("validation-field", "field", t("password-new-label"), "error", e.to_string())],
             };
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }

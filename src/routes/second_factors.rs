@@ -13,6 +13,7 @@ use crate::auth::authenticator::{self, RemoveRefusal, Setup, SetupOutcome};
 use crate::auth::recovery_codes::{self, FEW_LEFT};
 use crate::domain::{ClientInfo, OneTimeCode, RecoveryCode, TwoFactorStatus};
 use crate::error::AppError;
+use crate::i18n::t;
 use crate::state::AppState;
 use crate::web::confirm_identity::require_confirmed_identity;
 use crate::web::forms::NoFields;
@@ -45,7 +46,7 @@ fn setup_page(signed_in: &SignedIn, setup: Setup, error: Option<String>) -> Auth
             grouped_key: authenticator::grouped_key(&secret),
         }),
     };
-    AuthenticatorPage { layout: Layout::signed_in("Authenticator app", signed_in, "account"), setup, error }
+    AuthenticatorPage { layout: Layout::signed_in(t("authenticator-title"), signed_in, "account"), setup, error }
 }
 
 async fn current_setup(state: &AppState, signed_in: &SignedIn) -> Result<Setup, AppError> {
@@ -101,9 +102,9 @@ pub async fn setup_submit(
         (SetupOutcome::NotWaiting, _) => Ok(see_other(SETUP_PAGE)),
         (SetupOutcome::Wrong, _) => {
             let error = match code {
-                Err(e) if form.code.trim().is_empty() => format!("{e}").replace("from the email", "your app shows"),
-                Err(_) => "The code has 6 digits (0 to 9). Check your authenticator app and try again.".to_owned(),
-                Ok(_) => "That code is not right. Check that your phone's clock is set automatically, then enter the code the app shows now.".to_owned(),
+                Err(_) if form.code.trim().is_empty() => t("authenticator-error-empty"),
+                Err(_) => t("authenticator-error-format"),
+                Ok(_) => t("authenticator-error-wrong"),
             };
             let setup = current_setup(&state, &signed_in).await?;
             let mut response = render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&signed_in, setup, Some(error)))?;
@@ -141,6 +142,8 @@ struct RecoveryCodesPage {
     download_href: String,
     /// The set was made because a factor was just turned on.
     first_set: bool,
+    /// How many codes a new set has.
+    set_size: usize,
     left: i32,
     few_left: bool,
     has_two_factor: bool,
@@ -149,10 +152,11 @@ struct RecoveryCodesPage {
 pub(crate) fn show_new_set(state: &AppState, signed_in: &SignedIn, codes: Vec<RecoveryCode>, first_set: bool) -> Result<HttpResponse, AppError> {
     let text = recovery_codes::as_text_file(&codes, &signed_in.agent.email, state.now());
     let page = RecoveryCodesPage {
-        layout: Layout::signed_in("Recovery codes", signed_in, "account"),
+        layout: Layout::signed_in(t("recovery-title"), signed_in, "account"),
         new_codes: codes.iter().map(RecoveryCode::grouped).collect(),
         download_href: format!("data:text/plain;charset=utf-8,{}", percent_encoding::utf8_percent_encode(&text, percent_encoding::NON_ALPHANUMERIC)),
         first_set,
+        set_size: recovery_codes::SET_SIZE,
         left: codes.len() as i32,
         few_left: false,
         has_two_factor: true,
@@ -175,10 +179,11 @@ fn uncompressed(response: &mut HttpResponse) {
 pub async fn recovery_codes_page(signed_in: SignedIn) -> Result<HttpResponse, AppError> {
     let left = signed_in.agent.recovery_codes_left;
     render(&RecoveryCodesPage {
-        layout: Layout::signed_in("Recovery codes", &signed_in, "account"),
+        layout: Layout::signed_in(t("recovery-title"), &signed_in, "account"),
         new_codes: Vec::new(),
         download_href: String::new(),
         first_set: false,
+        set_size: recovery_codes::SET_SIZE,
         left,
         few_left: left <= FEW_LEFT,
         has_two_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
@@ -194,7 +199,7 @@ pub async fn generate(
     CsrfForm(_): CsrfForm<NoFields>,
 ) -> Result<HttpResponse, AppError> {
     if signed_in.agent.two_factor_status() != TwoFactorStatus::Enabled {
-        return Err(AppError::bad_request("Recovery codes stand in for a second factor: turn on two-factor authentication first.".to_owned()));
+        return Err(AppError::bad_request(t("recovery-error-no-factor")));
     }
     require_confirmed_identity(&signed_in, &state, RECOVERY_PAGE)?;
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());

@@ -8,6 +8,7 @@ use crate::crypto::token_hash;
 use crate::auth::setup::token_is_open;
 use crate::domain::{CompanyName, EmailAddress, NewPassword, PersonName};
 use crate::error::AppError;
+use crate::i18n::{t, t1, t2};
 use crate::web::redirect::{login_with_email, see_other};
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
@@ -30,7 +31,9 @@ pub struct SetupQuery {
 }
 
 /// Where the first-run link is, for a visitor who does not have it.
-pub const SETUP_LINK_HINT: &str = "AgentGate is not set up yet. When the server started it printed a setup link (…/setup?token=…) in its console and log: open that link to create your company and its first admin. Restarting the server prints a new one.";
+pub fn setup_link_hint() -> String {
+    t1("setup-link-hint", "link", "…/setup?token=…")
+}
 
 fn setup_closed() -> AppError {
     AppError::NotFound
@@ -46,11 +49,11 @@ async fn ensure_open(state: &AppState, token: &str) -> Result<(), AppError> {
 pub async fn setup_page(req: HttpRequest, state: web::Data<AppState>, session: TypedSession, query: web::Query<SetupQuery>) -> Result<HttpResponse, AppError> {
     let Some(token) = query.token.clone() else {
         // Before the setup, say where its link is; after it, there is no such page.
-        return Err(if state.setup_pending().await? { AppError::bad_request(SETUP_LINK_HINT) } else { setup_closed() });
+        return Err(if state.setup_pending().await? { AppError::bad_request(setup_link_hint()) } else { setup_closed() });
     };
     ensure_open(&state, &token).await?;
     render(&SetupPage {
-        layout: Layout::anonymous("Set up AgentGate", csrf::form_token(&req, &session)),
+        layout: Layout::anonymous(t("setup-title"), csrf::form_token(&req, &session)),
         token,
         company: String::new(),
         name: String::new(),
@@ -82,22 +85,23 @@ pub async fn setup_submit(
     let email = EmailAddress::parse(&form.email);
     let password = match &email {
         Ok(email) => NewPassword::parse_confirmed(&form.password, &form.password_confirm, email).map_err(|e| e.to_string()),
-        Err(_) => Err("Enter a valid email address first; the password is checked against it.".to_owned()),
+        Err(_) => Err(t("validation-password-needs-email")),
     };
     let (company, name, email, password) = match (company, name, email, password) {
         (Ok(c), Ok(n), Ok(e), Ok(p)) => (c, n, e, p),
         (c, n, e, p) => {
+            let field = |label: String, error: String| t2("validation-field", "field", label, "error", error);
             let errors = [
-                c.err().map(|e| format!("Company name: {e}")),
-                n.err().map(|e| format!("Your name: {e}")),
-                e.err().map(|e| format!("Email: {e}")),
-                p.err().map(|e| format!("Password: {e}")),
+                c.err().map(|e| field(t("setup-company-label"), e.to_string())),
+                n.err().map(|e| field(t("setup-name-label"), e.to_string())),
+                e.err().map(|e| field(t("login-email-label"), e.to_string())),
+                p.err().map(|e| field(t("login-password-label"), e)),
             ]
             .into_iter()
             .flatten()
             .collect();
             let page = SetupPage {
-                layout: Layout::anonymous("Set up AgentGate", csrf::form_token(&req, &session)),
+                layout: Layout::anonymous(t("setup-title"), csrf::form_token(&req, &session)),
                 token: form.token,
                 company: form.company,
                 name: form.name,

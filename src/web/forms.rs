@@ -51,7 +51,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
                     AppError::PayloadTooLarge
                 } else {
-                    AppError::bad_request("The form could not be read.")
+                    AppError::bad_request(crate::i18n::t("validation-form-unreadable"))
                 }
             })?;
             let fields = decode_fields(&body)?;
@@ -65,7 +65,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
             let token = tokens.first().copied();
             csrf::verify(state, &req, &session, token)?;
             let value = serde_urlencoded::from_bytes::<T>(&body)
-                .map_err(|_| AppError::bad_request("The form was incomplete or malformed. Go back and try again."))?;
+                .map_err(|_| AppError::bad_request(crate::i18n::t("validation-form-malformed")))?;
             Ok(CsrfForm(value))
         })
     }
@@ -74,7 +74,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
 /// Decodes `application/x-www-form-urlencoded`, refusing invalid UTF-8 instead
 /// of silently replacing it (serde_urlencoded alone would).
 pub fn decode_fields(body: &[u8]) -> Result<Vec<(String, String)>, AppError> {
-    let invalid = || AppError::bad_request("The form contained characters that are not valid text.");
+    let invalid = || AppError::bad_request(crate::i18n::t("validation-form-invalid-text"));
     let text = std::str::from_utf8(body).map_err(|_| invalid())?;
     text.split('&')
         .filter(|pair| !pair.is_empty())

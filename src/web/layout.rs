@@ -82,32 +82,26 @@ impl Layout {
 }
 
 /// What the top of every page says to an agent the company's 2FA requirement
-/// applies to: before the grace date a reminder, after it the reason they are
-/// kept on Account Setting.
+/// applies to: before the grace date a reminder (the date in the reader's
+/// zone), after it the reason they are kept on Account Setting.
 fn two_factor_reminder(signed_in: &SignedIn) -> Option<String> {
-    let company = &signed_in.company.name;
+    let tr = crate::i18n::current();
+    let company = signed_in.company.name.as_str();
     match signed_in.two_factor_requirement {
         TwoFactorRequirement::Grace { from, missing } => {
-            let (what, set_up) = what_and_how(missing);
-            Some(format!("{company} requires {what} from {} (UTC). {set_up} in Account Setting before then.", crate::domain::dates::day(from)))
+            let date = tr.date(from);
+            Some(match missing {
+                Missing::AnyFactor => tr.t2("reminder-grace-any", "company", company, "date", date),
+                Missing::AppOrPasskey => tr.t2("reminder-grace-app-or-passkey", "company", company, "date", date),
+                Missing::Passkey => tr.t2("reminder-grace-passkey", "company", company, "date", date),
+            })
         }
-        TwoFactorRequirement::Enforced { missing: Missing::AnyFactor } => Some(format!(
-            "{company} requires two-factor authentication. Turn it on below and confirm it with the code we email you, or set up an authenticator app or a passkey; the other pages open once it is on."
-        )),
-        TwoFactorRequirement::Enforced { missing } => {
-            let (what, _) = what_and_how(missing);
-            Some(format!("{company} requires {what}. Add one below; the other pages open once it is on."))
-        }
+        TwoFactorRequirement::Enforced { missing } => Some(match missing {
+            Missing::AnyFactor => tr.t1("reminder-enforced-any", "company", company),
+            Missing::AppOrPasskey => tr.t1("reminder-enforced-app-or-passkey", "company", company),
+            Missing::Passkey => tr.t1("reminder-enforced-passkey", "company", company),
+        }),
         TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
-    }
-}
-
-/// What the policy asks the agent to add, and the verb for it.
-fn what_and_how(missing: Missing) -> (&'static str, &'static str) {
-    match missing {
-        Missing::AnyFactor => ("two-factor authentication", "Turn it on"),
-        Missing::AppOrPasskey => ("an authenticator app or a passkey", "Add one"),
-        Missing::Passkey => ("a passkey or security key", "Add one"),
     }
 }
 
@@ -141,6 +135,7 @@ const EMBEDDED: &[(&str, &str, &[u8])] = &[
     ("menu.js", "text/javascript; charset=utf-8", include_bytes!("../../static/menu.js")),
     ("print.js", "text/javascript; charset=utf-8", include_bytes!("../../static/print.js")),
     ("passkeys.js", "text/javascript; charset=utf-8", include_bytes!("../../static/passkeys.js")),
+    ("timezone.js", "text/javascript; charset=utf-8", include_bytes!("../../static/timezone.js")),
 ];
 
 /// Every static file with its hashed name, computed once from the embedded bytes.

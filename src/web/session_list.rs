@@ -8,7 +8,7 @@ use diesel::QueryResult;
 
 use crate::db::DbConnection;
 use crate::db::models::session::{self, SessionRow};
-use crate::domain::{browser_label, dates};
+use crate::domain::browser_label;
 use crate::web::session::{CLIENT_AGENT_KEY, CLIENT_IP_KEY, SESSION_ID_KEY};
 
 /// One signed-in session as a list shows it.
@@ -46,6 +46,8 @@ fn id_of(row: &SessionRow) -> String {
 }
 
 fn line(row: &SessionRow, current: Option<&str>, idle: Duration) -> SessionLine {
+    // Times in the reader's language and zone (the request's, on this blocking thread too).
+    let tr = crate::i18n::current();
     let state = state_of(row);
     let id = value(&state, SESSION_ID_KEY).unwrap_or_default();
     let user_agent = value(&state, CLIENT_AGENT_KEY).unwrap_or_default();
@@ -58,8 +60,8 @@ fn line(row: &SessionRow, current: Option<&str>, idle: Duration) -> SessionLine 
         this_session: !id.is_empty() && current == Some(id.as_str()),
         browser: browser_label(&user_agent),
         ip: value(&state, CLIENT_IP_KEY).unwrap_or_default(),
-        signed_in: dates::when(signed_in_at),
-        last_seen: dates::when(row.idle_expires_at - session::idle_lifetime(row.idle_seconds, idle)),
+        signed_in: tr.short_date_time(signed_in_at),
+        last_seen: tr.short_date_time(row.idle_expires_at - session::idle_lifetime(row.idle_seconds, idle)),
         user_agent,
         id,
     }

@@ -247,3 +247,45 @@ async fn the_audit_log_tells_a_complete_secret_free_story() {
         }
     }
 }
+
+/// An admin who reads Polish, in Warsaw: the Activity page in Polish, each
+/// time to the second in their zone with its abbreviation.
+#[tokio::test]
+async fn an_admin_who_reads_polish_sees_the_activity_in_polish_in_their_zone() {
+    let app = spawn_app().await;
+    let admin = app.complete_setup().await;
+    app.add_agent(&admin, "Bob Agent", "bob@acme.test", Role::Agent).await;
+    assert_eq!(login_with(&firefox(), &app.address, "bob@acme.test", "not bob's password!").await.status(), 401);
+    assert_eq!(app.login(&admin, PASSWORD).await.status(), 303);
+    app.db(|conn| {
+        use agentgate::db::schema::agents;
+        diesel::update(agents::table.filter(agents::email.eq("ada@acme.test")))
+            .set((agents::language.eq("pl"), agents::time_zone.eq(Some("Europe/Warsaw"))))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+
+    let page = app.get("/activity").await.text().await.unwrap();
+    assert!(page.contains("<h1>Aktywność</h1>"), "{page}");
+    assert!(page.contains("Godziny podano w strefie Europe/Warsaw."));
+    assert!(page.contains("<td>Nieudane logowanie</td>") && page.contains("<td>Zalogowano</td>"), "{page}");
+    assert!(page.contains(">Niepowodzenie</span>") && page.contains(">Powodzenie</span>"));
+    assert!(page.contains("<option value=\"login_failed\">Nieudane logowanie</option>"), "the filter keeps the stored names as values");
+    let signed_in_at: chrono::NaiveDateTime = app
+        .db(|conn| {
+            audit_events::table.filter(audit_events::event.eq("login_succeeded")).select(audit_events::occurred_at).first(conn).unwrap()
+        })
+        .await;
+    let warsaw = agentgate::i18n::Tr::new(agentgate::i18n::Language::Polish, "Europe/Warsaw".parse().unwrap());
+    let when = warsaw.date_time_seconds(signed_in_at);
+    assert!(when.ends_with(" CET") || when.ends_with(" CEST"), "{when}");
+    assert!(page.contains(&format!("<td class=\"nowrap\">{when}</td>")), "{when} in {page}");
+
+    let nobody = app.get("/activity?email=nobody@acme.test").await.text().await.unwrap();
+    assert!(nobody.contains("Żaden agent Twojej firmy nie pasuje do tego filtra."));
+    assert!(nobody.contains("Brak aktywności do wyświetlenia."));
+    let bad = app.get("/activity?event=bogus").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap().contains("AgentGate nie rejestruje takiego zdarzenia."));
+}

@@ -146,7 +146,7 @@ async fn the_csv_has_a_column_per_method() {
     let lines: Vec<&str> = body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left,Passkeys"
+        "Name,Email,Role,Two-factor authentication,Trusted computers,\"Last login (UTC, ISO 8601)\",Status,Email codes,Authenticator app,Recovery codes left,Passkeys"
     );
     assert!(lines.contains(&"Al Both,al@acme.test,Agent,Enabled,0,,Active,Enabled,Enabled,7,0"), "{body}");
     assert!(lines.contains(&"Em Mail,em@acme.test,Agent,Enabled,0,,Active,Enabled,Disabled,0,0"), "{body}");

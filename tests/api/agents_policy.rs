@@ -32,7 +32,7 @@ async fn the_policy_form_saves_every_setting() {
     assert_eq!(company.two_factor_grace_until.unwrap().to_string(), "2030-01-15 00:00:00");
     let page = app.get("/agents?notice=policy_saved").await.text().await.unwrap();
     assert!(page.contains("The company policy was saved."));
-    assert!(page.contains("Two-factor authentication is required for all agents from 2030-01-15 (UTC)."));
+    assert!(page.contains("Two-factor authentication is required for all agents from 15 January 2030."));
     assert!(page.contains("value=\"2030-01-15\""));
 
     // Unticked boxes are off; without the requirement the grace date goes.
@@ -155,14 +155,17 @@ async fn the_grace_date_postpones_the_requirement() {
     app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("grace_until", &grace_text), ("trusted_days_max", "30")]).await;
 
     let table = app.get("/agents").await.text().await.unwrap();
-    assert!(text_of(&table).contains(&format!("Bo Agent bo@acme.test Agent Disabled Due {grace_text}")), "{}", text_of(&table));
+    let due = grace.format("%-d %B %Y").to_string();
+    assert!(text_of(&table).contains(&format!("Bo Agent bo@acme.test Agent Disabled Due {due}")), "{}", text_of(&table));
 
     // Before the date: Bo is reminded, not stopped.
     let browser = new_browser();
     login_with(&browser, &app.address, "bo@acme.test", PASSWORD).await;
     let home = browser.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), 200);
-    assert!(home.text().await.unwrap().contains(&format!("Acme Support requires two-factor authentication from {grace_text} (UTC).")));
+    // The date in Bo's time zone (the company's, UTC) and language.
+    let grace_words = grace.format("%-d %B %Y").to_string();
+    assert!(home.text().await.unwrap().contains(&format!("Acme Support requires two-factor authentication from {grace_words}. Turn it on in Account Setting before then.")));
 
     // From the date on (the injected clock moves), he must turn it on first.
     app.clock.advance(Duration::days(4));
@@ -191,4 +194,71 @@ async fn turning_the_requirement_on_is_audited_and_warns_an_admin_without_2fa() 
     assert_eq!(detail, [Some("require 2FA: on; trusted days: 30; admins always enter a code: off; sign out after 1 h idle, 12 h after sign-in; second factors: email codes, authenticator apps and passkeys; admins must use an authenticator app: off; admins must use a passkey: off".to_owned())]);
     // The admin, without 2FA, is now sent to set it up too.
     assert_eq!(location(&app.get("/agents").await), "/account/settings");
+}
+
+/// The company's defaults on the policy form: the language of new agents
+/// and invitations, and the time zone of agents who chose none. Unknown
+/// values are refused at the edge and change nothing.
+#[tokio::test]
+async fn the_policy_form_saves_the_company_language_and_time_zone() {
+    let app = admin_app().await;
+    let company_id = company_of(&app, ADMIN_EMAIL).await;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(14, 5, 0).unwrap();
+    seed_agents(&app, &company_id, vec![Seed::new("Bo Agent", "bo@acme.test").last_login(at)]).await;
+
+    let page = app.get("/agents").await.text().await.unwrap();
+    assert!(page.contains("<label for=\"language\">Default language</label>"));
+    assert!(page.contains("<option value=\"en\" lang=\"en\" selected>English</option>"), "the company's language is chosen");
+    assert!(page.contains("<option value=\"pl\" lang=\"pl\">Polski</option>"), "each language by its own name");
+    assert!(page.contains("<label for=\"time_zone\">Time zone</label>"));
+    assert!(page.contains("<option selected>UTC</option>") && page.contains("<option>Europe/Warsaw</option>"));
+    assert!(text_of(&page).contains("Bo Agent bo@acme.test Agent Disabled 0 2 Nov 2026, 14:05 UTC Active"));
+
+    // Saved with the rest of the policy, and audited.
+    let response =
+        app.submit_form("/agents", "/agents/policy", &[("trusted_days_max", "30"), ("language", "pl"), ("time_zone", "Europe/Warsaw")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/agents?notice=policy_saved");
+    let company = company_row(&app).await;
+    assert_eq!((company.language.as_str(), company.time_zone.as_str()), ("pl", "Europe/Warsaw"));
+    let detail = audit_details(&app, "policy_changed").await.remove(0).unwrap();
+    assert!(detail.ends_with("; language: pl; time zone: Europe/Warsaw"), "{detail}");
+
+    // Ada chose no zone: she now reads the company's; her language is her own.
+    let page = app.get("/agents").await.text().await.unwrap();
+    assert!(text_of(&page).contains("Bo Agent bo@acme.test Agent Disabled 0 2 Nov 2026, 15:05 CET Active"), "{}", text_of(&page));
+    assert!(page.contains("<option value=\"pl\" lang=\"pl\" selected>Polski</option>") && page.contains("<option selected>Europe/Warsaw</option>"));
+    // Unknown values: the form's error (422), and nothing changes, the rest of the form included.
+    for (field, value, message) in [
+        ("language", "de", "Choose a default language from the list."),
+        ("language", "", "Choose a default language from the list."),
+        ("time_zone", "Mars/Olympus", "Choose a time zone from the list, such as Europe/Warsaw."),
+        ("time_zone", "EST5EDT", "Choose a time zone from the list"),
+        ("time_zone", "", "Choose a time zone from the list"),
+    ] {
+        let response = app.submit_form("/agents", "/agents/policy", &[("require_two_factor", "on"), ("trusted_days_max", "7"), (field, value)]).await;
+        assert_eq!(response.status(), 422, "{field}={value:?}");
+        assert!(response.text().await.unwrap().contains(message), "{field}={value:?}");
+        let company = company_row(&app).await;
+        assert_eq!((company.language.as_str(), company.time_zone.as_str()), ("pl", "Europe/Warsaw"), "{field}={value:?}");
+        assert!(!company.require_two_factor && company.trusted_days_max == 30, "{field}={value:?}");
+    }
+    assert_eq!(audit_details(&app, "policy_changed").await.len(), 1, "a refused form is not audited");
+
+    // An admin who reads Polish is refused in Polish; saving the same defaults again adds no language to the audit.
+    set_language(&app, &agent_id_of(&app, ADMIN_EMAIL).await, "pl", None).await;
+    let response = app.submit_form("/agents", "/agents/policy", &[("time_zone", "Mars/Olympus")]).await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Wybierz strefę czasową z listy, np. Europe/Warsaw."), "{}", text_of(&page));
+    assert!(page.contains("<label for=\"language\">Domyślny język</label>") && page.contains("<label for=\"time_zone\">Strefa czasowa</label>"));
+    app.submit_form("/agents", "/agents/policy", &[("trusted_days_max", "30"), ("language", "pl"), ("time_zone", "Europe/Warsaw")]).await;
+    let details = audit_details(&app, "policy_changed").await;
+    assert_eq!(details.len(), 2);
+    assert_eq!(details.iter().flatten().filter(|d| d.contains("language:")).count(), 1, "{details:?}");
+
+    // A new agent takes the company's language.
+    let response = app.submit_form("/agents/new", "/agents/new", &[("name", "Cy Nowy"), ("email", "cy@acme.test"), ("role", "agent")]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(agent(&app, &agent_id_of(&app, "cy@acme.test").await).await.language, "pl");
 }

@@ -289,3 +289,23 @@ pub async fn company_row(app: &TestApp) -> agentgate::db::models::Company {
 pub async fn audit_details(app: &TestApp, event: &'static str) -> Vec<Option<String>> {
     app.db(move |conn| audit_events::table.filter(audit_events::event.eq(event)).select(audit_events::detail).load(conn).unwrap()).await
 }
+
+/// Sets an agent's own language ("en", "pl") and time zone (None: the company's).
+pub async fn set_language(app: &TestApp, agent_id: &str, language: &'static str, time_zone: Option<&'static str>) {
+    let id = agent_id.to_owned();
+    app.db(move |conn| {
+        diesel::update(agents::table.find(&id)).set((agents::language.eq(language), agents::time_zone.eq(time_zone))).execute(conn).unwrap()
+    })
+    .await;
+}
+
+/// The words of `text` (a page's text) that only the English catalogue uses:
+/// what a page shown in Polish must not hold.
+pub fn english_words_in(text: &str) -> Vec<String> {
+    let english = crate::catalogue::english_only_words();
+    let mut found: Vec<String> =
+        text.split(|c: char| !c.is_alphabetic()).map(str::to_lowercase).filter(|word| english.contains(word)).collect();
+    found.sort();
+    found.dedup();
+    found
+}

@@ -47,7 +47,7 @@ async fn only_admins_see_the_agents_tab() {
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("<h1>Agents</h1>"));
-    for column in ["Name", "Email", "Role", "Two-factor authentication", "Trusted computers", "Last login (UTC)", "Status"] {
+    for column in ["Name", "Email", "Role", "Two-factor authentication", "Trusted computers", "Last login", "Status"] {
         assert!(html.contains(&format!(">{column}")), "column {column}");
     }
 }
@@ -120,7 +120,8 @@ async fn rows_show_trusted_computers_last_login_and_status() {
 
     let html = app.get("/agents").await.text().await.unwrap();
     let bo = row_text(&html, "Bo Trusting");
-    assert_eq!(bo, "Bo Trusting bo@acme.test Agent Enabled 2 2026-11-02 14:05 Active");
+    // In the admin's zone (the company's: UTC), with its abbreviation.
+    assert_eq!(bo, "Bo Trusting bo@acme.test Agent Enabled 2 2 Nov 2026, 14:05 UTC Active");
     let ivy = row_text(&html, "Ivy Invited");
     assert!(ivy.contains("Never"), "{ivy}");
     assert!(ivy.contains("Invited"), "{ivy}");
@@ -320,7 +321,7 @@ async fn the_csv_has_the_same_rows_quoted_and_inert() {
     assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment"));
     let body = response.text().await.unwrap();
     let lines: Vec<&str> = body.split("\r\n").collect();
-    assert_eq!(lines[0], "Name,Email,Role,Two-factor authentication,Trusted computers,Last login (UTC),Status,Email codes,Authenticator app,Recovery codes left,Passkeys");
+    assert_eq!(lines[0], "Name,Email,Role,Two-factor authentication,Trusted computers,\"Last login (UTC, ISO 8601)\",Status,Email codes,Authenticator app,Recovery codes left,Passkeys");
     assert_eq!(lines.len(), 1 + 7 + 1, "header, seven agents, and the final CRLF: {body}");
     assert!(lines.contains(&"\"Lovelace, Ada\",lovelace@acme.test,Agent,Enabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
     assert!(lines.contains(&"\"Quote \"\"Q\"\" Person\",quote@acme.test,Agent,Disabled,0,,Active,Disabled,Disabled,0,0"), "{body}");
@@ -607,4 +608,139 @@ async fn a_broad_search_never_counts_fewer_matches_than_it_shows() {
     let page = app.db(move |conn| listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 1).unwrap()).await;
     assert_eq!(page.total, view::Total::Exact(2));
     assert_eq!(page.rows.len(), 2);
+}
+
+/// Sets an agent's passkeys, authenticator app and recovery codes directly.
+async fn set_methods(app: &crate::helpers::TestApp, agent_id: &str, passkeys: i32, app_on: bool, codes: i32) {
+    use agentgate::db::schema::agents;
+    use diesel::prelude::*;
+    let id = agent_id.to_owned();
+    app.db(move |conn| {
+        diesel::update(agents::table.find(&id))
+            .set((agents::passkey_count.eq(passkeys), agents::app_enabled.eq(app_on), agents::recovery_codes_left.eq(codes)))
+            .execute(conn)
+            .unwrap()
+    })
+    .await;
+}
+
+/// The text of a page's `<main>`, without the language and time zone menus
+/// (their options are names, not words of the page).
+fn main_text(html: &str) -> String {
+    let main = html.split("<main").nth(1).unwrap().split_once('>').unwrap().1.split("</main>").next().unwrap();
+    let mut text = main.to_owned();
+    for menu in ["<select id=\"language\"", "<select id=\"time_zone\""] {
+        if let Some(start) = text.find(menu) {
+            let end = start + text[start..].find("</select>").unwrap();
+            text.replace_range(start..end, "");
+        }
+    }
+    text_of(&text)
+}
+
+/// An admin who reads Polish, in Warsaw: the tab's words, the plural forms
+/// the catalogue chooses for 1, 2 and 5 agents, and every time in their zone
+/// with its abbreviation; the CSV's header is Polish and its times stay UTC.
+#[tokio::test]
+async fn an_admin_who_reads_polish_sees_the_tab_in_polish_with_times_in_their_zone() {
+    let app = admin_app().await;
+    let company = company_of(&app, ADMIN_EMAIL).await;
+    let ada = agent_id_of(&app, ADMIN_EMAIL).await;
+    set_language(&app, &ada, "pl", Some("Europe/Warsaw")).await;
+
+    // One active agent (Ada): the "one" forms.
+    let html = app.get("/agents").await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"pl\">"));
+    assert!(html.contains("<h1>Agenci</h1>"));
+    assert!(html.contains("<strong>0 z 1 agenta ma włączone uwierzytelnianie dwuskładnikowe</strong>"), "{}", text_of(&html));
+    assert!(html.contains("0 z 1 agenta używa aplikacji uwierzytelniającej"), "{}", text_of(&html));
+    assert!(html.contains("Na liście jest tylko jeden agent."), "{}", text_of(&html));
+    for column in ["Imię i nazwisko", "Adres e-mail", "Rola", "Uwierzytelnianie dwuskładnikowe", "Zaufane komputery", "Ostatnie logowanie", "Status"] {
+        assert!(html.contains(&format!(">{column}")), "column {column}");
+    }
+    assert!(row_text(&html, "Ada Admin").starts_with("Ada Admin ada@acme.test Administrator Wyłączone 0"), "{}", row_text(&html, "Ada Admin"));
+
+    // Two: the "few" forms, and a login at 14:05 UTC read at 15:05 in Warsaw.
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(14, 5, 0).unwrap();
+    let zofia = seed_agents(&app, &company, vec![Seed::new("Zofia Nowak", "zofia@acme.test").two_factor("enabled").last_login(at)]).await.remove(0);
+    set_methods(&app, &zofia, 2, true, 5).await;
+    let html = app.get("/agents").await.text().await.unwrap();
+    assert!(html.contains("1 z 2 agentów ma włączone uwierzytelnianie dwuskładnikowe"), "{}", text_of(&html));
+    assert!(html.contains("1 z 2 agentów używa klucza dostępu lub klucza bezpieczeństwa (odpornego na phishing)"), "{}", text_of(&html));
+    assert!(html.contains("Wyświetlono 1–2 z 2 agentów."), "{}", text_of(&html));
+    assert_eq!(row_text(&html, "Zofia Nowak"), "Zofia Nowak zofia@acme.test Agent Włączone 2 klucze dostępu · Aplikacja · 5 kodów 0 2 lis 2026, 15:05 CET Aktywne");
+
+    // Five: the "many" forms (a deactivated agent does not count).
+    let more = seed_agents(
+        &app,
+        &company,
+        vec![
+            Seed::new("Jan Kowalski", "jan@acme.test").invited(),
+            Seed::new("Ewa Wiśniewska", "ewa@acme.test"),
+            Seed::new("Piotr Zieliński", "piotr@acme.test").two_factor("pending"),
+            Seed::new("Stary Pracownik", "stary@acme.test").deactivated(),
+        ],
+    )
+    .await;
+    set_methods(&app, &more[1], 5, false, 1).await;
+    let html = app.get("/agents").await.text().await.unwrap();
+    assert!(html.contains("1 z 5 agentów ma włączone uwierzytelnianie dwuskładnikowe"), "{}", text_of(&html));
+    assert!(html.contains("1 z 5 agentów używa aplikacji uwierzytelniającej"), "{}", text_of(&html));
+    assert!(html.contains("Wyświetlono 1–6 z 6 agentów."), "{}", text_of(&html));
+    assert_eq!(row_text(&html, "Jan Kowalski"), "Jan Kowalski jan@acme.test Agent Wyłączone 0 Nigdy Zaproszenie (link nieważny)");
+    assert_eq!(row_text(&html, "Ewa Wiśniewska"), "Ewa Wiśniewska ewa@acme.test Agent Wyłączone 5 kluczy dostępu · 1 kod 0 Nigdy Aktywne");
+    assert!(row_text(&html, "Piotr Zieliński").contains("Oczekuje"));
+    assert!(row_text(&html, "Stary Pracownik").ends_with("Dezaktywowane"));
+    let search = app.get("/agents?q=zofia").await.text().await.unwrap();
+    assert!(search.contains("Pasuje tylko jeden agent."), "{}", text_of(&search));
+    let search = app.get("/agents?q=nobody").await.text().await.unwrap();
+    assert!(search.contains("Nie pasuje żaden agent."), "{}", text_of(&search));
+
+    // No English on the page but the data (names, addresses, the company).
+    let mut text = main_text(&html);
+    for data in ["Ada Admin", "Acme Support", "Zofia Nowak", "Jan Kowalski", "Ewa Wiśniewska", "Piotr Zieliński", "Stary Pracownik"] {
+        text = text.replace(data, "");
+    }
+    let text: String = text.split_whitespace().filter(|word| !word.contains('@')).collect::<Vec<_>>().join(" ");
+    assert_eq!(english_words_in(&text), Vec::<String>::new(), "{text}");
+
+    // The agent's page: Polish, the login and the day added in Warsaw time.
+    let page = app.get(&format!("/agents/{zofia}")).await.text().await.unwrap();
+    let facts = text_of(page.split("<dl class=\"facts\">").nth(1).unwrap().split("</dl>").next().unwrap());
+    assert!(facts.contains("Ostatnie logowanie 2 lis 2026, 15:05 CET Status Aktywne Dodano"), "{facts}");
+    assert!(facts.ends_with("CET") || facts.ends_with("CEST"), "{facts}");
+    assert!(page.contains("Zresetuj uwierzytelnianie dwuskładnikowe") && page.contains("Brak zalogowanych sesji."));
+
+    // The CSV: the header in Polish says UTC and ISO 8601; the times stay UTC.
+    let csv = app.get("/agents.csv").await.text().await.unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "Imię i nazwisko,Adres e-mail,Rola,Uwierzytelnianie dwuskładnikowe,Zaufane komputery,\"Ostatnie logowanie (UTC, ISO 8601)\",Status,Kody z e-maila,Aplikacja uwierzytelniająca,Pozostałe kody odzyskiwania,Klucze dostępu"
+    );
+    assert!(lines.contains(&"Zofia Nowak,zofia@acme.test,Agent,Włączone,0,2026-11-02T14:05:00Z,Aktywne,Wyłączone,Włączona,5,2"), "{csv}");
+}
+
+/// The CSV keeps every time in UTC (ISO 8601) whatever the admin's zone,
+/// and its header says so; the page shows the same login in their zone.
+#[tokio::test]
+async fn the_csv_writes_times_in_utc_iso_8601_whatever_the_admins_zone() {
+    let app = admin_app().await;
+    let company = company_of(&app, ADMIN_EMAIL).await;
+    set_language(&app, &agent_id_of(&app, ADMIN_EMAIL).await, "en", Some("America/New_York")).await;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(14, 5, 9).unwrap();
+    seed_agents(&app, &company, vec![Seed::new("Bo Zoned", "bo@acme.test").two_factor("enabled").last_login(at)]).await;
+
+    let html = app.get("/agents").await.text().await.unwrap();
+    assert!(row_text(&html, "Bo Zoned").contains(" 2 Nov 2026, 09:05 EST "), "{}", row_text(&html, "Bo Zoned"));
+    let csv = app.get("/agents.csv").await.text().await.unwrap();
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert!(lines[0].contains(",\"Last login (UTC, ISO 8601)\","), "{}", lines[0]);
+    assert!(lines.contains(&"Bo Zoned,bo@acme.test,Agent,Enabled,0,2026-11-02T14:05:09Z,Active,Disabled,Disabled,0,0"), "{csv}");
+    // Every time cell is ISO 8601 UTC (the admin's own login too) or empty.
+    for line in &lines[1..] {
+        if let Some(cell) = line.split(',').nth(5).filter(|cell| !cell.is_empty()) {
+            assert!(chrono::NaiveDateTime::parse_from_str(cell, "%Y-%m-%dT%H:%M:%SZ").is_ok(), "{cell}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! every key the templates and the code ask for exists, and no template
 //! carries English words of its own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const LANGUAGES: [&str; 2] = ["en", "pl"];
@@ -64,6 +64,78 @@ fn keys_used() -> BTreeSet<(String, String)> {
         }
     }
     used
+}
+
+/// Every message of one language, key → text, with the `{ $name }`
+/// placeables kept and the plural variants joined (good enough to find a
+/// page's words and to check none of another language's show).
+pub fn messages_of(language: &str) -> BTreeMap<String, String> {
+    let mut paths = Vec::new();
+    files(&root().join("locales").join(language), &["ftl"], &mut paths);
+    let mut messages = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for path in paths {
+        for line in std::fs::read_to_string(&path).unwrap().lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            if let Some((id, value)) = line.split_once(" =")
+                && !id.starts_with(' ')
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
+                messages.insert(id.to_owned(), value.trim().to_owned());
+                current = Some(id.to_owned());
+            } else if let Some(id) = &current {
+                let text = messages.get_mut(id).unwrap();
+                text.push(' ');
+                text.push_str(line.trim());
+            }
+        }
+    }
+    messages
+}
+
+/// The text of a message without arguments, as a page shows it.
+pub fn message(language: &str, key: &str) -> String {
+    messages_of(language).remove(key).unwrap_or_else(|| panic!("no {key} in {language}"))
+}
+
+/// The words (three letters or more, lowercase) of a language's messages,
+/// leaving out `{ … }` placeables and selectors.
+pub fn words_of(language: &str) -> BTreeSet<String> {
+    let mut words = BTreeSet::new();
+    for text in messages_of(language).values() {
+        let mut depth = 0;
+        let mut plain = String::new();
+        for c in text.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                '[' | ']' if depth > 0 => {}
+                _ if depth == 0 => plain.push(c),
+                _ => plain.push(' '),
+            }
+        }
+        // A selector's variants sit inside { }: read them too, without their keys.
+        let variants: String = text.split(['[', ']']).enumerate().filter(|(i, _)| i % 2 == 0).map(|(_, part)| part).collect::<Vec<_>>().join(" ");
+        // Without the `$names` of arguments.
+        let variants: String = variants.split('$').enumerate().map(|(i, part)| if i == 0 { part } else { part.trim_start_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-') }).collect::<Vec<_>>().join(" ");
+        for source in [plain, variants] {
+            for word in source.split(|c: char| !c.is_alphabetic()) {
+                if word.chars().count() >= 3 && !word.starts_with('$') {
+                    words.insert(word.to_lowercase());
+                }
+            }
+        }
+    }
+    words
+}
+
+/// Words of the English catalogue that the Polish one never uses: none of
+/// them should be on a page shown in Polish.
+pub fn english_only_words() -> BTreeSet<String> {
+    let polish = words_of("pl");
+    words_of("en").into_iter().filter(|word| !polish.contains(word)).collect()
 }
 
 #[test]

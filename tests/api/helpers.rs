@@ -159,9 +159,12 @@ impl TestApp {
         let (company_of, name, email) = (company_of.to_owned(), name.to_owned(), email.to_owned());
         let now = self.clock_now();
         self.db(move |conn| {
-            let company_id: String = agentgate::db::schema::agents::table
-                .filter(agentgate::db::schema::agents::email.eq(&company_of))
-                .select(agentgate::db::schema::agents::company_id)
+            use agentgate::db::schema::{agents, companies};
+            // A new agent speaks the company's language, as an invited one does.
+            let (company_id, language): (String, String) = agents::table
+                .inner_join(companies::table)
+                .filter(agents::email.eq(&company_of))
+                .select((agents::company_id, companies::language))
                 .first(conn)
                 .expect("the admin exists");
             let id = new_public_id();
@@ -178,7 +181,7 @@ impl TestApp {
                     active: true,
                     created_at: now,
                     password_changed_at: now,
-                    language: "en",
+                    language: &language,
                 },
             )
             .unwrap();

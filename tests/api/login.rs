@@ -190,3 +190,33 @@ async fn healthz_answers_ok_and_unknown_pages_get_a_404_page() {
     assert_eq!(missing.status(), 404);
     assert!(missing.text().await.unwrap().contains("Page not found"));
 }
+
+#[tokio::test]
+async fn a_browser_that_prefers_polish_gets_the_login_page_and_its_refusal_in_polish() {
+    let app = spawn_app().await;
+    let email = app.complete_setup().await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ACCEPT_LANGUAGE, reqwest::header::HeaderValue::from_static("pl-PL,pl;q=0.9"));
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+
+    let page = crate::helpers::get_with(&browser, &app.url("/login")).await.text().await.unwrap();
+    assert!(page.contains("<html lang=\"pl\">"), "{page}");
+    assert!(page.contains("<title>Logowanie · AgentGate</title>"), "{page}");
+    assert!(page.contains("<h1 id=\"login-heading\">Zaloguj się</h1>"), "{page}");
+    assert!(page.contains("<label for=\"password\">Hasło</label>"), "{page}");
+    assert!(page.contains(">Zaloguj się</button>"), "{page}");
+    assert!(page.contains(">Nie pamiętasz hasła?</a>"), "{page}");
+    assert!(!page.contains("Log In") && !page.contains("Forgot your password?"), "no English left: {page}");
+
+    let response = login_with(&browser, &app.address, &email, "a wrong password here").await;
+    assert_eq!(response.status(), 401);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("<html lang=\"pl\">"), "{body}");
+    assert!(body.contains("Ten adres e-mail i hasło nie pasują do żadnego aktywnego konta."), "{body}");
+    assert!(!body.contains("That email and password do not match"), "{body}");
+}

@@ -16,7 +16,7 @@ mod agents_table;
 mod agents_tenancy;
 mod bad_input;
 mod browser;
-mod catalogue;
+pub mod catalogue;
 mod cli;
 mod code_rules;
 mod edges;

@@ -218,7 +218,7 @@ async fn ticking_the_box_once_skips_the_code_on_that_browser_and_only_there() {
     let notice = smtp.expect_email(&email, "a new trusted computer was added").await;
     for body in [&notice.text, &notice.html] {
         assert!(body.contains("Chrome on Windows"));
-        assert!(body.contains(&trusted_at.format("%Y-%m-%d at %H:%M UTC").to_string()));
+        assert!(body.contains(&trusted_at.format("%-d %B %Y, %H:%M UTC").to_string()));
         assert!(body.contains("127.0.0.1"));
         assert!(body.contains("If this was not you, forget that computer"));
         assert!(body.contains(&format!("{}/account/settings#trusted-computers", app.address)));
@@ -233,7 +233,8 @@ async fn ticking_the_box_once_skips_the_code_on_that_browser_and_only_there() {
     let home = get_with(&browser.client, &app.url("/")).await;
     assert_eq!(home.status(), 200, "signed in");
     let home = home.text().await.unwrap();
-    let until = (trusted_at + Duration::days(30)).format("%Y-%m-%d at %H:%M UTC").to_string();
+    // In the reader's zone (the company's default, UTC): "5 January 2027, 14:05 UTC".
+    let until = (trusted_at + Duration::days(30)).format("%-d %B %Y, %H:%M UTC").to_string();
     assert!(home.contains(&format!("You were not asked for a code because this computer is trusted for your account until {until}")), "{home}");
     let again = get_with(&browser.client, &app.url("/")).await.text().await.unwrap();
     assert!(!again.contains("You were not asked for a code"), "the notice shows once");

@@ -57,6 +57,16 @@ impl Agent {
         crate::i18n::Tr::from_stored(&self.language, self.time_zone.as_deref(), &company.time_zone)
     }
 
+    /// [`Agent::tr`] when the company is not at hand (an email to the agent):
+    /// reads the company's zone only if the agent chose none.
+    pub fn reader(&self, conn: &mut DbConnection) -> QueryResult<crate::i18n::Tr> {
+        let company_zone = match self.time_zone {
+            Some(_) => String::new(),
+            None => crate::db::schema::companies::table.find(&self.company_id).select(crate::db::schema::companies::time_zone).first(conn)?,
+        };
+        Ok(crate::i18n::Tr::from_stored(&self.language, self.time_zone.as_deref(), &company_zone))
+    }
+
     pub fn role(&self) -> Role {
         self.role
     }

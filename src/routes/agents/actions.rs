@@ -43,36 +43,31 @@ impl Action {
         }
     }
 
+    /// The confirmation page's question, in the reader's language.
     fn title(self, name: &str) -> String {
         match self {
-            Action::Deactivate => format!("Deactivate {name}?"),
-            Action::Reactivate => format!("Reactivate {name}?"),
-            Action::ResetTwoFactor => format!("Reset two-factor authentication for {name}?"),
-            Action::SignOutEverywhere => format!("Sign {name} out everywhere?"),
+            Action::Deactivate => crate::i18n::t1("agent-confirm-deactivate-title", "name", name),
+            Action::Reactivate => crate::i18n::t1("agent-confirm-reactivate-title", "name", name),
+            Action::ResetTwoFactor => crate::i18n::t1("agent-confirm-reset-two-factor-title", "name", name),
+            Action::SignOutEverywhere => crate::i18n::t1("agent-confirm-sign-out-everywhere-title", "name", name),
         }
     }
 
-    fn explanation(self) -> &'static str {
+    fn explanation(self) -> String {
         match self {
-            Action::Deactivate => {
-                "They will not be able to log in. Every session they have ends now, their trusted computers are forgotten, and an open invitation stops working. You can reactivate them later."
-            }
-            Action::Reactivate => "They will be able to log in again with their password. An agent who never chose a password needs a new invitation.",
-            Action::ResetTwoFactor => {
-                "Two-factor authentication is turned off for them and every computer they trusted is forgotten. They are emailed about it. If the company requires two-factor authentication, they must turn it on again at their next page. Use this when an agent lost access to their email codes."
-            }
-            Action::SignOutEverywhere => {
-                "Every session they have ends now: each of their browsers goes to the login page at its next page. They stay active and can log in again with their password (and code). Use this for a lost or shared computer."
-            }
+            Action::Deactivate => crate::i18n::t("agent-confirm-deactivate-explanation"),
+            Action::Reactivate => crate::i18n::t("agent-confirm-reactivate-explanation"),
+            Action::ResetTwoFactor => crate::i18n::t("agent-confirm-reset-two-factor-explanation"),
+            Action::SignOutEverywhere => crate::i18n::t("agent-confirm-sign-out-everywhere-explanation"),
         }
     }
 
-    fn button(self) -> &'static str {
+    fn button(self) -> String {
         match self {
-            Action::Deactivate => "Deactivate",
-            Action::Reactivate => "Reactivate",
-            Action::ResetTwoFactor => "Reset two-factor authentication",
-            Action::SignOutEverywhere => "Sign out everywhere",
+            Action::Deactivate => crate::i18n::t("agent-deactivate"),
+            Action::Reactivate => crate::i18n::t("agent-reactivate"),
+            Action::ResetTwoFactor => crate::i18n::t("agent-reset-two-factor"),
+            Action::SignOutEverywhere => crate::i18n::t("agent-sign-out-everywhere"),
         }
     }
 
@@ -91,9 +86,9 @@ impl Action {
 struct ConfirmPage {
     layout: Layout,
     heading: String,
-    explanation: &'static str,
+    explanation: String,
     action: String,
-    button: &'static str,
+    button: String,
     danger: bool,
     cancel: String,
     offer: bool,
@@ -227,7 +222,7 @@ pub async fn role_submit(
     CsrfForm(form): CsrfForm<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let role = Role::parse(form.role.trim()).ok_or_else(|| AppError::bad_request("Choose the role Agent or Admin."))?;
+    let role = Role::parse(form.role.trim()).ok_or_else(|| AppError::bad_request(crate::i18n::t("agent-error-role")))?;
     let now = state.now();
     let (admin, company) = (signed_in.agent.clone(), signed_in.company.clone());
     let target = id.clone();

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::agents::view::AgentRow;
 use crate::db::models::Agent;
-use crate::domain::{AgentId, TwoFactorStatus, dates};
+use crate::domain::{AgentId, TwoFactorStatus};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
@@ -66,18 +66,19 @@ pub(super) async fn detail_page(
             Ok((agent, trusted, invitation, sessions))
         })
         .await?;
+    let tr = crate::i18n::current();
     let invitation_expires_at = invitation.as_ref().map(|found| found.expires_at);
     let invitation = match (agent.is_invited() && agent.active, invitation_expires_at) {
-        (true, Some(expires)) if expires > now => Some(format!("Invitation sent; the link works until {} UTC.", dates::minute(expires))),
-        (true, _) => Some("The invitation link has expired or was never sent: send a new one.".to_owned()),
+        (true, Some(expires)) if expires > now => Some(tr.t1("agent-invitation-open", "until", tr.date_time(expires))),
+        (true, _) => Some(tr.t("agent-invitation-expired")),
         (false, _) => None,
     };
     let http_status = if error.is_some() { StatusCode::CONFLICT } else { StatusCode::OK };
     let page = AgentDetailPage {
         layout: Layout::signed_in(agent.name.clone(), signed_in, "agents").with_notice(notice),
-        row: RowView::new(&AgentRow::of(&agent, trusted, invitation_expires_at), &signed_in.company, now),
+        row: RowView::new(&tr, &AgentRow::of(&agent, trusted, invitation_expires_at), &signed_in.company, now),
         is_self: agent.id == signed_in.agent.id,
-        created: dates::minute_or_never(Some(agent.created_at)),
+        created: tr.short_date_time(agent.created_at),
         invitation,
         error,
         sessions,

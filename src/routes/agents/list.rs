@@ -9,12 +9,13 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 
 use crate::agents::listing;
-use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total};
+use crate::agents::view::{self, AgentPage, AgentRow, ListView, SortColumn, Total, role_label, two_factor_label};
 use crate::agents::policy::{self, AgentFactors, ServerLimits, TwoFactorRequirement};
 use crate::agents::csv;
 use crate::db::models::Company;
-use crate::domain::{AdminFactorRule, FactorsAllowed, Role, TwoFactorStatus, dates};
+use crate::domain::{AdminFactorRule, FactorsAllowed, Role, TwoFactorStatus};
 use crate::error::AppError;
+use crate::i18n::{Language, Tr, arg};
 use crate::state::AppState;
 use crate::web::layout::render_with_status;
 use crate::web::streaming;
@@ -24,7 +25,7 @@ use super::format_count;
 
 /// A column header: a link that sorts by it (or turns the direction).
 struct Header {
-    label: &'static str,
+    label: String,
     href: String,
     /// `ascending` / `descending` on the sorted column, for aria-sort.
     aria_sort: Option<&'static str>,
@@ -37,13 +38,13 @@ pub(super) struct RowView {
     pub(super) id: String,
     pub(super) name: String,
     pub(super) email: String,
-    pub(super) role: &'static str,
-    pub(super) two_factor: &'static str,
+    pub(super) role: String,
+    pub(super) two_factor: String,
     /// The badge's CSS class: enabled, pending or disabled.
     pub(super) two_factor_class: &'static str,
     /// The agent's methods, "App · Email · 7 codes" (empty without any).
     pub(super) methods: String,
-    /// "Not compliant" (policy in force) or "Due 2026-12-31" (grace period).
+    /// "Not compliant" (policy in force) or "Due 31 December 2026" (grace period).
     pub(super) compliance: Option<String>,
     pub(super) trusted_computers: i64,
     pub(super) last_login: String,
@@ -52,7 +53,8 @@ pub(super) struct RowView {
 }
 
 impl RowView {
-    pub(super) fn new(row: &AgentRow, company: &Company, now: NaiveDateTime) -> RowView {
+    /// The row in the reader's language, its times in their zone.
+    pub(super) fn new(tr: &Tr, row: &AgentRow, company: &Company, now: NaiveDateTime) -> RowView {
         let status = row.two_factor_status();
         let factors = AgentFactors {
             status,
@@ -63,30 +65,30 @@ impl RowView {
         };
         let compliance = if row.active {
             match policy::requirement_for(company, &factors, now) {
-                TwoFactorRequirement::Enforced { .. } => Some("Not compliant".to_owned()),
-                TwoFactorRequirement::Grace { from, .. } => Some(format!("Due {}", dates::day(from))),
+                TwoFactorRequirement::Enforced { .. } => Some(tr.t("agents-not-compliant")),
+                TwoFactorRequirement::Grace { from, .. } => Some(tr.t1("agents-due", "date", tr.date(from))),
                 TwoFactorRequirement::NotRequired | TwoFactorRequirement::Met => None,
             }
         } else {
             None
         };
         let (status_text, status_class) = match (row.active, row.invited, row.invitation_expires_at) {
-            (false, _, _) => ("Deactivated".to_owned(), "deactivated"),
-            (true, true, Some(expires)) if expires > now => ("Invited".to_owned(), "invited"),
-            (true, true, _) => ("Invited (no valid link)".to_owned(), "invited"),
-            (true, false, _) => ("Active".to_owned(), "active"),
+            (false, _, _) => (tr.t("agents-status-deactivated"), "deactivated"),
+            (true, true, Some(expires)) if expires > now => (tr.t("agents-status-invited"), "invited"),
+            (true, true, _) => (tr.t("agents-status-invited-no-link"), "invited"),
+            (true, false, _) => (tr.t("agents-status-active"), "active"),
         };
         RowView {
             id: row.id.clone(),
             name: row.name.clone(),
             email: row.email.clone(),
-            role: row.role().label(),
-            two_factor: status.label(),
+            role: role_label(tr, row.role()),
+            two_factor: two_factor_label(tr, status),
             two_factor_class: status.as_str(),
-            methods: methods(row, company),
+            methods: methods(tr, row, company),
             compliance,
             trusted_computers: row.trusted_computers,
-            last_login: dates::minute_or_never(row.last_login_at),
+            last_login: tr.short_date_time_or_never(row.last_login_at),
             status: status_text,
             status_class,
         }
@@ -95,24 +97,20 @@ impl RowView {
 
 /// "2 passkeys · App · Email · 7 codes": the second factors the agent has.
 /// Factors that the company no longer counts say so.
-pub(super) fn methods(row: &AgentRow, company: &Company) -> String {
+pub(super) fn methods(tr: &Tr, row: &AgentRow, company: &Company) -> String {
     let allowed = company.factors_allowed();
     let mut parts: Vec<String> = Vec::new();
-    match row.passkey_count {
-        n if n <= 0 => {}
-        1 => parts.push("Passkey".to_owned()),
-        n => parts.push(format!("{n} passkeys")),
+    if row.passkey_count > 0 {
+        parts.push(tr.t1("agents-method-passkeys", "count", row.passkey_count));
     }
     if row.app_enabled {
-        parts.push(if allowed.counts_app() { "App" } else { "App (does not count)" }.to_owned());
+        parts.push(if allowed.counts_app() { tr.t("agents-method-app") } else { tr.t("agents-method-app-not-counted") });
     }
     if row.email_on() {
-        parts.push(if allowed.counts_email() { "Email" } else { "Email (does not count)" }.to_owned());
+        parts.push(if allowed.counts_email() { tr.t("agents-method-email") } else { tr.t("agents-method-email-not-counted") });
     }
-    match row.recovery_codes_left {
-        n if n <= 0 => {}
-        1 => parts.push("1 code".to_owned()),
-        n => parts.push(format!("{n} codes")),
+    if row.recovery_codes_left > 0 {
+        parts.push(tr.t1("agents-method-codes", "count", row.recovery_codes_left));
     }
     parts.join(" · ")
 }
@@ -134,6 +132,10 @@ struct PolicyView {
     server: ServerLimits,
     /// The admin has not enabled 2FA: turning the requirement on applies to them too.
     admin_without_two_factor: bool,
+    /// Every language's code and own name ("pl", "Polski"), and whether it is the company's.
+    languages: Vec<(&'static str, String, bool)>,
+    /// Every zone the form offers, and whether it is the company's.
+    time_zones: Vec<(&'static str, bool)>,
 }
 
 impl PolicyView {
@@ -143,7 +145,8 @@ impl PolicyView {
         let current = policy::effective_trusted_days(company, server_trusted_days);
         PolicyView {
             require_two_factor: company.require_two_factor,
-            grace_until: company.two_factor_grace_until.map(dates::day).unwrap_or_default(),
+            // The date field's value: always ISO 8601, whatever the language.
+            grace_until: company.two_factor_grace_until.map(|from| from.date().to_string()).unwrap_or_default(),
             trusted_days: policy::trusted_days_choices(server_trusted_days).into_iter().map(|d| (d, d == current)).collect(),
             admins_always_enter_code: company.admins_always_enter_code,
             factors_allowed: company.factors_allowed().form_value(),
@@ -154,6 +157,11 @@ impl PolicyView {
             session_absolute_hours: company.session_absolute_hours.map(|n| n.to_string()).unwrap_or_default(),
             server,
             admin_without_two_factor: signed_in.agent.two_factor_status() != TwoFactorStatus::Enabled,
+            languages: {
+                let current = Language::from_stored(&company.language);
+                Language::ALL.into_iter().map(|language| (language.code(), language.own_name(), language == current)).collect()
+            },
+            time_zones: crate::i18n::time_zones().map(|zone| (zone, zone == company.time_zone)).collect(),
         }
     }
 }
@@ -162,14 +170,12 @@ impl PolicyView {
 #[template(path = "agents.html")]
 struct AgentsPage {
     layout: Layout,
-    enabled: String,
-    active: String,
+    /// "N of M agents have two-factor authentication enabled".
+    summary_enabled: String,
     /// Active agents with an authenticator app.
-    with_app: String,
+    summary_app: String,
     /// Active agents with a passkey.
-    with_passkey: String,
-    /// "1 of 1 agent has", not "agents have".
-    one_agent: bool,
+    summary_passkey: String,
     policy_line: Option<String>,
     /// Email is not getting through (the outbox worker's last failure).
     mail_warning: Option<String>,
@@ -207,19 +213,19 @@ fn href(view: &ListView) -> String {
     if query.is_empty() { "/agents".to_owned() } else { format!("/agents?{query}") }
 }
 
-fn column_label(column: SortColumn) -> &'static str {
+fn column_label(tr: &Tr, column: SortColumn) -> String {
     match column {
-        SortColumn::Name => "Name",
-        SortColumn::Email => "Email",
-        SortColumn::Role => "Role",
-        SortColumn::TwoFactor => "Two-factor authentication",
-        SortColumn::TrustedComputers => "Trusted computers",
-        SortColumn::LastLogin => "Last login (UTC)",
-        SortColumn::Status => "Status",
+        SortColumn::Name => tr.t("agents-column-name"),
+        SortColumn::Email => tr.t("agents-column-email"),
+        SortColumn::Role => tr.t("agents-column-role"),
+        SortColumn::TwoFactor => tr.t("agents-column-two-factor"),
+        SortColumn::TrustedComputers => tr.t("agents-column-trusted-computers"),
+        SortColumn::LastLogin => tr.t("agents-column-last-login"),
+        SortColumn::Status => tr.t("agents-column-status"),
     }
 }
 
-fn headers(view: &ListView) -> Vec<Header> {
+fn headers(tr: &Tr, view: &ListView) -> Vec<Header> {
     SortColumn::ALL
         .into_iter()
         .map(|column| {
@@ -232,7 +238,7 @@ fn headers(view: &ListView) -> Vec<Header> {
             let newest_first = matches!(column, SortColumn::LastLogin | SortColumn::TrustedComputers);
             target.sort.descending = if current { !view.sort.descending } else { newest_first };
             Header {
-                label: column_label(column),
+                label: column_label(tr, column),
                 href: href(&target),
                 aria_sort: current.then_some(if view.sort.descending { "descending" } else { "ascending" }),
                 // ↕ marks a column that sorts; ▲ / ▼ the sorted one and its direction.
@@ -246,52 +252,80 @@ fn headers(view: &ListView) -> Vec<Header> {
         .collect()
 }
 
-fn showing(view: &ListView, page: &AgentPage) -> String {
+/// "Showing 1–50 of 121 agents.": which rows the page shows. The catalogue
+/// chooses the wording ("the only agent", "matching agents") from the count
+/// and whether a search is given.
+fn showing(tr: &Tr, view: &ListView, page: &AgentPage) -> String {
     let first = (i64::from(view.page) - 1) * view::PAGE_SIZE + 1;
     let last = first + page.rows.len() as i64 - 1;
-    let noun = match (view.filter.search.is_some(), page.total) {
-        (true, Total::Exact(1)) => "matching agent",
-        (true, _) => "matching agents",
-        (false, Total::Exact(1)) => "agent",
-        (false, _) => "agents",
-    };
+    let search = if view.filter.search.is_some() { "yes" } else { "no" };
     match page.total {
-        Total::Exact(0) => "No agents match.".to_owned(),
-        Total::Exact(_) if page.rows.is_empty() => "This page is past the last one.".to_owned(),
-        Total::Exact(1) => format!("Showing the only {noun}."),
-        Total::Exact(n) => format!("Showing {}–{} of {} {noun}.", format_count(first), format_count(last), format_count(n)),
-        Total::AtLeast(n) if page.rows.is_empty() => format!(
-            "At least {} agents match; only the first {} are listed. Refine the search to see the others.",
-            format_count(n),
-            format_count(view::BROAD_SEARCH_SHOWN)
+        Total::Exact(0) => tr.t("agents-showing-none"),
+        Total::Exact(_) if page.rows.is_empty() => tr.t("agents-showing-past"),
+        Total::Exact(n) => tr.tn(
+            "agents-showing",
+            vec![
+                ("search", arg(search)),
+                ("count", arg(n)),
+                ("first", arg(format_count(first))),
+                ("last", arg(format_count(last))),
+                ("total", arg(format_count(n))),
+            ],
         ),
-        Total::AtLeast(n) => format!(
-            "Showing {}–{} of at least {} matching agents (only the first {} are listed; refine the search to see the others).",
-            format_count(first),
-            format_count(last),
-            format_count(n),
-            format_count(view::BROAD_SEARCH_SHOWN)
+        Total::AtLeast(n) if page.rows.is_empty() => tr.tn(
+            "agents-showing-broad-past",
+            vec![("count", arg(n)), ("total", arg(format_count(n))), ("shown", arg(format_count(view::BROAD_SEARCH_SHOWN)))],
+        ),
+        Total::AtLeast(n) => tr.tn(
+            "agents-showing-broad",
+            vec![
+                ("first", arg(format_count(first))),
+                ("last", arg(format_count(last))),
+                ("total", arg(format_count(n))),
+                ("shown", arg(format_count(view::BROAD_SEARCH_SHOWN))),
+            ],
         ),
     }
 }
 
-fn policy_line(company: &Company) -> Option<String> {
-    let from = company.two_factor_grace_until.map(|from| format!(" from {} (UTC)", dates::day(from))).unwrap_or_default();
+/// What the company's policy asks, above the table; the grace date as the
+/// agents' reminder writes it (the day, in the reader's zone).
+fn policy_line(tr: &Tr, company: &Company) -> Option<String> {
+    let from = company.two_factor_grace_until.map(|from| tr.date(from));
+    let line = |key: &str, key_from: &str| match &from {
+        Some(date) => tr.t1(key_from, "date", date),
+        None => tr.t(key),
+    };
     let mut lines = Vec::new();
     if company.require_two_factor {
-        lines.push(format!("Two-factor authentication is required for all agents{from}."));
+        lines.push(line("policy-line-required", "policy-line-required-from"));
     }
     match company.admin_factor_rule() {
-        AdminFactorRule::Passkey => lines.push(format!("Admins must use a passkey or security key{from}.")),
-        AdminFactorRule::AppOrPasskey => lines.push(format!("Admins must use an authenticator app or a passkey{from}.")),
+        AdminFactorRule::Passkey => lines.push(line("policy-line-admins-passkey", "policy-line-admins-passkey-from")),
+        AdminFactorRule::AppOrPasskey => lines.push(line("policy-line-admins-app", "policy-line-admins-app-from")),
         AdminFactorRule::Any => {}
     }
     match company.factors_allowed() {
         FactorsAllowed::All => {}
-        FactorsAllowed::AppAndPasskey => lines.push("Only authenticator apps and passkeys count as second factors; emailed codes do not.".to_owned()),
-        FactorsAllowed::PasskeyOnly => lines.push("Only passkeys and security keys count as second factors.".to_owned()),
+        FactorsAllowed::AppAndPasskey => lines.push(tr.t("policy-line-app-and-passkey")),
+        FactorsAllowed::PasskeyOnly => lines.push(tr.t("policy-line-passkey-only")),
     }
     (!lines.is_empty()).then(|| lines.join(" "))
+}
+
+/// The three lines of the summary: how many of the active agents have 2FA,
+/// an app, a passkey. The catalogue chooses "agent has" or "agents have"
+/// from the number of active agents.
+fn summary_lines(tr: &Tr, summary: &view::Summary) -> [String; 3] {
+    let active = summary.active();
+    let line = |key: &str, name: &'static str, n: i64| {
+        tr.tn(key, vec![("count", arg(active)), ("active", arg(format_count(active))), (name, arg(format_count(n)))])
+    };
+    [
+        line("agents-summary-enabled", "enabled", summary.enabled()),
+        line("agents-summary-app", "with_app", summary.with_app()),
+        line("agents-summary-passkey", "with_passkey", summary.active_passkey),
+    ]
 }
 
 pub(super) async fn agents_page(
@@ -312,24 +346,24 @@ pub(super) async fn agents_page(
     let csv_view = ListView { page: 1, ..view.clone() };
     let csv_query = csv_view.query_string();
     let status = if policy_error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let tr = crate::i18n::current();
+    let [summary_enabled, summary_app, summary_passkey] = summary_lines(&tr, &page.summary);
     let html = AgentsPage {
-        layout: Layout::signed_in("Agents", signed_in, "agents").with_notice(notice),
-        enabled: format_count(page.summary.enabled()),
-        active: format_count(page.summary.active()),
-        with_app: format_count(page.summary.with_app()),
-        with_passkey: format_count(page.summary.active_passkey),
-        one_agent: page.summary.active() == 1,
-        policy_line: policy_line(&signed_in.company),
+        layout: Layout::signed_in(tr.t("agents-heading"), signed_in, "agents").with_notice(notice),
+        summary_enabled,
+        summary_app,
+        summary_passkey,
+        policy_line: policy_line(&tr, &signed_in.company),
         mail_warning: state
             .mail_health
             .failing()
-            .map(|failure| format!("Email is not being delivered since {}: {}", dates::when(failure.since), failure.cause)),
+            .map(|failure| tr.t2("agents-mail-warning", "since", tr.date_time(failure.since), "cause", &failure.cause)),
         search: view.filter.search.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_default(),
         two_factor: view.filter.two_factor.map(|s| s.as_str().to_owned()).unwrap_or_default(),
         sort: if view.sort == Default::default() { String::new() } else { view.sort.as_param() },
-        headers: headers(&view),
-        rows: page.rows.iter().map(|row| RowView::new(row, &signed_in.company, now)).collect(),
-        showing: showing(&view, &page),
+        headers: headers(&tr, &view),
+        rows: page.rows.iter().map(|row| RowView::new(&tr, row, &signed_in.company, now)).collect(),
+        showing: showing(&tr, &view, &page),
         page: view.page,
         pages,
         previous_href,
@@ -347,18 +381,23 @@ pub async fn list(state: web::Data<AppState>, Admin(signed_in): Admin, query: we
     agents_page(&state, &signed_in, view, notice_text(query.notice.as_deref()), None).await
 }
 
-/// `GET /agents.csv`: every row of the same view (all pages), streamed.
+/// `GET /agents.csv`: every row of the same view (all pages), streamed. The
+/// words are in the admin's language; the times stay UTC (ISO 8601).
 pub async fn export_csv(state: web::Data<AppState>, Admin(signed_in): Admin, query: web::Query<AgentsQuery>) -> Result<HttpResponse, AppError> {
     let view = parse_view(&query)?;
     let company_id = signed_in.company.id.clone();
     let now = state.now();
+    // The stream is written on another thread: the words are looked up here.
+    let tr = crate::i18n::current();
+    let words = csv::Words::new(&tr);
+    let first_header = csv::header(&tr);
     let body = streaming::from_database(&state, move |conn, out| {
         // The header goes with the first rows, so that a query that fails
         // at once is still an error page, not a download of a header.
-        let mut header = Some(csv::header());
+        let mut header = Some(first_header);
         listing::for_each_chunk(conn, &company_id, &view.filter, view.sort, now, |rows| {
             let mut chunk = header.take().unwrap_or_default();
-            chunk.push_str(&csv::records(&rows));
+            chunk.push_str(&csv::records(&words, &rows));
             out.send(chunk)
         })?;
         header.map_or(Ok(()), |header| out.send(header))

@@ -28,7 +28,7 @@ struct NewAgentPage {
 /// `GET /agents/new`: the "Add agent" form.
 pub async fn new_page(Admin(signed_in): Admin) -> Result<HttpResponse, AppError> {
     render(&NewAgentPage {
-        layout: Layout::signed_in("Add agent", &signed_in, "agents"),
+        layout: Layout::signed_in(crate::i18n::t("agents-add"), &signed_in, "agents"),
         name: String::new(),
         email: String::new(),
         role: Role::Agent.as_str().to_owned(),
@@ -51,11 +51,11 @@ pub async fn new_submit(
     CsrfForm(form): CsrfForm<NewAgentForm>,
 ) -> Result<HttpResponse, AppError> {
     let mut errors = Vec::new();
-    let name = PersonName::parse(&form.name).map_err(|e| errors.push(format!("Name: {e}"))).ok();
-    let email = EmailAddress::parse(&form.email).map_err(|e| errors.push(format!("Email: {e}"))).ok();
+    let name = PersonName::parse(&form.name).map_err(|e| errors.push(crate::i18n::t1("agent-new-error-name", "error", e.to_string()))).ok();
+    let email = EmailAddress::parse(&form.email).map_err(|e| errors.push(crate::i18n::t1("agent-new-error-email", "error", e.to_string()))).ok();
     let role = Role::parse(form.role.trim());
     if role.is_none() {
-        errors.push("Role: choose Agent or Admin.".to_owned());
+        errors.push(crate::i18n::t("agent-new-error-role"));
     }
     let invitee = match (name, email, role) {
         (Some(name), Some(email), Some(role)) if errors.is_empty() => Invitee { name, email, role },
@@ -72,7 +72,9 @@ pub async fn new_submit(
         .await?;
     match added {
         Ok(agent_id) => Ok(see_other(&format!("/agents/{agent_id}?notice=invited"))),
-        Err(AgentActionError::EmailInUse) => new_agent_again(&signed_in, form, vec![format!("Email: {}", AgentActionError::EmailInUse)]),
+        Err(AgentActionError::EmailInUse) => {
+            new_agent_again(&signed_in, form, vec![crate::i18n::t1("agent-new-error-email", "error", AgentActionError::EmailInUse.to_string())])
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -81,7 +83,7 @@ fn new_agent_again(signed_in: &SignedIn, form: NewAgentForm, errors: Vec<String>
     render_with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &NewAgentPage {
-            layout: Layout::signed_in("Add agent", signed_in, "agents"),
+            layout: Layout::signed_in(crate::i18n::t("agents-add"), signed_in, "agents"),
             name: form.name,
             email: form.email,
             role: form.role,

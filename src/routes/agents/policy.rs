@@ -1,5 +1,5 @@
-//! `/agents/policy`: the company's two-factor policy (the form lives on the
-//! Agents tab).
+//! `/agents/policy`: the company's two-factor policy and its defaults for
+//! agents (language, time zone); the form lives on the Agents tab.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -26,9 +26,11 @@ pub struct PolicyForm {
     second_factors: Option<String>,
     admins_must_use_app: Option<String>,
     admins_must_use_passkey: Option<String>,
+    language: Option<String>,
+    time_zone: Option<String>,
 }
 
-/// `POST /agents/policy`: the company's two-factor policy.
+/// `POST /agents/policy`: the company's two-factor policy, default language and time zone.
 pub async fn policy_submit(
     state: web::Data<AppState>,
     Admin(signed_in): Admin,
@@ -45,9 +47,14 @@ pub async fn policy_submit(
         second_factors: form.second_factors.as_deref(),
         admins_must_use_app: ticked(form.admins_must_use_app.as_deref()),
         admins_must_use_passkey: ticked(form.admins_must_use_passkey.as_deref()),
+        language: form.language.as_deref(),
+        time_zone: form.time_zone.as_deref(),
     };
-    let policy = match policy::parse_policy(&input, &signed_in.company, &ServerLimits::of(&state.config)) {
-        Ok(policy) => policy,
+    // Every field is checked before anything is saved: one refusal changes nothing.
+    let parsed = policy::parse_policy(&input, &signed_in.company, &ServerLimits::of(&state.config))
+        .and_then(|policy| Ok((policy, policy::parse_defaults(&input, &signed_in.company)?)));
+    let (policy, defaults) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => return agents_page(&state, &signed_in, ListView { page: 1, ..Default::default() }, None, Some(e.to_string())).await,
     };
     let now = state.now();
@@ -56,7 +63,7 @@ pub async fn policy_submit(
     state
         .db(move |conn| {
             let actor = Actor { admin: &admin, company: &company, client: Some(&client) };
-            Ok(policy::update_policy(conn, &actor, &policy, server, now)?)
+            Ok(policy::update_policy(conn, &actor, &policy, &defaults, server, now)?)
         })
         .await?;
     Ok(see_other("/agents?notice=policy_saved"))

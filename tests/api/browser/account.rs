@@ -64,3 +64,44 @@ async fn a_password_change_is_checked_then_used_at_the_next_login() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_browsers_time_zone_is_suggested_and_chosen_with_one_click() {
+    browser_test("account_setting_time_zone", |browser| async move {
+        use agentgate::db::schema::agents;
+        use diesel::prelude::*;
+
+        let app = spawn_app().await;
+        let email = app.complete_setup().await;
+        browser.log_in(&app, &email, PASSWORD).await;
+        browser.visit(&app, "/account/settings").await;
+        let own = browser.client().execute("return Intl.DateTimeFormat().resolvedOptions().timeZone", vec![]).await.expect("the browser's zone");
+        let own = match own.as_str().unwrap_or_default() {
+            "Etc/UTC" | "Etc/GMT" | "GMT" | "UCT" | "Universal" | "Zulu" => "UTC".to_owned(),
+            zone => zone.to_owned(),
+        };
+        // Ada's zone is another one: the page offers the browser's.
+        let other = if own == "Asia/Tokyo" { "Europe/Warsaw" } else { "Asia/Tokyo" };
+        let address = email.clone();
+        app.db(move |conn| diesel::update(agents::table.filter(agents::email.eq(&address))).set(agents::time_zone.eq(other)).execute(conn).unwrap()).await;
+        browser.visit(&app, "/account/settings").await;
+        assert_eq!(browser.value("#time_zone").await, other);
+        browser.wait_until_visible("#time-zone-browser").await;
+        browser.wait_for_text("#time-zone-browser", &format!("Your browser is set to {own}.")).await;
+        browser.assert_accessible().await;
+
+        browser.click_on(&format!("Use {own}")).await;
+        assert_eq!(browser.value("#time_zone").await, own);
+        let hidden = browser.client().execute("return document.getElementById('time-zone-browser').hidden", vec![]).await.unwrap();
+        assert_eq!(hidden.as_bool(), Some(true), "the hint goes once its zone is chosen");
+        assert!(browser.focused().await.contains("time_zone"), "the focus moves to the list: {}", browser.focused().await);
+
+        browser.click_and_load("Save profile").await;
+        browser.wait_for_text("[role=status]", "Your settings were updated.").await;
+        let address = email.clone();
+        let stored: Option<String> = app.db(move |conn| agents::table.filter(agents::email.eq(&address)).select(agents::time_zone).first(conn).unwrap()).await;
+        assert_eq!(stored.as_deref(), Some(own.as_str()));
+        assert!(!browser.find("#time-zone-browser").await.is_displayed().await.unwrap(), "no hint once the zones agree");
+    })
+    .await;
+}

@@ -68,9 +68,19 @@ where
     F: FnOnce(Browser) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    browser_test_in_language(name, "en-US", body).await
+}
+
+/// [`browser_test`] with a browser whose language (its menus and its
+/// `Accept-Language`) is `language` ("pl").
+pub async fn browser_test_in_language<F, Fut>(name: &str, language: &str, body: F)
+where
+    F: FnOnce(Browser) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let _slot = BrowserSlot::acquire().await;
     let driver = Arc::new(Driver::start().await);
-    let browser = driver.clone().open_profile(name.to_owned()).await;
+    let browser = driver.clone().open_profile(name.to_owned(), language).await;
     let outcome = tokio::spawn(body(browser)).await;
     driver.screenshot_and_close_all().await;
     drop(driver);
@@ -97,7 +107,7 @@ impl Browser {
     /// computer, as far as the app can tell: no shared cookies). Its final page
     /// is saved as `target/screenshots/NAME-LABEL.png`.
     pub async fn another_profile(&self, label: &str) -> Browser {
-        self.driver.clone().open_profile(format!("{}-{label}", self.name)).await
+        self.driver.clone().open_profile(format!("{}-{label}", self.name), "en-US").await
     }
 
     /// The underlying WebDriver client, for anything the helpers below do not cover.
@@ -499,7 +509,7 @@ impl Driver {
         panic!("chromedriver did not answer within {TIMEOUT:?}. {INSTALL_HINT}")
     }
 
-    async fn open_profile(self: Arc<Driver>, name: String) -> Browser {
+    async fn open_profile(self: Arc<Driver>, name: String, language: &str) -> Browser {
         let profile = self.dir.path().join(format!("profile-{}", self.sessions.lock().unwrap().len()));
         let args = [
             "--headless".to_owned(),
@@ -515,7 +525,8 @@ impl Driver {
             "--password-store=basic".to_owned(),
             "--force-color-profile=srgb".to_owned(),
             "--hide-scrollbars".to_owned(),
-            "--lang=en-US".to_owned(),
+            format!("--lang={language}"),
+            format!("--accept-lang={language}"),
             format!("--window-size={},{}", DESKTOP.0, DESKTOP.1),
             format!("--user-data-dir={}", profile.display()),
         ];
@@ -526,7 +537,7 @@ impl Driver {
             "goog:chromeOptions": {
                 "binary": self.chromium,
                 "args": args,
-                "prefs": { "credentials_enable_service": false, "profile.password_manager_enabled": false },
+                "prefs": { "credentials_enable_service": false, "profile.password_manager_enabled": false, "intl.accept_languages": language },
             },
         });
         let Value::Object(capabilities) = capabilities else { unreachable!() };

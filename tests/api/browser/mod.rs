@@ -38,6 +38,7 @@ mod account_menu;
 mod activity;
 mod authenticator;
 mod passkeys;
+mod polish;
 mod finish;
 mod agents_tab;
 mod agents;

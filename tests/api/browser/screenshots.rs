@@ -25,6 +25,13 @@ async fn save(browser: &Browser, name: &str) {
     browser.save_screenshot_to(&readme_dir().join(format!("{name}.png"))).await;
 }
 
+/// The page as it is, `width` wide and as tall as its content, saved as a
+/// README screenshot (other journeys add theirs: the Polish one).
+pub(super) async fn save_readme(browser: &Browser, name: &str, width: u32) {
+    browser.fit_to_page(width).await;
+    save(browser, name).await;
+}
+
 #[tokio::test]
 async fn readme_screenshots() {
     browser_test("readme_screenshots", |browser| async move {
