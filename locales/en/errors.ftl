@@ -22,3 +22,4 @@ error-internal = Something went wrong
 error-internal-message = An unexpected error happened. It has been logged; please try again.
 error-csrf-rejected = This form has expired or did not come from AgentGate. Go back, reload the page and try again.
 error-forbidden-message = You do not have access to this page.
+download-busy = Another large download is running on this server. Try again in a few seconds.

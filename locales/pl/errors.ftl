@@ -22,3 +22,4 @@ error-internal = Coś poszło nie tak
 error-internal-message = Wystąpił nieoczekiwany błąd. Został zapisany w dzienniku; spróbuj ponownie.
 error-csrf-rejected = Ten formularz wygasł albo nie pochodzi z AgentGate. Wróć, odśwież stronę i spróbuj ponownie.
 error-forbidden-message = Nie masz dostępu do tej strony.
+download-busy = Na tym serwerze trwa już inne duże pobieranie. Spróbuj ponownie za kilka sekund.

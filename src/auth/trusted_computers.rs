@@ -27,7 +27,7 @@ use crate::auth::AuthError;
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::{ClientInfo, browser_label};
-use crate::i18n::{Language, Tr};
+use crate::i18n::{Key, key};
 
 /// The cookie's name before the `__Host-` prefix that https adds (SPEC §4).
 pub const COOKIE_BASE_NAME: &str = "agentgate_trusted";
@@ -131,25 +131,12 @@ pub enum TrustOffer {
 }
 
 impl TrustOffer {
-    /// Why the box is missing from the code page, in the request's language.
-    pub fn reason(self) -> Option<&'static str> {
-        // Two sentences in each language, said once and kept, so that pages
-        // can hold them as `&'static str`.
-        static REASONS: std::sync::LazyLock<Vec<(Language, String, String)>> = std::sync::LazyLock::new(|| {
-            Language::ALL
-                .iter()
-                .map(|&language| {
-                    let tr = Tr::new(language, chrono_tz::Tz::UTC);
-                    (language, tr.t("auth-trust-not-allowed"), tr.t("auth-trust-admins-enter-code"))
-                })
-                .collect()
-        });
-        let language = crate::i18n::current().language;
-        let (_, not_allowed, admins_enter_code) = REASONS.iter().find(|(said_in, ..)| *said_in == language)?;
+    /// Why the box is missing from the code page (a catalogue key).
+    pub fn reason(self) -> Option<Key> {
         match self {
             TrustOffer::Offered { .. } => None,
-            TrustOffer::NotAllowed => Some(not_allowed),
-            TrustOffer::AdminsAlwaysEnterCode => Some(admins_enter_code),
+            TrustOffer::NotAllowed => Some(key("auth-trust-not-allowed")),
+            TrustOffer::AdminsAlwaysEnterCode => Some(key("auth-trust-admins-enter-code")),
         }
     }
 }

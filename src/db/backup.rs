@@ -3,6 +3,7 @@
 //! neither waits for the server's writer nor holds it up), and a restore
 //! swaps a checked copy in with a rename.
 
+use crate::i18n::{arg, t1, t2, tn};
 use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
@@ -34,13 +35,13 @@ const REQUIRED_TABLES: [&str; 2] = ["agents", "__diesel_schema_migrations"];
 /// (it is created with mode 0600: the copy holds password hashes).
 pub fn backup(database: &Path, to: &Path) -> Result<Contents, BackupError> {
     if !database.is_file() {
-        return Err(BackupError::Failure(format!("there is no SQLite database at {} (DATABASE_URL)", database.display())));
+        return Err(BackupError::Failure(t1("cli-no-database", "path", database.display().to_string())));
     }
     create_private(to)?;
     let result = (|| {
         let mut conn = open(database, false)?;
         conn.batch_execute("PRAGMA busy_timeout = 5000;").map_err(|e| failure(database, e))?;
-        vacuum_into(&mut conn, to).map_err(|e| BackupError::Failure(format!("cannot copy {} to {}: {e}", database.display(), to.display())))?;
+        vacuum_into(&mut conn, to).map_err(|e| BackupError::Failure(tn("cli-cannot-copy-to", vec![("from", arg(database.display().to_string())), ("to", arg(to.display().to_string())), ("error", arg(e.to_string()))])))?;
         check(to)
     })();
     if result.is_err() {
@@ -52,10 +53,10 @@ pub fn backup(database: &Path, to: &Path) -> Result<Contents, BackupError> {
 /// Checks that `file` is an intact AgentGate database; returns what it holds.
 pub fn check(file: &Path) -> Result<Contents, BackupError> {
     let mut conn = open(file, true)?;
-    let not_ours = |why: String| BackupError::Input(format!("{} is not an AgentGate database: {why}", file.display()));
+    let not_ours = |why: String| BackupError::Input(t2("cli-not-ours", "path", file.display().to_string(), "why", why));
     let integrity = quick_check(&mut conn).map_err(|e| not_ours(e.to_string()))?;
     if integrity != "ok" {
-        return Err(not_ours(format!("SQLite's check says {integrity:?}")));
+        return Err(not_ours(t1("cli-integrity", "result", format!("{integrity:?}"))));
     }
     for table in REQUIRED_TABLES {
         let found: i64 = diesel::sql_query("SELECT count(*) AS value FROM sqlite_master WHERE type = 'table' AND name = ?")
@@ -64,7 +65,7 @@ pub fn check(file: &Path) -> Result<Contents, BackupError> {
             .map_err(|e| not_ours(e.to_string()))?
             .value;
         if found == 0 {
-            return Err(not_ours(format!("it has no {table} table")));
+            return Err(not_ours(t1("cli-no-table", "table", table)));
         }
     }
     let agents = diesel::sql_query("SELECT count(*) AS value FROM agents").get_result::<Count>(&mut conn).map_err(|e| not_ours(e.to_string()))?.value;
@@ -85,11 +86,11 @@ pub struct Restored {
 /// database is kept as `<database>.pre-restore` (with its `-wal`, if any).
 pub fn restore(database: &Path, from: &Path) -> Result<Restored, BackupError> {
     if !from.is_file() {
-        return Err(BackupError::Input(format!("there is no file {}", from.display())));
+        return Err(BackupError::Input(t1("cli-no-file", "path", from.display().to_string())));
     }
     check(from)?;
     if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| BackupError::Failure(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent).map_err(|e| BackupError::Failure(t2("cli-cannot-create", "path", parent.display().to_string(), "error", e.to_string())))?;
     }
     // A fresh copy beside the target (the same file system, so the swap is a
     // rename); VACUUM INTO also folds in a `-wal` the backup file may have.
@@ -98,7 +99,7 @@ pub fn restore(database: &Path, from: &Path) -> Result<Restored, BackupError> {
     create_private(&incoming)?;
     let copied = (|| {
         let mut source = open(from, true)?;
-        vacuum_into(&mut source, &incoming).map_err(|e| BackupError::Failure(format!("cannot copy {}: {e}", from.display())))?;
+        vacuum_into(&mut source, &incoming).map_err(|e| BackupError::Failure(t2("cli-cannot-copy", "path", from.display().to_string(), "error", e.to_string())))?;
         check(&incoming)
     })();
     let contents = match copied {
@@ -155,9 +156,9 @@ fn vacuum_into(conn: &mut SqliteConnection, to: &Path) -> QueryResult<usize> {
 /// Opens an existing file (never creates one); read-only when asked.
 fn open(file: &Path, read_only: bool) -> Result<SqliteConnection, BackupError> {
     let absolute = std::path::absolute(file).map_err(|e| failure(file, e))?;
-    let mut uri = url::Url::from_file_path(&absolute).map_err(|()| BackupError::Input(format!("{} is not a usable path", file.display())))?;
+    let mut uri = url::Url::from_file_path(&absolute).map_err(|()| BackupError::Input(t1("cli-unusable-path", "path", file.display().to_string())))?;
     uri.set_query(Some(if read_only { "mode=ro" } else { "mode=rw" }));
-    SqliteConnection::establish(uri.as_str()).map_err(|e| BackupError::Input(format!("{} cannot be opened as a SQLite database: {e}", file.display())))
+    SqliteConnection::establish(uri.as_str()).map_err(|e| BackupError::Input(t2("cli-not-sqlite", "path", file.display().to_string(), "error", e.to_string())))
 }
 
 /// Creates an empty file that must not exist yet, readable by its owner only.
@@ -169,7 +170,7 @@ fn create_private(path: &Path) -> Result<(), BackupError> {
     match options.open(path) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Err(BackupError::Failure(format!("{} already exists; choose a new file name (nothing is overwritten)", path.display())))
+            Err(BackupError::Failure(t1("cli-exists-already", "path", path.display().to_string())))
         }
         Err(e) => Err(failure(path, e)),
     }
@@ -182,7 +183,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn rename(from: &Path, to: &Path) -> Result<(), BackupError> {
-    std::fs::rename(from, to).map_err(|e| BackupError::Failure(format!("cannot move {} to {}: {e}", from.display(), to.display())))
+    std::fs::rename(from, to).map_err(|e| BackupError::Failure(tn("cli-cannot-move", vec![("from", arg(from.display().to_string())), ("to", arg(to.display().to_string())), ("error", arg(e.to_string()))])))
 }
 
 fn remove_if_present(path: &Path) -> Result<(), BackupError> {

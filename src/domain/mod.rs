@@ -3,7 +3,6 @@
 
 mod client;
 mod code;
-pub mod dates;
 mod email;
 mod factors;
 mod ids;

@@ -215,6 +215,23 @@ impl Tr {
     }
 }
 
+/// A catalogue key named ahead of the reader (a page's description in a
+/// `const`): said in their language when the page is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key(&'static str);
+
+/// The key `name` (the catalogue test checks it like any `t("…")`).
+pub const fn key(name: &'static str) -> Key {
+    Key(name)
+}
+
+impl Tr {
+    /// The message of a [`Key`].
+    pub fn say(&self, key: Key) -> String {
+        self.t(key.0)
+    }
+}
+
 /// A value for [`Tr::tn`].
 pub fn arg(value: impl Arg) -> FluentValue<'static> {
     value.into_value()
@@ -255,6 +272,11 @@ pub fn t1(key: &str, name: &'static str, value: impl Arg) -> String {
 /// [`t`] with two arguments.
 pub fn t2(key: &str, name: &'static str, value: impl Arg, name2: &'static str, value2: impl Arg) -> String {
     current().t2(key, name, value, name2, value2)
+}
+
+/// [`t`] with any number of arguments.
+pub fn tn(key: &str, args: Vec<(&'static str, FluentValue<'static>)>) -> String {
+    current().tn(key, args)
 }
 
 /// From here on the request speaks `tr` (the signed-in guard, once it knows the agent).

@@ -16,10 +16,10 @@ use crate::db::models::code_challenge::ChallengePurpose;
 use crate::db::schema::agents;
 use crate::domain::{NewPassword, OneTimeCode, PersonName, TwoFactorStatus};
 use crate::error::AppError;
-use crate::i18n::{Language, t, t1};
+use crate::i18n::{Language, t, t1, key};
 use crate::mail::messages::{self, Recipient, RequestContext};
 use crate::mail::outbox;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, key, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::see_other;
 use crate::state::AppState;
@@ -104,7 +104,7 @@ impl SettingsPage {
     async fn with_trusted_computers(mut self, state: &AppState, req: &HttpRequest, signed_in: &SignedIn) -> Result<SettingsPage, AppError> {
         let presented = trusted_cookie::read(state, req);
         let (config, agent, company, now) = (state.config.clone(), signed_in.agent.clone(), signed_in.company.clone(), state.now());
-        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason().map(|reason| reason.to_string());
+        self.trust_unavailable = trusted_computers::offer(&config, &company, &agent).reason().map(|reason| crate::i18n::current().say(reason));
         let views = state.db(move |conn| Ok(trusted_computers::list(conn, &config, &agent, &company, &presented, now)?)).await?;
         self.trusted_computers = views.into_iter().map(TrustedComputerLine::from).collect();
         Ok(self)
@@ -369,20 +369,20 @@ pub async fn settings_submit(
 
 /// The page that turns 2FA on.
 const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
-    title: key::t("account-confirm-title"),
-    eyebrow: key::t("account-confirm-eyebrow"),
-    heading: key::t("account-confirm-title"),
-    purpose: key::t("account-confirm-purpose"),
-    nothing_waiting: key::t("account-confirm-nothing-waiting"),
+    title: key("account-confirm-title"),
+    eyebrow: key("account-confirm-eyebrow"),
+    heading: key("account-confirm-title"),
+    purpose: key("account-confirm-purpose"),
+    nothing_waiting: key("account-confirm-nothing-waiting"),
     action: "/account/two-factor/confirm",
-    submit_label: key::t("account-confirm-submit"),
+    submit_label: key("account-confirm-submit"),
     resend_action: "/account/two-factor/resend",
-    resend_label: key::t("account-confirm-resend"),
+    resend_label: key("account-confirm-resend"),
     resend_help: None,
-    needs_new_code: key::t("account-confirm-needs-new-code"),
+    needs_new_code: key("account-confirm-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/account/settings", text: key::t("account-back") }],
-    links_note: Some(key::t("account-confirm-links-note")),
+    links: &[Link { href: "/account/settings", text: key("account-back") }],
+    links_note: Some(key("account-confirm-links-note")),
 };
 
 /// The confirmation page as it stands: with no open confirmation (it ran
@@ -391,7 +391,7 @@ async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
     let view = state.db(move |conn| Ok(code_step::view(conn, &config, two_factor::holder(&agent), ChallengePurpose::EnableTwoFactor, now)?)).await?;
     let (notice, wait) = notice_and_wait(notice, view.as_ref().and_then(|v| v.next_code_at));
-    let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
+    let layout = Layout::signed_in(crate::i18n::current().say(CONFIRM_PAGE.title), signed_in, "account").with_notice(notice);
     let masked = Some(signed_in.agent.email_address().masked());
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&CONFIRM_PAGE, layout, masked, lifetime, view.as_ref().is_some_and(|v| v.needs_new_code));

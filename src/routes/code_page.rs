@@ -14,52 +14,42 @@ use crate::auth::codes::Answer;
 use crate::auth::passkeys::Assertion;
 use crate::domain::{CodeError, OneTimeCode, RecoveryCode, RecoveryCodeError};
 use crate::error::AppError;
-use crate::i18n::{Tr, t, t1};
+use crate::i18n::{Key, Tr, t, t1};
 use crate::web::Layout;
 use crate::web::layout::render_with_status;
-
-/// Marks a catalogue key in a [`CodePageSpec`]: the page says the message in
-/// the reader's language when it is rendered (`key::t("code-login-title")`).
-/// Named `t` so that the catalogue test checks the key like any other.
-pub mod key {
-    pub const fn t(key: &'static str) -> &'static str {
-        key
-    }
-}
 
 /// A link under a code page's forms.
 pub struct Link {
     pub href: &'static str,
-    pub text: &'static str,
+    pub text: Key,
 }
 
 /// A second form that gives the journey up ("Keep my current address").
 pub struct CancelForm {
     pub action: &'static str,
-    pub label: &'static str,
+    pub label: Key,
 }
 
 /// What one purpose's code page says and where its forms go. Every text is a
-/// catalogue key (`key::t("…")`), said in the reader's language; a text
-/// that is not a key (words with spaces or capitals) is shown as it is.
+/// catalogue [`Key`], said in the reader's language.
 pub struct CodePageSpec {
-    pub title: &'static str,
-    pub eyebrow: &'static str,
-    pub heading: &'static str,
+    pub title: Key,
+    pub eyebrow: Key,
+    pub heading: Key,
     /// What entering the code does, after "We emailed a 6-digit code to …".
-    pub purpose: &'static str,
+    pub purpose: Key,
     /// The lead when no code is awaited (a page shown with nothing open).
-    pub nothing_waiting: &'static str,
+    pub nothing_waiting: Key,
     pub action: &'static str,
-    pub submit_label: &'static str,
+    pub submit_label: Key,
     pub resend_action: &'static str,
-    pub resend_label: &'static str,
-    pub resend_help: Option<&'static str>,
+    pub resend_label: Key,
+    pub resend_help: Option<Key>,
     /// Said when too many wrong codes have killed the step's codes.
-    pub needs_new_code: &'static str,
+    pub needs_new_code: Key,
     pub cancel: Option<CancelForm>,
     pub links: &'static [Link],
-    pub links_note: Option<&'static str>,
+    pub links_note: Option<Key>,
 }
 
 /// A code page as rendered.
@@ -79,7 +69,7 @@ pub struct CodePage {
     /// The box as it was (shown again after a wrong code).
     pub trusted: bool,
     /// Why the box is not offered, when it is not.
-    pub trust_unavailable: Option<&'static str>,
+    pub trust_unavailable: Option<Key>,
     /// What the code comes from: `email`, `app` or `recovery` (SPEC §7).
     pub method: &'static str,
     /// For `email`: a code was sent (else the page offers to send one).
@@ -213,9 +203,9 @@ impl CodePage {
     /// The page of `spec` for codes sent to `sent_to`, with the dead-codes
     /// message when `needs_new_code`. The page's title is the spec's.
     pub fn new(spec: &'static CodePageSpec, mut layout: Layout, sent_to: Option<String>, lifetime_minutes: i64, needs_new_code: bool) -> CodePage {
-        layout.title = say(&layout.tr, spec.title);
+        layout.title = layout.tr.say(spec.title);
         CodePage {
-            error: needs_new_code.then(|| say(&layout.tr, spec.needs_new_code)),
+            error: needs_new_code.then(|| layout.tr.say(spec.needs_new_code)),
             layout,
             spec,
             sent_to,
@@ -233,8 +223,8 @@ impl CodePage {
     }
 
     /// A text of the spec in the reader's language (templates: `self.say(spec.heading)`).
-    pub fn say(&self, text: &str) -> String {
-        say(&self.layout.tr, text)
+    pub fn say(&self, key: &Key) -> String {
+        self.layout.tr.say(*key)
     }
 
     pub fn with_next(mut self, next: String) -> CodePage {
@@ -261,7 +251,7 @@ impl CodePage {
             _ => t("code-wrong"),
         });
         let error = match attempts_left {
-            0 if matches!(parsed, ParsedAnswer::Emailed(_)) => format!("{reason} {}", self.say(self.spec.needs_new_code)),
+            0 if matches!(parsed, ParsedAnswer::Emailed(_)) => format!("{reason} {}", self.say(&self.spec.needs_new_code)),
             0 => format!("{reason} {}", dead_login()),
             n => format!("{reason} {}", t1("code-attempts-left", "count", n)),
         };
@@ -271,7 +261,7 @@ impl CodePage {
     /// Too many wrong codes: a new code must be sent (or, for the app and
     /// recovery codes, the login started over).
     pub fn needs_new_code(self) -> Result<HttpResponse, AppError> {
-        let error = if self.method == "email" { self.say(self.spec.needs_new_code) } else { dead_login() };
+        let error = if self.method == "email" { self.say(&self.spec.needs_new_code) } else { dead_login() };
         self.refused(error)
     }
 
@@ -288,13 +278,6 @@ impl CodePage {
         response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(refusal.retry_after_secs(now)));
         Ok(response)
     }
-}
-
-/// A spec's text in `tr`'s language: a catalogue key is looked up; anything
-/// else (words, not a key) is shown as it is.
-fn say(tr: &Tr, text: &str) -> String {
-    let is_key = text.contains('-') && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if is_key { tr.t(text) } else { text.to_owned() }
 }
 
 /// Too many wrong answers for this login, and no new email code is the way

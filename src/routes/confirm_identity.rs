@@ -16,9 +16,10 @@ use crate::db::DbConnection;
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
+use crate::i18n::key;
 use crate::auth::login::LoginMethod;
 use crate::db::models::Agent;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, key, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -72,19 +73,19 @@ impl PasswordPage {
 
 /// The code step's page.
 const CODE_PAGE: CodePageSpec = CodePageSpec {
-    title: key::t("confirm-identity-title"),
-    eyebrow: key::t("code-step-2-of-2"),
-    heading: key::t("confirm-identity-title"),
-    purpose: key::t("confirm-identity-purpose"),
-    nothing_waiting: key::t("confirm-identity-nothing-waiting"),
+    title: key("confirm-identity-title"),
+    eyebrow: key("code-step-2-of-2"),
+    heading: key("confirm-identity-title"),
+    purpose: key("confirm-identity-purpose"),
+    nothing_waiting: key("confirm-identity-nothing-waiting"),
     action: "/account/confirm-identity/code",
-    submit_label: key::t("confirm-identity-confirm"),
+    submit_label: key("confirm-identity-confirm"),
     resend_action: "/account/confirm-identity/resend",
-    resend_label: key::t("confirm-identity-resend"),
+    resend_label: key("confirm-identity-resend"),
     resend_help: None,
-    needs_new_code: key::t("confirm-identity-needs-new-code"),
+    needs_new_code: key("confirm-identity-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/account/settings", text: key::t("confirm-identity-back") }],
+    links: &[Link { href: "/account/settings", text: key("confirm-identity-back") }],
     links_note: None,
 };
 
@@ -100,7 +101,7 @@ fn method_for(agent: &Agent, requested: Option<&str>) -> LoginMethod {
 
 fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: LoginMethod, next: String, notice: Option<&str>) -> CodePage {
     let (notice, wait) = notice_and_wait(notice, view.next_code_at);
-    let layout = Layout::signed_in(CODE_PAGE.title, signed_in, "account").with_notice(notice);
+    let layout = Layout::signed_in(crate::i18n::current().say(CODE_PAGE.title), signed_in, "account").with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&CODE_PAGE, layout, Some(view.sent_to.masked()), lifetime, view.needs_new_code && method == LoginMethod::Email).with_next(next);
     page.method = method.as_str();

@@ -14,8 +14,8 @@ use crate::auth::email_change::{self, Changed};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{EmailAddress, OneTimeCode};
 use crate::error::AppError;
-use crate::i18n::{t, t1};
-use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link, key, notice_and_wait};
+use crate::i18n::{t, t1, key};
+use crate::routes::code_page::{CancelForm, CodePage, CodePageSpec, Link, notice_and_wait};
 use crate::web::redirect::see_other;
 use crate::state::AppState;
 use crate::domain::ClientInfo;
@@ -111,21 +111,21 @@ async fn show_again(state: &AppState, signed_in: &SignedIn, typed: &str, errors:
 
 /// The page that confirms the new address.
 const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
-    title: key::t("email-change-confirm-title"),
-    eyebrow: key::t("email-change-confirm-eyebrow"),
-    heading: key::t("email-change-confirm-title"),
-    purpose: key::t("email-change-confirm-purpose"),
-    nothing_waiting: key::t("email-change-confirm-nothing-waiting"),
+    title: key("email-change-confirm-title"),
+    eyebrow: key("email-change-confirm-eyebrow"),
+    heading: key("email-change-confirm-title"),
+    purpose: key("email-change-confirm-purpose"),
+    nothing_waiting: key("email-change-confirm-nothing-waiting"),
     action: "/account/email/confirm",
-    submit_label: key::t("email-change-confirm-submit"),
+    submit_label: key("email-change-confirm-submit"),
     resend_action: "/account/email/resend",
-    resend_label: key::t("email-change-confirm-resend"),
+    resend_label: key("email-change-confirm-resend"),
     resend_help: None,
-    needs_new_code: key::t("email-change-confirm-needs-new-code"),
-    cancel: Some(CancelForm { action: "/account/email/cancel", label: key::t("email-change-confirm-keep") }),
+    needs_new_code: key("email-change-confirm-needs-new-code"),
+    cancel: Some(CancelForm { action: "/account/email/cancel", label: key("email-change-confirm-keep") }),
     links: &[
-        Link { href: "/account/email", text: key::t("email-change-confirm-use-another") },
-        Link { href: "/account/settings", text: key::t("account-back") },
+        Link { href: "/account/email", text: key("email-change-confirm-use-another") },
+        Link { href: "/account/settings", text: key("account-back") },
     ],
     links_note: None,
 };
@@ -133,7 +133,7 @@ const CONFIRM_PAGE: CodePageSpec = CodePageSpec {
 async fn confirm_page_for(state: &AppState, signed_in: &SignedIn, notice: Option<&str>) -> Result<CodePage, AppError> {
     let pending = pending_change(state, signed_in).await?;
     let (notice, wait) = notice_and_wait(notice, pending.as_ref().and_then(|p| p.next_code_at));
-    let layout = Layout::signed_in(CONFIRM_PAGE.title, signed_in, "account").with_notice(notice);
+    let layout = Layout::signed_in(crate::i18n::current().say(CONFIRM_PAGE.title), signed_in, "account").with_notice(notice);
     let needs_new_code = pending.as_ref().is_some_and(|p| p.needs_new_code);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&CONFIRM_PAGE, layout, pending.map(|p| p.sent_to.masked()), lifetime, needs_new_code);

@@ -11,12 +11,13 @@ use crate::auth::code_step::{self, CodeOutcome, Resent};
 use crate::auth::login::{self, BrowserAtLogin, LoginDecision, LoginMethod, PasswordOutcome, PendingLoginView, SignedInByCode, throttled_message};
 use crate::db::models::code_challenge::ChallengePurpose;
 use crate::auth::passkeys::{self, Assertion};
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, dead_login, key, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, dead_login, notice_and_wait};
 use crate::auth::login_gate::LoginGate;
 use crate::auth::throttle;
 use crate::db::models::Agent;
 use crate::domain::{OneTimeCode, RecoveryCode, login_candidate};
 use crate::error::AppError;
+use crate::i18n::key;
 use crate::metrics::{self, LoginOutcome};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
@@ -189,19 +190,19 @@ async fn password_step(state: &AppState, req: &HttpRequest, client: &ClientInfo,
 
 /// The code step of a login: the two-factor authentication window.
 const VERIFY_PAGE: CodePageSpec = CodePageSpec {
-    title: key::t("code-login-title"),
-    eyebrow: key::t("code-step-2-of-2"),
-    heading: key::t("code-login-title"),
-    purpose: key::t("code-login-purpose"),
-    nothing_waiting: key::t("code-login-nothing-waiting"),
+    title: key("code-login-title"),
+    eyebrow: key("code-step-2-of-2"),
+    heading: key("code-login-title"),
+    purpose: key("code-login-purpose"),
+    nothing_waiting: key("code-login-nothing-waiting"),
     action: "/login/verify",
-    submit_label: key::t("login-submit"),
+    submit_label: key("login-submit"),
     resend_action: "/login/resend",
-    resend_label: key::t("code-login-resend"),
-    resend_help: Some(key::t("code-login-resend-help")),
-    needs_new_code: key::t("code-login-needs-new-code"),
+    resend_label: key("code-login-resend"),
+    resend_help: Some(key("code-login-resend-help")),
+    needs_new_code: key("code-login-needs-new-code"),
     cancel: None,
-    links: &[Link { href: "/login", text: key::t("code-login-other-account") }],
+    links: &[Link { href: "/login", text: key("code-login-other-account") }],
     links_note: None,
 };
 
@@ -228,7 +229,7 @@ fn parse_answer(method: LoginMethod, form: &VerifyForm) -> ParsedAnswer {
 /// The code step's page for `method`, with the other methods the agent has.
 fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view: &PendingLoginView, method: LoginMethod, notice: Option<&str>) -> CodePage {
     let (notice, wait) = notice_and_wait(notice, view.next_code_at);
-    let layout = Layout::anonymous(VERIFY_PAGE.title, csrf::form_token(req, session)).with_notice(notice);
+    let layout = Layout::anonymous(crate::i18n::current().say(VERIFY_PAGE.title), csrf::form_token(req, session)).with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
     let mut page = CodePage::new(&VERIFY_PAGE, layout, Some(view.masked_email.clone()), lifetime, view.needs_new_code && method == LoginMethod::Email);
     page.trust_days = match view.trust_offer {

@@ -67,7 +67,7 @@ where
     F: FnOnce(&mut DbConnection, &ChunkSender) -> Result<(), StreamError> + Send + 'static,
 {
     let permit = state.streams.clone().try_acquire_owned().map_err(|_| AppError::TooManyRequests {
-        message: "Another large download is running on this server. Try again in a few seconds.".to_owned(),
+        message: crate::i18n::t("download-busy"),
         retry_after_secs: 5,
     })?;
     let (tx, mut rx) = mpsc::channel(BUFFERED_CHUNKS);

@@ -39,7 +39,7 @@ fn keys_of(language: &str) -> BTreeSet<String> {
     keys
 }
 
-/// Every key named in a `t("…")`, `t1("…"`, `t2("…"` or `tn("…"` call of
+/// Every key named in a `t("…")`, `t1("…"`, `t2("…"`, `tn("…"` or `key("…")` call of
 /// the templates and the code.
 fn keys_used() -> BTreeSet<(String, String)> {
     let mut paths = Vec::new();
@@ -48,7 +48,7 @@ fn keys_used() -> BTreeSet<(String, String)> {
     let mut used = BTreeSet::new();
     for path in paths {
         let text = std::fs::read_to_string(&path).unwrap();
-        for call in ["t(\"", "t1(\"", "t2(\"", "tn(\""] {
+        for call in ["t(\"", "t1(\"", "t2(\"", "tn(\"", "key(\""] {
             for (at, _) in text.match_indices(call) {
                 let before = text[..at].chars().last();
                 let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
