@@ -1,5 +1,5 @@
 //! The Agents tab under load: a company of N made-up agents (as `agentgate
-//! seed-demo` makes them) and its admin, every kind of view (filters,
+//! seed-demo` makes them; on PostgreSQL in bulk, `bulk_seed`) and its admin, every kind of view (filters,
 //! searches, sorts, deep pages) at 16 connections, and the CSV export of
 //! every row while the server's memory is watched.
 
@@ -29,7 +29,13 @@ pub async fn seed_company(base: &str, database_url: &str, name: &str, agents: us
         let mut conn = pool.get()?;
         let now = chrono::Utc::now().naive_utc();
         let company = CompanyName::parse(&name_owned).map_err(anyhow::Error::msg)?;
-        agentgate::agents::seed::seed_demo(&mut conn, &company, agents, true, now)?;
+        if database_url.starts_with("postgres") {
+            // seed_demo takes minutes per 100,000 agents there (see bulk_seed).
+            let company_id = crate::bulk_seed::seed_postgres(&database_url, company.as_str(), agents, now)?;
+            anyhow::ensure!(crate::bulk_seed::counters_agree(&database_url, &company_id)?, "the bulk seeding left the company's counters wrong");
+        } else {
+            agentgate::agents::seed::seed_demo(&mut conn, &company, agents, true, now)?;
+        }
         let admin = NewAdmin {
             company,
             name: PersonName::parse("Bench Admin").map_err(anyhow::Error::msg)?,

@@ -67,6 +67,11 @@ impl Fixtures {
         Ok(Fixtures { emails: Arc::new(emails), next: Arc::new(AtomicUsize::new(1)), inbox, handoffs: Default::default() })
     }
 
+    /// The same agents, their codes read at another SMTP server.
+    pub fn with_inbox(&self, inbox: Inbox) -> Fixtures {
+        Fixtures { emails: self.emails.clone(), next: self.next.clone(), inbox, handoffs: self.handoffs.clone() }
+    }
+
     /// A fresh agent for each journey, so the per-agent code limits (5 codes per
     /// 15 minutes) are never what the benchmark measures.
     pub fn next_agent(&self) -> String {
@@ -105,11 +110,43 @@ pub fn browser() -> reqwest::Client {
         .expect("client")
 }
 
+/// A browser at client address `ip`, as a trusted reverse proxy reports it
+/// (`X-Forwarded-For`; the server must list 127.0.0.1 in
+/// `AGENTGATE_TRUSTED_PROXIES` to believe it).
+pub fn browser_at(ip: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().expect("an IP is a header value"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
+/// A browser connecting from `ip`, a loopback address of its own
+/// (127.0.0.0/8), so that a proxy in front of the server sees, and forwards,
+/// a client address per browser.
+pub fn browser_from(ip: std::net::IpAddr) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .local_address(ip)
+        .build()
+        .expect("client")
+}
+
+/// The `n`th of the office addresses the benchmark's agents come from
+/// (198.18.0.0/15, the range set aside for benchmarks).
+pub fn office_ip(n: usize) -> String {
+    format!("198.18.{}.{}", (n / 250) % 250, 1 + n % 250)
+}
+
 fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
 }
 
-async fn page(client: &reqwest::Client, url: &str) -> Result<String, String> {
+pub async fn page(client: &reqwest::Client, url: &str) -> Result<String, String> {
     let response = client.get(url).send().await.map_err(|e| e.to_string())?;
     let status = response.status();
     let body = response.text().await.map_err(|e| e.to_string())?;
@@ -190,4 +227,61 @@ pub async fn log_out(client: &reqwest::Client, base: &str) -> Result<(), String>
     let token = csrf_token_in(&home).ok_or("no CSRF token on /")?;
     let response = client.post(format!("{base}/logout")).form(&[("csrf_token", token.as_str())]).send().await.map_err(|e| e.to_string())?;
     if response.status() == 303 { Ok(()) } else { Err(format!("logout answered {}", response.status())) }
+}
+
+/// A mistyped password: the login page, then a wrong password. Answered
+/// 401 (wrong) or 429 (the account or address is paused): anything else is an error.
+pub async fn wrong_password(client: &reqwest::Client, base: &str, email: &str) -> Result<u16, String> {
+    let login = page(client, &format!("{base}/login")).await?;
+    let token = csrf_token_in(&login).ok_or("no CSRF token on /login")?;
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("csrf_token", token.as_str()), ("email", email), ("password", "not the password at all")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    match response.status().as_u16() {
+        status @ (401 | 429) => Ok(status),
+        status => Err(format!("a wrong password answered {status}")),
+    }
+}
+
+/// A complete login in which the agent asks for another code: login page,
+/// password, the first code's email, `cooldown` (the server's
+/// `AGENTGATE_CODE_RESEND_SECONDS`), "Resend code", the second code, which
+/// is entered, and the signed-in home page.
+pub async fn login_with_resend(client: &reqwest::Client, base: &str, fixtures: &Fixtures, email: &str, cooldown: Duration) -> Result<(), String> {
+    let login = page(client, &format!("{base}/login")).await?;
+    let token = csrf_token_in(&login).ok_or("no CSRF token on /login")?;
+    let codes_before = fixtures.inbox.codes_received(email);
+    let response = client
+        .post(format!("{base}/login"))
+        .form(&[("csrf_token", token.as_str()), ("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if response.status() != 303 || location(&response) != "/login/verify" {
+        return Err(format!("password step answered {} to {:?}", response.status(), location(&response)));
+    }
+    fixtures.inbox.wait_for_code(email, codes_before).await?;
+    tokio::time::sleep(cooldown).await;
+    let verify = page(client, &format!("{base}/login/verify")).await?;
+    let token = csrf_token_in(&verify).ok_or("no CSRF token on /login/verify")?;
+    let response = client.post(format!("{base}/login/resend")).form(&[("csrf_token", token.as_str())]).send().await.map_err(|e| e.to_string())?;
+    if response.status() != 303 {
+        return Err(format!("resend answered {} to {:?}", response.status(), location(&response)));
+    }
+    let (code, _) = fixtures.inbox.wait_for_code(email, codes_before + 1).await?;
+    let verify = page(client, &format!("{base}/login/verify")).await?;
+    let token = csrf_token_in(&verify).ok_or("no CSRF token on /login/verify")?;
+    let response =
+        client.post(format!("{base}/login/verify")).form(&[("csrf_token", token.as_str()), ("code", code.as_str())]).send().await.map_err(|e| e.to_string())?;
+    if response.status() != 303 || location(&response) != "/" {
+        return Err(format!("the resent code answered {} to {:?}", response.status(), location(&response)));
+    }
+    let home = page(client, &format!("{base}/")).await?;
+    if !home.contains("Welcome") {
+        return Err("the home page did not greet a signed-in agent".to_owned());
+    }
+    Ok(())
 }

@@ -22,6 +22,21 @@ impl Stats {
         self.ok as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// Adds one journey's outcome, for generators of their own (an open loop
+    /// at a fixed rate); the caller sets `elapsed`.
+    pub fn record(&mut self, outcome: Result<Duration, String>) {
+        match outcome {
+            Ok(latency) => {
+                self.ok += 1;
+                self.latencies_us.push(latency.as_micros() as u64);
+            }
+            Err(e) => {
+                self.errors += 1;
+                self.first_error.get_or_insert(e);
+            }
+        }
+    }
+
     /// The latency at quantile `q` (0.5, 0.99) in milliseconds.
     pub fn quantile_ms(&self, q: f64) -> f64 {
         if self.latencies_us.is_empty() {

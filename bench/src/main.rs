@@ -4,10 +4,14 @@
 //! Run: `scripts/bench` (builds both binaries in release mode first).
 
 mod agents_tab;
+mod bulk_seed;
+mod instances;
 mod journeys;
 mod load;
 mod server;
 mod smtp;
+mod soak;
+mod stuffing;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,8 +31,10 @@ struct Row {
     met: Option<bool>,
 }
 
-struct Report {
+pub(crate) struct Report {
     rows: Vec<Row>,
+    /// Markdown tables printed after the main one (the Agents tab's views, the soak's tables).
+    pub tables: Vec<String>,
 }
 
 impl Report {
@@ -36,6 +42,15 @@ impl Report {
         let row = Row { what: what.into(), value: value.into(), target: target.into(), met };
         eprintln!("  {:<58} {:>28}  {}", row.what, row.value, row.target);
         self.rows.push(row);
+    }
+
+    /// A row for a part that stopped with an error.
+    fn failed(&mut self, part: &str, outcome: anyhow::Result<()>) {
+        if let Err(e) = outcome {
+            // One line of the table: no line breaks, no column separators.
+            let message = format!("{e:#}").split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|");
+            self.add(format!("{part}: the part stopped"), message, "runs to the end", Some(false));
+        }
     }
 
     fn print(&self) {
@@ -49,20 +64,67 @@ impl Report {
             };
             println!("| {} | {} | {} | {} |", row.what, row.value, row.target, met);
         }
+        for table in &self.tables {
+            println!();
+            print!("{table}");
+        }
     }
 }
 
 /// Whether this run measures `part` (`BENCH_ONLY=logins,agents` runs just
-/// those; the default, every part).
+/// those; the default, every part but the opt-in ones, see [`listed`]).
 fn measures(part: &str) -> bool {
-    std::env::var("BENCH_ONLY").map_or(true, |only| only.split(',').any(|wanted| wanted.trim() == part))
+    std::env::var("BENCH_ONLY").map_or(true, |_| listed(part))
+}
+
+/// Whether `BENCH_ONLY` names `part`: the parts that run only when asked for
+/// (`instances`, `soak`) are asked for so or by their flag.
+fn listed(part: &str) -> bool {
+    std::env::var("BENCH_ONLY").is_ok_and(|only| only.split(',').any(|wanted| wanted.trim() == part))
+}
+
+/// The command line.
+struct Options {
+    /// `--database postgres://user@host:port/db`: the server to create (and
+    /// drop) the benchmark's databases on; SQLite without it.
+    database: Option<String>,
+    /// `--instances 2,4`: the several-instance part with these counts.
+    instances: Option<Vec<usize>>,
+    /// `--soak MINUTES`: the long run, this long.
+    soak_minutes: Option<u64>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> anyhow::Result<Options> {
+        let mut options = Options { database: None, instances: None, soak_minutes: None };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = || args.next().cloned().ok_or_else(|| anyhow::anyhow!("{arg} needs a value"));
+            match arg.as_str() {
+                "--database" => options.database = Some(value()?),
+                "--instances" => {
+                    let counts = value()?.split(',').map(|n| n.trim().parse::<usize>()).collect::<Result<Vec<_>, _>>();
+                    match counts {
+                        Ok(counts) if counts.iter().all(|n| (1..=16).contains(n)) && !counts.is_empty() => options.instances = Some(counts),
+                        _ => anyhow::bail!("--instances takes counts of 1 to 16 separated by commas, like 2,4"),
+                    }
+                }
+                "--soak" => match value()?.parse::<u64>() {
+                    Ok(minutes) if soak::MINUTES.contains(&minutes) => options.soak_minutes = Some(minutes),
+                    _ => anyhow::bail!("--soak takes minutes, {} to {}", soak::MINUTES.start(), soak::MINUTES.end()),
+                },
+                other => anyhow::bail!("unknown argument {other:?}: scripts/bench [--database postgres://…] [--instances 2,4] [--soak MINUTES]"),
+            }
+        }
+        Ok(options)
+    }
 }
 
 fn seconds_from_env(name: &str, default: u64) -> Duration {
     Duration::from_secs(std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default))
 }
 
-fn fmt_journeys(stats: &Stats) -> String {
+pub(crate) fn fmt_journeys(stats: &Stats) -> String {
     format!("{:.1}/s (p50 {:.0} ms, p99 {:.0} ms, {} errors{})", stats.per_second(), stats.quantile_ms(0.5), stats.quantile_ms(0.99), stats.errors,
         stats.first_error.as_deref().map(|e| format!(": {e}")).unwrap_or_default())
 }
@@ -102,7 +164,7 @@ fn argon2_hash_time() -> Duration {
 /// needs one hash. Measured, because hashes running side by side slow each
 /// other down (shared memory bandwidth and cache, a neighbour on the host), so
 /// cores / hash time overstates what the cores can do together.
-fn argon2_parallel_rate(cores: usize, duration: Duration) -> f64 {
+pub(crate) fn argon2_parallel_rate(cores: usize, duration: Duration) -> f64 {
     let started = Instant::now();
     let hashes: u64 = std::thread::scope(|scope| {
         let threads: Vec<_> = (0..cores)
@@ -174,14 +236,19 @@ async fn page_rps_with(clients: Vec<reqwest::Client>, url: String, duration: Dur
 async fn main() -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let duration = seconds_from_env("BENCH_SECONDS", 5);
-    let view_duration = seconds_from_env("BENCH_VIEW_SECONDS", 2);
-    let mut report = Report { rows: Vec::new() };
-    // `--database postgres://user@host:port/db`: the server to create (and drop) the benchmark's database on.
-    let args: Vec<String> = std::env::args().collect();
-    let database_server = args.iter().position(|a| a == "--database").and_then(|i| args.get(i + 1)).cloned();
-    let database = server::Database::create(database_server.as_deref())?;
-    eprintln!("AgentGate benchmark on {cores} cores, {} s per measurement, on {}", duration.as_secs(), database.backend());
-    report.add("database", database.backend(), "", None);
+    let mut report = Report { rows: Vec::new(), tables: Vec::new() };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let options = Options::parse(&args)?;
+    let fresh_database = || server::Database::create(options.database.as_deref());
+    // The parts: the single-instance table (core, with its logins and agents
+    // parts), credential stuffing, and the opt-in several instances and soak.
+    let core = measures("core") || measures("logins") || measures("agents");
+    let stuffing = measures("stuffing");
+    let instances = options.instances.clone().or_else(|| listed("instances").then(|| vec![2, 4]));
+    let soak_minutes = options.soak_minutes.or_else(|| listed("soak").then_some(10));
+    let backend = if options.database.is_some() { "PostgreSQL" } else { "SQLite" };
+    eprintln!("AgentGate benchmark on {cores} cores, {} s per measurement, on {backend}", duration.as_secs());
+    report.add("database", backend, "", None);
 
     let binary = server::agentgate_binary();
     let size = std::fs::metadata(&binary).map(|m| m.len() as f64 / 1_048_576.0).unwrap_or(f64::NAN);
@@ -192,13 +259,44 @@ async fn main() -> anyhow::Result<()> {
     report.add("one argon2id hash alone (m=19456 KiB, t=2, p=1)", format!("{:.1} ms", hash.as_secs_f64() * 1000.0), "", None);
     report.add("cores / hash time", format!("{formula_bound:.0}/s"), "", None);
 
+    // A part that fails is a row of the table; the parts after it still run.
+    if core {
+        let outcome = core_parts(&mut report, &fresh_database()?, cores, duration, formula_bound).await;
+        report.failed("single instance", outcome);
+    }
+    if stuffing {
+        let outcome = stuffing::run(&mut report, &fresh_database()?, seconds_from_env("BENCH_STUFFING_SECONDS", 60), cores).await;
+        report.failed("credential stuffing", outcome);
+    }
+    if let Some(counts) = instances {
+        let outcome = instances::run(&mut report, &fresh_database()?, &counts, duration).await;
+        report.failed("several instances", outcome);
+    }
+    if let Some(minutes) = soak_minutes {
+        let outcome = soak::run(&mut report, &fresh_database()?, minutes).await;
+        report.failed("soak", outcome);
+    }
+
+    println!();
+    println!("AgentGate benchmark, {} on {cores} cores", chrono::Utc::now().format("%Y-%m-%d"));
+    println!();
+    report.print();
+    Ok(())
+}
+
+/// The single-instance table: the bare baseline, `GET /login`, complete
+/// logins at 1 to 64 at once (`logins`), trusted computers, pages while
+/// logins saturate the CPU, the Agents tab at 1,000 and 100,000 agents
+/// (`agents`), and the flood of 1,000 wrong passwords.
+async fn core_parts(report: &mut Report, database: &server::Database, cores: usize, duration: Duration, formula_bound: f64) -> anyhow::Result<()> {
+    let view_duration = seconds_from_env("BENCH_VIEW_SECONDS", 2);
     let (bare_url, bare) = start_bare_baseline(cores)?;
     let baseline = page_rps(format!("{bare_url}/login"), 32, duration).await;
     bare.stop(true).await;
     report.add("bare actix-web + askama, same login template", fmt_rps(&baseline), "", None);
 
     let (inbox, smtp_url) = smtp::Inbox::start().await?;
-    let server = Server::start(&database, &[("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", smtp_url), ("MAIL_FROM", "AgentGate <no-reply@bench.test>".to_owned())]).await?;
+    let server = Server::start(database, &server::smtp_env(&smtp_url)).await?;
     report.add("start-up time (spawn to /healthz answering)", format!("{:.0} ms", server.startup.as_secs_f64() * 1000.0), "", None);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (idle_rss, _) = server.memory_mib();
@@ -397,25 +495,23 @@ async fn main() -> anyhow::Result<()> {
     report.add("peak resident memory over the run", format!("{peak:.1} MiB"), "< 200 MiB", Some(peak < 200.0));
     drop(server);
 
-    println!();
-    println!("AgentGate benchmark, {} on {cores} cores", chrono::Utc::now().format("%Y-%m-%d"));
-    println!();
-    report.print();
-    println!();
-    println!("GET /agents at 16 connections, {} s per view:", view_duration.as_secs());
-    println!();
-    println!("| agents | view | requests/s | p50 ms | p99 ms | errors |");
-    println!("| ---: | --- | ---: | ---: | ---: | ---: |");
-    for (agents, results) in &view_details {
-        for (view, stats) in results {
-            println!(
-                "| {agents} | `{view}` | {:.0} | {:.1} | {:.1} | {} |",
-                stats.per_second(),
-                stats.quantile_ms(0.5),
-                stats.quantile_ms(0.99),
-                stats.errors
-            );
+    if !view_details.is_empty() {
+        let mut table = format!(
+            "GET /agents at 16 connections, {} s per view:\n\n| agents | view | requests/s | p50 ms | p99 ms | errors |\n| ---: | --- | ---: | ---: | ---: | ---: |\n",
+            view_duration.as_secs()
+        );
+        for (agents, results) in &view_details {
+            for (view, stats) in results {
+                table.push_str(&format!(
+                    "| {agents} | `{view}` | {:.0} | {:.1} | {:.1} | {} |\n",
+                    stats.per_second(),
+                    stats.quantile_ms(0.5),
+                    stats.quantile_ms(0.99),
+                    stats.errors
+                ));
+            }
         }
+        report.tables.push(table);
     }
     Ok(())
 }

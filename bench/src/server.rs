@@ -48,6 +48,14 @@ impl Database {
         }
     }
 
+    /// The PostgreSQL database's name (`None` on SQLite).
+    pub fn postgres_name(&self) -> Option<&str> {
+        match self {
+            Database::Sqlite { .. } => None,
+            Database::Postgres { name, .. } => Some(name),
+        }
+    }
+
     /// "SQLite" or "PostgreSQL", for the table.
     pub fn backend(&self) -> &'static str {
         match self {
@@ -74,7 +82,13 @@ pub fn agentgate_binary() -> PathBuf {
     me.with_file_name("agentgate")
 }
 
-fn free_port() -> u16 {
+/// The environment that makes the server deliver its email to the
+/// benchmark's SMTP server at `smtp_url`.
+pub fn smtp_env(smtp_url: &str) -> Vec<(&'static str, String)> {
+    vec![("AGENTGATE_MAIL", "smtp".to_owned()), ("SMTP_URL", smtp_url.to_owned()), ("MAIL_FROM", "AgentGate <no-reply@bench.test>".to_owned())]
+}
+
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 

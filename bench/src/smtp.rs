@@ -1,7 +1,9 @@
 //! The SMTP server the benchmarked AgentGate delivers to: it accepts every
 //! message over plain SMTP on loopback, notes the sign-in code in its subject
-//! and when it arrived, and nothing else. The journeys read their codes here,
-//! so every login's email really went through the outbox, lettre and SMTP.
+//! and when it arrived, and counts each Message-ID (AgentGate's is the outbox
+//! row's id, so a message delivered twice arrives twice with the same one).
+//! The journeys read their codes here, so every login's email really went
+//! through the outbox, lettre and SMTP.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,9 @@ use tokio::sync::Notify;
 #[derive(Clone, Default)]
 pub struct Inbox {
     codes: Arc<Mutex<HashMap<String, Received>>>,
+    /// How many times each Message-ID arrived (a message without one is
+    /// counted under the empty string).
+    message_ids: Arc<Mutex<HashMap<String, u32>>>,
     arrived: Arc<Notify>,
 }
 
@@ -47,6 +52,11 @@ impl Inbox {
     /// How many sign-in codes `email` has received so far.
     pub fn codes_received(&self, email: &str) -> u64 {
         self.codes.lock().unwrap().get(email).map(|r| r.count).unwrap_or(0)
+    }
+
+    /// How many times each Message-ID has arrived so far.
+    pub fn message_ids(&self) -> HashMap<String, u32> {
+        self.message_ids.lock().unwrap().clone()
     }
 
     /// Waits for a code newer than the `before`-th one sent to `email`;
@@ -89,8 +99,9 @@ impl Inbox {
                 }
                 "DATA" => {
                     writer.write_all(b"354 go ahead\r\n").await?;
-                    let subject = read_message(&mut reader).await?;
+                    let Headers { subject, message_id } = read_message(&mut reader).await?;
                     let at = Instant::now();
+                    *self.message_ids.lock().unwrap().entry(message_id.unwrap_or_default()).or_insert(0) += 1;
                     if let Some(code) = subject.as_deref().and_then(six_digits) {
                         let mut codes = self.codes.lock().unwrap();
                         for recipient in recipients.drain(..) {
@@ -116,17 +127,33 @@ impl Inbox {
     }
 }
 
-/// Reads a message up to the lone dot; returns its Subject header.
-async fn read_message(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> std::io::Result<Option<String>> {
-    let mut subject = None;
+/// The headers the benchmark reads.
+struct Headers {
+    subject: Option<String>,
+    message_id: Option<String>,
+}
+
+/// Reads a message up to the lone dot; returns its Subject and Message-ID headers.
+async fn read_message(reader: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> std::io::Result<Headers> {
+    let mut headers = Headers { subject: None, message_id: None };
+    let mut in_headers = true;
     let mut line = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line).await? == 0 || line == ".\r\n" {
-            return Ok(subject);
+            return Ok(headers);
         }
-        if subject.is_none() && line.to_ascii_lowercase().starts_with("subject:") {
-            subject = Some(line.trim_end().to_owned());
+        if line == "\r\n" {
+            in_headers = false;
+        }
+        if !in_headers {
+            continue;
+        }
+        let lower = line.to_ascii_lowercase();
+        if headers.subject.is_none() && lower.starts_with("subject:") {
+            headers.subject = Some(line.trim_end().to_owned());
+        } else if headers.message_id.is_none() && lower.starts_with("message-id:") {
+            headers.message_id = Some(line["message-id:".len()..].trim().to_owned());
         }
     }
 }
