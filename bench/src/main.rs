@@ -360,8 +360,10 @@ async fn core_parts(report: &mut Report, database: &server::Database, cores: usi
                     load / hashing,
                     hashing / (hashing + other + load)
                 ),
-                "",
-                None,
+                // The guard that replaced the retired 0.9-of-the-bound target
+                // (issue 25): the server's own work stays small beside the hash.
+                "rest of the server < 0.2 of argon2",
+                Some(other / hashing < 0.2),
             );
         }
         let handoffs = fixtures.take_handoffs();
@@ -381,8 +383,8 @@ async fn core_parts(report: &mut Report, database: &server::Database, cores: usi
         report.add(
             format!("best complete logins / argon2 bound ({cores} threads hashing at once, measured around each run)"),
             format!("{fraction:.2} ({concurrency} at once, bound {bound:.0}/s)"),
-            ">= 0.90",
-            Some(fraction >= 0.9),
+            "(retired target: 0.90)",
+            None,
         );
         report.add("the same against cores / hash time", format!("{:.2}", fraction * bound / formula_bound), "", None);
     }

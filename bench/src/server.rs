@@ -119,10 +119,10 @@ impl Server {
         let base_url = format!("http://127.0.0.1:{port}");
         let client = reqwest::Client::new();
         loop {
-            if let Ok(response) = client.get(format!("{base_url}/healthz")).send().await {
-                if response.status().is_success() {
-                    break;
-                }
+            if let Ok(response) = client.get(format!("{base_url}/healthz")).send().await
+                && response.status().is_success()
+            {
+                break;
             }
             anyhow::ensure!(started.elapsed() < Duration::from_secs(30), "the server did not start");
             tokio::time::sleep(Duration::from_millis(5)).await;

@@ -46,7 +46,9 @@ pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary
 fn count_active_passkey(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
     agents::table
         .filter(agents::company_id.eq(company_id))
-        .filter(agents::passkey_count.gt(0))
+        // A literal, not a bound 0: only then can either database see that
+        // the partial index `agents_passkey_holders` answers the count.
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("agents.passkey_count > 0"))
         .filter(agents::active.eq(true))
         .count()
         .get_result(conn)

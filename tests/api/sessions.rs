@@ -1,7 +1,7 @@
 use agentgate::domain::Role;
 use chrono::Duration;
 
-use crate::helpers::{PASSWORD, TestApp, change_password_with, get_with, location, login_with, new_browser, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, change_password_with, get_with, location, login_with, new_browser, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn a_session_ends_after_an_idle_hour() {
@@ -15,6 +15,20 @@ async fn a_session_ends_after_an_idle_hour() {
     assert_eq!(app.get("/").await.status(), 200, "each request extends the idle deadline");
     app.clock.advance(Duration::minutes(61));
     assert_eq!(location(&app.get("/").await), "/login");
+}
+
+#[tokio::test]
+async fn the_shortest_idle_lifetime_still_moves_with_every_page() {
+    let app = spawn_app_with(vec![("AGENTGATE_SESSION_IDLE_MINUTES", "1".to_owned())]).await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    // A page every 40 seconds for five minutes: never idle for a minute.
+    for _ in 0..8 {
+        app.clock.advance(Duration::seconds(40));
+        assert_eq!(app.get("/").await.status(), 200, "a busy agent stays signed in");
+    }
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(location(&app.get("/").await), "/login", "a minute without a page ends it");
 }
 
 /// A page view every half hour, `half_hours` times: the session stays signed in.

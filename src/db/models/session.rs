@@ -55,8 +55,11 @@ pub fn load_live_and_touch(
         .get_result(conn)
         .optional()?;
     let Some((state, deadline, idle_seconds)) = live else { return Ok(None) };
-    let idle_expires_at = now + idle_lifetime(idle_seconds, default_idle);
-    if deadline < idle_expires_at - min_step {
+    let lifetime = idle_lifetime(idle_seconds, default_idle);
+    let idle_expires_at = now + lifetime;
+    // Never a step as long as the lifetime itself: a one-minute idle
+    // lifetime would then never move, and a busy agent be signed out.
+    if deadline < idle_expires_at - min_step.min(lifetime / 2) {
         diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).execute(conn)?;
     }
     Ok(Some(state))
