@@ -87,13 +87,20 @@ pub async fn run(report: &mut Report, database: &Database, counts: &[usize], dur
     let secret = base64::engine::general_purpose::STANDARD.encode(random_bytes::<64>()?);
     let proxy_port = free_port();
     let public_url = format!("http://127.0.0.1:{proxy_port}");
-    let environment = |smtp_url: &str, pool: u32| {
+    // N instances on this one machine share its cores, as N machines would
+    // not: each gets its share of hashing threads and workers (at least one),
+    // so that together they hash no more at once than one instance does.
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let environment = |smtp_url: &str, pool: u32, instances: usize| {
+        let share = (cores / instances).max(1).to_string();
         let mut env = smtp_env(smtp_url);
         env.extend([
             ("AGENTGATE_SECRET_KEY", secret.clone()),
             ("AGENTGATE_PUBLIC_URL", public_url.clone()),
             ("AGENTGATE_TRUSTED_PROXIES", "127.0.0.1".to_owned()),
             ("AGENTGATE_DB_POOL_SIZE", pool.to_string()),
+            ("AGENTGATE_HASH_CONCURRENCY", share.clone()),
+            ("AGENTGATE_WORKERS", share),
         ]);
         env
     };
@@ -101,7 +108,7 @@ pub async fn run(report: &mut Report, database: &Database, counts: &[usize], dur
     // One instance migrates the new database; the agents are added to it.
     let (inbox, smtp_url) = Inbox::start().await?;
     let fixtures = {
-        let _migrating = Server::start(database, &environment(&smtp_url, 2)).await?;
+        let _migrating = Server::start(database, &environment(&smtp_url, 2, 1)).await?;
         let url = url.clone();
         tokio::task::spawn_blocking(move || Fixtures::seed(&url, 2_000, inbox)).await??
     };
@@ -109,12 +116,12 @@ pub async fn run(report: &mut Report, database: &Database, counts: &[usize], dur
     let mut outcomes: Vec<Outcome> = Vec::new();
     for instances in std::iter::once(1).chain(counts.iter().copied().filter(|&n| n > 1)) {
         let pool = limits.pool_size(instances);
-        eprintln!("  {instances} instance(s) behind HAProxy, AGENTGATE_DB_POOL_SIZE={pool} each");
+        eprintln!("  {instances} instance(s) behind HAProxy, AGENTGATE_DB_POOL_SIZE={pool}, AGENTGATE_HASH_CONCURRENCY and AGENTGATE_WORKERS {} each", (cores / instances).max(1));
         let (inbox, smtp_url) = Inbox::start().await?;
         let fixtures = fixtures.with_inbox(inbox.clone());
         let mut servers = Vec::new();
         for _ in 0..instances {
-            servers.push(Server::start(database, &environment(&smtp_url, pool)).await?);
+            servers.push(Server::start(database, &environment(&smtp_url, pool, instances)).await?);
         }
         let proxy = Proxy::start(&haproxy, proxy_port, &servers).await?;
         let browsers = Arc::new(AtomicUsize::new(0));
