@@ -22,6 +22,7 @@ use diesel::sql_types::{Array, Bool, Integer, Nullable, Text, Timestamp};
 use rand::RngExt;
 
 use agentgate::db::models::{Company, NewCompany};
+use agentgate::agents::seed::{FIRST_NAMES, LAST_NAMES};
 use agentgate::db::{PoolSettings, connect};
 use agentgate::domain::{new_public_id, search_key, search_words};
 
@@ -29,19 +30,6 @@ use agentgate::domain::{new_public_id, search_key, search_words};
 /// by memory only.
 const ROWS_PER_INSERT: usize = 10_000;
 
-/// The name lists of `src/agents/seed.rs`.
-const FIRST_NAMES: [&str; 40] = [
-    "Ada", "Alan", "Grace", "Linus", "Barbara", "Dennis", "Margaret", "Ken", "Frances", "Edsger", "Radia", "Donald",
-    "Hedy", "Claude", "Katherine", "John", "Sophie", "Tim", "Annie", "Guido", "Joan", "Bjarne", "Shafi", "Niklaus",
-    "Karen", "Leslie", "Mary", "Yukihiro", "Anita", "Ward", "Carol", "Brian", "Lynn", "Rob", "Evelyn", "James", "Jean",
-    "Seán", "Zoë", "Ngozi",
-];
-const LAST_NAMES: [&str; 40] = [
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Ritchie", "Hamilton", "Thompson", "Allen", "Dijkstra",
-    "Perlman", "Knuth", "Lamarr", "Shannon", "Johnson", "McCarthy", "Wilson", "Berners-Lee", "Easley", "van Rossum",
-    "Clarke", "Stroustrup", "Goldwasser", "Wirth", "Spärck Jones", "Lamport", "Keller", "Matsumoto", "Borg",
-    "Cunningham", "Shaw", "Kernighan", "Conway", "Pike", "Berezin", "Gosling", "Sammet", "O'Neil", "Okafor", "Nakamura",
-];
 
 /// The triggers turned off while seeding: (table, trigger).
 const COUNTING_TRIGGERS: [(&str, &str); 3] = [

@@ -103,11 +103,13 @@ pub fn csrf_token_in(html: &str) -> Option<String> {
 }
 
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    browser_builder().build().expect("client")
+}
+
+/// What every browser of the benchmark is: it keeps cookies and does not
+/// follow redirects (the journeys read each `Location`).
+fn browser_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none())
 }
 
 /// A browser at client address `ip`, as a trusted reverse proxy reports it
@@ -116,24 +118,14 @@ pub fn browser() -> reqwest::Client {
 pub fn browser_at(ip: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", ip.parse().expect("an IP is a header value"));
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .expect("client")
+    browser_builder().default_headers(headers).build().expect("client")
 }
 
 /// A browser connecting from `ip`, a loopback address of its own
 /// (127.0.0.0/8), so that a proxy in front of the server sees, and forwards,
 /// a client address per browser.
 pub fn browser_from(ip: std::net::IpAddr) -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .local_address(ip)
-        .build()
-        .expect("client")
+    browser_builder().local_address(ip).build().expect("client")
 }
 
 /// The `n`th of the office addresses the benchmark's agents come from

@@ -20,13 +20,14 @@ use crate::domain::{CompanyName, new_public_id, search_key, search_words};
 /// Rows per INSERT statement: far below both backends' limit on parameters.
 const ROWS_PER_INSERT: usize = 400;
 
-const FIRST_NAMES: [&str; 40] = [
+/// The names demo agents are drawn from (the benchmark seeds in bulk from them too).
+pub const FIRST_NAMES: [&str; 40] = [
     "Ada", "Alan", "Grace", "Linus", "Barbara", "Dennis", "Margaret", "Ken", "Frances", "Edsger", "Radia", "Donald",
     "Hedy", "Claude", "Katherine", "John", "Sophie", "Tim", "Annie", "Guido", "Joan", "Bjarne", "Shafi", "Niklaus",
     "Karen", "Leslie", "Mary", "Yukihiro", "Anita", "Ward", "Carol", "Brian", "Lynn", "Rob", "Evelyn", "James", "Jean",
     "Seán", "Zoë", "Ngozi",
 ];
-const LAST_NAMES: [&str; 40] = [
+pub const LAST_NAMES: [&str; 40] = [
     "Lovelace", "Turing", "Hopper", "Torvalds", "Liskov", "Ritchie", "Hamilton", "Thompson", "Allen", "Dijkstra",
     "Perlman", "Knuth", "Lamarr", "Shannon", "Johnson", "McCarthy", "Wilson", "Berners-Lee", "Easley", "van Rossum",
     "Clarke", "Stroustrup", "Goldwasser", "Wirth", "Spärck Jones", "Lamport", "Keller", "Matsumoto", "Borg",
