@@ -160,9 +160,10 @@ pub fn seed_postgres(url: &str, company: &str, count: usize, now: NaiveDateTime)
         }
         // What the triggers would have counted, row by row.
         diesel::sql_query(
-            "INSERT INTO agent_counts (company_id, active, two_factor, total) \
-             SELECT company_id, active, two_factor, COUNT(*) FROM agents WHERE company_id = $1 GROUP BY company_id, active, two_factor \
-             ON CONFLICT (company_id, active, two_factor) DO UPDATE SET total = EXCLUDED.total",
+            "INSERT INTO agent_counts (company_id, active, two_factor, email_two_factor, app_enabled, has_passkey, total) \
+             SELECT company_id, active, two_factor, email_two_factor, app_enabled, passkey_count > 0, COUNT(*) FROM agents \
+             WHERE company_id = $1 GROUP BY company_id, active, two_factor, email_two_factor, app_enabled, passkey_count > 0 \
+             ON CONFLICT (company_id, active, two_factor, email_two_factor, app_enabled, has_passkey) DO UPDATE SET total = EXCLUDED.total",
         )
         .bind::<Text, _>(&company_id)
         .execute(conn)?;

@@ -13,8 +13,8 @@
 //! Anchors are kept per company, two-factor filter and sort, together with
 //! the company's list version (table `agent_list_versions`, kept by
 //! triggers): an agent joining, leaving or changing a value that places them
-//! in an order changes the version, and the anchors are rebuilt on the next
-//! deep page. Each instance keeps its own; the version is in the database,
+//! in an order or a filter (status, factors) changes the version, and the
+//! anchors are rebuilt on the next deep page. Each instance keeps its own; the version is in the database,
 //! so every instance sees every change. The last-login order has no anchors:
 //! logins move agents in it all day, so its version would never hold still.
 
@@ -195,6 +195,8 @@ fn next_anchor(
 /// `agents_list_2fa_*` indexes; "has an app" is the first column of
 /// `agents_list_app_name` after the company; "email only" is the enabled
 /// status, then tested on the row (its email factor on, no app).
+/// [`TwoFactorFilter::keeps`] is the same test on a group of the counters:
+/// the two must stay in step (tests compare the totals with a count).
 pub fn push_two_factor_filter(sql: &mut SqlText, alias: &str, filter: TwoFactorFilter) {
     match filter {
         TwoFactorFilter::Status(status) => {

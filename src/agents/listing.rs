@@ -5,7 +5,7 @@
 //! - every sort, alone and after the two-factor filter, has an index that
 //!   returns the page in order and holds what the search test reads, so a
 //!   page's ids come from the index alone ("deferred join"), then 50 rows;
-//! - the totals are a few counters kept by triggers, not a count;
+//! - the totals, of every filter, are a few counters kept by triggers, not a count;
 //! - a search is first counted through the name-word and email indexes, no
 //!   further than [`NARROW_SEARCH_MAX`] matches. A narrow search then looks its
 //!   matches up in a covering index by id and sorts them; a broad one walks the
@@ -21,92 +21,44 @@ use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
 use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_list, push_match_predicate, push_matches, push_row_columns, push_rows_query};
 use crate::agents::sql::SqlText;
 use crate::agents::view::{
-    AgentFilter, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
+    AgentFilter, AgentGroup, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
     TwoFactorFilter,
 };
 use crate::db::schema::{agent_counts, agents};
 use crate::db::{Backend, DbConnection};
 use crate::domain::{SearchText, TwoFactorStatus};
 
-/// The company's agents by active and two-factor status: at most six rows of
-/// counters that triggers keep (see the migration), not a count of the agents;
-/// and the active agents with an authenticator app, counted from the index
-/// `agents_factor_counts` alone (the app users' entries only).
+/// The company's agents by active flag, two-factor status and factors: at
+/// most 48 rows of counters that triggers keep (see migration 000180), not a
+/// count of the agents.
 pub fn summary(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
-    let groups: Vec<(bool, TwoFactorStatus, i32)> = agent_counts::table
+    let groups: Vec<(bool, TwoFactorStatus, TwoFactorStatus, bool, bool, i32)> = agent_counts::table
         .filter(agent_counts::company_id.eq(company_id))
-        .select((agent_counts::active, agent_counts::two_factor, agent_counts::total))
+        .select((
+            agent_counts::active,
+            agent_counts::two_factor,
+            agent_counts::email_two_factor,
+            agent_counts::app_enabled,
+            agent_counts::has_passkey,
+            agent_counts::total,
+        ))
         .load(conn)?;
-    let mut summary = summary_of(groups.into_iter().map(|(active, two_factor, total)| (active, two_factor, i64::from(total))))?;
-    summary.active_app = count_active_app(conn, company_id)?;
-    summary.active_passkey = count_active_passkey(conn, company_id)?;
-    Ok(summary)
-}
-
-fn count_active_passkey(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
-    agents::table
-        .filter(agents::company_id.eq(company_id))
-        // A literal, not a bound 0: only then can either database see that
-        // the partial index `agents_passkey_holders` answers the count.
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("agents.passkey_count > 0"))
-        .filter(agents::active.eq(true))
-        .count()
-        .get_result(conn)
-}
-
-fn count_active_app(conn: &mut DbConnection, company_id: &str) -> QueryResult<i64> {
-    agents::table
-        .filter(agents::company_id.eq(company_id))
-        .filter(agents::app_enabled.eq(true))
-        .filter(agents::active.eq(true))
-        .count()
-        .get_result(conn)
-}
-
-/// Every agent (deactivated ones too) the table shows with this two-factor
-/// filter: a status from the counters; the methods' filters counted, "has an
-/// app" and "email only" from the index `agents_factor_counts` alone.
-fn filter_total(conn: &mut DbConnection, company_id: &str, summary: &Summary, filter: Option<TwoFactorFilter>) -> QueryResult<i64> {
-    match filter {
-        None => Ok(summary.rows_with(None)),
-        Some(TwoFactorFilter::Status(status)) => Ok(summary.rows_with(Some(status))),
-        Some(method) => {
-            let mut sql = SqlText::new(conn.backend());
-            sql.push("SELECT COUNT(*) AS n FROM agents s WHERE s.company_id = ").text(company_id).push(" AND ");
-            push_two_factor_filter(&mut sql, "s", method);
-            Ok(sql.into_query().get_result::<Count>(conn)?.n)
-        }
-    }
+    Ok(Summary::of(groups.into_iter().map(|(active, two_factor, email_two_factor, app_enabled, has_passkey, total)| {
+        AgentGroup { active, two_factor, email_two_factor, app_enabled, has_passkey, total: i64::from(total) }
+    })))
 }
 
 /// The same figures counted from the agents themselves: what the counters
 /// must always equal (the tests compare the two).
 pub fn summary_by_counting(conn: &mut DbConnection, company_id: &str) -> QueryResult<Summary> {
-    let groups: Vec<(bool, TwoFactorStatus, i64)> = agents::table
+    let groups: Vec<(bool, TwoFactorStatus, TwoFactorStatus, bool, i32, i64)> = agents::table
         .filter(agents::company_id.eq(company_id))
-        .group_by((agents::active, agents::two_factor))
-        .select((agents::active, agents::two_factor, diesel::dsl::count_star()))
+        .group_by((agents::active, agents::two_factor, agents::email_two_factor, agents::app_enabled, agents::passkey_count))
+        .select((agents::active, agents::two_factor, agents::email_two_factor, agents::app_enabled, agents::passkey_count, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut summary = summary_of(groups)?;
-    summary.active_app = count_active_app(conn, company_id)?;
-    summary.active_passkey = count_active_passkey(conn, company_id)?;
-    Ok(summary)
-}
-
-fn summary_of(groups: impl IntoIterator<Item = (bool, TwoFactorStatus, i64)>) -> QueryResult<Summary> {
-    let mut summary = Summary::default();
-    for (active, two_factor, count) in groups {
-        let slot = match (active, two_factor) {
-            (true, TwoFactorStatus::Enabled) => &mut summary.active_enabled,
-            (true, TwoFactorStatus::Pending) => &mut summary.active_pending,
-            (true, TwoFactorStatus::Disabled) => &mut summary.active_disabled,
-            (false, TwoFactorStatus::Enabled) => &mut summary.deactivated_enabled,
-            (false, TwoFactorStatus::Pending) => &mut summary.deactivated_pending,
-            (false, TwoFactorStatus::Disabled) => &mut summary.deactivated_disabled,
-        };
-        *slot += count;
-    }
-    Ok(summary)
+    Ok(Summary::of(groups.into_iter().map(|(active, two_factor, email_two_factor, app_enabled, passkeys, total)| {
+        AgentGroup { active, two_factor, email_two_factor, app_enabled, has_passkey: passkeys > 0, total }
+    })))
 }
 
 /// The view's page of the company's agents.
@@ -128,7 +80,7 @@ pub fn list_page_with_limit(
     let filter = &view.filter;
     let offset = view.offset();
     let Some(search) = &filter.search else {
-        let total = filter_total(conn, company_id, &summary, filter.two_factor)?;
+        let total = summary.rows_with(filter.two_factor);
         let query = RowsQuery::new(company_id, filter, view.sort, Plan::All);
         let rows = page_rows(conn, anchors, query, offset, total, now)?;
         return Ok(AgentPage { rows, total: Total::Exact(total), summary });
@@ -148,7 +100,7 @@ pub fn list_page_with_limit(
     // page does again for a mere lower bound, so the page's rows are the bound.
     let total = match filter.two_factor {
         None => Total::AtLeast(narrow_max),
-        Some(two_factor) if filter_total(conn, company_id, &summary, Some(two_factor))? <= BROAD_COUNT_BUDGET => {
+        Some(two_factor) if summary.rows_with(Some(two_factor)) <= BROAD_COUNT_BUDGET => {
             match count_broad_matches(conn, company_id, two_factor, search, narrow_max)? {
                 n if n > narrow_max => Total::AtLeast(narrow_max),
                 n => Total::Exact(n),
@@ -190,10 +142,7 @@ fn page_rows(
     }
     let limit = PAGE_SIZE.min(total - offset);
     let near_the_end = total - offset - limit < ANCHOR_EVERY;
-    // The methods' filters have no anchors: agent_list_versions is not bumped
-    // when app_enabled or email_two_factor change, so theirs could go stale.
-    let anchored_filter = query.filter.two_factor.is_none_or(|f| f.status().is_some());
-    if matches!(query.plan, Plan::All) && !near_the_end && anchored_filter
+    if matches!(query.plan, Plan::All) && !near_the_end
         && let Some(start) = anchors.page_start(conn, query.company_id, query.filter.two_factor, query.sort, offset)? {
             let window = Window { limit, offset: start.skip, from_key: Some(&start.from) };
             return load_rows(conn, RowsQuery { window: Some(window), ..query }, now);

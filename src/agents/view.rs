@@ -167,12 +167,20 @@ impl TwoFactorFilter {
         }
     }
 
-    /// The overall status this filter is, when it is one (the counters and
-    /// the `agents_list_2fa_*` indexes serve those).
-    pub fn status(self) -> Option<TwoFactorStatus> {
+    /// Whether the agents of this group pass the filter: what
+    /// `agents::anchors::push_two_factor_filter` asks of a row, in Rust.
+    pub fn keeps(self, group: &AgentGroup) -> bool {
         match self {
-            TwoFactorFilter::Status(status) => Some(status),
-            TwoFactorFilter::EmailOnly | TwoFactorFilter::App | TwoFactorFilter::PhishingResistant | TwoFactorFilter::NotPhishingResistant => None,
+            TwoFactorFilter::Status(status) => group.two_factor == status,
+            TwoFactorFilter::App => group.app_enabled,
+            TwoFactorFilter::EmailOnly => {
+                group.two_factor == TwoFactorStatus::Enabled
+                    && group.email_two_factor == TwoFactorStatus::Enabled
+                    && !group.app_enabled
+                    && !group.has_passkey
+            }
+            TwoFactorFilter::PhishingResistant => group.has_passkey,
+            TwoFactorFilter::NotPhishingResistant => !group.has_passkey,
         }
     }
 }
@@ -264,48 +272,70 @@ impl ListView {
 }
 
 
-/// How many agents a company has, by status (one index-only count).
+/// How many agents a company has, by status and second factors: the rows
+/// of the company's counters (`agent_counts`, at most 48, kept by triggers),
+/// from which every figure and filter total of the tab is a sum.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
-    /// Active agents (invited ones included) by two-factor status.
-    pub active_enabled: i64,
-    pub active_pending: i64,
-    pub active_disabled: i64,
-    /// Deactivated agents, any status, by two-factor status.
-    pub deactivated_enabled: i64,
-    pub deactivated_pending: i64,
-    pub deactivated_disabled: i64,
-    /// Active agents with an authenticator app (SPEC §7).
-    pub active_app: i64,
-    /// Active agents with a passkey or security key.
-    pub active_passkey: i64,
+    /// Sorted, so that two summaries of the same agents are equal.
+    groups: Vec<AgentGroup>,
+}
+
+/// The agents who share an active flag, a two-factor status and a set of factors.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AgentGroup {
+    pub active: bool,
+    pub two_factor: TwoFactorStatus,
+    /// The emailed codes' own state (SPEC §7).
+    pub email_two_factor: TwoFactorStatus,
+    pub app_enabled: bool,
+    pub has_passkey: bool,
+    pub total: i64,
 }
 
 impl Summary {
+    /// The summary of these groups; a group may come more than once (its totals add up).
+    pub fn of(groups: impl IntoIterator<Item = AgentGroup>) -> Summary {
+        let mut groups: Vec<AgentGroup> = groups.into_iter().filter(|group| group.total != 0).collect();
+        groups.sort();
+        groups.dedup_by(|later, kept| {
+            let same = AgentGroup { total: kept.total, ..later.clone() } == *kept;
+            if same {
+                kept.total += later.total;
+            }
+            same
+        });
+        Summary { groups }
+    }
+
+    fn active_where(&self, keep: impl Fn(&AgentGroup) -> bool) -> i64 {
+        self.groups.iter().filter(|group| group.active && keep(group)).map(|group| group.total).sum()
+    }
+
     /// The M of "N of M agents have two-factor authentication enabled": the
     /// active agents (deactivated ones cannot sign in, so they do not count).
     pub fn active(&self) -> i64 {
-        self.active_enabled + self.active_pending + self.active_disabled
+        self.active_where(|_| true)
     }
 
     /// The N: active agents with 2FA enabled.
     pub fn enabled(&self) -> i64 {
-        self.active_enabled
+        self.active_where(|group| group.two_factor == TwoFactorStatus::Enabled)
     }
 
     /// The N of "N of M agents use an authenticator app".
     pub fn with_app(&self) -> i64 {
-        self.active_app
+        self.active_where(|group| group.app_enabled)
     }
 
-    /// Every agent the table can show with this two-factor status filter.
-    pub fn rows_with(&self, two_factor: Option<TwoFactorStatus>) -> i64 {
-        match two_factor {
-            None => self.active() + self.deactivated_enabled + self.deactivated_pending + self.deactivated_disabled,
-            Some(TwoFactorStatus::Enabled) => self.active_enabled + self.deactivated_enabled,
-            Some(TwoFactorStatus::Pending) => self.active_pending + self.deactivated_pending,
-            Some(TwoFactorStatus::Disabled) => self.active_disabled + self.deactivated_disabled,
-        }
+    /// The N of "N of M agents use a passkey".
+    pub fn with_passkey(&self) -> i64 {
+        self.active_where(|group| group.has_passkey)
+    }
+
+    /// Every agent (deactivated ones too) the table shows with this two-factor filter.
+    pub fn rows_with(&self, filter: Option<TwoFactorFilter>) -> i64 {
+        self.groups.iter().filter(|group| filter.is_none_or(|filter| filter.keeps(group))).map(|group| group.total).sum()
     }
 }
 

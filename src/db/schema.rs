@@ -110,10 +110,13 @@ diesel::table! {
 
 diesel::table! {
     /// Kept by triggers on `agents` (migration 000030); read-only for the app.
-    agent_counts (company_id, active, two_factor) {
+    agent_counts (company_id, active, two_factor, email_two_factor, app_enabled, has_passkey) {
         company_id -> Text,
         active -> Bool,
         two_factor -> Text,
+        email_two_factor -> Text,
+        app_enabled -> Bool,
+        has_passkey -> Bool,
         total -> Integer,
     }
 }

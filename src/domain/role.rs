@@ -41,7 +41,7 @@ impl fmt::Display for Role {
 
 /// An agent's two-factor state (SPEC §2.2): pending between ticking the box and
 /// entering the confirmation code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TwoFactorStatus {
     Disabled,
     Pending,

@@ -488,7 +488,8 @@ async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
     .await;
 
     let shared = PageAnchors::default();
-    let views = ["sort=name", "sort=-name", "sort=email", "sort=-role", "sort=two_factor", "sort=-trusted_computers", "sort=status", "two_factor=enabled&sort=-email", "sort=last_login"];
+    let views = ["sort=name", "sort=-name", "sort=email", "sort=-role", "sort=two_factor", "sort=-trusted_computers", "sort=status", "two_factor=enabled&sort=-email", "sort=last_login",
+        "two_factor=not_phishing_resistant&sort=email", "two_factor=email_only&sort=-name"];
     // Pages around, on and between anchors; the same anchors serve every check.
     let pages = [21, 22, 40, 41, 55];
     let check = |label: &'static str| {
@@ -504,6 +505,9 @@ async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
                     Ok(())
                 })
                 .unwrap();
+                // The total the page shows comes from the counters: it must be the rows'.
+                let first = listing::list_page(conn, &shared, &company, &view, now).unwrap();
+                assert_eq!(first.total, view::Total::Exact(all.len() as i64), "{label}: {raw}");
                 if view.filter.two_factor.is_none() {
                     assert!(all.len() > 2 * ANCHOR_EVERY as usize + 60, "{raw}: {} rows", all.len());
                     // The deep pages below do start from anchors (but not in the last-login order).
@@ -531,12 +535,16 @@ async fn deep_pages_start_from_anchors_that_follow_every_change_of_order() {
         use agentgate::db::schema::agents;
         use diesel::prelude::*;
         let ids: Vec<String> = agents::table.filter(agents::company_id.eq(&company_id)).order(agents::search_name.desc()).select(agents::id).limit(5).load(conn).unwrap();
-        // A late name becomes the first; another agent leaves 2FA; one more is deactivated.
+        // A late name becomes the first; another agent leaves 2FA; one more
+        // is deactivated; one sets up an app, one adds a passkey.
         diesel::update(agents::table.find(&ids[0])).set(agents::search_name.eq("aaaa first now")).execute(conn).unwrap();
         diesel::update(agents::table.find(&ids[1])).set(agents::two_factor.eq("disabled")).execute(conn).unwrap();
         diesel::update(agents::table.find(&ids[2])).set(agents::active.eq(false)).execute(conn).unwrap();
+        diesel::update(agents::table.find(&ids[3])).set((agents::two_factor.eq("enabled"), agents::app_enabled.eq(true))).execute(conn).unwrap();
+        diesel::update(agents::table.find(&ids[4])).set(agents::passkey_count.eq(1)).execute(conn).unwrap();
     })
     .await;
+    assert_counters_match(&app, &company).await;
     let company_id = company.clone();
     let version_after = app.db(move |conn| anchors::list_version(conn, &company_id).unwrap()).await;
     assert!(version_after > version_before, "{version_before} -> {version_after}");

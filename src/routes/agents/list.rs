@@ -324,7 +324,7 @@ fn summary_lines(tr: &Tr, summary: &view::Summary) -> [String; 3] {
     [
         line("agents-summary-enabled", "enabled", summary.enabled()),
         line("agents-summary-app", "with_app", summary.with_app()),
-        line("agents-summary-passkey", "with_passkey", summary.active_passkey),
+        line("agents-summary-passkey", "with_passkey", summary.with_passkey()),
     ]
 }
 
