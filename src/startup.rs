@@ -225,22 +225,27 @@ fn spawn_maintenance(state: AppState) {
 }
 
 /// Forgets what has expired, so that no table but the agents and the audit
-/// log grows with use: sessions, rate buckets idle for a day (longer than any
-/// window), finished code challenges (with their codes) after a day, reset
-/// tokens, trusted computers, passkey ceremonies, invitations 30 days past
-/// their expiry, delivered email after a week, and audit entries past the
-/// retention (`AGENTGATE_AUDIT_RETENTION_DAYS`, in batches).
+/// log grows with use. Each kind of row goes once nothing reads it any more:
+/// sessions when they end; rate buckets once idle past their limit's window
+/// (`auth::rate_limit_windows`); ended code challenges, with their codes,
+/// after the horizons derived from the code policy
+/// (`CodePolicy::ended_challenge_horizons`: minutes, not days); reset tokens
+/// a day after they expired; trusted computers and passkey ceremonies when
+/// they expire; invitations 30 days past their expiry; delivered, failed and
+/// dropped email after `AGENTGATE_SENT_EMAIL_RETENTION_HOURS`; audit entries
+/// past `AGENTGATE_AUDIT_RETENTION_DAYS` (in batches).
 pub fn sweep(conn: &mut crate::db::DbConnection, config: &Config, now: chrono::NaiveDateTime) -> Result<(), AppError> {
     use crate::db::models::{code_challenge::CodeChallenge, invitation, passkey, password_reset_token, session, trusted_computer};
     let day = chrono::Duration::days(1);
     session::delete_expired(conn, now)?;
-    crate::auth::throttle::sweep(conn, now, day)?;
-    CodeChallenge::delete_ended_before(conn, now - day)?;
+    crate::auth::throttle::sweep(conn, now, &crate::auth::rate_limit_windows(config))?;
+    let challenges = config.codes.ended_challenge_horizons();
+    CodeChallenge::delete_ended(conn, now - challenges.after_expiry, now - challenges.after_abandoned_report)?;
     password_reset_token::delete_expired(conn, now - day)?;
     trusted_computer::delete_expired(conn, now)?;
     passkey::delete_expired_ceremonies(conn, now)?;
     invitation::delete_expired_before(conn, now - chrono::Duration::days(30))?;
-    mail::outbox::delete_finished_before(conn, now - chrono::Duration::days(7))?;
+    mail::outbox::delete_finished_before(conn, now - config.sent_email_retention)?;
     if config.audit_retention_days > 0 {
         crate::audit::expire_before(conn, now - chrono::Duration::days(i64::from(config.audit_retention_days)), AUDIT_BATCH)?;
     }
@@ -254,11 +259,30 @@ const AUDIT_BATCH: i64 = 5_000;
 pub async fn run_maintenance(state: &AppState) -> Result<usize, AppError> {
     let config = state.config.clone();
     let now = state.now();
-    state
+    let notified = state
         .db(move |conn| {
             let notified = crate::auth::login::notify_abandoned_logins(conn, &config, now)?;
             sweep(conn, &config, now)?;
             Ok(notified)
         })
-        .await
+        .await?;
+    // Off the async threads: trimming walks every arena under its lock.
+    let _ = tokio::task::spawn_blocking(give_freed_memory_back).await;
+    Ok(notified)
 }
+
+/// Returns the heap memory freed since the last round to the system. Each
+/// blocking thread that ran a query keeps a glibc arena of its own, and a
+/// free block in the middle of an arena stays resident until trimmed: without
+/// this, the server's memory creeps up under a steady load (the soak,
+/// docs/PERFORMANCE.md).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn give_freed_memory_back() {
+    // SAFETY: malloc_trim only releases free pages; any thread may call it at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn give_freed_memory_back() {}

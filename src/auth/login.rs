@@ -17,7 +17,7 @@ use crate::auth::device_cookie::DeviceCookie;
 use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
 use crate::auth::throttle::{self, Bucket, Decision};
 use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
-use crate::config::{Config, Limit, LoginLimits};
+use crate::config::{ABANDONED_NOTICE_SPACING, Config, Limit, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
@@ -115,8 +115,10 @@ pub fn settle_password(
     }
 }
 
-/// At most one "someone may be guessing your password" email a day per agent.
-const ATTACK_NOTICE_LIMIT: Limit = Limit { max: 1, window: Duration::hours(24) };
+/// The rate bucket that spaces the "someone may be guessing your password" emails.
+pub const ATTACK_NOTICE: &str = "attack_notice";
+/// At most one such email a day per agent.
+pub const ATTACK_NOTICE_LIMIT: Limit = Limit { max: 1, window: Duration::hours(24) };
 
 /// A wrong password (or an unknown or deactivated account): audited, and the
 /// attempt stays counted; a lock-out it starts is audited too.
@@ -146,7 +148,7 @@ fn record_failed_password(
         // Someone who is not the agent is guessing: tell the agent once, not
         // at every lock of a guessing run that goes on all day.
         if let (LockedBy::Account, Some(agent), false) = (locked, agent, from_known_device)
-            && matches!(throttle::hit(conn, &Bucket::new("attack_notice", agent.id.clone()), ATTACK_NOTICE_LIMIT, now)?, Decision::Allowed(_))
+            && matches!(throttle::hit(conn, &Bucket::new(ATTACK_NOTICE, agent.id.clone()), ATTACK_NOTICE_LIMIT, now)?, Decision::Allowed(_))
         {
             let email = agent.email_address();
             let since = now - config.login_limits.per_account.window;
@@ -388,9 +390,6 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
     }))
 }
 
-/// How often, at most, an agent hears about abandoned logins.
-const ABANDONED_NOTICE_INTERVAL: chrono::Duration = chrono::Duration::minutes(15);
-
 /// Emails the agents whose password was entered but whose login was never
 /// finished within the pending-login lifetime (SPEC §6 security notices).
 /// Safe to run on several instances at once: each login is claimed by a
@@ -405,7 +404,7 @@ pub fn notify_abandoned_logins(conn: &mut DbConnection, config: &Config, now: Na
             // Starting over and finishing a later login is not suspicious, and
             // one email a quarter hour says enough.
             if CodeChallenge::completed_login_since(conn, &challenge.agent_id, challenge.created_at)?
-                || CodeChallenge::abandoned_reported_since(conn, &challenge.agent_id, now - ABANDONED_NOTICE_INTERVAL)?
+                || CodeChallenge::abandoned_reported_since(conn, &challenge.agent_id, now - ABANDONED_NOTICE_SPACING)?
             {
                 return Ok(false);
             }

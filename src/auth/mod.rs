@@ -66,3 +66,28 @@ pub struct Context<'a> {
     pub client: &'a crate::domain::ClientInfo,
     pub now: chrono::NaiveDateTime,
 }
+
+/// Each rate-limit purpose with the window of the limit that counts in its
+/// buckets, for the housekeeping (`throttle::sweep`): a bucket idle for
+/// longer than its window holds no attempt that counts any more. Per
+/// purpose, not the longest window for all: that is the attack notice's
+/// day, and would keep every login's address bucket a day. A purpose
+/// missing here is kept a day idle, which is safe but slow: add new ones.
+pub fn rate_limit_windows(config: &crate::config::Config) -> Vec<(&'static str, chrono::Duration)> {
+    let (login, mail) = (&config.login_limits, &config.mail_limits);
+    vec![
+        (login_gate::LOGIN_ACCOUNT, login.per_account.window),
+        (login_gate::LOGIN_DEVICE, login.per_account.window),
+        (login_gate::LOGIN_IP, login.per_ip.window),
+        (passkeys::PASSWORDLESS_IP, login.per_ip.window),
+        (passkeys::CEREMONY_IP, passkeys::CEREMONIES_PER_IP.window),
+        (login::ATTACK_NOTICE, login::ATTACK_NOTICE_LIMIT.window),
+        (mail_limits::CODE_EMAILS_IP, mail.code_emails_per_ip.window),
+        (mail_limits::EMAIL_CHANGE_AGENT, mail.email_changes_per_agent.window),
+        (mail_limits::RESET_ADDRESS, mail.resets_per_address.window),
+        (mail_limits::RESET_IP, mail.resets_per_ip.window),
+        (mail_limits::INVITATION_ADMIN, mail.invitations_per_admin.window),
+        (mail_limits::INVITATION_ADDRESS, mail.invitations_per_address.window),
+        (mail_limits::INVITATION_IP, mail.invitations_per_ip.window),
+    ]
+}

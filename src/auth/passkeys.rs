@@ -42,10 +42,13 @@ pub const MAX_PER_AGENT: usize = 20;
 
 /// Passwordless ceremonies one network may start: the login page starts one
 /// per view for the browser's passkey autofill.
-const CEREMONIES_PER_IP: Limit = Limit { max: 120, window: Duration::minutes(5) };
+pub const CEREMONIES_PER_IP: Limit = Limit { max: 120, window: Duration::minutes(5) };
+
+/// The rate bucket of [`CEREMONIES_PER_IP`].
+pub const CEREMONY_IP: &str = "passkey_ceremony_ip";
 
 /// Failed passwordless sign-ins one network may make, as for passwords.
-const PASSWORDLESS_IP: &str = "passkey_ip";
+pub const PASSWORDLESS_IP: &str = "passkey_ip";
 
 /// The relying party of this server: its id (a domain) and origin. A public
 /// URL on a loopback address is served as `localhost` (browsers refuse an IP
@@ -387,7 +390,7 @@ fn record_use(conn: &mut DbConnection, stored: &StoredPasskey, result: &Authenti
 pub fn start_passwordless(conn: &mut DbConnection, ctx: &Context<'_>) -> Result<Result<Option<Started>, Duration>, AuthError> {
     let Some(webauthn) = verifier(ctx.config) else { return Ok(Ok(None)) };
     write_transaction(conn, |conn| {
-        if let Decision::Refused { retry_after } = throttle::hit(conn, &Bucket::for_client_ip("passkey_ceremony_ip", ctx.client), CEREMONIES_PER_IP, ctx.now)? {
+        if let Decision::Refused { retry_after } = throttle::hit(conn, &Bucket::for_client_ip(CEREMONY_IP, ctx.client), CEREMONIES_PER_IP, ctx.now)? {
             return Ok(Err(retry_after));
         }
         let (options, state) = webauthn.start_discoverable_authentication().map_err(|e| AuthError::Passkey(format!("start discoverable: {e}")))?;

@@ -21,7 +21,7 @@
 //!   (a correct password does not use up the client IP's allowance).
 //! * [`reset`] empties a bucket ("a success resets the account's count").
 //! * [`retry_after`] peeks without counting (to show a form as disabled).
-//! * [`sweep`] deletes buckets nobody touched for a long time.
+//! * [`sweep`] deletes buckets that hold no attempt their limit still counts.
 //!
 //! All of them take a `&mut DbConnection` and work inside or outside the
 //! caller's transaction ([`crate::db::write_transaction`]): every write is a
@@ -230,9 +230,23 @@ pub fn reset(conn: &mut DbConnection, bucket: &Bucket) -> QueryResult<()> {
     rate_bucket::delete(conn, bucket.purpose, &bucket.key)
 }
 
-/// Deletes every bucket not written for `idle` (longer than any window in use).
-pub fn sweep(conn: &mut DbConnection, now: NaiveDateTime, idle: Duration) -> QueryResult<usize> {
-    rate_bucket::delete_idle(conn, now - idle)
+/// How long a bucket whose purpose is not listed to [`sweep`] is kept idle:
+/// as long as the longest window in use (the attack notice's day).
+const UNLISTED_IDLE: Duration = Duration::days(1);
+
+/// Deletes every bucket that holds no attempt its limit still counts: not
+/// written for longer than its purpose's window (`windows`, see
+/// `auth::rate_limit_windows`), or for [`UNLISTED_IDLE`] if its purpose is not
+/// listed. Every hit is older than the bucket's last write, so such a bucket
+/// is as good as an empty one.
+pub fn sweep(conn: &mut DbConnection, now: NaiveDateTime, windows: &[(&str, Duration)]) -> QueryResult<usize> {
+    let mut deleted = 0;
+    for (purpose, window) in windows {
+        deleted += rate_bucket::delete_idle(conn, purpose, now - *window)?;
+    }
+    let listed: Vec<&str> = windows.iter().map(|(purpose, _)| *purpose).collect();
+    deleted += rate_bucket::delete_idle_except(conn, &listed, now - UNLISTED_IDLE)?;
+    Ok(deleted)
 }
 
 /// The 429 page for a refused attempt, with its `Retry-After`.

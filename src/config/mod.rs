@@ -15,7 +15,7 @@ mod secret;
 
 pub use mail::MailTransportKind;
 use mail::{MailSettings, mail_settings};
-pub use policies::{CodePolicy, Limit, LoginLimits, MailLimits, MailRetryPolicy};
+pub use policies::{ABANDONED_NOTICE_SPACING, ChallengeHorizons, CodePolicy, Limit, LoginLimits, MailLimits, MailRetryPolicy};
 pub use secret::SecretKey;
 use secret::load_or_generate_secret;
 
@@ -66,6 +66,10 @@ pub struct Config {
     pub trusted_days: u32,
     /// How long audit entries are kept (`AGENTGATE_AUDIT_RETENTION_DAYS`; 0: forever).
     pub audit_retention_days: u32,
+    /// How long delivered, failed and dropped email stays in the outbox after
+    /// it was written (`AGENTGATE_SENT_EMAIL_RETENTION_HOURS`; zero: until the
+    /// next housekeeping round). `/dev/mailbox` shows these rows.
+    pub sent_email_retention: chrono::Duration,
     pub session_idle_timeout: Duration,
     pub session_absolute_timeout: Duration,
     pub db_pool_size: u32,
@@ -186,8 +190,14 @@ impl Config {
             return Err(bad("AGENTGATE_TRUSTED_DAYS", "must be between 0 and 365"));
         }
         let audit_retention_days: u32 = parse_number(env, "AGENTGATE_AUDIT_RETENTION_DAYS", 365)?;
-        if audit_retention_days != 0 && audit_retention_days < 30 {
-            return Err(bad("AGENTGATE_AUDIT_RETENTION_DAYS", "must be 0 (keep forever) or at least 30 days"));
+        // Bounded above too: the housekeeping subtracts it from today's date.
+        if audit_retention_days != 0 && !(30..=36_500).contains(&audit_retention_days) {
+            return Err(bad("AGENTGATE_AUDIT_RETENTION_DAYS", "must be 0 (keep forever) or between 30 and 36500 days"));
+        }
+        let sent_email_hours: i64 = parse_number(env, "AGENTGATE_SENT_EMAIL_RETENTION_HOURS", 168)?;
+        if !(0..=MAX_SENT_EMAIL_HOURS).contains(&sent_email_hours) {
+            let problem = format!("must be between 0 (forget it at the next housekeeping round) and {MAX_SENT_EMAIL_HOURS} (a year)");
+            return Err(bad("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", problem));
         }
         let idle_minutes: u64 = parse_number(env, "AGENTGATE_SESSION_IDLE_MINUTES", 60)?;
         let absolute_hours: u64 = parse_number(env, "AGENTGATE_SESSION_ABSOLUTE_HOURS", 12)?;
@@ -275,6 +285,7 @@ impl Config {
             mail_from,
             trusted_days,
             audit_retention_days,
+            sent_email_retention: chrono::Duration::hours(sent_email_hours),
             session_idle_timeout: Duration::from_secs(idle_minutes * 60),
             session_absolute_timeout: Duration::from_secs(absolute_hours * 3600),
             db_pool_size,
@@ -307,6 +318,10 @@ impl Config {
         self.public_url.as_str().trim_end_matches('/').to_owned()
     }
 }
+
+/// The longest `AGENTGATE_SENT_EMAIL_RETENTION_HOURS`: a year. The outbox is
+/// a queue, not an archive (the audit log is that).
+const MAX_SENT_EMAIL_HOURS: i64 = 365 * 24;
 
 /// A whole number of at least 1.
 fn positive(env: &dyn Env, variable: &'static str, default: i64) -> Result<i64, ConfigError> {

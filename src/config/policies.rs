@@ -116,6 +116,45 @@ impl Default for CodePolicy {
     }
 }
 
+/// At most one "a login was not finished" email per agent in this long
+/// (`auth::login::notify_abandoned_logins`; not a SPEC number). The
+/// challenges that record those emails are kept as long ([`CodePolicy::ended_challenge_horizons`]).
+pub const ABANDONED_NOTICE_SPACING: Duration = Duration::minutes(15);
+
+/// Two housekeeping rounds (one a minute, src/startup.rs): an abandoned login
+/// is reported within a round of expiring, and instances' clocks differ a little.
+const HOUSEKEEPING_MARGIN: Duration = Duration::minutes(2);
+
+/// How long the housekeeping keeps an ended code challenge, with its codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChallengeHorizons {
+    /// Past its expiry: every ended challenge but one reported as abandoned.
+    pub after_expiry: Duration,
+    /// Past its closing: a login reported as abandoned (closed after it expired).
+    pub after_abandoned_report: Duration,
+}
+
+impl CodePolicy {
+    /// How long ended challenges are kept: as long as something reads them,
+    /// and no longer, so the table stays the size of the last minutes' logins.
+    /// What reads them:
+    /// - the codes-per-window count (`one_time_code::issued_to_agent_since`)
+    ///   counts the codes of the last `codes_window`; a code is written while
+    ///   its challenge is open, so before the challenge expired;
+    /// - the abandoned-login notice skips an agent who finished a login begun
+    ///   after the abandoned one (`CodeChallenge::completed_login_since`): that
+    ///   login expires after the abandoned one, which is reported within a round;
+    /// - and an agent told of another abandoned login within
+    ///   [`ABANDONED_NOTICE_SPACING`] (`CodeChallenge::abandoned_reported_since`,
+    ///   by the time the reported challenge was closed).
+    pub fn ended_challenge_horizons(&self) -> ChallengeHorizons {
+        ChallengeHorizons {
+            after_expiry: self.codes_window + HOUSEKEEPING_MARGIN,
+            after_abandoned_report: self.codes_window.max(ABANDONED_NOTICE_SPACING) + HOUSEKEEPING_MARGIN,
+        }
+    }
+}
+
 /// How the outbox worker retries (SPEC §6).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailRetryPolicy {

@@ -193,6 +193,29 @@ fn the_reauth_window_and_the_mail_limits_default_and_are_configurable() {
 }
 
 #[test]
+fn sent_email_is_kept_a_week_by_default_and_the_retention_is_bounded() {
+    assert_eq!(config_with(&[]).unwrap().sent_email_retention, chrono::Duration::hours(168));
+    assert_eq!(config_with(&[("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", "24")]).unwrap().sent_email_retention, chrono::Duration::hours(24));
+    assert_eq!(config_with(&[("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", "0")]).unwrap().sent_email_retention, chrono::Duration::zero());
+    for value in ["-1", "8761", "a week"] {
+        let err = config_with(&[("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", value)]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_SENT_EMAIL_RETENTION_HOURS", "{value}");
+    }
+}
+
+#[test]
+fn ended_challenges_are_kept_as_long_as_the_code_window_and_the_notice_spacing_read_them() {
+    let minutes = chrono::Duration::minutes;
+    let horizons = |window: i64| CodePolicy { codes_window: minutes(window), ..CodePolicy::default() }.ended_challenge_horizons();
+    // The defaults: a 15-minute code window and the notices' quarter hour, each with two rounds of margin.
+    assert_eq!(horizons(15), ChallengeHorizons { after_expiry: minutes(17), after_abandoned_report: minutes(17) });
+    // A short window lets most challenges go within minutes; a reported one still spaces the notices.
+    assert_eq!(horizons(1), ChallengeHorizons { after_expiry: minutes(3), after_abandoned_report: minutes(17) });
+    assert_eq!(horizons(60), ChallengeHorizons { after_expiry: minutes(62), after_abandoned_report: minutes(62) });
+    assert_eq!(ABANDONED_NOTICE_SPACING, minutes(15));
+}
+
+#[test]
 fn smtp_connections_default_to_eight_and_are_bounded() {
     assert_eq!(config_with(&[]).unwrap().smtp_connections, 8);
     assert_eq!(config_with(&[("AGENTGATE_SMTP_CONNECTIONS", "2")]).unwrap().smtp_connections, 2);
@@ -221,4 +244,16 @@ fn a_metrics_token_is_long_enough_or_refused() {
     assert!(error.contains("AGENTGATE_METRICS_TOKEN"), "{error}");
     let token = "sixteen-chars-ok";
     assert_eq!(config_with(&[("AGENTGATE_METRICS_TOKEN", token)]).unwrap().metrics_token.as_deref(), Some(token));
+}
+
+#[test]
+fn the_audit_retention_is_zero_or_between_a_month_and_a_century() {
+    assert_eq!(config_with(&[]).unwrap().audit_retention_days, 365);
+    assert_eq!(config_with(&[("AGENTGATE_AUDIT_RETENTION_DAYS", "0")]).unwrap().audit_retention_days, 0);
+    assert_eq!(config_with(&[("AGENTGATE_AUDIT_RETENTION_DAYS", "36500")]).unwrap().audit_retention_days, 36_500);
+    // A date that far back does not exist: the housekeeping would fail every round.
+    for value in ["29", "36501", "100000000", "-1"] {
+        let err = config_with(&[("AGENTGATE_AUDIT_RETENTION_DAYS", value)]).unwrap_err();
+        assert_eq!(err.variable, "AGENTGATE_AUDIT_RETENTION_DAYS", "{value}");
+    }
 }

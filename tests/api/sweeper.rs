@@ -3,7 +3,8 @@
 //! (sessions, rate buckets, pending logins and their codes, reset tokens,
 //! invitations, passkey ceremonies, delivered email) is gone once it has
 //! expired, and audit entries once they are past the retention; the agents
-//! and their company stay.
+//! and their company stay. Ended code challenges, rate buckets and sent email
+//! go as soon as nothing reads them any more: minutes, not days.
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -16,7 +17,10 @@ use agentgate::db::schema::{
     webauthn_ceremonies,
 };
 
-use crate::helpers::{PASSWORD, TestApp, csrf_token_in, get_with, login_with, new_browser, spawn_app, spawn_app_with, submit_form_with};
+use crate::helpers::{
+    PASSWORD, TestApp, csrf_token_in, get_with, location, login_with, new_browser, spawn_app, spawn_app_with, submit_form_with,
+};
+use crate::two_factor_steps::{agent_with_two_factor, password_step, spawn_app_with_smtp, spawn_app_with_smtp_and, submit_code};
 
 /// Rows of every table the sweep keeps small, by name.
 async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
@@ -121,4 +125,136 @@ async fn audit_entries_stay_for_the_retention_and_forever_with_zero() {
     forever.clock.advance(Duration::days(3650));
     agentgate::startup::run_maintenance(&forever.state).await.unwrap();
     assert_eq!(entries(&forever).await, written, "0 keeps the log forever");
+}
+
+/// One housekeeping round, as the server runs it every minute.
+async fn housekeeping(app: &TestApp) -> usize {
+    agentgate::startup::run_maintenance(&app.state).await.unwrap()
+}
+
+/// The login challenges left (how each was closed) and how many codes they hold.
+async fn logins_and_their_codes(app: &TestApp) -> (Vec<Option<String>>, i64) {
+    app.db(|conn| {
+        let logins = code_challenges::table.filter(code_challenges::purpose.eq("login"));
+        let closed = logins.order(code_challenges::created_at.asc()).select(code_challenges::closed_reason).load(conn).unwrap();
+        let codes =
+            one_time_codes::table.inner_join(code_challenges::table).filter(code_challenges::purpose.eq("login")).count().get_result(conn).unwrap();
+        (closed, codes)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_finished_login_stays_while_the_code_window_counts_its_code_and_minutes_after() {
+    let (app, smtp) = spawn_app_with_smtp().await;
+    let email = app.complete_setup().await;
+    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let browser = new_browser();
+    password_step(&browser, &app.address, &email).await;
+    let code = smtp.next_login_code(&email).await;
+    assert_eq!(location(&submit_code(&browser, &app.address, &code).await), "/");
+    let finished = (vec![Some("completed".to_owned())], 1);
+    assert_eq!(logins_and_their_codes(&app).await, finished);
+
+    // Within the 15-minute code window its code still counts towards the 5.
+    app.clock.advance(Duration::minutes(14));
+    housekeeping(&app).await;
+    assert_eq!(logins_and_their_codes(&app).await, finished);
+    // The login expired at 10 minutes; it is kept the code window and two
+    // rounds more (27 minutes in all), not a day.
+    app.clock.advance(Duration::minutes(12));
+    housekeeping(&app).await;
+    assert_eq!(logins_and_their_codes(&app).await, finished, "26 minutes in");
+    app.clock.advance(Duration::minutes(2));
+    housekeeping(&app).await;
+    assert_eq!(logins_and_their_codes(&app).await, (vec![], 0), "28 minutes in");
+}
+
+#[tokio::test]
+async fn a_login_reported_abandoned_stays_while_it_spaces_the_next_notice() {
+    // A one-minute code window: finished logins go 3 minutes after they expire.
+    let (app, smtp) = spawn_app_with_smtp_and(vec![("AGENTGATE_CODE_WINDOW_MINUTES", "1".to_owned())]).await;
+    let email = app.complete_setup().await;
+    agent_with_two_factor(&app, &smtp, &email, "Ada Admin").await;
+    let finished = new_browser();
+    password_step(&finished, &app.address, &email).await;
+    let code = smtp.next_login_code(&email).await;
+    assert_eq!(location(&submit_code(&finished, &app.address, &code).await), "/");
+    app.clock.advance(Duration::seconds(1));
+    password_step(&new_browser(), &app.address, &email).await;
+
+    // Both expire at 10 minutes; the second, never finished, is reported.
+    app.clock.advance(Duration::minutes(10));
+    assert_eq!(housekeeping(&app).await, 1, "the abandoned login is reported");
+    assert_eq!(logins_and_their_codes(&app).await, (vec![Some("completed".to_owned()), Some("reported_abandoned".to_owned())], 2));
+
+    // The finished one goes 3 minutes after it expired; the reported one
+    // stays the quarter hour that spaces abandoned-login notices, and two rounds.
+    app.clock.advance(Duration::minutes(16));
+    housekeeping(&app).await;
+    assert_eq!(logins_and_their_codes(&app).await, (vec![Some("reported_abandoned".to_owned())], 1));
+    app.clock.advance(Duration::minutes(2));
+    housekeeping(&app).await;
+    assert_eq!(logins_and_their_codes(&app).await, (vec![], 0));
+}
+
+/// The purposes of the rate buckets left, in order.
+async fn purposes(app: &TestApp) -> Vec<String> {
+    app.db(|conn| rate_buckets::table.order(rate_buckets::purpose.asc()).select(rate_buckets::purpose).load(conn).unwrap()).await
+}
+
+#[tokio::test]
+async fn rate_buckets_go_once_idle_for_longer_than_their_limits_window() {
+    let app = spawn_app().await;
+    let admin = app.complete_setup().await;
+    // Ten wrong passwords from a new browser pause the account (15-minute
+    // window) and email the agent, at most once a day.
+    let guesser = new_browser();
+    for _ in 0..10 {
+        assert_eq!(login_with(&guesser, &app.address, &admin, "a wrong password, long enough").await.status(), 401);
+    }
+    assert_eq!(purposes(&app).await, ["attack_notice", "login_account", "login_ip"]);
+
+    app.clock.advance(Duration::minutes(14));
+    housekeeping(&app).await;
+    assert_eq!(purposes(&app).await, ["attack_notice", "login_account", "login_ip"], "inside the window");
+    app.clock.advance(Duration::minutes(2));
+    housekeeping(&app).await;
+    assert_eq!(purposes(&app).await, ["attack_notice"], "past the login window; the notice's is a day");
+    app.clock.advance(Duration::days(1));
+    housekeeping(&app).await;
+    assert_eq!(purposes(&app).await, Vec::<String>::new());
+}
+
+/// Asks for a password reset for the admin: one email.
+async fn ask_for_a_reset(app: &TestApp) {
+    submit_form_with(&new_browser(), &app.address, "/password/forgot", "/password/forgot", &[("email", "ada@acme.test")]).await;
+    mail_delivered(app).await;
+}
+
+async fn outbox_rows(app: &TestApp) -> i64 {
+    app.db(|conn| outbox::table.count().get_result(conn).unwrap()).await
+}
+
+#[tokio::test]
+async fn sent_email_stays_for_its_retention_and_with_zero_until_the_next_round() {
+    let app = spawn_app_with(vec![("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", "2".to_owned())]).await;
+    app.complete_setup().await;
+    ask_for_a_reset(&app).await;
+    let sent = outbox_rows(&app).await;
+    assert!(sent > 0);
+    app.clock.advance(Duration::minutes(119));
+    housekeeping(&app).await;
+    assert_eq!(outbox_rows(&app).await, sent, "within the 2 hours it stays (and /dev/mailbox shows it)");
+    app.clock.advance(Duration::minutes(2));
+    housekeeping(&app).await;
+    assert_eq!(outbox_rows(&app).await, 0, "past them it is forgotten");
+
+    let zero = spawn_app_with(vec![("AGENTGATE_SENT_EMAIL_RETENTION_HOURS", "0".to_owned())]).await;
+    zero.complete_setup().await;
+    ask_for_a_reset(&zero).await;
+    assert!(outbox_rows(&zero).await > 0);
+    zero.clock.advance(Duration::minutes(1));
+    housekeeping(&zero).await;
+    assert_eq!(outbox_rows(&zero).await, 0, "0 forgets sent email at the next round");
 }

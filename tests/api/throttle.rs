@@ -258,8 +258,9 @@ async fn a_bucket_counts_refuses_takes_back_and_resets() {
         throttle::hit(conn, &bucket, limit, now).unwrap();
         assert!(matches!(throttle::hit(conn, &bucket, limit, now + Duration::seconds(30)).unwrap(), Decision::Allowed(_)));
 
-        // Idle buckets are swept.
-        assert!(throttle::sweep(conn, now + Duration::days(2), Duration::days(1)).unwrap() >= 2);
+        // Idle buckets are swept: after their purpose's window, or a day for a purpose not listed.
+        assert_eq!(throttle::sweep(conn, now + Duration::seconds(61), &[(bucket.purpose(), limit.window)]).unwrap(), 1);
+        assert!(throttle::sweep(conn, now + Duration::days(2), &[]).unwrap() >= 1);
         assert_eq!(throttle::retry_after(conn, &bucket, limit, now + Duration::seconds(31)).unwrap(), None);
     })
     .await;

@@ -246,19 +246,30 @@ impl CodeChallenge {
         .get_result(conn)
     }
 
-    /// Housekeeping: forgets challenges (and, by cascade, their codes and an
-    /// email change's address) that ended before `before`: closed, reported
-    /// as abandoned, or — for every purpose but a login, which is reported
-    /// first — simply run out.
-    pub fn delete_ended_before(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-        diesel::delete(
-            code_challenges::table.filter(code_challenges::expires_at.lt(before)).filter(
-                code_challenges::closed_at
-                    .is_not_null()
-                    .or(code_challenges::abandoned_notice_at.is_not_null())
-                    .or(code_challenges::purpose.ne(ChallengePurpose::Login.as_str())),
-            ),
+    /// Housekeeping: forgets ended challenges (and, by cascade, their codes
+    /// and an email change's address). A login reported as abandoned goes once
+    /// it was closed before `reported_before`; any other challenge once it
+    /// expired before `expired_before` and ended: closed, marked as abandoned
+    /// or — for every purpose but a login, which is reported first — simply
+    /// run out. (`CodePolicy::ended_challenge_horizons` says why those times.)
+    pub fn delete_ended(conn: &mut DbConnection, expired_before: NaiveDateTime, reported_before: NaiveDateTime) -> QueryResult<usize> {
+        let reported = CloseReason::ReportedAbandoned.as_str();
+        let reported_abandoned = diesel::delete(
+            code_challenges::table.filter(code_challenges::closed_reason.eq(reported)).filter(code_challenges::closed_at.lt(reported_before)),
         )
-        .execute(conn)
+        .execute(conn)?;
+        let others = diesel::delete(
+            code_challenges::table
+                .filter(code_challenges::expires_at.lt(expired_before))
+                .filter(code_challenges::closed_reason.is_null().or(code_challenges::closed_reason.ne(reported)))
+                .filter(
+                    code_challenges::closed_at
+                        .is_not_null()
+                        .or(code_challenges::abandoned_notice_at.is_not_null())
+                        .or(code_challenges::purpose.ne(ChallengePurpose::Login.as_str())),
+                ),
+        )
+        .execute(conn)?;
+        Ok(reported_abandoned + others)
     }
 }

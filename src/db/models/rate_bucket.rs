@@ -70,7 +70,12 @@ pub fn delete(conn: &mut DbConnection, purpose: &str, key: &str) -> QueryResult<
     diesel::delete(rate_buckets::table.find((purpose, key))).execute(conn).map(|_| ())
 }
 
-/// Deletes buckets not written since `before` (all their hits are long expired).
-pub fn delete_idle(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(rate_buckets::table.filter(rate_buckets::updated_at.lt(before))).execute(conn)
+/// Deletes the buckets of `purpose` not written since `before`.
+pub fn delete_idle(conn: &mut DbConnection, purpose: &str, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(rate_buckets::table.filter(rate_buckets::purpose.eq(purpose)).filter(rate_buckets::updated_at.lt(before))).execute(conn)
+}
+
+/// Deletes the buckets of every purpose but `listed` not written since `before`.
+pub fn delete_idle_except(conn: &mut DbConnection, listed: &[&str], before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(rate_buckets::table.filter(rate_buckets::purpose.ne_all(listed)).filter(rate_buckets::updated_at.lt(before))).execute(conn)
 }
