@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel::pg::PgConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -46,9 +46,67 @@ impl DbConnection {
 }
 
 /// The pool every request and worker borrows connections from.
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<Manager>;
 /// A connection borrowed from [`DbPool`].
-pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+pub type PooledDb = PooledConnection<Manager>;
+
+/// How long after a connection went back to the pool it is lent again
+/// without a check: it just worked, so the check's `SELECT 1` would be one
+/// more round trip for nothing (on PostgreSQL about a quarter of the
+/// statements of a login, and of an Agents tab view). A connection that
+/// died within it fails its first query, which answers 503, as a query
+/// would if the server went away during it.
+const TRUSTED_AFTER_USE: Duration = Duration::from_secs(1);
+
+/// Opens the connections of a pool and checks an idle one before lending
+/// it: on PostgreSQL, once it has been idle for [`TRUSTED_AFTER_USE`] (the
+/// server may have closed it meanwhile); on SQLite never, since a file
+/// cannot drop a connection the way a server can.
+pub struct Manager {
+    connections: ConnectionManager<DbConnection>,
+    checks_idle_connections: bool,
+}
+
+/// A pooled connection, with when it last went back to the pool.
+pub struct Pooled {
+    conn: DbConnection,
+    returned_at: std::time::Instant,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = Pooled;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Pooled, diesel::r2d2::Error> {
+        Ok(Pooled { conn: self.connections.connect()?, returned_at: std::time::Instant::now() })
+    }
+
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
+        if !self.checks_idle_connections || pooled.returned_at.elapsed() < TRUSTED_AFTER_USE {
+            return Ok(());
+        }
+        self.connections.is_valid(&mut pooled.conn)
+    }
+
+    /// Called as the connection goes back to the pool.
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        pooled.returned_at = std::time::Instant::now();
+        self.connections.has_broken(&mut pooled.conn)
+    }
+}
 
 pub use crate::config::Backend;
 
@@ -122,7 +180,14 @@ where
                 return Err(DbError::Unavailable(e.to_string()).into());
             }
         };
-        work(&mut conn)
+        let result = work(&mut conn);
+        // A connection lent without a check (see `TRUSTED_AFTER_USE`) may
+        // find the server gone: the next checkouts then wait no longer than
+        // during any outage, and the log says so once.
+        if result.is_err() && diesel::r2d2::R2D2Connection::is_broken(&mut **conn) {
+            outage.began("the connection broke during a query");
+        }
+        result
     })
     .await
     .map_err(|e| DbError::TaskFailed(e.to_string()))?
@@ -202,9 +267,9 @@ struct ConnectionSetup {
     read_only: bool,
 }
 
-impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
-    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
-        if let DbConnection::Sqlite(sqlite) = conn {
+impl CustomizeConnection<Pooled, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, pooled: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
+        if let DbConnection::Sqlite(sqlite) = &mut pooled.conn {
             // busy_timeout makes writers queue instead of failing with "database is locked".
             sqlite
                 .batch_execute(
@@ -273,14 +338,15 @@ pub fn connect(url: &str, settings: &PoolSettings) -> Result<DbPool, DbError> {
 /// never reads through it, and a server whose admins never open the Agents
 /// tab keeps no idle connections for it.
 fn build_pool(url: &str, settings: &PoolSettings, setup: ConnectionSetup, min_idle: u32) -> Result<DbPool, DbError> {
-    let manager = ConnectionManager::<DbConnection>::new(url);
+    let manager = Manager {
+        connections: ConnectionManager::<DbConnection>::new(url),
+        checks_idle_connections: Backend::of_url(url) == Backend::Postgres,
+    };
     Pool::builder()
         .max_size(settings.max_size)
         .min_idle(Some(min_idle))
-        // A SQLite file cannot drop a connection the way a PostgreSQL server
-        // can, so the `SELECT 1` before every checkout would only cost time
-        // (about a quarter of the statements of a login).
-        .test_on_check_out(Backend::of_url(url) == Backend::Postgres)
+        // The manager decides which connections need the check.
+        .test_on_check_out(true)
         .connection_timeout(settings.connect_timeout)
         .connection_customizer(Box::new(setup))
         // Failed connects are logged once per outage by `Outage`, with the cause.

@@ -74,7 +74,7 @@ async fn an_older_database_migrates_forward_keeping_its_data() {
         diesel::sql_query(
             "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')",
         )
-        .execute(&mut conn)
+        .execute(&mut conn as &mut DbConnection)
         .unwrap();
         assert!(db::run_migrations(&mut conn).unwrap() >= 1, "later migrations apply");
         let name: String = agentgate::db::schema::companies::table
@@ -188,6 +188,53 @@ async fn when_the_database_goes_away_pages_answer_503_and_the_app_recovers_alone
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     drop(database);
+}
+
+/// The pool lends a connection that went back to it less than a second ago
+/// without its `SELECT 1`. When the server has ended such connections
+/// meanwhile, each fails its request once with a 503 (never a 500), is
+/// dropped, and the pool opens new ones: the app answers again at once.
+#[tokio::test]
+async fn connections_the_server_ended_fail_once_with_503_and_are_replaced() {
+    if !on_postgres() {
+        eprintln!("runs in the PostgreSQL pass of the suite (TEST_BACKEND=postgres)");
+        return;
+    }
+    let database = TestDatabase::create();
+    let url = database.url.clone();
+    let app = spawn_app_on(database, Vec::new()).await;
+    let email = app.complete_setup().await;
+    app.login(&email, PASSWORD).await;
+    assert_eq!(app.get("/").await.status(), 200);
+
+    let ended = tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(&url).unwrap();
+        #[derive(QueryableByName)]
+        struct Ended {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(
+            "SELECT COUNT(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .get_result::<Ended>(&mut conn)
+        .unwrap()
+        .n
+    })
+    .await
+    .unwrap();
+    assert!(ended >= 1, "the app's connections were ended");
+
+    let mut statuses = Vec::new();
+    loop {
+        let status = app.get("/").await.status().as_u16();
+        statuses.push(status);
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503, "{statuses:?}");
+        assert!(statuses.len() as i64 <= ended, "more failures than ended connections: {statuses:?}");
+    }
 }
 
 /// A login started on one instance finishes on the other; the trusted

@@ -107,7 +107,7 @@ async fn audit_entries_stay_for_the_retention_and_forever_with_zero() {
     app.login(&admin, PASSWORD).await;
     let entries = |app: &TestApp| {
         let pool = app.state.pool.clone();
-        async move { tokio::task::spawn_blocking(move || audit_events::table.count().get_result::<i64>(&mut pool.get().unwrap()).unwrap()).await.unwrap() }
+        async move { tokio::task::spawn_blocking(move || audit_events::table.count().get_result::<i64>(&mut pool.get().unwrap() as &mut agentgate::db::DbConnection).unwrap()).await.unwrap() }
     };
     let written = entries(&app).await;
     assert!(written > 0);
