@@ -101,6 +101,7 @@ impl Application {
         state.awaiting_setup.store(setup_link.is_some(), std::sync::atomic::Ordering::Relaxed);
 
         spawn_maintenance(state.clone());
+        crate::metrics::spawn_upkeep();
         if config.mail == MailTransportKind::Mailbox {
             tracing::warn!("AGENTGATE_MAIL=mailbox: email is not delivered but shown at /dev/mailbox (development only)");
         } else {
