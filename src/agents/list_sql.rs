@@ -52,6 +52,7 @@ pub(super) struct Window<'a> {
 
 /// `(?, ?, …)`: the ids, each a bound value.
 pub(super) fn push_id_list(sql: &mut SqlText, ids: &[String]) {
+    sql.not_kept();
     for (i, id) in ids.iter().enumerate() {
         if i > 0 {
             sql.push(", ");
@@ -66,6 +67,7 @@ pub(super) fn push_id_list(sql: &mut SqlText, ids: &[String]) {
 /// index range of one search word, the longest (a longer prefix finds fewer
 /// names), and tests the others on the whole name each entry carries.
 pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
+    sql.not_kept();
     if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
         sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
         push_prefix_test(sql, "w.word", driver);
@@ -112,6 +114,7 @@ pub(super) fn push_prefix_test(sql: &mut SqlText, column: &str, prefix: &str) {
 
 /// The same test as [`push_matches`], on one entry of a sort index.
 pub(super) fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+    sql.not_kept();
     sql.push("(");
     if !search.words().is_empty() {
         push_name_predicate(sql, alias, search);

@@ -155,6 +155,7 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         done += chunk.len();
 
         let mut agents = SqlText::new(backend);
+        agents.not_kept(); // its rows vary in number
         agents.push(
             "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, active, two_factor, email_two_factor, app_enabled, recovery_codes_left, created_at, last_login_at, password_changed_at) VALUES ",
         );
@@ -170,6 +171,7 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         agents.into_query().execute(conn)?;
 
         let mut words = SqlText::new(backend);
+        words.not_kept();
         words.push("INSERT INTO agent_name_words (company_id, word, agent_id, search_name) VALUES ");
         let mut first = true;
         for agent in &chunk {
@@ -184,6 +186,7 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         }
 
         let mut computers = SqlText::new(backend);
+        computers.not_kept();
         computers.push("INSERT INTO trusted_computers (id, agent_id, token_hash, label, ip, created_at, last_used_at, expires_at) VALUES ");
         let mut first = true;
         for agent in chunk.iter().filter(|a| a.active) {

@@ -6,8 +6,9 @@
 //! is a bind parameter.
 
 use chrono::NaiveDateTime;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp, Untyped};
+use diesel::{QueryResult, RunQueryDsl};
 
 use crate::db::{Backend, MultiBackend};
 
@@ -20,16 +21,26 @@ enum Bind {
     OptionalTimestamp(Option<NaiveDateTime>),
 }
 
-/// SQL text with its binds, numbered for the backend (`?` or `$n`).
+/// SQL text with its binds, numbered for the backend (`?` or `$n`) when it runs.
+///
+/// The connection keeps each distinct text as a prepared statement, so a
+/// page's queries are parsed and planned once per connection, not on every
+/// view (on PostgreSQL planning a page of the Agents tab, with its many
+/// indexes, cost as much as running it). A text whose shape follows the
+/// input (a list of ids, the words of a search) is not kept: there would be
+/// no end to them. [`SqlText::not_kept`] marks it.
 pub struct SqlText {
     backend: Backend,
-    text: String,
+    /// The fixed text before each bind, then the text after the last one.
+    pieces: Vec<String>,
+    tail: String,
     binds: Vec<Bind>,
+    kept: bool,
 }
 
 impl SqlText {
     pub fn new(backend: Backend) -> SqlText {
-        SqlText { backend, text: String::new(), binds: Vec::new() }
+        SqlText { backend, pieces: Vec::new(), tail: String::new(), binds: Vec::new(), kept: true }
     }
 
     pub fn backend(&self) -> Backend {
@@ -38,7 +49,14 @@ impl SqlText {
 
     /// Appends a fixed fragment (never user input).
     pub fn push(&mut self, fragment: &str) -> &mut SqlText {
-        self.text.push_str(fragment);
+        self.tail.push_str(fragment);
+        self
+    }
+
+    /// The text being built depends on the input's shape: run it without
+    /// keeping it as a prepared statement.
+    pub fn not_kept(&mut self) -> &mut SqlText {
+        self.kept = false;
         self
     }
 
@@ -67,36 +85,67 @@ impl SqlText {
     }
 
     fn bind(&mut self, bind: Bind) -> &mut SqlText {
+        self.pieces.push(std::mem::take(&mut self.tail));
         self.binds.push(bind);
-        match self.backend {
-            Backend::Sqlite => self.text.push('?'),
-            Backend::Postgres => {
-                let n = self.binds.len();
-                self.text.push_str(&format!("${n}"));
-            }
-        }
         self
     }
 
     /// The query, ready for `load` / `get_result`.
-    pub fn into_query(self) -> BoxedSqlQuery<'static, MultiBackend, SqlQuery> {
-        let mut query = diesel::sql_query(self.text).into_boxed::<MultiBackend>();
-        for bind in self.binds {
-            query = match bind {
-                Bind::Text(value) => query.bind::<Text, _>(value),
-                Bind::BigInt(value) => query.bind::<BigInt, _>(value),
-                Bind::Timestamp(value) => query.bind::<Timestamp, _>(value),
-                Bind::OptionalText(value) => query.bind::<Nullable<Text>, _>(value),
-                Bind::Bool(value) => query.bind::<Bool, _>(value),
-                Bind::OptionalTimestamp(value) => query.bind::<Nullable<Timestamp>, _>(value),
-            };
-        }
-        query
+    pub fn into_query(self) -> SqlTextQuery {
+        SqlTextQuery { text: self }
     }
 
+    /// The text as the backend sees it.
     #[cfg(test)]
-    pub fn as_str(&self) -> &str {
-        &self.text
+    pub fn to_sql(&self) -> String {
+        let mut sql = String::new();
+        for (n, piece) in self.pieces.iter().enumerate() {
+            sql.push_str(piece);
+            match self.backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => sql.push_str(&format!("${}", n + 1)),
+            }
+        }
+        sql + &self.tail
+    }
+}
+
+/// A [`SqlText`] to run.
+pub struct SqlTextQuery {
+    text: SqlText,
+}
+
+impl QueryId for SqlTextQuery {
+    type QueryId = ();
+    // Kept statements are found by their text.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl Query for SqlTextQuery {
+    type SqlType = Untyped;
+}
+
+impl<Conn> RunQueryDsl<Conn> for SqlTextQuery {}
+
+impl QueryFragment<MultiBackend> for SqlTextQuery {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        let text = &self.text;
+        if !text.kept {
+            out.unsafe_to_cache_prepared();
+        }
+        for (piece, bind) in text.pieces.iter().zip(&text.binds) {
+            out.push_sql(piece);
+            match bind {
+                Bind::Text(value) => out.push_bind_param::<Text, _>(value)?,
+                Bind::BigInt(value) => out.push_bind_param::<BigInt, _>(value)?,
+                Bind::Timestamp(value) => out.push_bind_param::<Timestamp, _>(value)?,
+                Bind::OptionalText(value) => out.push_bind_param::<Nullable<Text>, _>(value)?,
+                Bind::Bool(value) => out.push_bind_param::<Bool, _>(value)?,
+                Bind::OptionalTimestamp(value) => out.push_bind_param::<Nullable<Timestamp>, _>(value)?,
+            }
+        }
+        out.push_sql(&text.tail);
+        Ok(())
     }
 }
 
@@ -108,9 +157,9 @@ mod tests {
     fn placeholders_follow_the_backend() {
         let mut sqlite = SqlText::new(Backend::Sqlite);
         sqlite.push("a = ").text("x").push(" AND b = ").big_int(1);
-        assert_eq!(sqlite.as_str(), "a = ? AND b = ?");
+        assert_eq!(sqlite.to_sql(), "a = ? AND b = ?");
         let mut pg = SqlText::new(Backend::Postgres);
         pg.push("a = ").text("x").push(" AND b = ").big_int(1);
-        assert_eq!(pg.as_str(), "a = $1 AND b = $2");
+        assert_eq!(pg.to_sql(), "a = $1 AND b = $2");
     }
 }
