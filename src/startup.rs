@@ -250,6 +250,26 @@ pub fn sweep(conn: &mut crate::db::DbConnection, config: &Config, now: chrono::N
     if config.audit_retention_days > 0 {
         crate::audit::expire_before(conn, now - chrono::Duration::days(i64::from(config.audit_retention_days)), AUDIT_BATCH)?;
     }
+    vacuum_busy_tables(conn)?;
+    Ok(())
+}
+
+/// The PostgreSQL tables that are rewritten all day: small, but each update
+/// and delete leaves a dead row version behind.
+const BUSY_TABLES: &str = "sessions, rate_buckets, code_lockouts, code_challenges, one_time_codes, outbox";
+
+/// Reclaims the dead row versions of the busy tables on PostgreSQL, whether
+/// or not the server's autovacuum runs (it can be off: it was on the
+/// benchmark's machine, where the outbox grew from 28 to 76 MiB in ten
+/// minutes while holding 200 rows). Vacuuming a small table with little to
+/// reclaim takes a few milliseconds; `SKIP_LOCKED` passes over a table
+/// another instance (or autovacuum) is vacuuming at that moment. SQLite
+/// reuses freed pages by itself.
+fn vacuum_busy_tables(conn: &mut crate::db::DbConnection) -> Result<(), AppError> {
+    use diesel::connection::SimpleConnection;
+    if conn.backend() == crate::db::Backend::Postgres {
+        conn.batch_execute(&format!("VACUUM (SKIP_LOCKED) {BUSY_TABLES}"))?;
+    }
     Ok(())
 }
 

@@ -258,3 +258,50 @@ async fn sent_email_stays_for_its_retention_and_with_zero_until_the_next_round()
     housekeeping(&zero).await;
     assert_eq!(outbox_rows(&zero).await, 0, "0 forgets sent email at the next round");
 }
+
+/// How often each busy table has been vacuumed, by name.
+async fn vacuum_counts(app: &TestApp) -> Vec<(String, i64)> {
+    #[derive(QueryableByName)]
+    struct Vacuums {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        relname: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        vacuums: i64,
+    }
+    app.db(|conn: &mut DbConnection| {
+        diesel::sql_query(
+            "SELECT relname::text AS relname, vacuum_count + autovacuum_count AS vacuums FROM pg_stat_user_tables \
+             WHERE relname IN ('sessions', 'rate_buckets', 'code_lockouts', 'code_challenges', 'one_time_codes', 'outbox') ORDER BY relname",
+        )
+        .load::<Vacuums>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.relname, row.vacuums))
+        .collect()
+    })
+    .await
+}
+
+/// On PostgreSQL each round vacuums the tables rewritten all day, so their
+/// dead row versions are reclaimed even where the server's autovacuum is off.
+#[tokio::test]
+async fn each_round_vacuums_the_busy_tables_on_postgresql() {
+    if !crate::helpers::on_postgres() {
+        eprintln!("runs in the PostgreSQL pass of the suite (TEST_BACKEND=postgres)");
+        return;
+    }
+    let app = spawn_app().await;
+    let before = vacuum_counts(&app).await;
+    assert_eq!(before.len(), 6, "{before:?}");
+    agentgate::startup::run_maintenance(&app.state).await.unwrap();
+    // The statistics show a vacuum once it has finished.
+    let started = Instant::now();
+    loop {
+        let after = vacuum_counts(&app).await;
+        if after.iter().zip(&before).all(|((_, now), (_, then))| now > then) {
+            break;
+        }
+        assert!(started.elapsed() < StdDuration::from_secs(10), "not vacuumed: {before:?} -> {after:?}");
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+}
