@@ -71,6 +71,23 @@ pub struct Manager {
 pub struct Pooled {
     conn: DbConnection,
     returned_at: std::time::Instant,
+    /// Set when a query failed and the connection then failed its check:
+    /// diesel counts a PostgreSQL connection as broken only when it is left
+    /// inside a transaction, so one whose server went away between
+    /// statements would otherwise go back to the pool and be lent again.
+    lost: bool,
+}
+
+impl Pooled {
+    /// After `work` failed on this connection: whether the connection itself
+    /// is gone (PostgreSQL only; a SQLite file cannot drop a connection).
+    /// One `SELECT 1`, on the error path only.
+    fn check_after_error(&mut self) -> bool {
+        if self.conn.backend() == Backend::Postgres && diesel::r2d2::R2D2Connection::ping(&mut self.conn).is_err() {
+            self.lost = true;
+        }
+        self.lost || diesel::r2d2::R2D2Connection::is_broken(&mut self.conn)
+    }
 }
 
 impl std::ops::Deref for Pooled {
@@ -91,7 +108,7 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Pooled, diesel::r2d2::Error> {
-        Ok(Pooled { conn: self.connections.connect()?, returned_at: std::time::Instant::now() })
+        Ok(Pooled { conn: self.connections.connect()?, returned_at: std::time::Instant::now(), lost: false })
     }
 
     fn is_valid(&self, pooled: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
@@ -104,7 +121,7 @@ impl ManageConnection for Manager {
     /// Called as the connection goes back to the pool.
     fn has_broken(&self, pooled: &mut Pooled) -> bool {
         pooled.returned_at = std::time::Instant::now();
-        self.connections.has_broken(&mut pooled.conn)
+        pooled.lost || self.connections.has_broken(&mut pooled.conn)
     }
 }
 
@@ -183,8 +200,8 @@ where
         let result = work(&mut conn);
         // A connection lent without a check (see `TRUSTED_AFTER_USE`) may
         // find the server gone: the next checkouts then wait no longer than
-        // during any outage, and the log says so once.
-        if result.is_err() && diesel::r2d2::R2D2Connection::is_broken(&mut **conn) {
+        // during any outage, the log says so once, and the pool drops it.
+        if result.is_err() && conn.check_after_error() {
             outage.began("the connection broke during a query");
         }
         result
