@@ -111,6 +111,12 @@ impl Server {
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .kill_on_drop(true);
+        // Settings given to the benchmark reach the server (say
+        // AGENTGATE_DB_POOL_SIZE, to measure another pool); the run's own
+        // below take precedence.
+        for (key, value) in std::env::vars().filter(|(key, _)| key.starts_with("AGENTGATE_") && key != "AGENTGATE_BIND") {
+            command.env(key, value);
+        }
         for (key, value) in env {
             command.env(key, value);
         }

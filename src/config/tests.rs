@@ -257,3 +257,13 @@ fn the_audit_retention_is_zero_or_between_a_month_and_a_century() {
         assert_eq!(err.variable, "AGENTGATE_AUDIT_RETENTION_DAYS", "{value}");
     }
 }
+
+#[test]
+fn the_pool_defaults_to_twice_the_cores_on_postgresql_and_ten_on_sqlite() {
+    assert_eq!(default_pool_size(Backend::Postgres, 1), 4);
+    assert_eq!(default_pool_size(Backend::Postgres, 2), 4);
+    assert_eq!(default_pool_size(Backend::Postgres, 8), 16);
+    assert_eq!(default_pool_size(Backend::Sqlite, 2), 10);
+    assert_eq!(config_with(&[]).unwrap().db_pool_size, 10);
+    assert_eq!(config_with(&[("AGENTGATE_DB_POOL_SIZE", "3")]).unwrap().db_pool_size, 3);
+}
