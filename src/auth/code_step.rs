@@ -227,15 +227,22 @@ pub struct CodeView {
 
 /// The holder's open challenge of `purpose`, if it can still be completed.
 pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeView>> {
-    let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
-    let Some(challenge) = CodeChallenge::find(conn, &challenge_id)?.filter(|c| c.is_open(now)) else { return Ok(None) };
-    let Some(agent) = owner(conn, holder, purpose, &challenge)? else { return Ok(None) };
+    let Some((challenge, agent)) = open_challenge(conn, holder, purpose, now)? else { return Ok(None) };
     let sent_to = codes::recipient(conn, &agent, &challenge)?;
     let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
     let email_sent = one_time_code::newest_for_challenge(conn, &challenge.id)?.is_some();
     let next_code_at = next_code_at(conn, config, &agent.id, now)?;
     Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
+}
+
+/// The holder's open challenge of `purpose` and the agent it is for, if it
+/// can still be completed: the first three statements of [`view`], for a
+/// step that needs no more.
+pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<(CodeChallenge, Agent)>> {
+    let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
+    let Some(challenge) = CodeChallenge::find(conn, &challenge_id)?.filter(|c| c.is_open(now)) else { return Ok(None) };
+    Ok(owner(conn, holder, purpose, &challenge)?.map(|agent| (challenge, agent)))
 }
 
 /// When the agent's window of codes frees a place, if it is full now.

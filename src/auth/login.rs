@@ -333,6 +333,17 @@ pub struct PendingLoginView {
     pub locked: Option<Option<NaiveDateTime>>,
     /// Whether "I am on a trusted computer" is offered, and for how long.
     pub trust_offer: TrustOffer,
+    /// The methods the login can be finished with.
+    pub methods: LoginMethods,
+    /// A code of this login was emailed already.
+    pub email_sent: bool,
+    /// When a code can be emailed again, if the agent had the most codes lately.
+    pub next_code_at: Option<NaiveDateTime>,
+}
+
+/// The second factors a pending login can be finished with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginMethods {
     /// The agent has a passkey or security key (the default method then).
     pub has_passkey: bool,
     /// The agent's authenticator app is offered: they have one, and the
@@ -341,15 +352,20 @@ pub struct PendingLoginView {
     /// "Email me a code instead" is offered: email 2FA is on, and the
     /// company lets it count (or it is the agent's only factor).
     pub email_offered: bool,
-    /// A code of this login was emailed already.
-    pub email_sent: bool,
-    /// When a code can be emailed again, if the agent had the most codes lately.
-    pub next_code_at: Option<NaiveDateTime>,
     /// Unused recovery codes.
     pub recovery_left: i32,
 }
 
-impl PendingLoginView {
+impl LoginMethods {
+    fn of(company: &Company, agent: &Agent) -> LoginMethods {
+        LoginMethods {
+            has_passkey: agent.has_passkey(),
+            has_app: agent.app_enabled && (company.app_factor_allowed || !agent.has_passkey()),
+            email_offered: agent.email_factor_on() && (company.email_factor_allowed || (!agent.app_enabled && !agent.has_passkey())),
+            recovery_left: agent.recovery_codes_left,
+        }
+    }
+
     /// The method the page asks for: the one requested if the agent has it,
     /// else a passkey when there is one, else the app, else email.
     pub fn method(&self, requested: Option<LoginMethod>) -> LoginMethod {
@@ -381,13 +397,18 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
         needs_new_code: view.needs_new_code,
         locked: view.locked,
         trust_offer: trusted_computers::offer(config, &company, agent),
-        has_passkey: agent.has_passkey(),
-        has_app: agent.app_enabled && (company.app_factor_allowed || !agent.has_passkey()),
-        email_offered: agent.email_factor_on() && (company.email_factor_allowed || (!agent.app_enabled && !agent.has_passkey())),
+        methods: LoginMethods::of(&company, agent),
         email_sent: view.email_sent,
         next_code_at: view.next_code_at,
-        recovery_left: agent.recovery_codes_left,
     }))
+}
+
+/// The methods of the pending login behind a browser's session, if it can
+/// still be completed: what the code step reads to know which method an
+/// answer is for, in half the statements of [`pending_login_view`].
+pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<LoginMethods>> {
+    let Some((_, agent)) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
+    Ok(Company::find(conn, &agent.company_id)?.map(|company| LoginMethods::of(&company, &agent)))
 }
 
 /// Emails the agents whose password was entered but whose login was never

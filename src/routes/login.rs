@@ -241,10 +241,10 @@ fn verify_page(state: &AppState, req: &HttpRequest, session: &TypedSession, view
     page.email_sent = view.email_sent;
     page.wait = wait.filter(|_| method == LoginMethod::Email);
     page.other_methods = OtherMethods {
-        app: view.has_app && method != LoginMethod::App,
-        email: view.email_offered && method != LoginMethod::Email,
-        recovery: view.recovery_left > 0 && method != LoginMethod::Recovery,
-        passkey: view.has_passkey && method != LoginMethod::Passkey,
+        app: view.methods.has_app && method != LoginMethod::App,
+        email: view.methods.email_offered && method != LoginMethod::Email,
+        recovery: view.methods.recovery_left > 0 && method != LoginMethod::Recovery,
+        passkey: view.methods.has_passkey && method != LoginMethod::Passkey,
     };
     if method == LoginMethod::Passkey {
         page.passkey = passkeys::rp_id(&state.config).map(|rp_id| PasskeyStep { options_url: "/login/verify/passkey", rp_id });
@@ -295,7 +295,7 @@ pub async fn verify_step_page(
         session.log_out();
         return Err(codes_locked(until, state.now()));
     }
-    let method = view.method(requested_method(query.method.as_deref()));
+    let method = view.methods.method(requested_method(query.method.as_deref()));
     render(&verify_page(&state, &req, &session, &view, method, query.notice.as_deref()))
 }
 
@@ -332,12 +332,12 @@ pub async fn verify_submit(
     let presented = trusted_cookie::read(&state, &req);
     let (config, now) = (state.config.clone(), state.now());
     // Which method the answer is for, as the page that sent it shows it.
-    let (config_for_view, id_for_view) = (state.config.clone(), challenge_id.clone());
-    let Some(view) = state.db(move |conn| Ok(login::pending_login_view(conn, &config_for_view, &id_for_view, now)?)).await? else {
+    let id_for_methods = challenge_id.clone();
+    let Some(methods) = state.db(move |conn| Ok(login::pending_login_methods(conn, &id_for_methods, now)?)).await? else {
         session.log_out();
         return Ok(see_other("/login?notice=login_expired"));
     };
-    let method = view.method(requested_method(form.method.as_deref()));
+    let method = methods.method(requested_method(form.method.as_deref()));
     let parsed = parse_answer(method, &form);
     let (id, code_client, answer) = (challenge_id.clone(), client.clone(), parsed.clone());
     let outcome = state
@@ -413,7 +413,7 @@ pub async fn resend(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    if view.method(Some(LoginMethod::Email)) != LoginMethod::Email {
+    if view.methods.method(Some(LoginMethod::Email)) != LoginMethod::Email {
         // Emailed codes do not count for this agent (company policy): none is sent.
         return Ok(see_other("/login/verify"));
     }
@@ -424,7 +424,7 @@ pub async fn resend(
         .await?;
     match sent {
         // An agent with an app asked for an email: the page now asks for that code.
-        Resent::Sent if view.has_app => Ok(see_other("/login/verify?method=email&notice=code_resent")),
+        Resent::Sent if view.methods.has_app => Ok(see_other("/login/verify?method=email&notice=code_resent")),
         Resent::Sent => Ok(see_other("/login/verify?notice=code_resent")),
         Resent::Refused(IssueRefusal::Locked { until }) => {
             session.log_out();

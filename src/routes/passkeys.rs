@@ -180,7 +180,7 @@ pub async fn second_factor_options(state: web::Data<AppState>, session: TypedSes
     let options = state
         .db(move |conn| {
             let Some(view) = login_steps::pending_login_view(conn, &config, &login_id, now)? else { return Ok(None) };
-            if !view.has_passkey {
+            if !view.methods.has_passkey {
                 return Ok(None);
             }
             Ok(passkeys::start_second_factor(conn, &config, &login_id, &view.agent_id, now)?)
