@@ -71,22 +71,49 @@ pub struct Manager {
 pub struct Pooled {
     conn: DbConnection,
     returned_at: std::time::Instant,
-    /// Set when a query failed and the connection then failed its check:
-    /// diesel counts a PostgreSQL connection as broken only when it is left
-    /// inside a transaction, so one whose server went away between
-    /// statements would otherwise go back to the pool and be lent again.
-    lost: bool,
 }
 
 impl Pooled {
-    /// After `work` failed on this connection: whether the connection itself
-    /// is gone (PostgreSQL only; a SQLite file cannot drop a connection).
-    /// One `SELECT 1`, on the error path only.
-    fn check_after_error(&mut self) -> bool {
-        if self.conn.backend() == Backend::Postgres && diesel::r2d2::R2D2Connection::ping(&mut self.conn).is_err() {
+    fn new(mut conn: DbConnection) -> Pooled {
+        if let DbConnection::Postgres(pg) = &mut conn {
+            pg.set_instrumentation(ConnectionLoss::default());
+        }
+        Pooled { conn, returned_at: std::time::Instant::now() }
+    }
+
+    /// Whether a statement on this connection failed because the connection
+    /// itself is gone (PostgreSQL only; a SQLite file cannot drop one).
+    fn is_lost(&mut self) -> bool {
+        match &mut self.conn {
+            DbConnection::Postgres(pg) => {
+                pg.instrumentation().downcast_ref::<ConnectionLoss>().is_some_and(|loss| loss.lost)
+            }
+            DbConnection::Sqlite(_) => false,
+        }
+    }
+}
+
+/// Watches every statement of a PostgreSQL connection for the errors that
+/// mean the connection is gone (libpq reports it closed, or a command could
+/// not be sent). diesel counts a PostgreSQL connection as broken only when it
+/// is left inside a transaction, so one whose server went away between
+/// statements would otherwise go back to the pool and be lent again. Knowing
+/// it from the error itself costs nothing: no `SELECT 1` after each refusal.
+#[derive(Default)]
+struct ConnectionLoss {
+    lost: bool,
+}
+
+impl diesel::connection::Instrumentation for ConnectionLoss {
+    fn on_connection_event(&mut self, event: diesel::connection::InstrumentationEvent<'_>) {
+        use diesel::result::{DatabaseErrorKind, Error};
+        if let diesel::connection::InstrumentationEvent::FinishQuery {
+            error: Some(Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, _)),
+            ..
+        } = event
+        {
             self.lost = true;
         }
-        self.lost || diesel::r2d2::R2D2Connection::is_broken(&mut self.conn)
     }
 }
 
@@ -108,7 +135,7 @@ impl ManageConnection for Manager {
     type Error = diesel::r2d2::Error;
 
     fn connect(&self) -> Result<Pooled, diesel::r2d2::Error> {
-        Ok(Pooled { conn: self.connections.connect()?, returned_at: std::time::Instant::now(), lost: false })
+        Ok(Pooled::new(self.connections.connect()?))
     }
 
     fn is_valid(&self, pooled: &mut Pooled) -> Result<(), diesel::r2d2::Error> {
@@ -121,7 +148,7 @@ impl ManageConnection for Manager {
     /// Called as the connection goes back to the pool.
     fn has_broken(&self, pooled: &mut Pooled) -> bool {
         pooled.returned_at = std::time::Instant::now();
-        pooled.lost || self.connections.has_broken(&mut pooled.conn)
+        pooled.is_lost() || self.connections.has_broken(&mut pooled.conn)
     }
 }
 
@@ -201,7 +228,7 @@ where
         // A connection lent without a check (see `TRUSTED_AFTER_USE`) may
         // find the server gone: the next checkouts then wait no longer than
         // during any outage, the log says so once, and the pool drops it.
-        if result.is_err() && conn.check_after_error() {
+        if result.is_err() && conn.is_lost() {
             outage.began("the connection broke during a query");
         }
         result
