@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{agent_name_words, agents};
+use crate::db::prepared::KeepPrepared;
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
 /// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
@@ -62,7 +63,7 @@ impl Agent {
     pub fn reader(&self, conn: &mut DbConnection) -> QueryResult<crate::i18n::Tr> {
         let company_zone = match self.time_zone {
             Some(_) => String::new(),
-            None => crate::db::schema::companies::table.find(&self.company_id).select(crate::db::schema::companies::time_zone).first(conn)?,
+            None => crate::db::schema::companies::table.find(&self.company_id).select(crate::db::schema::companies::time_zone).get_result(conn)?,
         };
         Ok(crate::i18n::Tr::from_stored(&self.language, self.time_zone.as_deref(), &company_zone))
     }
@@ -140,7 +141,7 @@ impl Agent {
     }
 
     pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).execute(conn).map(|_| ())
+        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).keep_prepared().execute(conn).map(|_| ())
     }
 
     /// Renames the agent and re-indexes the name for search.
