@@ -231,8 +231,12 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
     let sent_to = codes::recipient(conn, &agent, &challenge)?;
     let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
-    let email_sent = one_time_code::newest_for_challenge(conn, &challenge.id)?.is_some();
-    let next_code_at = next_code_at(conn, config, &agent.id, now)?;
+    let policy = &config.codes;
+    let issued = one_time_code::issued(conn, &challenge.id, &agent.id, now - policy.codes_window)?;
+    let email_sent = issued.newest_for_challenge.is_some();
+    // When the agent's window of codes frees a place, if it is full now.
+    let next_code_at = (issued.to_agent_since >= policy.codes_per_window)
+        .then(|| issued.oldest_to_agent_since.unwrap_or(now) + policy.codes_window);
     Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
 }
 
@@ -243,11 +247,4 @@ pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: Chal
     let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
     let Some(challenge) = CodeChallenge::find(conn, &challenge_id)?.filter(|c| c.is_open(now)) else { return Ok(None) };
     Ok(owner(conn, holder, purpose, &challenge)?.map(|agent| (challenge, agent)))
-}
-
-/// When the agent's window of codes frees a place, if it is full now.
-fn next_code_at(conn: &mut DbConnection, config: &Config, agent_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<NaiveDateTime>> {
-    let policy = &config.codes;
-    let (recent, oldest) = one_time_code::issued_to_agent_since(conn, agent_id, now - policy.codes_window)?;
-    Ok((recent >= policy.codes_per_window).then(|| oldest.unwrap_or(now) + policy.codes_window))
 }

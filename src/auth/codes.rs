@@ -131,15 +131,15 @@ pub fn issue(
         && let Some(until) = lockout.lock_at(now) {
             return Ok(Err(IssueRefusal::Locked { until }));
         }
-    if let Some(newest) = one_time_code::newest_for_challenge(conn, &challenge.id)? {
+    let issued = one_time_code::issued(conn, &challenge.id, &challenge.agent_id, now - policy.codes_window)?;
+    if let Some(newest) = issued.newest_for_challenge {
         let next_allowed = newest + policy.resend_cooldown;
         if next_allowed > now {
             return Ok(Err(IssueRefusal::Cooldown { retry_after: next_allowed - now }));
         }
     }
-    let (recent, oldest) = one_time_code::issued_to_agent_since(conn, &challenge.agent_id, now - policy.codes_window)?;
-    if recent >= policy.codes_per_window {
-        let frees_at = oldest.unwrap_or(now) + policy.codes_window;
+    if issued.to_agent_since >= policy.codes_per_window {
+        let frees_at = issued.oldest_to_agent_since.unwrap_or(now) + policy.codes_window;
         return Ok(Err(IssueRefusal::TooManyCodes { retry_after: frees_at - now }));
     }
     let code = new_code();

@@ -138,7 +138,7 @@ impl CodePolicy {
     /// How long ended challenges are kept: as long as something reads them,
     /// and no longer, so the table stays the size of the last minutes' logins.
     /// What reads them:
-    /// - the codes-per-window count (`one_time_code::issued_to_agent_since`)
+    /// - the codes-per-window count (`one_time_code::issued`)
     ///   counts the codes of the last `codes_window`; a code is written while
     ///   its challenge is open, so before the challenge expired;
     /// - the abandoned-login notice skips an agent who finished a login begun

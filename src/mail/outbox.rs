@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::CodeChallenge;
 use crate::db::schema::outbox;
+use crate::db::prepared::KeepPrepared;
 use crate::domain::new_public_id;
 use crate::mail::Email;
 
@@ -137,20 +138,20 @@ pub fn claim_due(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    diesel::update(outbox::table.filter(outbox::id.eq_any(candidates)).filter(due))
-        .set((
-            outbox::status.eq(SENDING),
-            outbox::claimed_by.eq(claim_id),
-            outbox::claimed_until.eq(lease_until),
-            outbox::attempts.eq(outbox::attempts + 1),
-        ))
-        .execute(conn)?;
-    outbox::table
-        .filter(outbox::claimed_by.eq(claim_id))
-        .filter(outbox::status.eq(SENDING))
-        .order(outbox::created_at.asc())
-        .select(OutboxRow::as_select())
-        .load(conn)
+    let claim = diesel::update(outbox::table.filter(outbox::id.eq_any(candidates)).filter(due)).set((
+        outbox::status.eq(SENDING),
+        outbox::claimed_by.eq(claim_id),
+        outbox::claimed_until.eq(lease_until),
+        outbox::attempts.eq(outbox::attempts + 1),
+    ));
+    // The claimed rows come back from the UPDATE itself (per backend:
+    // `MultiConnection` cannot return whole rows), oldest first.
+    let mut claimed = match conn {
+        DbConnection::Sqlite(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
+        DbConnection::Postgres(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
+    };
+    claimed.sort_by(|a: &OutboxRow, b: &OutboxRow| a.created_at.cmp(&b.created_at));
+    Ok(claimed)
 }
 
 /// Records a delivery. With `scrub`, the subject and bodies are blanked: a
@@ -166,9 +167,9 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_id: &str, now: NaiveDa
     );
     // Scrubbing in the same statement: a delivered code is never visible in the table.
     let updated = if scrub {
-        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).execute(conn)?
+        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).keep_prepared().execute(conn)?
     } else {
-        diesel::update(row).set(marked).execute(conn)?
+        diesel::update(row).set(marked).keep_prepared().execute(conn)?
     };
     Ok(updated == 1)
 }
@@ -240,7 +241,6 @@ pub fn challenge_is_over(conn: &mut DbConnection, challenge_id: &str, now: Naive
     Ok(!CodeChallenge::find(conn, challenge_id)?.is_some_and(|c| c.is_open(now)))
 }
 
-/// When the next queued row comes due, if any row is queued.
 /// What `/metrics` says of the outbox: emails waiting (pending or being
 /// sent), the oldest one's creation, and their attempts so far.
 pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<NaiveDateTime>, i64)> {
@@ -251,15 +251,15 @@ pub fn backlog(conn: &mut DbConnection) -> QueryResult<(i64, Option<NaiveDateTim
     Ok((count, oldest, attempts.unwrap_or(0)))
 }
 
+/// When the next queued row comes due, if any row is queued: the earliest
+/// pending attempt or lapsing lease, in one statement (each a subquery on
+/// its own index; the worker asks after every claim).
 pub fn next_due(conn: &mut DbConnection) -> QueryResult<Option<NaiveDateTime>> {
-    let pending: Option<NaiveDateTime> = outbox::table
-        .filter(outbox::status.eq(PENDING))
-        .select(diesel::dsl::min(outbox::next_attempt_at))
-        .get_result(conn)?;
-    let lapsing: Option<NaiveDateTime> = outbox::table
-        .filter(outbox::status.eq(SENDING))
-        .select(diesel::dsl::min(outbox::claimed_until))
-        .get_result(conn)?;
+    let (pending, lapsing): (Option<NaiveDateTime>, Option<NaiveDateTime>) = diesel::select((
+        outbox::table.filter(outbox::status.eq(PENDING)).select(diesel::dsl::min(outbox::next_attempt_at)).single_value(),
+        outbox::table.filter(outbox::status.eq(SENDING)).select(diesel::dsl::min(outbox::claimed_until)).single_value(),
+    ))
+    .get_result(conn)?;
     Ok(match (pending, lapsing) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),

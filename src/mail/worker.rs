@@ -127,22 +127,22 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
                 return;
             }
             let free = places.available_permits();
-            let claimed = if free == 0 {
-                0
+            let (claimed, next_due) = if free == 0 {
+                (0, None)
             } else {
                 match claim(&ctx, free).await {
-                    Ok(rows) => {
+                    Ok(Claimed { rows, next_due }) => {
                         let claimed = rows.len();
                         for (row, claim_id) in rows {
                             // At most `free` rows were claimed, and only sends give places back.
                             let Ok(place) = places.clone().acquire_owned().await else { return };
                             tokio::spawn(send(ctx.clone(), mailer.clone(), from.clone(), claim_id, row, place, saturated.clone()));
                         }
-                        claimed
+                        (claimed, next_due)
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox round failed");
-                        0
+                        (0, None)
                     }
                 }
             };
@@ -154,7 +154,10 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
                     continue;
                 }
             }
-            let wait = time_until_next_due(&ctx).await;
+            let wait = match next_due {
+                Some(next) => wait_for(&ctx, next),
+                None => time_until_next_due(&ctx).await,
+            };
             tokio::select! {
                 _ = ctx.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -167,22 +170,44 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
 /// Sleeps until the next queued row is due, but never longer than the poll
 /// interval: another instance may write email this one is not told about.
 async fn time_until_next_due(ctx: &WorkerContext) -> Duration {
-    let poll = ctx.config.mail_retry.poll_interval;
     let next = ctx.db(|conn| Ok(outbox::next_due(conn)?)).await.ok().flatten();
+    wait_for(ctx, next)
+}
+
+/// How long to sleep when the next queued row is due at `next` (`None`:
+/// nothing is queued), within the poll interval.
+fn wait_for(ctx: &WorkerContext, next: Option<chrono::NaiveDateTime>) -> Duration {
+    let poll = ctx.config.mail_retry.poll_interval;
     match next {
         Some(due) => (due - ctx.now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(20), poll),
         None => poll,
     }
 }
 
-/// Claims up to `limit` due rows for this worker, each under the lease.
-async fn claim(ctx: &WorkerContext, limit: usize) -> Result<Vec<(OutboxRow, String)>, DbError> {
+/// What a claim found: the rows, each with its claim id, and, when they did
+/// not fill every free place, when the next queued row is due (`Some(None)`:
+/// none is queued).
+struct Claimed {
+    rows: Vec<(OutboxRow, String)>,
+    next_due: Option<Option<chrono::NaiveDateTime>>,
+}
+
+/// Claims up to `limit` due rows for this worker, each under the lease. When
+/// fewer came, the worker sleeps next: the same trip to the database asks
+/// until when.
+async fn claim(ctx: &WorkerContext, limit: usize) -> Result<Claimed, DbError> {
     let claim_id = random_token();
     let now = ctx.now();
     let lease_until = now + lease(ctx.config.smtp_timeout);
     let id = claim_id.clone();
-    let rows = ctx.db(move |conn| Ok(outbox::claim_due(conn, &id, now, lease_until, limit as i64)?)).await?;
-    Ok(rows.into_iter().map(|row| (row, claim_id.clone())).collect())
+    let (rows, next_due) = ctx
+        .db(move |conn| {
+            let rows = outbox::claim_due(conn, &id, now, lease_until, limit as i64)?;
+            let next_due = if rows.len() < limit { Some(outbox::next_due(conn)?) } else { None };
+            Ok((rows, next_due))
+        })
+        .await?;
+    Ok(Claimed { rows: rows.into_iter().map(|row| (row, claim_id.clone())).collect(), next_due })
 }
 
 /// Delivers one claimed row within the SMTP deadline and records what became of it.

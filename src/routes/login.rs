@@ -331,21 +331,23 @@ pub async fn verify_submit(
     let next = session.pending_next();
     let presented = trusted_cookie::read(&state, &req);
     let (config, now) = (state.config.clone(), state.now());
-    // Which method the answer is for, as the page that sent it shows it.
-    let id_for_methods = challenge_id.clone();
-    let Some(methods) = state.db(move |conn| Ok(login::pending_login_methods(conn, &id_for_methods, now)?)).await? else {
+    let (id, code_client) = (challenge_id.clone(), client.clone());
+    // One trip to the database: which method the answer is for (as the
+    // page that sent it shows it), then the answer's check.
+    let checked = state
+        .db(move |conn| {
+            let Some(methods) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
+            let method = methods.method(requested_method(form.method.as_deref()));
+            let parsed = parse_answer(method, &form);
+            let ctx = Context { config: &config, client: &code_client, now };
+            let outcome = login::verify_login_code(conn, &ctx, &id, parsed.answer(), trust_requested, presented)?;
+            Ok::<_, AppError>(Some((method, parsed, outcome)))
+        })
+        .await?;
+    let Some((method, parsed, outcome)) = checked else {
         session.log_out();
         return Ok(see_other("/login?notice=login_expired"));
     };
-    let method = methods.method(requested_method(form.method.as_deref()));
-    let parsed = parse_answer(method, &form);
-    let (id, code_client, answer) = (challenge_id.clone(), client.clone(), parsed.clone());
-    let outcome = state
-        .db(move |conn| {
-            let ctx = Context { config: &config, client: &code_client, now };
-            Ok(login::verify_login_code(conn, &ctx, &id, answer.answer(), trust_requested, presented)?)
-        })
-        .await?;
     // A refused code shows the page again as it now stands.
     let page_again = || async {
         let (config, now) = (state.config.clone(), state.now());

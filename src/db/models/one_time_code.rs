@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::one_time_codes;
+use crate::db::prepared::KeepPrepared;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = one_time_codes)]
@@ -30,7 +31,7 @@ pub struct NewStoredCode<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewStoredCode<'_>) -> QueryResult<()> {
-    diesel::insert_into(one_time_codes::table).values(new).execute(conn).map(|_| ())
+    diesel::insert_into(one_time_codes::table).values(new).keep_prepared().execute(conn).map(|_| ())
 }
 
 /// The codes of a challenge that can still be used.
@@ -43,21 +44,31 @@ pub fn live_for_challenge(conn: &mut DbConnection, challenge_id: &str, now: Naiv
         .load(conn)
 }
 
-/// When the challenge's newest code was issued.
-pub fn newest_for_challenge(conn: &mut DbConnection, challenge_id: &str) -> QueryResult<Option<NaiveDateTime>> {
-    one_time_codes::table
-        .filter(one_time_codes::challenge_id.eq(challenge_id))
-        .select(diesel::dsl::max(one_time_codes::created_at))
-        .get_result(conn)
+/// What the code limits look at when a code is asked for: when the
+/// challenge's newest code was issued (the resend cooldown), and the codes
+/// issued to its agent since the window began (the codes-per-window cap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IssuedCodes {
+    pub newest_for_challenge: Option<NaiveDateTime>,
+    pub to_agent_since: i64,
+    pub oldest_to_agent_since: Option<NaiveDateTime>,
 }
 
-/// The codes issued to an agent since `since`: how many, and when the oldest was.
-pub fn issued_to_agent_since(conn: &mut DbConnection, agent_id: &str, since: NaiveDateTime) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    one_time_codes::table
-        .filter(one_time_codes::agent_id.eq(agent_id))
-        .filter(one_time_codes::created_at.gt(since))
-        .select((diesel::dsl::count_star(), diesel::dsl::min(one_time_codes::created_at)))
-        .get_result(conn)
+/// [`IssuedCodes`] of a challenge and its agent, in one statement: each
+/// figure is a subquery on its own index (a login asks for them three times).
+pub fn issued(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, since: NaiveDateTime) -> QueryResult<IssuedCodes> {
+    let of_agent_since = || one_time_codes::table.filter(one_time_codes::agent_id.eq(agent_id)).filter(one_time_codes::created_at.gt(since));
+    let (newest_for_challenge, to_agent_since, oldest_to_agent_since) = diesel::select((
+        one_time_codes::table
+            .filter(one_time_codes::challenge_id.eq(challenge_id))
+            .select(diesel::dsl::max(one_time_codes::created_at))
+            .single_value(),
+        // A count is never null; a subquery's type is nullable all the same.
+        of_agent_since().select(diesel::dsl::count_star()).single_value().assume_not_null(),
+        of_agent_since().select(diesel::dsl::min(one_time_codes::created_at)).single_value(),
+    ))
+    .get_result(conn)?;
+    Ok(IssuedCodes { newest_for_challenge, to_agent_since, oldest_to_agent_since })
 }
 
 /// Ends every unended code of a challenge in one statement: used by the
@@ -66,5 +77,6 @@ pub fn issued_to_agent_since(conn: &mut DbConnection, agent_id: &str, since: Nai
 pub fn end_all_for_challenge(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(one_time_codes::table.filter(one_time_codes::challenge_id.eq(challenge_id)).filter(one_time_codes::ended_at.is_null()))
         .set(one_time_codes::ended_at.eq(now))
+        .keep_prepared()
         .execute(conn)
 }
