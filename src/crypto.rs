@@ -12,10 +12,20 @@ pub fn random_token() -> String {
     Alphanumeric.sample_string(&mut rand::rng(), 43)
 }
 
+/// Lowercase hex of `bytes`. `hex::encode` builds its string a `char` at a
+/// time, which showed in a login's profile (session keys, CSRF tokens and
+/// keyed hashes are all hex); writing into a buffer of the right size does not.
+pub fn to_hex(bytes: impl AsRef<[u8]>) -> String {
+    let bytes = bytes.as_ref();
+    let mut out = vec![0u8; bytes.len() * 2];
+    hex::encode_to_slice(bytes, &mut out).expect("the buffer holds two digits a byte");
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
 /// SHA-256 of a high-entropy token, hex encoded: what the database keeps
 /// instead of the token. (Low-entropy secrets such as codes use [`keyed_hash`].)
 pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    to_hex(Sha256::digest(token.as_bytes()))
 }
 
 /// HMAC-SHA-256 under the server secret, hex encoded. `purpose` separates the
@@ -25,7 +35,7 @@ pub fn keyed_hash(key: &[u8], purpose: &str, message: &str) -> String {
     mac.update(purpose.as_bytes());
     mac.update(b"\0");
     mac.update(message.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    to_hex(mac.finalize().into_bytes())
 }
 
 /// `n` random bytes from the OS-seeded CSPRNG.
@@ -56,7 +66,7 @@ pub fn seal(server_secret: &[u8], purpose: &str, context: &str, plaintext: &[u8]
     let sealed = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: context.as_bytes() })
         .expect("encryption of a small buffer cannot fail");
-    format!("{}{}", hex::encode(nonce), hex::encode(sealed))
+    format!("{}{}", to_hex(nonce), to_hex(sealed))
 }
 
 /// The plaintext of [`seal`]; `None` when the value was not sealed by this
@@ -83,6 +93,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hex_is_two_lowercase_digits_a_byte() {
+        assert_eq!(to_hex([0x00, 0x0f, 0xab, 0xff]), "000fabff");
+        assert_eq!(to_hex([]), "");
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
     fn tokens_are_long_and_distinct() {
         let a = random_token();
         assert_eq!(a.len(), 43);
@@ -100,7 +117,7 @@ mod tests {
     #[test]
     fn a_sealed_secret_opens_only_with_its_key_purpose_and_context() {
         let sealed = seal(b"server secret", "totp", "agent-a", b"twenty bytes of key!");
-        assert!(!sealed.contains(&hex::encode(b"twenty bytes of key!")));
+        assert!(!sealed.contains(&to_hex(b"twenty bytes of key!")));
         assert_eq!(open(b"server secret", "totp", "agent-a", &sealed).unwrap(), b"twenty bytes of key!");
         assert_ne!(sealed, seal(b"server secret", "totp", "agent-a", b"twenty bytes of key!"), "a fresh nonce each time");
         assert_eq!(open(b"other secret", "totp", "agent-a", &sealed), None);

@@ -69,7 +69,7 @@ pub fn mask(token: &str) -> String {
     let mut pad = vec![0u8; token.len()];
     rand::RngExt::fill(&mut rand::rng(), &mut pad[..]);
     let masked: Vec<u8> = token.bytes().zip(&pad).map(|(byte, key)| byte ^ key).collect();
-    format!("{}{}", hex::encode(&pad), hex::encode(masked))
+    format!("{}{}", crate::crypto::to_hex(pad), crate::crypto::to_hex(masked))
 }
 
 /// The token inside a masked one; `None` when it is not one.

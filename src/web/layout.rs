@@ -143,7 +143,7 @@ pub static STATIC_ASSETS: LazyLock<Vec<StaticAsset>> = LazyLock::new(|| {
     EMBEDDED
         .iter()
         .map(|&(name, content_type, body)| {
-            let hash = hex::encode(&Sha256::digest(body)[..4]);
+            let hash = crate::crypto::to_hex(&Sha256::digest(body)[..4]);
             let hashed_name = match name.rsplit_once('.') {
                 Some((stem, extension)) => format!("{stem}.{hash}.{extension}"),
                 None => format!("{name}.{hash}"),

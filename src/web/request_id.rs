@@ -30,7 +30,7 @@ pub fn of(req: &ServiceRequest, trusted_proxies: &[IpAddr]) -> String {
     let offered = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).filter(|id| is_sane(id));
     match offered {
         Some(id) if from_trusted_proxy => id.to_owned(),
-        _ => hex::encode(crate::crypto::random_bytes::<8>()),
+        _ => crate::crypto::to_hex(crate::crypto::random_bytes::<8>()),
     }
 }
 
