@@ -10,7 +10,6 @@ pub mod backup;
 pub mod columns;
 pub mod lock;
 pub mod models;
-pub mod prepared;
 pub mod schema;
 
 use std::sync::{Arc, Mutex};

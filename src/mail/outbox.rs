@@ -10,7 +10,6 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::CodeChallenge;
 use crate::db::schema::outbox;
-use crate::db::prepared::KeepPrepared;
 use crate::domain::new_public_id;
 use crate::mail::Email;
 
@@ -167,9 +166,9 @@ pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_id: &str, now: NaiveDa
     );
     // Scrubbing in the same statement: a delivered code is never visible in the table.
     let updated = if scrub {
-        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).keep_prepared().execute(conn)?
+        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).execute(conn)?
     } else {
-        diesel::update(row).set(marked).keep_prepared().execute(conn)?
+        diesel::update(row).set(marked).execute(conn)?
     };
     Ok(updated == 1)
 }

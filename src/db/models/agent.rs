@@ -3,7 +3,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{agent_name_words, agents};
-use crate::db::prepared::KeepPrepared;
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
 /// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
@@ -141,7 +140,7 @@ impl Agent {
     }
 
     pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).keep_prepared().execute(conn).map(|_| ())
+        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).execute(conn).map(|_| ())
     }
 
     /// Renames the agent and re-indexes the name for search.

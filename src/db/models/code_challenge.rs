@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::code_challenges;
-use crate::db::prepared::KeepPrepared;
 
 /// What a challenge's code proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,8 +156,8 @@ impl CodeChallenge {
         // (Per backend: `MultiConnection` cannot return a whole row.)
         let insert = diesel::insert_into(code_challenges::table).values(new);
         match conn {
-            DbConnection::Sqlite(c) => insert.returning(CodeChallenge::as_returning()).keep_prepared().get_result(c),
-            DbConnection::Postgres(c) => insert.returning(CodeChallenge::as_returning()).keep_prepared().get_result(c),
+            DbConnection::Sqlite(c) => insert.returning(CodeChallenge::as_returning()).get_result(c),
+            DbConnection::Postgres(c) => insert.returning(CodeChallenge::as_returning()).get_result(c),
         }
     }
 
@@ -167,20 +166,18 @@ impl CodeChallenge {
         diesel::update(code_challenges::table.find(id))
             .set(code_challenges::wrong_codes.eq(code_challenges::wrong_codes + 1))
             .returning(code_challenges::wrong_codes)
-            .keep_prepared()
             .get_result(conn)
     }
 
     /// A new code starts a fresh count of wrong codes (SPEC §3).
     pub fn reset_wrong_codes(conn: &mut DbConnection, id: &str) -> QueryResult<()> {
-        diesel::update(code_challenges::table.find(id)).set(code_challenges::wrong_codes.eq(0)).keep_prepared().execute(conn).map(|_| ())
+        diesel::update(code_challenges::table.find(id)).set(code_challenges::wrong_codes.eq(0)).execute(conn).map(|_| ())
     }
 
     /// Closes the challenge if it is still open; false if something closed it first.
     pub fn close(conn: &mut DbConnection, id: &str, reason: CloseReason, now: NaiveDateTime) -> QueryResult<bool> {
         let closed = diesel::update(code_challenges::table.find(id).filter(code_challenges::closed_at.is_null()))
             .set((code_challenges::closed_at.eq(now), code_challenges::closed_reason.eq(reason.as_str())))
-            .keep_prepared()
             .execute(conn)?;
         Ok(closed == 1)
     }

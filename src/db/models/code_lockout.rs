@@ -8,7 +8,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::code_lockouts;
-use crate::db::prepared::KeepPrepared;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = code_lockouts)]
@@ -51,8 +50,8 @@ pub fn lock(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> Quer
         .do_update()
         .set(code_lockouts::updated_at.eq(now));
     match conn {
-        DbConnection::Sqlite(c) => upsert.returning(CodeLockout::as_returning()).keep_prepared().get_result(c),
-        DbConnection::Postgres(c) => upsert.returning(CodeLockout::as_returning()).keep_prepared().get_result(c),
+        DbConnection::Sqlite(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
+        DbConnection::Postgres(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
     }
 }
 
@@ -61,7 +60,6 @@ pub fn add_wrong(conn: &mut DbConnection, agent_id: &str) -> QueryResult<i32> {
     diesel::update(code_lockouts::table.find(agent_id))
         .set(code_lockouts::consecutive_wrong.eq(code_lockouts::consecutive_wrong + 1))
         .returning(code_lockouts::consecutive_wrong)
-        .keep_prepared()
         .get_result(conn)
 }
 
@@ -82,7 +80,6 @@ pub fn clear(conn: &mut DbConnection, agent_id: &str) -> QueryResult<()> {
             code_lockouts::locked_until.eq(None::<NaiveDateTime>),
             code_lockouts::locked_until_reset.eq(false),
         ))
-        .keep_prepared()
         .execute(conn)
         .map(|_| ())
 }

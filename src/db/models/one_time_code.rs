@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::one_time_codes;
-use crate::db::prepared::KeepPrepared;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = one_time_codes)]
@@ -31,7 +30,7 @@ pub struct NewStoredCode<'a> {
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewStoredCode<'_>) -> QueryResult<()> {
-    diesel::insert_into(one_time_codes::table).values(new).keep_prepared().execute(conn).map(|_| ())
+    diesel::insert_into(one_time_codes::table).values(new).execute(conn).map(|_| ())
 }
 
 /// The codes of a challenge that can still be used.
@@ -77,6 +76,5 @@ pub fn issued(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, since
 pub fn end_all_for_challenge(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(one_time_codes::table.filter(one_time_codes::challenge_id.eq(challenge_id)).filter(one_time_codes::ended_at.is_null()))
         .set(one_time_codes::ended_at.eq(now))
-        .keep_prepared()
         .execute(conn)
 }

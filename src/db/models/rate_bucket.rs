@@ -8,7 +8,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::rate_buckets;
-use crate::db::prepared::KeepPrepared;
 
 /// A bucket's stored state: the attempt times (Unix milliseconds, oldest
 /// first, comma-separated) and the version to compare against when writing.
@@ -40,8 +39,8 @@ pub fn insert_if_absent(conn: &mut DbConnection, purpose: &str, key: &str, hits:
         rate_buckets::updated_at.eq(now),
     );
     let inserted = match conn {
-        DbConnection::Sqlite(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().keep_prepared().execute(c)?,
-        DbConnection::Postgres(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().keep_prepared().execute(c)?,
+        DbConnection::Sqlite(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().execute(c)?,
+        DbConnection::Postgres(c) => diesel::insert_into(rate_buckets::table).values(values).on_conflict_do_nothing().execute(c)?,
     };
     Ok(inserted == 1)
 }
@@ -63,7 +62,6 @@ pub fn compare_and_swap(
             .filter(rate_buckets::version.eq(version)),
     )
     .set((rate_buckets::hits.eq(hits), rate_buckets::version.eq(version + 1), rate_buckets::updated_at.eq(now)))
-    .keep_prepared()
     .execute(conn)?;
     Ok(updated == 1)
 }

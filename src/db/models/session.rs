@@ -5,7 +5,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::sessions;
-use crate::db::prepared::KeepPrepared;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -61,13 +60,13 @@ pub fn load_live_and_touch(
     // Never a step as long as the lifetime itself: a one-minute idle
     // lifetime would then never move, and a busy agent be signed out.
     if deadline < idle_expires_at - min_step.min(lifetime / 2) {
-        diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).keep_prepared().execute(conn)?;
+        diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).execute(conn)?;
     }
     Ok(Some(state))
 }
 
 pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> {
-    diesel::insert_into(sessions::table).values(new).keep_prepared().execute(conn).map(|_| ())
+    diesel::insert_into(sessions::table).values(new).execute(conn).map(|_| ())
 }
 
 /// Replaces the state; false when the row is gone (ended from elsewhere).
@@ -75,7 +74,6 @@ pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> 
 pub fn update_state(conn: &mut DbConnection, key_hash: &str, agent_id: Option<&str>, state: &str) -> QueryResult<bool> {
     let updated = diesel::update(sessions::table.find(key_hash))
         .set((sessions::agent_id.eq(agent_id), sessions::state.eq(state)))
-        .keep_prepared()
         .execute(conn)?;
     Ok(updated == 1)
 }
@@ -95,7 +93,6 @@ pub fn rotate(conn: &mut DbConnection, old_key_hash: &str, new: &NewSession<'_>)
             sessions::absolute_expires_at.eq(new.absolute_expires_at),
             sessions::idle_seconds.eq(new.idle_seconds),
         ))
-        .keep_prepared()
         .execute(conn)?;
     if moved == 0 {
         insert(conn, new)?;

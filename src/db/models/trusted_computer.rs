@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::trusted_computers;
-use crate::db::prepared::KeepPrepared;
 
 /// A browser an agent trusted.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
@@ -62,7 +61,7 @@ pub fn all_for_agent(conn: &mut DbConnection, agent_id: &str) -> QueryResult<Vec
 
 /// Records a login that the computer let skip the code.
 pub fn touch(conn: &mut DbConnection, id: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(trusted_computers::table.find(id)).set(trusted_computers::last_used_at.eq(now)).keep_prepared().execute(conn).map(|_| ())
+    diesel::update(trusted_computers::table.find(id)).set(trusted_computers::last_used_at.eq(now)).execute(conn).map(|_| ())
 }
 
 /// Forgets one computer, only if it is this agent's: another agent's id
