@@ -403,12 +403,14 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
     }))
 }
 
-/// The methods of the pending login behind a browser's session, if it can
-/// still be completed: what the code step reads to know which method an
-/// answer is for, in half the statements of [`pending_login_view`].
-pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<LoginMethods>> {
+/// The agent and methods of the pending login behind a browser's session,
+/// if it can still be completed: what the code step reads to know which
+/// method an answer is for, in half the statements of [`pending_login_view`].
+pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<(Agent, LoginMethods)>> {
     let Some((_, agent)) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
-    Ok(Company::find(conn, &agent.company_id)?.map(|company| LoginMethods::of(&company, &agent)))
+    let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
+    let methods = LoginMethods::of(&company, &agent);
+    Ok(Some((agent, methods)))
 }
 
 /// Emails the agents whose password was entered but whose login was never

@@ -336,7 +336,7 @@ pub async fn verify_submit(
     // page that sent it shows it), then the answer's check.
     let checked = state
         .db(move |conn| {
-            let Some(methods) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
+            let Some((_, methods)) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
             let method = methods.method(requested_method(form.method.as_deref()));
             let parsed = parse_answer(method, &form);
             let ctx = Context { config: &config, client: &code_client, now };
