@@ -61,13 +61,26 @@ pub(super) fn push_id_list(sql: &mut SqlText, ids: &[String]) {
     }
 }
 
+/// Searches of at most this many words keep their statements prepared.
+/// A search's text follows the number of its words only (every word is a
+/// bound value), so these are a few texts per view, and PostgreSQL no
+/// longer plans a search on every request. Longer searches are rare and up
+/// to 50 words long: they are planned each time.
+pub(super) const KEPT_SEARCH_WORDS: usize = 2;
+
+fn keep_if_few_words(sql: &mut SqlText, search: &SearchText) {
+    if search.words().len() > KEPT_SEARCH_WORDS {
+        sql.not_kept();
+    }
+}
+
 /// The ids of the agents a search finds, through indexes only: agents having
 /// a name word that begins with each search word, and, disjoint from those,
 /// agents whose email begins with the search text. The name branch reads the
 /// index range of one search word, the longest (a longer prefix finds fewer
 /// names), and tests the others on the whole name each entry carries.
 pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
-    sql.not_kept();
+    keep_if_few_words(sql, search);
     if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
         sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
         push_prefix_test(sql, "w.word", driver);
@@ -114,7 +127,7 @@ pub(super) fn push_prefix_test(sql: &mut SqlText, column: &str, prefix: &str) {
 
 /// The same test as [`push_matches`], on one entry of a sort index.
 pub(super) fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
-    sql.not_kept();
+    keep_if_few_words(sql, search);
     sql.push("(");
     if !search.words().is_empty() {
         push_name_predicate(sql, alias, search);
@@ -177,5 +190,29 @@ pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: Naiv
     if let Some(window) = window {
         sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
         sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Backend;
+
+    fn matches_sql(search: &str) -> SqlText {
+        let mut sql = SqlText::new(Backend::Postgres);
+        push_matches(&mut sql, "company", &SearchText::parse(search).unwrap().unwrap(), "UNION ALL");
+        sql
+    }
+
+    #[test]
+    fn a_search_of_few_words_is_one_kept_text_whatever_its_words() {
+        // The words are bound values: the texts the connection keeps are as
+        // many as the word counts up to KEPT_SEARCH_WORDS, not as the searches.
+        for (one, other) in [("ada", "mary"), ("ada lovelace", "grace hopper")] {
+            let (one, other) = (matches_sql(one), matches_sql(other));
+            assert!(one.is_kept() && other.is_kept());
+            assert_eq!(one.to_sql(), other.to_sql());
+        }
+        assert!(!matches_sql("ada king lovelace").is_kept());
     }
 }

@@ -27,8 +27,8 @@ enum Bind {
 /// page's queries are parsed and planned once per connection, not on every
 /// view (on PostgreSQL planning a page of the Agents tab, with its many
 /// indexes, cost as much as running it). A text whose shape follows the
-/// input (a list of ids, the words of a search) is not kept: there would be
-/// no end to them. [`SqlText::not_kept`] marks it.
+/// input (a list of ids, a search of many words) is not kept: there would
+/// be no end to them. [`SqlText::not_kept`] marks it.
 pub struct SqlText {
     backend: Backend,
     /// The fixed text before each bind, then the text after the last one.
@@ -93,6 +93,12 @@ impl SqlText {
     /// The query, ready for `load` / `get_result`.
     pub fn into_query(self) -> SqlTextQuery {
         SqlTextQuery { text: self }
+    }
+
+    /// Whether the connection keeps this text prepared.
+    #[cfg(test)]
+    pub fn is_kept(&self) -> bool {
+        self.kept
     }
 
     /// The text as the backend sees it.
