@@ -64,8 +64,9 @@ pub(super) fn push_id_list(sql: &mut SqlText, ids: &[String]) {
 /// Searches of at most this many words keep their statements prepared.
 /// A search's text follows the number of its words only (every word is a
 /// bound value), so these are a few texts per view, and PostgreSQL no
-/// longer plans a search on every request. Longer searches are rare and up
-/// to 50 words long: they are planned each time.
+/// longer plans a search on every request. Longer searches (three to
+/// `MAX_SEARCH_WORDS` words) are rare: they are planned each time, which
+/// keeps the number of kept texts small.
 pub(super) const KEPT_SEARCH_WORDS: usize = 2;
 
 fn keep_if_few_words(sql: &mut SqlText, search: &SearchText) {
