@@ -149,7 +149,7 @@ pub fn claim_due(
         DbConnection::Sqlite(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
         DbConnection::Postgres(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
     };
-    claimed.sort_by(|a: &OutboxRow, b: &OutboxRow| a.created_at.cmp(&b.created_at));
+    claimed.sort_by_key(|row: &OutboxRow| row.created_at);
     Ok(claimed)
 }
 

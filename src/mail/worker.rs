@@ -127,8 +127,8 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
                 return;
             }
             let free = places.available_permits();
-            let (claimed, next_due) = if free == 0 {
-                (0, None)
+            let (claimed, wait) = if free == 0 {
+                (0, time_until_next_due(&ctx).await)
             } else {
                 match claim(&ctx, free).await {
                     Ok(Claimed { rows, next_due }) => {
@@ -138,11 +138,11 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
                             let Ok(place) = places.clone().acquire_owned().await else { return };
                             tokio::spawn(send(ctx.clone(), mailer.clone(), from.clone(), claim_id, row, place, saturated.clone()));
                         }
-                        (claimed, next_due)
+                        (claimed, wait_for(&ctx, next_due))
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox round failed");
-                        (0, None)
+                        (0, time_until_next_due(&ctx).await)
                     }
                 }
             };
@@ -154,10 +154,6 @@ pub fn spawn(ctx: WorkerContext, mailer: Mailer) -> WorkerHandle {
                     continue;
                 }
             }
-            let wait = match next_due {
-                Some(next) => wait_for(&ctx, next),
-                None => time_until_next_due(&ctx).await,
-            };
             tokio::select! {
                 _ = ctx.wake.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
@@ -184,17 +180,15 @@ fn wait_for(ctx: &WorkerContext, next: Option<chrono::NaiveDateTime>) -> Duratio
     }
 }
 
-/// What a claim found: the rows, each with its claim id, and, when they did
-/// not fill every free place, when the next queued row is due (`Some(None)`:
-/// none is queued).
+/// What a claim found: the rows, each with its claim id, and when the next
+/// queued row is due (`None`: none is queued).
 struct Claimed {
     rows: Vec<(OutboxRow, String)>,
-    next_due: Option<Option<chrono::NaiveDateTime>>,
+    next_due: Option<chrono::NaiveDateTime>,
 }
 
-/// Claims up to `limit` due rows for this worker, each under the lease. When
-/// fewer came, the worker sleeps next: the same trip to the database asks
-/// until when.
+/// Claims up to `limit` due rows for this worker, each under the lease, and
+/// asks in the same trip to the database how long the worker may sleep next.
 async fn claim(ctx: &WorkerContext, limit: usize) -> Result<Claimed, DbError> {
     let claim_id = random_token();
     let now = ctx.now();
@@ -203,8 +197,7 @@ async fn claim(ctx: &WorkerContext, limit: usize) -> Result<Claimed, DbError> {
     let (rows, next_due) = ctx
         .db(move |conn| {
             let rows = outbox::claim_due(conn, &id, now, lease_until, limit as i64)?;
-            let next_due = if rows.len() < limit { Some(outbox::next_due(conn)?) } else { None };
-            Ok((rows, next_due))
+            Ok((rows, outbox::next_due(conn)?))
         })
         .await?;
     Ok(Claimed { rows: rows.into_iter().map(|row| (row, claim_id.clone())).collect(), next_due })
