@@ -88,10 +88,14 @@ pub fn views(agents: usize) -> Vec<String> {
 /// How long each view runs at full concurrency before it is measured.
 const WARM_UP: Duration = Duration::from_millis(250);
 
-/// Each view for `duration` from `connections` connections of the admin's browser.
+/// Each view for `duration` from `connections` connections of the admin's
+/// browser; `BENCH_VIEWS=q=mary,sort=-role` measures only the views whose
+/// path holds one of those strings (to look at a few again).
 pub async fn measure_views(base: &str, company: &SeededCompany, connections: usize, duration: Duration) -> Vec<(String, Stats)> {
+    let picked = std::env::var("BENCH_VIEWS").ok();
+    let wanted = |view: &str| picked.as_deref().is_none_or(|picked| picked.split(',').any(|part| view.contains(part.trim())));
     let mut results = Vec::new();
-    for view in views(company.agents) {
+    for view in views(company.agents).into_iter().filter(|view| wanted(view)) {
         let url = format!("{base}{view}");
         // Warm up: the first request of a view reads its index pages from
         // disk, and the first burst at full concurrency opens the pool's

@@ -18,7 +18,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
-use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_list, push_match_predicate, push_matches, push_row_columns, push_rows_query};
+use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_in, push_match_predicate, push_matches, push_row_columns, push_rows_query};
 use crate::agents::sql::SqlText;
 use crate::agents::view::{
     AgentFilter, AgentGroup, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
@@ -263,9 +263,9 @@ fn sorted_ids(conn: &mut DbConnection, company_id: &str, filter: &AgentFilter, s
         // up at most NARROW_SEARCH_MAX ids is what keeps this query small.
         sql.push(" INDEXED BY agents_listing_by_id");
     }
-    sql.push(" WHERE s.id IN (");
-    push_id_list(&mut sql, ids);
-    sql.push(") AND s.company_id = ").text(company_id);
+    sql.push(" WHERE ");
+    push_id_in(&mut sql, "s.id", ids);
+    sql.push(" AND s.company_id = ").text(company_id);
     if let Some(two_factor) = filter.two_factor {
         // The methods' columns are not in agents_listing_by_id: those
         // filters read the rows (at most NARROW_SEARCH_MAX of them).
@@ -299,9 +299,9 @@ fn load_rows_by_id(conn: &mut DbConnection, ids: &[String], sort: Sort, now: Nai
     let backend = conn.backend();
     let mut sql = SqlText::new(backend);
     push_row_columns(&mut sql, now);
-    sql.push(" FROM agents a WHERE a.id IN (");
-    push_id_list(&mut sql, ids);
-    sql.push(") ORDER BY ").push(&sort.order_by("a", backend));
+    sql.push(" FROM agents a WHERE ");
+    push_id_in(&mut sql, "a.id", ids);
+    sql.push(" ORDER BY ").push(&sort.order_by("a", backend));
     sql.into_query().load(conn)
 }
 
