@@ -26,7 +26,9 @@ impl Tr {
     /// "14:05 CET": a time later today, such as when a limit frees up.
     pub fn time(&self, at: NaiveDateTime) -> String {
         let local = self.local(at);
-        format!("{:02}:{:02} {}", local.hour(), local.minute(), local.format("%Z"))
+        // The offset prints as the zone's abbreviation, as `%Z` would,
+        // without parsing a format string for every cell of a table.
+        format!("{:02}:{:02} {}", local.hour(), local.minute(), local.offset())
     }
 
     /// "6 December 2026, 14:05 CET": in a sentence (emails, notices, lists).
@@ -49,7 +51,7 @@ impl Tr {
     pub fn date_time_seconds(&self, at: NaiveDateTime) -> String {
         let local = self.local(at);
         let date = self.month_day_year(local, "month-short");
-        let time = format!("{:02}:{:02}:{:02} {}", local.hour(), local.minute(), local.second(), local.format("%Z"));
+        let time = format!("{:02}:{:02}:{:02} {}", local.hour(), local.minute(), local.second(), local.offset());
         self.t2("date-time", "date", date, "time", time)
     }
 }
