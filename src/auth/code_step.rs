@@ -192,14 +192,16 @@ pub fn send_requested_code(
     let (config, client, now) = (ctx.config, ctx.client, ctx.now);
     // A lock-out says more than "too many from your network": let `issue` say it.
     if challenge.counts_towards_lockout() && lockout.lock_at(now).is_some() {
-        return send_code(conn, config, agent, challenge, lockout, client, now);
+        let reader = agent.reader(conn)?;
+        return send_code(conn, ctx, agent, reader, challenge, lockout);
     }
     let bucket = Bucket::for_client_ip(CODE_EMAILS_IP, client);
     let hit = match throttle::hit(conn, &bucket, config.mail_limits.code_emails_per_ip, now)? {
         throttle::Decision::Refused { retry_after } => return Ok(Err(IssueRefusal::TooManyFromNetwork { retry_after })),
         throttle::Decision::Allowed(hit) => hit,
     };
-    let sent = send_code(conn, config, agent, challenge, lockout, client, now)?;
+    let reader = agent.reader(conn)?;
+    let sent = send_code(conn, ctx, agent, reader, challenge, lockout)?;
     if sent.is_err() {
         throttle::take_back(conn, &bucket, &hit, now)?;
     }

@@ -26,7 +26,8 @@ use crate::db::models::{Agent, email_change};
 use crate::auth::passkeys::{self, Assertion};
 use crate::auth::{authenticator, recovery_codes};
 use crate::domain::{EmailAddress, OneTimeCode, RecoveryCode, new_public_id};
-use crate::auth::AuthError;
+use crate::auth::{AuthError, Context};
+use crate::i18n::Tr;
 use crate::mail::messages::{self, CodePurpose, Recipient, RequestContext};
 use crate::mail::outbox;
 use crate::domain::ClientInfo;
@@ -305,17 +306,17 @@ pub fn check(
 }
 
 /// Issues a code for `challenge` and queues its email (a sign-in or a
-/// confirmation code, as the challenge is for), in the caller's
-/// transaction; or says why no code may be sent now.
+/// confirmation code, as the challenge is for) in `reader`'s language and
+/// zone, in the caller's transaction; or says why no code may be sent now.
 pub fn send_code(
     conn: &mut DbConnection,
-    config: &Config,
+    ctx: &Context<'_>,
     agent: &Agent,
+    reader: Tr,
     challenge: &CodeChallenge,
     lockout: &CodeLockout,
-    client: &ClientInfo,
-    now: NaiveDateTime,
 ) -> Result<Result<(), IssueRefusal>, AuthError> {
+    let Context { config, client, now } = *ctx;
     let purpose = challenge.purpose().unwrap_or(ChallengePurpose::EnableTwoFactor);
     let email = recipient(conn, agent, challenge)?;
     let code = match issue(conn, &config.codes, config.secret_key.bytes(), challenge, lockout, now)? {
@@ -328,7 +329,7 @@ pub fn send_code(
         ChallengePurpose::ChangeEmail => CodePurpose::ChangeEmail,
         ChallengePurpose::EnableTwoFactor => CodePurpose::ConfirmTwoFactor,
     };
-    let to = Recipient { email: &email, name: &agent.name, tr: agent.reader(conn)? };
+    let to = Recipient { email: &email, name: &agent.name, tr: reader };
     let message = messages::code_email(&to, kind, &code, config.codes.code_lifetime, &RequestContext::of(client, now), &config.base_url())?
         .for_challenge(&challenge.id)
         .useful_until(now + config.codes.code_lifetime);

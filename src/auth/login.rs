@@ -213,20 +213,22 @@ fn after_password(
             audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)?;
             return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
         }
-        let decision = start_pending_login(conn, config, &agent, &lockout, client, previous_pending.as_deref(), now)?;
+        let ctx = Context { config, client, now };
+        let decision = start_pending_login(conn, &ctx, &agent, agent.tr(&company), &lockout, previous_pending.as_deref())?;
         Ok((decision, trust.cookie))
     })
 }
 
+/// `reader`: the agent's language and zone, for the code email.
 fn start_pending_login(
     conn: &mut DbConnection,
-    config: &Config,
+    ctx: &Context<'_>,
     agent: &Agent,
+    reader: crate::i18n::Tr,
     lockout: &CodeLockout,
-    client: &ClientInfo,
     previous_pending: Option<&str>,
-    now: NaiveDateTime,
 ) -> Result<LoginDecision, AuthError> {
+    let Context { config, client, now } = *ctx;
     if let Some(until) = lockout.lock_at(now) {
         let entry = audit::Entry { detail: Some("password right, but codes are locked"), ..audit::Entry::for_agent(agent, Some(client)) };
         audit::record(conn, Event::CodeLockout, Outcome::Failure, &entry, now)?;
@@ -237,7 +239,7 @@ fn start_pending_login(
     }
     let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::Login, now + config.codes.pending_login_lifetime, client, now)?;
     // With an app or a passkey the answer comes from it; an email goes out only when asked for.
-    let refusal = if agent.app_enabled || agent.has_passkey() { None } else { send_code(conn, config, agent, &challenge, lockout, client, now)?.err() };
+    let refusal = if agent.app_enabled || agent.has_passkey() { None } else { send_code(conn, ctx, agent, reader, &challenge, lockout)?.err() };
     Ok(LoginDecision::CodeRequired { challenge_id: challenge.id, refusal })
 }
 
