@@ -102,8 +102,9 @@ pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchT
         sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
         push_prefix_test(sql, "w.word", driver);
         if search.words().len() > 1 {
+            // The entry's word begins with the driver: test only the others.
             sql.push(" AND ");
-            push_name_predicate(sql, "w", search);
+            push_name_predicate(sql, "w", search.words().iter().filter(|word| *word != driver));
         }
         sql.push(" ").push(union).push(" ");
     }
@@ -112,18 +113,18 @@ pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchT
     push_prefix_test(sql, "e.email", email);
     if !search.words().is_empty() {
         sql.push(" AND NOT ");
-        push_name_predicate(sql, "e", search);
+        push_name_predicate(sql, "e", search.words());
     }
 }
 
-/// True when every search word begins a word of the name: on one index
-/// entry, the same test as the word index answers. Comparisons and a plain
+/// True when each of these search words begins a word of the name: on one
+/// index entry, the same test as the word index answers. Comparisons and a plain
 /// substring search only: building `' ' || name` for every entry walked made
 /// the test half again as slow.
-pub(super) fn push_name_predicate(sql: &mut SqlText, alias: &str, search: &SearchText) {
+pub(super) fn push_name_predicate<'w>(sql: &mut SqlText, alias: &str, words: impl IntoIterator<Item = &'w String>) {
     let find = position_function(sql.backend());
     sql.push("(");
-    for (i, word) in search.words().iter().enumerate() {
+    for (i, word) in words.into_iter().enumerate() {
         if i > 0 {
             sql.push(" AND ");
         }
@@ -147,7 +148,7 @@ pub(super) fn push_match_predicate(sql: &mut SqlText, alias: &str, search: &Sear
     keep_if_few_words(sql, search);
     sql.push("(");
     if !search.words().is_empty() {
-        push_name_predicate(sql, alias, search);
+        push_name_predicate(sql, alias, search.words());
         sql.push(" OR ");
     }
     push_prefix_test(sql, &format!("{alias}.email"), search.email_prefix());

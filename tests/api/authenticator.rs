@@ -317,6 +317,9 @@ async fn the_pages_need_a_signed_in_agent_and_recovery_codes_need_a_factor() {
 async fn confirming_identity_takes_the_apps_code() {
     let (app, smtp, email) = ada().await;
     let enrolled = add_app(&app, &app.client).await;
+    // Both emails of the enrolment, in whichever order they arrive, before
+    // counting: a late one would look like a code email.
+    smtp.expect_email(&email, "an authenticator app was added").await;
     smtp.expect_email(&email, "new recovery codes").await;
     app.clock.advance(Duration::minutes(11));
     let before = smtp.count();
