@@ -18,7 +18,9 @@ pub struct Server {
 
 /// The benchmark's own fresh database: a SQLite file in a temporary
 /// directory, or a new database on a PostgreSQL server (`--database
-/// postgres://…`), created at the start and dropped at the end.
+/// postgres://…`), created at the start and dropped at the end
+/// (`BENCH_KEEP_DATABASE=1` keeps it and prints its name, to look at a
+/// slow view's plan afterwards).
 pub enum Database {
     Sqlite { dir: tempfile::TempDir },
     Postgres { admin_url: String, name: String, url: String },
@@ -68,10 +70,14 @@ impl Database {
 impl Drop for Database {
     fn drop(&mut self) {
         use diesel::{Connection, RunQueryDsl};
-        if let Database::Postgres { admin_url, name, .. } = self
-            && let Ok(mut admin) = diesel::PgConnection::establish(admin_url)
-        {
-            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+        if let Database::Postgres { admin_url, name, .. } = self {
+            if std::env::var_os("BENCH_KEEP_DATABASE").is_some() {
+                eprintln!("BENCH_KEEP_DATABASE: kept the PostgreSQL database {name}");
+                return;
+            }
+            if let Ok(mut admin) = diesel::PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin);
+            }
         }
     }
 }

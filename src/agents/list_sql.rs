@@ -165,16 +165,23 @@ pub(super) fn position_function(backend: Backend) -> &'static str {
     }
 }
 
-/// The columns of a table row, from `agents a`: the trusted-computer count of
-/// each row is one index probe.
+/// The columns of a table row, from `agents a`. The trusted computers still
+/// valid are counted by an index probe, only for an agent who has any (the
+/// kept count includes expired ones until they are swept); an invitation is
+/// looked up only for an agent who has no password yet, the only one it is
+/// shown for. Most rows need neither probe: a page read half as many blocks.
 pub(super) fn push_row_columns(sql: &mut SqlText, now: NaiveDateTime) {
     sql.push(
         "SELECT a.id, a.name, a.email, a.role, a.two_factor, a.email_two_factor, a.app_enabled, a.recovery_codes_left, a.passkey_count, \
          a.active, a.password_hash IS NULL AS invited, a.last_login_at, \
-         (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
+         CASE WHEN a.trusted_computer_count = 0 THEN 0 \
+         ELSE (SELECT COUNT(*) FROM trusted_computers t WHERE t.agent_id = a.id AND t.expires_at > ",
     )
     .timestamp(now)
-    .push(") AS trusted_computers, (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) AS invitation_expires_at");
+    .push(
+        ") END AS trusted_computers, \
+         CASE WHEN a.password_hash IS NULL THEN (SELECT i.expires_at FROM invitations i WHERE i.agent_id = a.id) END AS invitation_expires_at",
+    );
 }
 
 /// The query of the view's rows, in its order: a window of them (a page) or
@@ -207,7 +214,16 @@ pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: Naiv
     sql.push(" ORDER BY ").push(&sort.order_by(alias, backend));
     if let Some(window) = window {
         sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
-        sql.push(") p CROSS JOIN agents a WHERE a.id = p.id ORDER BY ").push(&sort.order_by("a", backend));
+        match backend {
+            // Each of the page's ids is one probe of the primary key. The
+            // generic plan PostgreSQL runs this with (see
+            // `sql::with_generic_plans`) guesses a tenth of the agents for
+            // an unknown LIMIT, and would hash-join every row against them;
+            // a LATERAL subquery with OFFSET 0 cannot be turned into that join.
+            Backend::Postgres => sql.push(") p CROSS JOIN LATERAL (SELECT * FROM agents r WHERE r.id = p.id OFFSET 0) a"),
+            Backend::Sqlite => sql.push(") p CROSS JOIN agents a WHERE a.id = p.id"),
+        };
+        sql.push(" ORDER BY ").push(&sort.order_by("a", backend));
     }
 }
 

@@ -19,7 +19,7 @@ use diesel::sql_types::{BigInt, Text};
 
 use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
 use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_in, push_match_predicate, push_matches, push_row_columns, push_rows_query};
-use crate::agents::sql::SqlText;
+use crate::agents::sql::{SqlText, with_generic_plans};
 use crate::agents::view::{
     AgentFilter, AgentGroup, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
     TwoFactorFilter,
@@ -305,9 +305,11 @@ fn load_rows_by_id(conn: &mut DbConnection, ids: &[String], sort: Sort, now: Nai
     sql.into_query().load(conn)
 }
 
+/// A page of rows. Its plan is the same for every page: walk the sort index
+/// (testing each entry against the search) and stop after the page.
 fn load_rows(conn: &mut DbConnection, query: RowsQuery<'_>, now: NaiveDateTime) -> QueryResult<Vec<AgentRow>> {
     let mut sql = SqlText::new(conn.backend());
     push_rows_query(&mut sql, query, now);
-    sql.into_query().load(conn)
+    with_generic_plans(conn, |conn| sql.into_query().load(conn))
 }
 

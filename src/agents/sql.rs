@@ -8,9 +8,10 @@
 use chrono::NaiveDateTime;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp, Untyped};
+use diesel::connection::SimpleConnection;
 use diesel::{QueryResult, RunQueryDsl};
 
-use crate::db::{Backend, MultiBackend};
+use crate::db::{Backend, DbConnection, MultiBackend};
 
 enum Bind {
     Text(String),
@@ -114,6 +115,28 @@ impl SqlText {
         }
         sql + &self.tail
     }
+}
+
+/// Runs `run` with PostgreSQL using each statement's generic plan, the one
+/// made without looking at the bound values, from the first run on.
+///
+/// A kept statement whose LIMIT and OFFSET are bound values never gets there
+/// by itself: the generic plan's estimate (a tenth of the rows for an
+/// unknown LIMIT) always looks dearer than a plan made for the values, so
+/// PostgreSQL planned a page of the Agents tab again on every view, as long
+/// as running it. A statement run here must have one right plan whatever
+/// its values, and the shape of its text must force it.
+pub fn with_generic_plans<T>(conn: &mut DbConnection, run: impl FnOnce(&mut DbConnection) -> QueryResult<T>) -> QueryResult<T> {
+    if conn.backend() == Backend::Sqlite {
+        return run(conn);
+    }
+    conn.batch_execute("SET plan_cache_mode = force_generic_plan")?;
+    let result = run(conn);
+    // Reset even after an error: the connection goes back to the pool.
+    let reset = conn.batch_execute("RESET plan_cache_mode");
+    let value = result?;
+    reset?;
+    Ok(value)
 }
 
 /// A [`SqlText`] to run.
