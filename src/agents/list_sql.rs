@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 
 use crate::agents::anchors::{self, SortKey};
 use crate::agents::sql::SqlText;
-use crate::agents::view::{AgentFilter, Sort};
+use crate::agents::view::{AgentFilter, Sort, SortColumn, TwoFactorFilter};
 use crate::db::Backend;
 use crate::domain::{SearchText, prefix_upper_bound};
 
@@ -39,6 +39,19 @@ impl<'a> RowsQuery<'a> {
     /// The page of `limit` rows after the first `offset`.
     pub(super) fn window(self, limit: i64, offset: i64) -> RowsQuery<'a> {
         RowsQuery { window: Some(Window { limit, offset, from_key: None }), ..self }
+    }
+
+    /// Whether an index holds the view's rows in its order (the migrations'
+    /// `agents_list_*` and `agents_list_2fa_*`, and `agents_list_app_name`),
+    /// so walking it and stopping after the page is the one right plan for
+    /// any company, large or small, and any page. The other filters have no
+    /// such index: their best plan depends on how many agents they keep.
+    pub(super) fn walks_its_sort_index(&self) -> bool {
+        match self.filter.two_factor {
+            None | Some(TwoFactorFilter::Status(_)) => true,
+            Some(TwoFactorFilter::App) => self.sort.column == SortColumn::Name,
+            Some(TwoFactorFilter::EmailOnly | TwoFactorFilter::PhishingResistant | TwoFactorFilter::NotPhishingResistant) => false,
+        }
     }
 }
 
@@ -216,7 +229,7 @@ pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: Naiv
         sql.push(" LIMIT ").big_int(window.limit).push(" OFFSET ").big_int(window.offset);
         match backend {
             // Each of the page's ids is one probe of the primary key. The
-            // generic plan PostgreSQL runs this with (see
+            // generic plan PostgreSQL may run this with (see
             // `sql::with_generic_plans`) guesses a tenth of the agents for
             // an unknown LIMIT, and would hash-join every row against them;
             // a LATERAL subquery with OFFSET 0 cannot be turned into that join.
