@@ -15,7 +15,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
 use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_in, push_match_predicate, push_matches, push_row_columns, push_rows_query};
@@ -85,8 +85,7 @@ pub fn list_page_with_limit(
         let rows = page_rows(conn, anchors, query, offset, total, now)?;
         return Ok(AgentPage { rows, total: Total::Exact(total), summary });
     };
-    let matches = matching_ids(conn, company_id, search, narrow_max)?;
-    if matches.len() as i64 <= narrow_max {
+    if let Some(matches) = matching_ids(conn, company_id, search, narrow_max)? {
         // Few matches: look them all up, filter and sort them; show the page.
         let ids = sorted_ids(conn, company_id, filter, view.sort, &matches)?;
         let total = Total::Exact(ids.len() as i64);
@@ -229,22 +228,36 @@ struct Id {
     id: String,
 }
 
+#[derive(QueryableByName)]
+struct CountedId {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    id: Option<String>,
+}
+
 /// The agents the search finds, ignoring the two-factor filter, through the
-/// word and email indexes only, and no more than `limit + 1` of them (then the
-/// search is broad). The two branches are disjoint; an agent with two name
-/// words that begin with the same search word comes twice, which only makes a
-/// search look broad a little early.
-fn matching_ids(conn: &mut DbConnection, company_id: &str, search: &SearchText, limit: i64) -> QueryResult<Vec<String>> {
+/// word and email indexes only; `None` when they are more than `limit` (the
+/// search is broad). The ids come back only when they are few: a broad
+/// search's first `limit + 1` are counted in the database, not sent. The
+/// two branches are disjoint; an agent with two name words that begin with
+/// the same search word comes twice, which only makes a search look broad a
+/// little early.
+fn matching_ids(conn: &mut DbConnection, company_id: &str, search: &SearchText, limit: i64) -> QueryResult<Option<Vec<String>>> {
     let mut sql = SqlText::new(conn.backend());
-    sql.push("SELECT m.id AS id FROM (");
+    sql.push("WITH m AS MATERIALIZED (SELECT f.id AS id FROM (");
     push_matches(&mut sql, company_id, search, "UNION ALL");
-    sql.push(") m LIMIT ").big_int(limit + 1);
-    let mut ids: Vec<String> = sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect();
-    if ids.len() as i64 <= limit {
-        ids.sort_unstable();
-        ids.dedup();
+    sql.push(") f LIMIT ").big_int(limit + 1);
+    // One row (count, NULL) when there are none or too many; else one per id.
+    sql.push(") SELECT c.n AS n, m.id AS id FROM (SELECT COUNT(*) AS n FROM m) c LEFT JOIN m ON c.n <= ").big_int(limit);
+    let rows = sql.into_query().load::<CountedId>(conn)?;
+    if rows.first().is_some_and(|row| row.n > limit) {
+        return Ok(None);
     }
-    Ok(ids)
+    let mut ids: Vec<String> = rows.into_iter().filter_map(|row| row.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(Some(ids))
 }
 
 /// These agents (a narrow search's matches), filtered and in the sort order.
