@@ -238,23 +238,40 @@ struct CountedId {
 
 /// The agents the search finds, ignoring the two-factor filter, through the
 /// word and email indexes only; `None` when they are more than `limit` (the
-/// search is broad). The ids come back only when they are few: a broad
-/// search's first `limit + 1` are counted in the database, not sent. The
-/// two branches are disjoint; an agent with two name words that begin with
-/// the same search word comes twice, which only makes a search look broad a
-/// little early.
+/// search is broad). The two branches are disjoint; an agent with two name
+/// words that begin with the same search word comes twice, which only makes
+/// a search look broad a little early.
 fn matching_ids(conn: &mut DbConnection, company_id: &str, search: &SearchText, limit: i64) -> QueryResult<Option<Vec<String>>> {
-    let mut sql = SqlText::new(conn.backend());
-    sql.push("WITH m AS MATERIALIZED (SELECT f.id AS id FROM (");
-    push_matches(&mut sql, company_id, search, "UNION ALL");
-    sql.push(") f LIMIT ").big_int(limit + 1);
-    // One row (count, NULL) when there are none or too many; else one per id.
-    sql.push(") SELECT c.n AS n, m.id AS id FROM (SELECT COUNT(*) AS n FROM m) c LEFT JOIN m ON c.n <= ").big_int(limit);
-    let rows = sql.into_query().load::<CountedId>(conn)?;
-    if rows.first().is_some_and(|row| row.n > limit) {
-        return Ok(None);
-    }
-    let mut ids: Vec<String> = rows.into_iter().filter_map(|row| row.id).collect();
+    let backend = conn.backend();
+    let mut sql = SqlText::new(backend);
+    let mut ids: Vec<String> = match backend {
+        // Each id is a row sent over the network: a broad search's first
+        // `limit + 1` are counted in the database instead. One statement
+        // returns (count, NULL) when there are none or too many, else one
+        // row per id.
+        Backend::Postgres => {
+            sql.push("WITH m AS MATERIALIZED (SELECT f.id AS id FROM (");
+            push_matches(&mut sql, company_id, search, "UNION ALL");
+            sql.push(") f LIMIT ").big_int(limit + 1);
+            sql.push(") SELECT c.n AS n, m.id AS id FROM (SELECT COUNT(*) AS n FROM m) c LEFT JOIN m ON c.n <= ").big_int(limit);
+            let rows = sql.into_query().load::<CountedId>(conn)?;
+            if rows.first().is_some_and(|row| row.n > limit) {
+                return Ok(None);
+            }
+            rows.into_iter().filter_map(|row| row.id).collect()
+        }
+        // In process, reading the ids costs less than keeping them to count.
+        Backend::Sqlite => {
+            sql.push("SELECT m.id AS id FROM (");
+            push_matches(&mut sql, company_id, search, "UNION ALL");
+            sql.push(") m LIMIT ").big_int(limit + 1);
+            let ids: Vec<String> = sql.into_query().load::<Id>(conn)?.into_iter().map(|row| row.id).collect();
+            if ids.len() as i64 > limit {
+                return Ok(None);
+            }
+            ids
+        }
+    };
     ids.sort_unstable();
     ids.dedup();
     Ok(Some(ids))
