@@ -21,7 +21,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Integer, Nullable, Text, Timestamp};
 use rand::RngExt;
 
-use agentgate::db::models::{Company, NewCompany};
+use agentgate::db::models::{Company, INSERT_NAME_PAIRS_OF_WORDS, NewCompany};
 use agentgate::agents::seed::{FIRST_NAMES, LAST_NAMES};
 use agentgate::db::{PoolSettings, connect};
 use agentgate::domain::{new_public_id, search_key, search_words};
@@ -158,6 +158,8 @@ pub fn seed_postgres(url: &str, company: &str, count: usize, now: NaiveDateTime)
         for (table, trigger) in COUNTING_TRIGGERS {
             conn.batch_execute(&format!("ALTER TABLE {table} ENABLE TRIGGER {trigger}"))?;
         }
+        // The company is new: its name pairs in one statement, from its words.
+        diesel::sql_query(format!("{INSERT_NAME_PAIRS_OF_WORDS} WHERE w.company_id = $1")).bind::<Text, _>(&company_id).execute(conn)?;
         // What the triggers would have counted, row by row.
         diesel::sql_query(
             "INSERT INTO agent_counts (company_id, active, two_factor, email_two_factor, app_enabled, has_passkey, total) \
@@ -171,7 +173,7 @@ pub fn seed_postgres(url: &str, company: &str, count: usize, now: NaiveDateTime)
         Ok(())
     })?;
     // As seed_demo: fresh statistics, one table at a time (outside the transaction).
-    for table in ["agents", "agent_name_words", "agent_counts", "trusted_computers"] {
+    for table in ["agents", "agent_name_words", "agent_name_pairs", "agent_counts", "trusted_computers"] {
         conn.batch_execute(&format!("VACUUM ANALYZE {table}"))?;
     }
     Ok(company_id)

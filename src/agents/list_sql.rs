@@ -106,28 +106,83 @@ fn keep_if_few_words(sql: &mut SqlText, search: &SearchText) {
 
 /// The ids of the agents a search finds, through indexes only: agents having
 /// a name word that begins with each search word, and, disjoint from those,
-/// agents whose email begins with the search text. The name branch reads the
-/// index range of one search word, the longest (a longer prefix finds fewer
-/// names), and tests the others on the whole name each entry carries.
+/// agents whose email begins with the search text.
+///
+/// The name branch reads the fewest index entries it can:
+/// - one search word (after [`unimplied_words`]): the range of that word
+///   prefix in `agent_name_words`;
+/// - two: the pairs of name words that begin with both, in
+///   `agent_name_pairs`: under each distinct word beginning with the longer
+///   (a longer prefix has fewer), the range of the shorter;
+/// - more (rare): the range of the longest, each entry tested for the others
+///   on the whole name it carries.
 pub(super) fn push_matches(sql: &mut SqlText, company_id: &str, search: &SearchText, union: &str) {
     keep_if_few_words(sql, search);
-    if let Some(driver) = search.words().iter().max_by_key(|word| word.chars().count()) {
-        sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
-        push_prefix_test(sql, "w.word", driver);
-        if search.words().len() > 1 {
-            // The entry's word begins with the driver: test only the others.
-            sql.push(" AND ");
-            push_name_predicate(sql, "w", search.words().iter().filter(|word| *word != driver));
+    let words = unimplied_words(search);
+    match words.as_slice() {
+        [] => {}
+        [driver] => {
+            push_word_range(sql, company_id, driver);
+            sql.push(" ").push(union).push(" ");
         }
-        sql.push(" ").push(union).push(" ");
+        [driver, other] => {
+            push_pair_ranges(sql, company_id, driver, other);
+            sql.push(" ").push(union).push(" ");
+        }
+        [driver, others @ ..] => {
+            push_word_range(sql, company_id, driver);
+            sql.push(" AND ");
+            push_name_predicate(sql, "w", others.iter().copied());
+            sql.push(" ").push(union).push(" ");
+        }
     }
     let email = search.email_prefix();
     sql.push("SELECT e.id AS id FROM agents e WHERE e.company_id = ").text(company_id).push(" AND ");
     push_prefix_test(sql, "e.email", email);
-    if !search.words().is_empty() {
+    if !words.is_empty() {
         sql.push(" AND NOT ");
-        push_name_predicate(sql, "e", search.words());
+        push_name_predicate(sql, "e", words.iter().copied());
     }
+}
+
+/// The search words a name must be tested for, longest first: a word that
+/// begins another search word ("ann" of "ann annabel") is found wherever the
+/// longer one is, by the same name word.
+fn unimplied_words(search: &SearchText) -> Vec<&String> {
+    let all = search.words();
+    let mut words: Vec<&String> = all.iter().filter(|word| !all.iter().any(|longer| longer != *word && longer.starts_with(word.as_str()))).collect();
+    words.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
+    words
+}
+
+/// The name words that begin with `prefix`, as `w`.
+fn push_word_range(sql: &mut SqlText, company_id: &str, prefix: &str) {
+    sql.push("SELECT w.agent_id AS id FROM agent_name_words w WHERE w.company_id = ").text(company_id).push(" AND ");
+    push_prefix_test(sql, "w.word", prefix);
+}
+
+/// The names holding a word that begins with `driver` and another that
+/// begins with `other`. The distinct words of the driver's range are found
+/// one index probe each (a loose index scan, written as a recursive query:
+/// neither backend does it by itself); under each, the pairs are the range of
+/// `other`.
+fn push_pair_ranges(sql: &mut SqlText, company_id: &str, driver: &str, other: &str) {
+    let driver_end = prefix_upper_bound(driver);
+    sql.push("SELECT p.agent_id AS id FROM (WITH RECURSIVE d (word) AS (SELECT (SELECT x.word FROM agent_name_words x WHERE x.company_id = ")
+        .text(company_id)
+        .push(" AND x.word >= ")
+        .text(driver)
+        .push(" AND x.word < ")
+        .text(driver_end.clone())
+        .push(" ORDER BY x.word LIMIT 1) UNION ALL SELECT (SELECT x.word FROM agent_name_words x WHERE x.company_id = ")
+        .text(company_id)
+        .push(" AND x.word > d.word AND x.word < ")
+        .text(driver_end)
+        .push(" ORDER BY x.word LIMIT 1) FROM d WHERE d.word IS NOT NULL) SELECT d.word FROM d WHERE d.word IS NOT NULL) d \
+               CROSS JOIN agent_name_pairs p WHERE p.company_id = ")
+        .text(company_id)
+        .push(" AND p.word = d.word AND ");
+    push_prefix_test(sql, "p.other", other);
 }
 
 /// True when each of these search words begins a word of the name: on one

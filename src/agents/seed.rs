@@ -10,9 +10,10 @@ use diesel::prelude::*;
 use rand::RngExt;
 use rand::distr::{Alphanumeric, SampleString};
 
+use crate::agents::list_sql::push_id_in;
 use crate::agents::sql::SqlText;
 use crate::crypto::random_token;
-use crate::db::models::{Company, NewCompany};
+use crate::db::models::{Company, INSERT_NAME_PAIRS_OF_WORDS, NewCompany};
 use crate::db::schema::companies;
 use crate::db::{Backend, DbConnection, write_transaction};
 use crate::domain::{CompanyName, new_public_id, search_key, search_words};
@@ -77,7 +78,7 @@ pub fn seed_demo(conn: &mut DbConnection, company: &CompanyName, count: usize, f
         Backend::Sqlite => conn.batch_execute("ANALYZE; PRAGMA wal_checkpoint(TRUNCATE);")?,
         // One statement at a time: several in one call form a transaction block.
         Backend::Postgres => {
-            for table in ["agents", "agent_name_words", "agent_counts", "trusted_computers"] {
+            for table in ["agents", "agent_name_words", "agent_name_pairs", "agent_counts", "trusted_computers"] {
                 conn.batch_execute(&format!("VACUUM ANALYZE {table}"))?;
             }
         }
@@ -183,6 +184,11 @@ fn insert_agents(conn: &mut DbConnection, company_id: &str, count: usize, now: N
         }
         if !first {
             words.into_query().execute(conn)?;
+            let mut pairs = SqlText::new(backend);
+            pairs.push(INSERT_NAME_PAIRS_OF_WORDS).push(" WHERE ");
+            let ids: Vec<String> = chunk.iter().map(|agent| agent.id.clone()).collect();
+            push_id_in(&mut pairs, "w.agent_id", &ids);
+            pairs.into_query().execute(conn)?;
         }
 
         let mut computers = SqlText::new(backend);

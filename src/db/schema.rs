@@ -102,6 +102,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    agent_name_pairs (company_id, word, other, agent_id) {
+        company_id -> Text,
+        word -> Text,
+        other -> Text,
+        agent_id -> Text,
+    }
+}
+
+diesel::table! {
     agent_list_versions (company_id) {
         company_id -> Text,
         version -> BigInt,
@@ -280,6 +289,7 @@ diesel::joinable!(passkeys -> agents (agent_id));
 diesel::joinable!(trusted_computers -> agents (agent_id));
 diesel::joinable!(sessions -> agents (agent_id));
 diesel::joinable!(agent_name_words -> agents (agent_id));
+diesel::joinable!(agent_name_pairs -> agents (agent_id));
 diesel::joinable!(invitations -> agents (agent_id));
 diesel::joinable!(code_challenges -> agents (agent_id));
 diesel::joinable!(one_time_codes -> code_challenges (challenge_id));
@@ -303,6 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_buckets,
     email_changes,
     agent_name_words,
+    agent_name_pairs,
     agent_counts,
     agent_list_versions,
     invitations,

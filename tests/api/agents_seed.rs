@@ -3,7 +3,7 @@
 use std::process::Command;
 
 use agentgate::db::models::Agent;
-use agentgate::db::schema::{agent_name_words, agents};
+use agentgate::db::schema::{agent_name_pairs, agent_name_words, agents};
 use diesel::prelude::*;
 
 use crate::agents_support::*;
@@ -41,6 +41,12 @@ fn seed_demo_fills_an_empty_database_and_refuses_a_used_one() {
     assert!(factors.iter().any(|(_, _, app)| *app), "some demo agents use an app");
     let words: i64 = agent_name_words::table.count().get_result(&mut conn).unwrap();
     assert!(words >= 240, "every name is searchable by its words");
+    let pairs: i64 = agent_name_pairs::table.count().get_result(&mut conn).unwrap();
+    let expected: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT SUM(n * (n - 1)) FROM (SELECT COUNT(*) AS n FROM agent_name_words GROUP BY agent_id) w")
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(pairs >= 240, "{pairs}");
+    assert_eq!(pairs, expected, "each two words of a name, each with the other");
     let counted: i64 = diesel::dsl::sql::<diesel::sql_types::BigInt>("SELECT COALESCE(SUM(total), 0) FROM agent_counts").get_result(&mut conn).unwrap();
     assert_eq!(counted, 120, "the counters follow the inserts");
 

@@ -384,6 +384,92 @@ async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
 }
 
 #[tokio::test]
+async fn a_search_of_two_words_finds_every_name_holding_both_through_the_word_pairs() {
+    let app = admin_app().await;
+    let company = company_of(&app, ADMIN_EMAIL).await;
+    let seeded = [
+        "Grace Hopper",
+        "Grace Brewster Murray Hopper",
+        "Hopper Grace",
+        "Grace Kelly",
+        "Gracie Hopperton",
+        "Hop Grace Hopper",
+        "Ann Ann Annabel",
+        "Annabel Lee",
+        "Mary Spencer",
+        "Mary Sparks",
+        "Maryam Spoor",
+        "Spencer",
+    ];
+    let seeds = seeded.iter().enumerate().map(|(i, name)| Seed::new(name, &format!("p{i:02}@acme.test"))).collect();
+    seed_agents(&app, &company, seeds).await;
+    let now = app.clock_now();
+
+    // What the pairs hold: each two distinct words of a name, both ways.
+    let company_id = company.clone();
+    let (pairs, expected) = app
+        .db(move |conn| {
+            use agentgate::db::schema::{agent_name_pairs, agent_name_words};
+            use diesel::prelude::*;
+            let pairs: i64 = agent_name_pairs::table.filter(agent_name_pairs::company_id.eq(&company_id)).count().get_result(conn).unwrap();
+            let words: Vec<(String, i64)> = agent_name_words::table
+                .filter(agent_name_words::company_id.eq(&company_id))
+                .group_by(agent_name_words::agent_id)
+                .select((agent_name_words::agent_id, diesel::dsl::count_star()))
+                .load(conn)
+                .unwrap();
+            (pairs, words.iter().map(|(_, n)| n * (n - 1)).sum::<i64>())
+        })
+        .await;
+    assert_eq!(pairs, expected);
+    // Nine names (and Ada Admin) of two distinct words ("Ann Ann Annabel" is
+    // one of them), one of three, one of four, one of one.
+    assert_eq!(pairs, 10 * 2 + 6 + 12);
+
+    // Each search as the pairs answer it (narrow) and as the sort index's
+    // test on the whole name answers it (broad): the same agents.
+    let expectations: [(&str, &[&str]); 11] = [
+        ("grace hopper", &["Grace Brewster Murray Hopper", "Grace Hopper", "Hop Grace Hopper", "Hopper Grace"]),
+        ("hopper grace", &["Grace Brewster Murray Hopper", "Grace Hopper", "Hop Grace Hopper", "Hopper Grace"]),
+        ("gra hop", &["Grace Brewster Murray Hopper", "Grace Hopper", "Gracie Hopperton", "Hop Grace Hopper", "Hopper Grace"]),
+        ("hopperton grac", &["Gracie Hopperton"]),
+        ("murray brew", &["Grace Brewster Murray Hopper"]),
+        ("ann annabel", &["Ann Ann Annabel", "Annabel Lee"]),
+        ("annabel ann", &["Ann Ann Annabel", "Annabel Lee"]),
+        ("mary.sp", &["Mary Sparks", "Mary Spencer", "Maryam Spoor"]),
+        ("mary spe", &["Mary Spencer"]),
+        ("spencer kelly", &[]),
+        ("lee ann", &["Annabel Lee"]),
+    ];
+    for (search, expected) in expectations {
+        let view = ListView::parse(Some(search), None, None, None).unwrap();
+        let company = company.clone();
+        let (narrow, broad) = app
+            .db(move |conn| {
+                let narrow = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 10_000).unwrap();
+                let broad = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 0).unwrap();
+                (narrow, broad)
+            })
+            .await;
+        let shown = |page: &view::AgentPage| page.rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+        assert_eq!(shown(&narrow), expected, "{search}");
+        assert_eq!(shown(&broad), expected, "{search}, broad");
+    }
+
+    // A rename rewrites the pairs: the old two words no longer find the agent.
+    let company_id = company.clone();
+    app.db(move |conn| {
+        use agentgate::db::schema::agents;
+        use diesel::prelude::*;
+        let id: String = agents::table.filter(agents::company_id.eq(&company_id)).filter(agents::name.eq("Grace Kelly")).select(agents::id).get_result(conn).unwrap();
+        agentgate::db::models::Agent::update_name(conn, &id, "Kelly Spencer").unwrap();
+    })
+    .await;
+    assert!(names(&app, "?q=grace+kelly").await.is_empty());
+    assert_eq!(names(&app, "?q=spencer+kel").await, ["Kelly Spencer"]);
+}
+
+#[tokio::test]
 async fn the_csv_streams_every_row_of_a_large_company_in_the_order_of_the_pages() {
     let app = admin_app().await;
     let company = company_of(&app, ADMIN_EMAIL).await;

@@ -2,7 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{agent_name_words, agents};
+use crate::db::schema::{agent_name_pairs, agent_name_words, agents};
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
 /// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
@@ -150,6 +150,7 @@ impl Agent {
             .set((agents::name.eq(name), agents::search_name.eq(&key)))
             .returning(agents::company_id)
             .get_result(conn)?;
+        diesel::delete(agent_name_pairs::table.filter(agent_name_pairs::agent_id.eq(id))).execute(conn)?;
         diesel::delete(agent_name_words::table.filter(agent_name_words::agent_id.eq(id))).execute(conn)?;
         insert_name_words(conn, &company_id, id, &key)
     }
@@ -159,6 +160,7 @@ impl Agent {
     pub fn reindex_all_names(conn: &mut DbConnection) -> QueryResult<usize> {
         let all: Vec<(String, String, String)> =
             agents::table.select((agents::id, agents::company_id, agents::name)).load(conn)?;
+        diesel::delete(agent_name_pairs::table).execute(conn)?;
         diesel::delete(agent_name_words::table).execute(conn)?;
         for (id, company_id, name) in &all {
             let key = search_key(name);
@@ -271,9 +273,18 @@ impl Agent {
     }
 }
 
+/// Fills `agent_name_pairs` from `agent_name_words` (as `w`) for bulk
+/// inserts, which write the words in SQL: append a `WHERE` on `w` to choose
+/// the agents. The same pairs as [`Agent::insert`] writes.
+pub const INSERT_NAME_PAIRS_OF_WORDS: &str = "INSERT INTO agent_name_pairs (company_id, word, other, agent_id) \
+     SELECT w.company_id, w.word, o.word, w.agent_id FROM agent_name_words w \
+     JOIN agent_name_words o ON o.agent_id = w.agent_id AND o.word <> w.word";
+
 /// One row per distinct word of the name, so a word prefix is an index range;
-/// each row carries the whole name for the other words of a search.
-/// (Row by row: the multi-backend connection has no batch insert; a name has few words.)
+/// each row carries the whole name for the other words of a search. Then
+/// each two of those words as a pair, for searches of two words (see the
+/// migration `000200_name_word_pairs`): one statement, however many words.
+/// (Words row by row: the multi-backend connection has no batch insert; a name has few words.)
 fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, key: &str) -> QueryResult<()> {
     for word in search_words(key) {
         diesel::insert_into(agent_name_words::table)
@@ -285,5 +296,19 @@ fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, 
             ))
             .execute(conn)?;
     }
+    let other = diesel::alias!(agent_name_words as other_word);
+    let pairs = agent_name_words::table
+        .inner_join(
+            other.on(other
+                .field(agent_name_words::agent_id)
+                .eq(agent_name_words::agent_id)
+                .and(other.field(agent_name_words::word).ne(agent_name_words::word))),
+        )
+        .filter(agent_name_words::agent_id.eq(agent_id))
+        .select((agent_name_words::company_id, agent_name_words::word, other.field(agent_name_words::word), agent_name_words::agent_id));
+    diesel::insert_into(agent_name_pairs::table)
+        .values(pairs)
+        .into_columns((agent_name_pairs::company_id, agent_name_pairs::word, agent_name_pairs::other, agent_name_pairs::agent_id))
+        .execute(conn)?;
     Ok(())
 }

@@ -17,5 +17,5 @@ pub mod session;
 pub mod setup_token;
 pub mod trusted_computer;
 
-pub use agent::{Agent, NewAgent};
+pub use agent::{Agent, INSERT_NAME_PAIRS_OF_WORDS, NewAgent};
 pub use company::{Company, CompanyPolicy, NewCompany};
