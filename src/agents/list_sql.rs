@@ -317,4 +317,19 @@ mod tests {
         }
         assert!(!matches_sql("ada king lovelace").is_kept());
     }
+
+    #[test]
+    fn a_word_that_begins_another_is_not_searched_for_and_two_words_read_the_pairs() {
+        let words = |search: &str| {
+            let search = SearchText::parse(search).unwrap().unwrap();
+            unimplied_words(&search).into_iter().cloned().collect::<Vec<String>>()
+        };
+        assert_eq!(words("ann annabel"), ["annabel"]);
+        assert_eq!(words("grace hopper"), ["hopper", "grace"]);
+        assert_eq!(words("ann annabel lee"), ["annabel", "lee"]);
+        assert_eq!(words("a b c"), ["a", "b", "c"]);
+        assert!(matches_sql("grace hopper").to_sql().contains("agent_name_pairs"));
+        assert!(!matches_sql("ann annabel").to_sql().contains("agent_name_pairs"));
+        assert!(!matches_sql("ada king lovelace").to_sql().contains("agent_name_pairs"));
+    }
 }
