@@ -118,7 +118,8 @@ pub fn smtp_send(took: Duration) {
     metrics::histogram!(SMTP_DURATION).record(took.as_secs_f64());
 }
 
-/// Hashes waiting for a hashing thread, and how long one took.
+/// Password checks waiting for their turn to hash (a place on the pool, then
+/// a thread), and how long one hash took.
 pub fn hash_queue(waiting: usize) {
     metrics::gauge!(HASH_QUEUE).set(waiting as f64);
 }

@@ -6,6 +6,7 @@
 //! next and gives it back after a second without work.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
@@ -105,6 +106,9 @@ pub struct PasswordHasher {
     /// the threads.
     priority_permits: Arc<Semaphore>,
     jobs: crossbeam_channel::Sender<Job>,
+    /// Attempts waiting for a place (either lane): with the jobs not yet
+    /// taken by a thread, the queue `/metrics` reports.
+    waiting: Arc<AtomicUsize>,
     /// Verified against when the email is unknown, so every failed login costs one hash.
     dummy_hash: Arc<str>,
 }
@@ -158,6 +162,7 @@ impl PasswordHasher {
             permits: Arc::new(Semaphore::new(concurrency * PLACES_PER_THREAD)),
             priority_permits: Arc::new(Semaphore::new(concurrency)),
             jobs,
+            waiting: Arc::new(AtomicUsize::new(0)),
             dummy_hash: dummy_hash.into(),
         }
     }
@@ -165,14 +170,34 @@ impl PasswordHasher {
     /// Waits for a place on the pool: as many attempts as [`PLACES_PER_THREAD`]
     /// per thread are in flight at once; the threads hash one at a time each.
     pub async fn reserve(&self) -> Result<HashSlot, HashError> {
-        let permit = self.permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
-        Ok(HashSlot { hasher: self.clone(), _permit: permit })
+        self.take_place(&self.permits).await
     }
 
     /// A place in the device holders' lane (see `priority_permits`).
     pub async fn reserve_priority(&self) -> Result<HashSlot, HashError> {
-        let permit = self.priority_permits.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
+        self.take_place(&self.priority_permits).await
+    }
+
+    /// Waits for a place in `lane`, counted as waiting meanwhile (also when
+    /// the request is dropped while it waits).
+    async fn take_place(&self, lane: &Arc<Semaphore>) -> Result<HashSlot, HashError> {
+        struct Waiting<'a>(&'a PasswordHasher);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.waiting.fetch_sub(1, Ordering::Relaxed);
+                self.0.report_queue();
+            }
+        }
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        self.report_queue();
+        let _waiting = Waiting(self);
+        let permit = lane.clone().acquire_owned().await.map_err(|_| HashError::PoolClosed)?;
         Ok(HashSlot { hasher: self.clone(), _permit: permit })
+    }
+
+    /// Attempts waiting for a place, and jobs waiting for a thread.
+    fn report_queue(&self) {
+        crate::metrics::hash_queue(self.waiting.load(Ordering::Relaxed) + self.jobs.len());
     }
 
     /// The PHC string of a new password.
@@ -198,7 +223,7 @@ impl PasswordHasher {
             let _ = reply.send(result);
         });
         self.jobs.send(job).map_err(|_| HashError::PoolClosed)?;
-        crate::metrics::hash_queue(self.jobs.len());
+        self.report_queue();
         answer.await.map_err(|_| HashError::PoolClosed)
     }
 }

@@ -121,8 +121,9 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
     }
     assert!(up, "the server answers /healthz");
 
-    // Twelve password steps, each on its own connection, all accepted
-    // before the signal; argon2 makes most of them still run at SIGTERM.
+    // Twelve password steps, each on its own connection, all held by the
+    // server before the signal; with one hashing thread most of them are
+    // still waiting for it at SIGTERM.
     let mut browsers = Vec::new();
     for _ in 0..12 {
         let browser = new_browser();
@@ -138,27 +139,38 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
             })
         })
         .collect();
-    // Every request has reached the server by then (a request still on its
-    // way when the server stops is not in flight: it may be refused).
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // Wait until the server holds every login: each is waiting for its turn
+    // to hash (the queue `/metrics` reports), hashing, or done. On a busy
+    // machine requests take a while to arrive; a fixed pause was too short.
+    let mut in_flight = 0;
+    for _ in 0..500 {
+        let metrics = new_browser().get(format!("{address}/metrics")).send().await.unwrap().text().await.unwrap();
+        let value = |name: &str| -> usize {
+            metrics.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse::<f64>().ok()).map_or(0, |v| v as usize)
+        };
+        let (queued, hashed) = (value("agentgate_password_hash_queue"), value("agentgate_password_hash_duration_seconds_count"));
+        // Besides those, at most the places on the pool (two per thread)
+        // are taken by logins between their turn and their hash.
+        if queued + hashed + 2 >= 12 {
+            in_flight = 12 - hashed;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Usually most are; on a slow machine the last requests may arrive
+    // after the first hashes, but the signal must still find some running.
+    assert!(in_flight >= 1, "logins still in flight at the signal: {in_flight} of 12");
     // SAFETY: kill(2) with a child's pid and SIGTERM has no memory-safety preconditions.
     assert_eq!(unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) }, 0);
 
-    // Each login the server took in got its whole answer; a request still
-    // on its way when the listener closed may be refused, and then nothing
-    // of it happened (checked against the code emails below).
+    // Each login the server took in got its whole answer.
     let mut answered = 0;
     for login in logins {
-        match login.await.unwrap() {
-            Ok(response) => {
-                assert_eq!(response.status(), 303, "an answer, never an error page");
-                assert_eq!(location(&response), "/login/verify");
-                answered += 1;
-            }
-            Err(refused) => assert!(refused.is_request(), "{refused:?}"),
-        }
+        let response = login.await.unwrap().expect("a login the server held is answered");
+        assert_eq!(response.status(), 303, "an answer, never an error page");
+        assert_eq!(location(&response), "/login/verify");
+        answered += 1;
     }
-    assert!(answered >= 6, "most logins were in flight: {answered} of 12 answered");
     let exit = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
     assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
     assert!(new_browser().get(format!("{address}/healthz")).send().await.is_err(), "no longer listening");
@@ -171,7 +183,7 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
             outbox::table.filter(outbox::kind.eq("login_code")).select(outbox::status).load(conn).unwrap()
         })
         .await;
-    assert_eq!(statuses.len(), answered, "one code email for each answered login, none for a refused one: {statuses:?}");
+    assert_eq!(statuses.len(), answered, "one code email for each login: {statuses:?}");
     assert!(statuses.iter().all(|s| s == "sent" || s == "pending"), "{statuses:?}");
     let sent = statuses.iter().filter(|s| *s == "sent").count();
     assert_eq!(smtp.all().iter().filter(|m| m.subject.contains("sign-in code")).count(), sent, "each sent row arrived once");
