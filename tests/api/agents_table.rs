@@ -133,6 +133,18 @@ async fn names(app: &crate::helpers::TestApp, query: &str) -> Vec<String> {
     names_in_table(&response.text().await.unwrap())
 }
 
+/// Renames the company's agent called `from`, as the account page does.
+async fn rename(app: &crate::helpers::TestApp, company_id: &str, from: &str, to: &'static str) {
+    let (company_id, from) = (company_id.to_owned(), from.to_owned());
+    app.db(move |conn| {
+        use agentgate::db::schema::agents;
+        use diesel::prelude::*;
+        let id: String = agents::table.filter(agents::company_id.eq(&company_id)).filter(agents::name.eq(&from)).select(agents::id).get_result(conn).unwrap();
+        agentgate::db::models::Agent::update_name(conn, &id, to).unwrap();
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn filter_search_and_sort_are_in_the_query_string() {
     let app = admin_app().await;
@@ -182,14 +194,7 @@ async fn filter_search_and_sort_are_in_the_query_string() {
     let empty = app.get("/agents?q=nobody").await.text().await.unwrap();
     assert!(empty.contains("No agents match."));
     // A search of several words follows a rename: every word, in any order.
-    let company_id = company.clone();
-    app.db(move |conn| {
-        use agentgate::db::schema::agents;
-        use diesel::prelude::*;
-        let id: String = agents::table.filter(agents::company_id.eq(&company_id)).filter(agents::name.eq("Mary-Jane Smith")).select(agents::id).get_result(conn).unwrap();
-        agentgate::db::models::Agent::update_name(conn, &id, "Mary-Jane Brewster Hopper").unwrap();
-    })
-    .await;
+    rename(&app, &company, "Mary-Jane Smith", "Mary-Jane Brewster Hopper").await;
     assert!(names(&app, "?q=mary+smith").await.is_empty());
     assert_eq!(names(&app, "?q=hopper+jane+m").await, ["Mary-Jane Brewster Hopper"]);
     assert!(names(&app, "?q=hopper+ada").await.is_empty(), "every word must begin a word of the name");
@@ -340,6 +345,19 @@ async fn the_csv_has_the_same_rows_quoted_and_inert() {
     assert_eq!(searched.split("\r\n").filter(|l| !l.is_empty()).count(), 2);
 }
 
+/// The view's page answered both ways: as a narrow search (its matches
+/// looked up and sorted) and as a broad one (the sort index walked, each
+/// entry tested), when the search finds more than `broad_above` agents.
+async fn narrow_and_broad(app: &crate::helpers::TestApp, company: &str, view: ListView, now: chrono::NaiveDateTime, broad_above: i64) -> (view::AgentPage, view::AgentPage) {
+    let company = company.to_owned();
+    app.db(move |conn| {
+        let narrow = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 10_000).unwrap();
+        let broad = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, broad_above).unwrap();
+        (narrow, broad)
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
     let app = admin_app().await;
@@ -364,14 +382,7 @@ async fn a_broad_search_walks_the_sort_index_and_finds_the_same_agents() {
     for raw in views {
         let query: std::collections::HashMap<String, String> = url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
         let view = ListView::parse(query.get("q").map(String::as_str), query.get("two_factor").map(String::as_str), query.get("sort").map(String::as_str), query.get("page").map(String::as_str)).unwrap();
-        let company = company.clone();
-        let (narrow, broad) = app
-            .db(move |conn| {
-                let narrow = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 10_000).unwrap();
-                let broad = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 1).unwrap();
-                (narrow, broad)
-            })
-            .await;
+        let (narrow, broad) = narrow_and_broad(&app, &company, view, now, 1).await;
         let ids = |page: &view::AgentPage| page.rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert!(matches!(narrow.total, view::Total::Exact(_)), "{raw}");
         // Broad: "at least" the threshold, or an exact count that agrees.
@@ -443,28 +454,14 @@ async fn a_search_of_two_words_finds_every_name_holding_both_through_the_word_pa
     ];
     for (search, expected) in expectations {
         let view = ListView::parse(Some(search), None, None, None).unwrap();
-        let company = company.clone();
-        let (narrow, broad) = app
-            .db(move |conn| {
-                let narrow = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 10_000).unwrap();
-                let broad = listing::list_page_with_limit(conn, &PageAnchors::default(), &company, &view, now, 0).unwrap();
-                (narrow, broad)
-            })
-            .await;
+        let (narrow, broad) = narrow_and_broad(&app, &company, view, now, 0).await;
         let shown = |page: &view::AgentPage| page.rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
         assert_eq!(shown(&narrow), expected, "{search}");
         assert_eq!(shown(&broad), expected, "{search}, broad");
     }
 
     // A rename rewrites the pairs: the old two words no longer find the agent.
-    let company_id = company.clone();
-    app.db(move |conn| {
-        use agentgate::db::schema::agents;
-        use diesel::prelude::*;
-        let id: String = agents::table.filter(agents::company_id.eq(&company_id)).filter(agents::name.eq("Grace Kelly")).select(agents::id).get_result(conn).unwrap();
-        agentgate::db::models::Agent::update_name(conn, &id, "Kelly Spencer").unwrap();
-    })
-    .await;
+    rename(&app, &company, "Grace Kelly", "Kelly Spencer").await;
     assert!(names(&app, "?q=grace+kelly").await.is_empty());
     assert_eq!(names(&app, "?q=spencer+kel").await, ["Kelly Spencer"]);
 }

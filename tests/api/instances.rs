@@ -91,64 +91,67 @@ async fn an_older_database_migrates_forward_keeping_its_data() {
     assert_eq!(app.get("/healthz").await.status(), 200);
 }
 
-#[tokio::test]
-async fn name_words_written_before_they_carried_the_name_get_it_from_the_migration() {
-    use agentgate::db::schema::agent_name_words;
+/// Runs the first `migrations` on a fresh database, then these statements
+/// (the rows an older version wrote), then the rest of the migrations, and
+/// hands the connection to `check`.
+async fn migrate_over(migrations: usize, statements: &'static [&'static str], check: impl FnOnce(&mut DbConnection) + Send + 'static) {
     let database = TestDatabase::create();
     let settings = PoolSettings { max_size: 2, connect_timeout: Duration::from_secs(5) };
     let pool = db::connect(&database.url, &settings).unwrap();
     tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().unwrap();
-        // Every migration before `000080_name_words_carry_the_name`.
-        db::run_first_migrations(&mut conn, 9).unwrap();
-        for statement in [
-            "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')",
-            "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, created_at, password_changed_at) \
-             VALUES ('a1', 'c1', 'Grace Hopper', 'grace hopper', 'grace@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-            "INSERT INTO agent_name_words (company_id, word, agent_id) VALUES ('c1', 'grace', 'a1'), ('c1', 'hopper', 'a1')",
-        ] {
-            diesel::sql_query(statement).execute(&mut conn as &mut DbConnection).unwrap();
+        db::run_first_migrations(&mut conn, migrations).unwrap();
+        for statement in statements {
+            diesel::sql_query(*statement).execute(&mut conn as &mut DbConnection).unwrap();
         }
         assert!(db::run_migrations(&mut conn).unwrap() >= 1);
-        let carried: Vec<String> =
-            agent_name_words::table.select(agent_name_words::search_name).load(&mut conn as &mut DbConnection).unwrap();
-        assert_eq!(carried, ["grace hopper", "grace hopper"]);
+        check(&mut conn);
     })
     .await
     .unwrap();
 }
 
+const OLD_COMPANY: &str = "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')";
+
+#[tokio::test]
+async fn name_words_written_before_they_carried_the_name_get_it_from_the_migration() {
+    use agentgate::db::schema::agent_name_words;
+    // Every migration before `000080_name_words_carry_the_name`.
+    let old_rows = &[
+        OLD_COMPANY,
+        "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, created_at, password_changed_at) \
+         VALUES ('a1', 'c1', 'Grace Hopper', 'grace hopper', 'grace@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO agent_name_words (company_id, word, agent_id) VALUES ('c1', 'grace', 'a1'), ('c1', 'hopper', 'a1')",
+    ];
+    migrate_over(9, old_rows, |conn| {
+        let carried: Vec<String> = agent_name_words::table.select(agent_name_words::search_name).load(conn).unwrap();
+        assert_eq!(carried, ["grace hopper", "grace hopper"]);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn names_written_before_the_word_pairs_get_them_from_the_migration() {
     use agentgate::db::schema::agent_name_pairs;
-    let database = TestDatabase::create();
-    let settings = PoolSettings { max_size: 2, connect_timeout: Duration::from_secs(5) };
-    let pool = db::connect(&database.url, &settings).unwrap();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().unwrap();
-        // Every migration before `000200_name_word_pairs`.
-        db::run_first_migrations(&mut conn, 21).unwrap();
-        for statement in [
-            "INSERT INTO companies (id, name, trusted_days_max, created_at) VALUES ('c1', 'Old Co', 30, '2026-01-01 00:00:00')",
-            "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, created_at, password_changed_at) VALUES \
-             ('a1', 'c1', 'Grace Hopper', 'grace hopper', 'grace@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
-             ('a2', 'c1', 'Cher', 'cher', 'cher@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
-            "INSERT INTO agent_name_words (company_id, word, agent_id, search_name) VALUES \
-             ('c1', 'grace', 'a1', 'grace hopper'), ('c1', 'hopper', 'a1', 'grace hopper'), ('c1', 'cher', 'a2', 'cher')",
-        ] {
-            diesel::sql_query(statement).execute(&mut conn as &mut DbConnection).unwrap();
-        }
-        assert_eq!(db::run_migrations(&mut conn).unwrap(), 1);
+    // Every migration before `000200_name_word_pairs`.
+    let old_rows = &[
+        OLD_COMPANY,
+        "INSERT INTO agents (id, company_id, name, search_name, email, role, password_hash, created_at, password_changed_at) VALUES \
+         ('a1', 'c1', 'Grace Hopper', 'grace hopper', 'grace@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00'), \
+         ('a2', 'c1', 'Cher', 'cher', 'cher@old.test', 'agent', 'x', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "INSERT INTO agent_name_words (company_id, word, agent_id, search_name) VALUES \
+         ('c1', 'grace', 'a1', 'grace hopper'), ('c1', 'hopper', 'a1', 'grace hopper'), ('c1', 'cher', 'a2', 'cher')",
+    ];
+    migrate_over(21, old_rows, |conn| {
         let pairs: Vec<(String, String, String, String)> = agent_name_pairs::table
             .select((agent_name_pairs::company_id, agent_name_pairs::word, agent_name_pairs::other, agent_name_pairs::agent_id))
             .order((agent_name_pairs::word, agent_name_pairs::other))
-            .load(&mut conn as &mut DbConnection)
+            .load(conn)
             .unwrap();
         let pair = |word: &str, other: &str| ("c1".to_owned(), word.to_owned(), other.to_owned(), "a1".to_owned());
-        assert_eq!(pairs, [pair("grace", "hopper"), pair("hopper", "grace")]);
+        assert_eq!(pairs, [pair("grace", "hopper"), pair("hopper", "grace")], "the two words of Grace Hopper; none for Cher");
     })
-    .await
-    .unwrap();
+    .await;
 }
 
 /// The bundled SQLite is built as `.cargo/config.toml` says: without the
