@@ -1,7 +1,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 
-use crate::db::DbConnection;
+use crate::db::{Backend, DbConnection};
 use crate::db::schema::{agent_name_pairs, agent_name_words, agents};
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
@@ -275,7 +276,7 @@ impl Agent {
 
 /// Fills `agent_name_pairs` from `agent_name_words` (as `w`) for bulk
 /// inserts, which write the words in SQL: append a `WHERE` on `w` to choose
-/// the agents. The same pairs as [`Agent::insert`] writes.
+/// the agents. [`Agent::insert`] and renames write them with it too.
 pub const INSERT_NAME_PAIRS_OF_WORDS: &str = "INSERT INTO agent_name_pairs (company_id, word, other, agent_id) \
      SELECT w.company_id, w.word, o.word, w.agent_id FROM agent_name_words w \
      JOIN agent_name_words o ON o.agent_id = w.agent_id AND o.word <> w.word";
@@ -296,19 +297,11 @@ fn insert_name_words(conn: &mut DbConnection, company_id: &str, agent_id: &str, 
             ))
             .execute(conn)?;
     }
-    let other = diesel::alias!(agent_name_words as other_word);
-    let pairs = agent_name_words::table
-        .inner_join(
-            other.on(other
-                .field(agent_name_words::agent_id)
-                .eq(agent_name_words::agent_id)
-                .and(other.field(agent_name_words::word).ne(agent_name_words::word))),
-        )
-        .filter(agent_name_words::agent_id.eq(agent_id))
-        .select((agent_name_words::company_id, agent_name_words::word, other.field(agent_name_words::word), agent_name_words::agent_id));
-    diesel::insert_into(agent_name_pairs::table)
-        .values(pairs)
-        .into_columns((agent_name_pairs::company_id, agent_name_pairs::word, agent_name_pairs::other, agent_name_pairs::agent_id))
-        .execute(conn)?;
+    // The pairs of this agent, by the one rule the bulk inserts use too.
+    let agent_bind = match conn.backend() {
+        Backend::Sqlite => "?",
+        Backend::Postgres => "$1",
+    };
+    diesel::sql_query(format!("{INSERT_NAME_PAIRS_OF_WORDS} WHERE w.agent_id = {agent_bind}")).bind::<Text, _>(agent_id).execute(conn)?;
     Ok(())
 }
