@@ -163,23 +163,16 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
     // SAFETY: kill(2) with a child's pid and SIGTERM has no memory-safety preconditions.
     assert_eq!(unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) }, 0);
 
-    // Each answered login got its whole answer. A request may be refused
-    // when the listener closes (the wait above cannot see the logins on the
-    // two places of the pool, so one may still be on its way; and under a
-    // loaded machine up to half were refused once), and then nothing of it
-    // happened: checked against the code emails below.
-    let mut answered = 0;
+    // Every login gets its whole answer: each was sent on the connection
+    // its login page came on, which the server finishes before it exits.
+    // (actix-server before 2.9.1 dropped a worker's connections when the
+    // listener closed before the worker heard of the stop: half of the
+    // logins were cut off in about one run in eight under load.)
     for login in logins {
-        match login.await.unwrap() {
-            Ok(response) => {
-                assert_eq!(response.status(), 303, "an answer, never an error page");
-                assert_eq!(location(&response), "/login/verify");
-                answered += 1;
-            }
-            Err(refused) => assert!(refused.is_request(), "{refused:?}"),
-        }
+        let response = login.await.unwrap().expect("an answer, not a closed connection");
+        assert_eq!(response.status(), 303, "an answer, never an error page");
+        assert_eq!(location(&response), "/login/verify");
     }
-    assert!(answered >= 1, "logins in flight at the signal are answered: {answered} of 12");
     let exit = tokio::task::spawn_blocking(move || server.wait()).await.unwrap().unwrap();
     assert!(exit.success(), "exits 0 after SIGTERM: {exit:?}");
     assert!(new_browser().get(format!("{address}/healthz")).send().await.is_err(), "no longer listening");
@@ -192,7 +185,7 @@ async fn sigterm_lets_logins_in_flight_finish_and_leaves_no_email_half_sent() {
             outbox::table.filter(outbox::kind.eq("login_code")).select(outbox::status).load(conn).unwrap()
         })
         .await;
-    assert_eq!(statuses.len(), answered, "one code email for each answered login, none for a refused one: {statuses:?}");
+    assert_eq!(statuses.len(), 12, "one code email for each login: {statuses:?}");
     assert!(statuses.iter().all(|s| s == "sent" || s == "pending"), "{statuses:?}");
     let sent = statuses.iter().filter(|s| *s == "sent").count();
     assert_eq!(smtp.all().iter().filter(|m| m.subject.contains("sign-in code")).count(), sent, "each sent row arrived once");
