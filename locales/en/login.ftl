@@ -104,6 +104,10 @@ confirm-identity-lead-password = Changing your password or email address, turnin
     [one] { $minutes } minute
    *[other] { $minutes } minutes
 }.
+confirm-identity-lead-passkey = Changing your password or email address, turning two-factor authentication off, or resetting an agent's two-factor authentication needs your password and your passkey or security key, used in the last { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
 confirm-identity-lead-app = Changing your password or email address, turning two-factor authentication off, or resetting an agent's two-factor authentication needs your password and a code from your authenticator app, entered in the last { $minutes ->
     [one] { $minutes } minute
    *[other] { $minutes } minutes

@@ -113,6 +113,11 @@ confirm-identity-lead-password = Zmiana hasła lub adresu e-mail, wyłączenie u
     [few] ostatnich { $minutes } minut
    *[many] ostatnich { $minutes } minut
 }.
+confirm-identity-lead-passkey = Zmiana hasła lub adresu e-mail, wyłączenie uwierzytelniania dwuskładnikowego albo zresetowanie go innemu agentowi wymaga Twojego hasła i klucza dostępu lub klucza bezpieczeństwa, użytych w ciągu { $minutes ->
+    [one] ostatniej minuty
+    [few] ostatnich { $minutes } minut
+   *[many] ostatnich { $minutes } minut
+}.
 confirm-identity-lead-app = Zmiana hasła lub adresu e-mail, wyłączenie uwierzytelniania dwuskładnikowego albo zresetowanie go innemu agentowi wymaga Twojego hasła i kodu z aplikacji uwierzytelniającej, wpisanych w ciągu { $minutes ->
     [one] ostatniej minuty
     [few] ostatnich { $minutes } minut

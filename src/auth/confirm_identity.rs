@@ -1,7 +1,11 @@
 //! Step-up re-authentication (issue 8): turning 2FA off, changing the email
 //! address, changing the password and an admin resetting someone's 2FA each
-//! need the agent's current password — and, when the agent has 2FA on, an
-//! emailed code — proven within the last `AGENTGATE_REAUTH_MINUTES` (10).
+//! need the agent's current password — and, when the agent has 2FA on, a
+//! second factor — proven within the last `AGENTGATE_REAUTH_MINUTES` (10).
+//! The second factor is one the agent could log in with
+//! ([`LoginMethods`]: a passkey, the app's code or an emailed code, as the
+//! company's policy counts them), so a step-up is never weaker than the
+//! agent's login; recovery codes are for a lost device at login, not here.
 //!
 //! A browser's session records when it last proved each
 //! ([`IdentityProofs`]): the login records the password (and the code, at
@@ -22,6 +26,7 @@ use crate::audit::{self, Event, Outcome};
 use crate::auth::Context;
 use crate::auth::code_step::{self, CodeOutcome, Holder};
 use crate::auth::codes::{self, IssueRefusal, Answer};
+use crate::auth::login::{LoginMethod, LoginMethods};
 use crate::auth::login_gate::{LOGIN_IP, LockedBy, LoginGate, LoginTickets, device_bucket, login_account_bucket, open_login_gate};
 use crate::auth::throttle::Bucket;
 use crate::config::{Config, LoginLimits};
@@ -148,11 +153,13 @@ pub enum CodeRequest {
 }
 
 /// Opens a confirm-identity challenge for this browser (ending the one it
-/// had, `previous`) and emails its code to the agent's address.
+/// had, `previous`) and, when an emailed code is the agent's first method
+/// (`methods`), emails its code to the agent's address.
 pub fn start_code(
     conn: &mut DbConnection,
     config: &Config,
     agent: &Agent,
+    methods: LoginMethods,
     previous: Option<&str>,
     client: &ClientInfo,
     now: NaiveDateTime,
@@ -167,8 +174,9 @@ pub fn start_code(
             }
         let challenge = codes::open_challenge(conn, &agent.id, ChallengePurpose::ConfirmIdentity, now + config.codes.pending_login_lifetime, client, now)?;
         let ctx = Context { config, client, now };
-        // With an app the code comes from the app; an email goes out only when asked for.
-        let refusal = if agent.app_enabled { None } else { code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err() };
+        // With a passkey or an app the answer comes from them; an email goes out only when asked for.
+        let emailed_first = methods.method(None) == LoginMethod::Email;
+        let refusal = if emailed_first { code_step::send_requested_code(conn, &ctx, agent, &challenge, &lockout)?.err() } else { None };
         Ok(CodeRequest::Started { challenge_id: challenge.id, refusal })
     })
 }
@@ -178,11 +186,16 @@ pub fn holder<'a>(agent: &'a Agent, challenge_id: &'a str) -> Holder<'a> {
     Holder::SignedInBrowser { agent_id: &agent.id, challenge_id }
 }
 
-/// Judges a confirm-identity code: emailed, or from the agent's app (a
-/// missing or malformed one counts as wrong). Wrong codes count towards the
-/// agent's code lock-out, and a lock is announced by email, as at login.
+/// Judges a confirm-identity answer: an emailed code, the agent's app's
+/// code, or a passkey's answer to this challenge's ceremony (a missing or
+/// malformed one counts as wrong). Wrong answers count towards the agent's
+/// code lock-out, and a lock is announced by email, as at login.
 pub fn check_code(conn: &mut DbConnection, ctx: &Context<'_>, agent: &Agent, challenge_id: &str, submitted: Answer<'_>) -> Result<CodeOutcome<()>, AuthError> {
-    let detail = if matches!(submitted, Answer::App(_)) { "password and authenticator app code" } else { "password and code" };
+    let detail = match submitted {
+        Answer::App(_) => "password and authenticator app code",
+        Answer::Passkey(_) => "password and passkey",
+        Answer::Emailed(_) | Answer::Recovery(_) => "password and code",
+    };
     code_step::submit(conn, ctx, holder(agent, challenge_id), ChallengePurpose::ConfirmIdentity, submitted, |conn, agent, _| {
         record_confirmed(conn, agent, ctx.client, detail, ctx.now)
     })

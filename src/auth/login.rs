@@ -359,7 +359,7 @@ pub struct LoginMethods {
 }
 
 impl LoginMethods {
-    fn of(company: &Company, agent: &Agent) -> LoginMethods {
+    pub fn of(company: &Company, agent: &Agent) -> LoginMethods {
         LoginMethods {
             has_passkey: agent.has_passkey(),
             has_app: agent.app_enabled && (company.app_factor_allowed || !agent.has_passkey()),

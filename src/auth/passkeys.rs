@@ -310,8 +310,9 @@ pub fn remove_all(conn: &mut DbConnection, agent_id: &str) -> diesel::QueryResul
     Agent::refresh_passkey_count(conn, agent_id).map(|_| ())
 }
 
-/// Starts the passkey ceremony of a pending login's second step, for the
-/// agent's own passkeys; `None` when there is nothing to ask for.
+/// Starts the passkey ceremony of a second step, for the agent's own
+/// passkeys: `login_id` is the step's code challenge (a pending login's, or
+/// a confirm-identity step's); `None` when there is nothing to ask for.
 pub fn start_second_factor(conn: &mut DbConnection, config: &Config, login_id: &str, agent_id: &str, now: NaiveDateTime) -> Result<Option<Started>, AuthError> {
     let Some(webauthn) = verifier(config) else { return Ok(None) };
     let passkeys: Vec<Passkey> = store::of_agent(conn, agent_id)?.iter().filter_map(load).collect();

@@ -232,6 +232,16 @@ impl CodePage {
         self
     }
 
+    /// The link to this step with another `method`, keeping `next`.
+    pub fn method_href(&self, method: &str) -> String {
+        let mut href = format!("{}?method={method}", self.spec.action);
+        if let Some(next) = &self.next {
+            href.push_str("&next=");
+            href.extend(percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC));
+        }
+        href
+    }
+
     /// Shown again after a code that did not work: 422 with why.
     pub fn refused(mut self, error: String) -> Result<HttpResponse, AppError> {
         self.error = Some(error);

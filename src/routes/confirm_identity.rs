@@ -1,6 +1,7 @@
 //! `/account/confirm-identity`: step-up re-authentication before a sensitive
-//! change (see `auth::confirm_identity`). The current password, then, with 2FA on, a
-//! code emailed to the agent; then back to `next`.
+//! change (see `auth::confirm_identity`). The current password, then, with
+//! 2FA on, a second factor the agent logs in with (a passkey, the app's code
+//! or an emailed code); then back to `next`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -17,9 +18,10 @@ use crate::db::models::code_challenge::ChallengePurpose;
 use crate::domain::{OneTimeCode, TwoFactorStatus};
 use crate::error::AppError;
 use crate::i18n::key;
-use crate::auth::login::LoginMethod;
+use crate::auth::login::{LoginMethod, LoginMethods};
+use crate::auth::passkeys::{self, Assertion};
 use crate::db::models::Agent;
-use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, codes_locked, notice_and_wait};
+use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, notice_and_wait};
 use crate::routes::notice_text;
 use crate::web::redirect::{safe_next, see_other};
 use crate::state::AppState;
@@ -49,8 +51,8 @@ fn with_next(path: &str, next: &str, notice: Option<&str>) -> String {
 struct PasswordPage {
     layout: Layout,
     two_factor: bool,
-    /// The code will come from the agent's authenticator app.
-    app: bool,
+    /// What the second step will ask for (`passkey`, `app` or `email`).
+    method: &'static str,
     masked_email: String,
     reauth_minutes: i64,
     next: String,
@@ -62,7 +64,7 @@ impl PasswordPage {
         PasswordPage {
             layout: Layout::signed_in(crate::i18n::t("confirm-identity-title"), signed_in, "account").with_notice(notice),
             two_factor: signed_in.agent.two_factor_status() == TwoFactorStatus::Enabled,
-            app: signed_in.agent.app_enabled,
+            method: method_for(&methods_of(signed_in, &signed_in.agent), None).as_str(),
             masked_email: signed_in.agent.email_address().masked(),
             reauth_minutes: state.config.reauth_window.num_minutes(),
             next,
@@ -89,17 +91,22 @@ const CODE_PAGE: CodePageSpec = CodePageSpec {
     links_note: None,
 };
 
-/// The code the step asks for: the app's when the agent has one (unless
-/// they asked for an email and email 2FA is on), else an emailed one.
-fn method_for(agent: &Agent, requested: Option<&str>) -> LoginMethod {
-    match requested.and_then(LoginMethod::parse) {
-        Some(LoginMethod::Email) if agent.email_factor_on() => LoginMethod::Email,
-        _ if agent.app_enabled => LoginMethod::App,
-        _ => LoginMethod::Email,
-    }
+/// The second factors the agent could log in with (`agent` as the step
+/// read it): the ones the step accepts.
+fn methods_of(signed_in: &SignedIn, agent: &Agent) -> LoginMethods {
+    LoginMethods::of(&signed_in.company, agent)
+}
+
+/// The method the step asks for: the one requested if the agent has it,
+/// else their login's first (a passkey, the app, email). Never a recovery
+/// code (see `auth::confirm_identity`).
+fn method_for(methods: &LoginMethods, requested: Option<&str>) -> LoginMethod {
+    let requested = requested.and_then(LoginMethod::parse).filter(|m| *m != LoginMethod::Recovery);
+    methods.method(requested)
 }
 
 fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: LoginMethod, next: String, notice: Option<&str>) -> CodePage {
+    let methods = methods_of(signed_in, &view.agent);
     let (notice, wait) = notice_and_wait(notice, view.next_code_at);
     let layout = Layout::signed_in(crate::i18n::current().say(CODE_PAGE.title), signed_in, "account").with_notice(notice);
     let lifetime = state.config.codes.code_lifetime.num_minutes();
@@ -108,11 +115,14 @@ fn code_page(state: &AppState, signed_in: &SignedIn, view: &CodeView, method: Lo
     page.email_sent = view.email_sent;
     page.wait = wait;
     page.other_methods = OtherMethods {
-        app: view.agent.app_enabled && method != LoginMethod::App,
-        passkey: false,
-        email: view.agent.email_factor_on() && method != LoginMethod::Email,
+        app: methods.has_app && method != LoginMethod::App,
+        passkey: methods.has_passkey && method != LoginMethod::Passkey,
+        email: methods.email_offered && method != LoginMethod::Email,
         recovery: false,
     };
+    if method == LoginMethod::Passkey {
+        page.passkey = passkeys::rp_id(&state.config).map(|rp_id| PasskeyStep { options_url: "/account/confirm-identity/passkey", rp_id });
+    }
     page
 }
 
@@ -159,7 +169,8 @@ pub async fn password_submit(
         return Ok(see_other(&next));
     }
     let previous = signed_in.session.confirm_identity_challenge();
-    let request = state.db(move |conn| Ok(confirm_identity::start_code(conn, &config, &agent, previous.as_deref(), &client, now)?)).await?;
+    let methods = methods_of(&signed_in, &agent);
+    let request = state.db(move |conn| Ok(confirm_identity::start_code(conn, &config, &agent, methods, previous.as_deref(), &client, now)?)).await?;
     match request {
         CodeRequest::Locked { until } => Err(codes_locked(until, now)),
         CodeRequest::Started { challenge_id, refusal } => {
@@ -193,7 +204,7 @@ pub async fn code_step_page(state: web::Data<AppState>, signed_in: SignedIn, que
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    let method = method_for(&view.agent, query.method.as_deref());
+    let method = method_for(&methods_of(&signed_in, &view.agent), query.method.as_deref());
     render(&code_page(&state, &signed_in, &view, method, next, query.notice.as_deref()))
 }
 
@@ -203,6 +214,11 @@ pub struct CodeForm {
     code: String,
     next: Option<String>,
     method: Option<String>,
+    /// With `passkey`: the ceremony and the browser's answer (JSON).
+    #[serde(default)]
+    ceremony: String,
+    #[serde(default)]
+    credential: String,
 }
 
 /// `POST /account/confirm-identity/code`: the right code confirms the
@@ -218,10 +234,11 @@ pub async fn code_submit(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    let method = method_for(&view.agent, form.method.as_deref());
+    let method = method_for(&methods_of(&signed_in, &view.agent), form.method.as_deref());
     let parsed = match method {
         LoginMethod::App => ParsedAnswer::App(OneTimeCode::parse(&form.code)),
-        _ => ParsedAnswer::Emailed(OneTimeCode::parse(&form.code)),
+        LoginMethod::Passkey => ParsedAnswer::Passkey(Assertion::parse(&form.ceremony, &form.credential)),
+        LoginMethod::Email | LoginMethod::Recovery => ParsedAnswer::Emailed(OneTimeCode::parse(&form.code)),
     };
     let (config, agent, now, submitted) = (state.config.clone(), signed_in.agent.clone(), state.now(), parsed.clone());
     let outcome = state
@@ -267,8 +284,8 @@ pub async fn resend(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    if method_for(&view.agent, Some("email")) != LoginMethod::Email {
-        // No emailed codes for an agent who has only the app: nothing is sent.
+    if method_for(&methods_of(&signed_in, &view.agent), Some("email")) != LoginMethod::Email {
+        // No emailed codes for an agent whose company does not count them: nothing is sent.
         return Ok(see_other(&with_next("/account/confirm-identity/code", &next, None)));
     }
     let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
@@ -280,7 +297,7 @@ pub async fn resend(
         .await?;
     match sent {
         Resent::Expired => Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired")))),
-        Resent::Sent if view.agent.app_enabled => Ok(see_other(&format!("{}&method=email", with_next("/account/confirm-identity/code", &next, Some("code_resent"))))),
+        Resent::Sent if method_for(&methods_of(&signed_in, &view.agent), None) != LoginMethod::Email => Ok(see_other(&format!("{}&method=email", with_next("/account/confirm-identity/code", &next, Some("code_resent"))))),
         Resent::Sent => Ok(see_other(&with_next("/account/confirm-identity/code", &next, Some("code_resent")))),
         Resent::Refused(IssueRefusal::Locked { until }) => {
             signed_in.session.end_confirm_identity();

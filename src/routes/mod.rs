@@ -54,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/confirm-identity/code", web::get().to(confirm_identity::code_step_page))
         .route("/account/confirm-identity/code", web::post().to(confirm_identity::code_submit))
         .route("/account/confirm-identity/resend", web::post().to(confirm_identity::resend))
+        .route("/account/confirm-identity/passkey", web::post().to(passkeys::step_up_options))
         .route("/account/email", web::get().to(email::change_page))
         .route("/account/email", web::post().to(email::change_submit))
         .route("/account/email/confirm", web::get().to(email::confirm_page))

@@ -1,8 +1,10 @@
 //! Passkeys and security keys (SPEC §7): Account Setting's page that lists,
-//! adds and removes them (`/account/passkeys`), and the two sign-ins with
-//! one: the login's second step (`/login/verify`, `method=passkey`, with its
+//! adds and removes them (`/account/passkeys`), the two sign-ins with one:
+//! the login's second step (`/login/verify`, `method=passkey`, with its
 //! options from `/login/verify/passkey`) and passwordless sign-in
-//! (`/login/passkey`). The browser's half is `static/passkeys.js`: the
+//! (`/login/passkey`), and the second step of confirming it is you
+//! (`/account/confirm-identity/code`, options from
+//! `/account/confirm-identity/passkey`). The browser's half is `static/passkeys.js`: the
 //! options come as JSON from a POST with the form's CSRF token, and the
 //! answer goes back in the form's hidden fields, so every change is a form
 //! post like any other.
@@ -13,9 +15,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::Context;
-use crate::auth::login::{self as login_steps};
+use crate::auth::code_step;
+use crate::auth::confirm_identity;
+use crate::auth::login::{self as login_steps, LoginMethods};
 use crate::auth::passkeys::{self, Assertion, Passwordless, RegisterRefusal, RemoveRefusal, Started};
 use crate::auth::recovery_codes;
+use crate::db::models::code_challenge::ChallengePurpose;
 use crate::db::models::passkey::StoredPasskey;
 use crate::domain::{ClientInfo, PasskeyName};
 use crate::error::AppError;
@@ -184,6 +189,26 @@ pub async fn second_factor_options(state: web::Data<AppState>, session: TypedSes
                 return Ok(None);
             }
             Ok(passkeys::start_second_factor(conn, &config, &login_id, &agent.id, now)?)
+        })
+        .await?;
+    Ok(started(options))
+}
+
+/// `POST /account/confirm-identity/passkey`: starts the passkey ceremony of
+/// this browser's confirm-identity step (JSON), for the agent's own passkeys.
+pub async fn step_up_options(state: web::Data<AppState>, signed_in: SignedIn, CsrfForm(_): CsrfForm<NoFields>) -> Result<HttpResponse, AppError> {
+    let Some(challenge_id) = signed_in.session.confirm_identity_challenge() else { return Ok(started(None)) };
+    if !LoginMethods::of(&signed_in.company, &signed_in.agent).has_passkey {
+        return Ok(started(None));
+    }
+    let (config, agent, now) = (state.config.clone(), signed_in.agent.clone(), state.now());
+    let options = state
+        .db(move |conn| {
+            let holder = confirm_identity::holder(&agent, &challenge_id);
+            if code_step::open_challenge(conn, holder, ChallengePurpose::ConfirmIdentity, now)?.is_none() {
+                return Ok(None);
+            }
+            Ok(passkeys::start_second_factor(conn, &config, &challenge_id, &agent.id, now)?)
         })
         .await?;
     Ok(started(options))

@@ -377,3 +377,59 @@ async fn an_admins_reset_removes_the_agents_passkeys() {
     // The key no longer signs Bo in.
     assert_eq!(location(&passwordless(&app, &new_browser(), |o| key.assert(o)).await), "/login?notice=passkey_failed");
 }
+
+/// The outbox's rows: what the agent has been emailed.
+async fn emails_queued(app: &TestApp) -> i64 {
+    app.db(|conn| agentgate::db::schema::outbox::table.count().get_result(conn).unwrap()).await
+}
+
+#[tokio::test]
+async fn confirming_it_is_you_takes_the_passkey_and_emails_no_code() {
+    let (app, _email, mut key) = admin_with_passkey().await;
+    app.clock.advance(Duration::minutes(30));
+    let next = "/account/recovery-codes";
+    let step_up = format!("/account/confirm-identity?next={}", next.replace('/', "%2F"));
+    let page = app.get(&step_up).await.text().await.unwrap();
+    assert!(page.contains("needs your password and your passkey or security key"), "{page}");
+
+    let before = emails_queued(&app).await;
+    let response = post_form(&app, &app.client, &step_up, "/account/confirm-identity", &[("current_password", PASSWORD), ("next", next)]).await;
+    let code_step = location(&response);
+    assert!(code_step.starts_with("/account/confirm-identity/code"), "{code_step}");
+    assert_eq!(emails_queued(&app).await, before, "no code is emailed to an agent who has a passkey");
+    let page = app.get(&code_step).await.text().await.unwrap();
+    assert!(page.contains("Use your passkey or security key"), "{page}");
+    assert!(page.contains("data-options-url=\"/account/confirm-identity/passkey\""), "{page}");
+    assert!(!page.contains("Email me a code instead"), "email is not one of this agent's factors");
+
+    // An answer for another relying party counts as a wrong code, and confirms nothing.
+    key.rp_id = "evil.example".to_owned();
+    let (ceremony, options) = start(&app, &app.client, &code_step, "/account/confirm-identity/passkey").await;
+    let credential = key.assert(&options).to_string();
+    key.rp_id = SoftKey::for_app(&app).rp_id;
+    let fields = [("method", "passkey"), ("ceremony", ceremony.as_str()), ("credential", credential.as_str()), ("next", next)];
+    let response = post_form(&app, &app.client, &code_step, "/account/confirm-identity/code", &fields).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("4 attempts left"));
+    // Nor does a passwordless sign-in's ceremony, answered by the right key.
+    let (ceremony, options) = start(&app, &app.client, "/account/settings", "/login/passkey/options").await;
+    let credential = key.assert(&options).to_string();
+    let fields = [("method", "passkey"), ("ceremony", ceremony.as_str()), ("credential", credential.as_str()), ("next", next)];
+    let response = post_form(&app, &app.client, &code_step, "/account/confirm-identity/code", &fields).await;
+    assert_eq!(response.status(), 422);
+    assert!(response.text().await.unwrap().contains("3 attempts left"));
+    let response = app.submit_form("/account/recovery-codes", "/account/recovery-codes", &[]).await;
+    assert!(location(&response).starts_with("/account/confirm-identity"), "still unconfirmed");
+
+    // The step's own ceremony, answered by the agent's key: confirmed.
+    let (ceremony, options) = start(&app, &app.client, &code_step, "/account/confirm-identity/passkey").await;
+    let credential = key.assert(&options).to_string();
+    let fields = [("method", "passkey"), ("ceremony", ceremony.as_str()), ("credential", credential.as_str()), ("next", next)];
+    let response = post_form(&app, &app.client, &code_step, "/account/confirm-identity/code", &fields).await;
+    assert_eq!(location(&response), next);
+    assert!(audit(&app).await.iter().any(|d| d == "password and passkey"));
+    assert_eq!(app.submit_form("/account/recovery-codes", "/account/recovery-codes", &[]).await.status(), 200, "identity confirmed");
+    // The ceremony is used up: the same answer again confirms nothing more.
+    let response = post_form(&app, &app.client, "/account/settings", "/account/confirm-identity/code", &fields).await;
+    assert!(location(&response).starts_with("/account/confirm-identity"), "{}", location(&response));
+}

@@ -1,9 +1,9 @@
 //! Passkeys (SPEC §7) in real Chromium, with its WebAuthn virtual
 //! authenticator (the WebDriver extension commands under
 //! `/session/{id}/webauthn/`): an admin adds a passkey, signs in with it as
-//! the second step and without a password, requires passkeys of admins, and
-//! removes it. The app is opened as `localhost`: browsers refuse an IP
-//! address as a relying party id.
+//! the second step and without a password, requires passkeys of admins,
+//! confirms it is her with it, and removes it. The app is opened as
+//! `localhost`: browsers refuse an IP address as a relying party id.
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use serde_json::{Value, json};
@@ -129,9 +129,22 @@ async fn an_admin_adds_a_passkey_signs_in_with_it_requires_it_and_removes_it() {
         browser.wait_for_text("#passkey-summary", "1 of 1 agent uses a passkey").await;
         browser.wait_for_text("table", "2 passkeys · 10 codes").await;
 
+        // Past the step-up window, the passkeys page asks who is there
+        // first: her password, then her passkey (no code is emailed).
+        app.clock.advance(chrono::Duration::minutes(11));
+        browser.visit(&app, "/account/passkeys").await;
+        browser.wait_for_path("/account/confirm-identity").await;
+        browser.wait_for_text("main", "your passkey or security key").await;
+        browser.fill("#current_password", PASSWORD).await;
+        browser.click_and_load("Continue").await;
+        browser.wait_for_path("/account/confirm-identity/code").await;
+        browser.wait_for_text("main", "Use your passkey or security key").await;
+        browser.assert_accessible().await;
+        browser.click_and_load("Use your passkey").await;
+        browser.wait_for_path("/account/passkeys").await;
+
         // Removing both leaves her without the factor her company requires:
         // she is led to Account Setting to add one.
-        browser.visit(&app, "/account/passkeys").await;
         browser.click_and_load("Remove").await;
         browser.wait_for_text(".notice", "The passkey was removed.").await;
         browser.click_and_load("Remove").await;
