@@ -237,7 +237,7 @@ impl CodePage {
         let mut href = format!("{}?method={method}", self.spec.action);
         if let Some(next) = &self.next {
             href.push_str("&next=");
-            href.extend(percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC));
+            href.push_str(&crate::web::redirect::query_value(next));
         }
         href
     }

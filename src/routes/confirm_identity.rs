@@ -6,7 +6,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
 
 use crate::auth::Context;
@@ -23,7 +22,7 @@ use crate::auth::passkeys::{self, Assertion};
 use crate::db::models::Agent;
 use crate::routes::code_page::{CodePage, CodePageSpec, Link, OtherMethods, ParsedAnswer, PasskeyStep, codes_locked, notice_and_wait};
 use crate::routes::notice_text;
-use crate::web::redirect::{safe_next, see_other};
+use crate::web::redirect::{query_value, safe_next, see_other};
 use crate::state::AppState;
 use crate::domain::ClientInfo;
 use crate::web::layout::render_with_status;
@@ -38,7 +37,7 @@ fn next_or_default(raw: Option<&str>) -> String {
 
 /// `path?next=<next>` (and a notice), with `next` encoded.
 fn with_next(path: &str, next: &str, notice: Option<&str>) -> String {
-    let mut url = format!("{path}?next={}", utf8_percent_encode(next, NON_ALPHANUMERIC));
+    let mut url = format!("{path}?next={}", query_value(next));
     if let Some(notice) = notice {
         url.push_str("&notice=");
         url.push_str(notice);
@@ -284,7 +283,8 @@ pub async fn resend(
         Ok(found) => found,
         Err(redirect) => return Ok(redirect),
     };
-    if method_for(&methods_of(&signed_in, &view.agent), Some("email")) != LoginMethod::Email {
+    let methods = methods_of(&signed_in, &view.agent);
+    if method_for(&methods, Some("email")) != LoginMethod::Email {
         // No emailed codes for an agent whose company does not count them: nothing is sent.
         return Ok(see_other(&with_next("/account/confirm-identity/code", &next, None)));
     }
@@ -297,7 +297,7 @@ pub async fn resend(
         .await?;
     match sent {
         Resent::Expired => Ok(see_other(&with_next("/account/confirm-identity", &next, Some("step_up_expired")))),
-        Resent::Sent if method_for(&methods_of(&signed_in, &view.agent), None) != LoginMethod::Email => Ok(see_other(&format!("{}&method=email", with_next("/account/confirm-identity/code", &next, Some("code_resent"))))),
+        Resent::Sent if method_for(&methods, None) != LoginMethod::Email => Ok(see_other(&format!("{}&method=email", with_next("/account/confirm-identity/code", &next, Some("code_resent"))))),
         Resent::Sent => Ok(see_other(&with_next("/account/confirm-identity/code", &next, Some("code_resent")))),
         Resent::Refused(IssueRefusal::Locked { until }) => {
             signed_in.session.end_confirm_identity();

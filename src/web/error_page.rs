@@ -41,14 +41,13 @@ impl ResponseError for AppError {
         match self {
             AppError::SignInRequired { next } => {
                 let location = match next {
-                    Some(next) => format!("/login?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)),
+                    Some(next) => format!("/login?next={}", crate::web::redirect::query_value(next)),
                     None => "/login".to_owned(),
                 };
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
             }
             AppError::ConfirmIdentityRequired { next } => {
-                let next = percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC);
-                let location = format!("/account/confirm-identity?next={next}");
+                let location = format!("/account/confirm-identity?next={}", crate::web::redirect::query_value(next));
                 return HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
             }
             AppError::TwoFactorSetupRequired => {

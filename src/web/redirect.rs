@@ -9,11 +9,15 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_owned())).finish()
 }
 
+/// `text` as one query parameter's value (`next`, an email address).
+pub fn query_value(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// The login page with a notice and the email filled in (after the first-run
 /// setup, an accepted invitation or a password reset: the server knows it).
 pub fn login_with_email(notice: &str, email: &str) -> String {
-    let encoded = percent_encoding::utf8_percent_encode(email, percent_encoding::NON_ALPHANUMERIC);
-    format!("/login?notice={notice}&email={encoded}")
+    format!("/login?notice={notice}&email={}", query_value(email))
 }
 
 /// The longest `next` kept; a longer one is dropped (the login page echoes it).
