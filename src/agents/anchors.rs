@@ -25,7 +25,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Text};
 
 use crate::agents::view::{Sort, SortColumn, TwoFactorFilter};
-use crate::agents::sql::SqlText;
+use crate::db::sql_text::SqlText;
 use crate::db::DbConnection;
 use crate::db::schema::agent_list_versions;
 use crate::domain::TwoFactorStatus;

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 
 use crate::agents::anchors::{self, SortKey};
-use crate::agents::sql::SqlText;
+use crate::db::sql_text::SqlText;
 use crate::agents::view::{AgentFilter, Sort, SortColumn, TwoFactorFilter};
 use crate::db::Backend;
 use crate::domain::{SearchText, prefix_upper_bound};
@@ -285,7 +285,7 @@ pub(super) fn push_rows_query(sql: &mut SqlText, query: RowsQuery<'_>, now: Naiv
         match backend {
             // Each of the page's ids is one probe of the primary key. The
             // generic plan PostgreSQL may run this with (see
-            // `sql::with_generic_plans`) guesses a tenth of the agents for
+            // `db::sql_text::with_generic_plans`) guesses a tenth of the agents for
             // an unknown LIMIT, and would hash-join every row against them;
             // a LATERAL subquery with OFFSET 0 cannot be turned into that join.
             Backend::Postgres => sql.push(") p CROSS JOIN LATERAL (SELECT * FROM agents r WHERE r.id = p.id OFFSET 0) a"),

@@ -19,7 +19,7 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 
 use crate::agents::anchors::{ANCHOR_EVERY, PageAnchors, push_two_factor_filter};
 use crate::agents::list_sql::{Plan, RowsQuery, Window, push_id_in, push_match_predicate, push_matches, push_row_columns, push_rows_query};
-use crate::agents::sql::{SqlText, with_generic_plans};
+use crate::db::sql_text::{SqlText, with_generic_plans};
 use crate::agents::view::{
     AgentFilter, AgentGroup, AgentPage, AgentRow, BROAD_COUNT_BUDGET, BROAD_SEARCH_SHOWN, ListView, NARROW_SEARCH_MAX, PAGE_SIZE, Sort, Summary, Total,
     TwoFactorFilter,

@@ -10,7 +10,6 @@ mod list_sql;
 pub mod listing;
 pub mod policy;
 pub mod seed;
-mod sql;
 pub mod view;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

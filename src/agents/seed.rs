@@ -11,7 +11,7 @@ use rand::RngExt;
 use rand::distr::{Alphanumeric, SampleString};
 
 use crate::agents::list_sql::push_id_in;
-use crate::agents::sql::SqlText;
+use crate::db::sql_text::SqlText;
 use crate::crypto::random_token;
 use crate::db::models::{Company, INSERT_NAME_PAIRS_OF_WORDS, NewCompany};
 use crate::db::schema::companies;

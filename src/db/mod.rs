@@ -11,6 +11,7 @@ pub mod columns;
 pub mod lock;
 pub mod models;
 pub mod schema;
+pub mod sql_text;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::CodeChallenge;
 use crate::db::schema::outbox;
+use crate::db::sql_text::SqlText;
 use crate::domain::new_public_id;
 use crate::mail::Email;
 
@@ -33,7 +34,7 @@ pub fn take_enqueued_flag() -> bool {
 }
 
 /// A row of the outbox.
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = outbox)]
 pub struct OutboxRow {
     pub id: String,
@@ -111,12 +112,18 @@ pub fn enqueue(conn: &mut DbConnection, email: &Email, now: NaiveDateTime) -> Qu
 
 /// Claims up to `limit` due rows for `claim_id` until `lease_until` and returns them.
 ///
-/// One UPDATE does the claiming, and its WHERE repeats the due condition: on
-/// PostgreSQL a second worker racing for the same candidate rows waits for
-/// the first one's row locks, re-checks the condition on the updated rows,
-/// and skips them; on SQLite writers are serialised. Either way each row
-/// goes to one worker.
+/// One UPDATE picks the oldest due rows in a subquery and claims them, and
+/// its WHERE repeats the due condition: on PostgreSQL a second worker racing
+/// for the same rows waits for the first one's row locks, re-checks the
+/// condition on the updated rows, and skips them; on SQLite writers are
+/// serialised. Either way each row goes to one worker. The claimed rows come
+/// back from the UPDATE itself, oldest first.
 /// Rows stuck in `sending` past their lease (a worker died) are due again.
+///
+/// SQL text, kept prepared (see `db::sql_text`): diesel would prepare it
+/// again for every email. The limit is written into the text, not bound
+/// (SQLite plans a statement again whenever a bound LIMIT changes); it is
+/// the worker's free sending places, so there are only a few such texts.
 pub fn claim_due(
     conn: &mut DbConnection,
     claim_id: &str,
@@ -124,32 +131,27 @@ pub fn claim_due(
     lease_until: NaiveDateTime,
     limit: i64,
 ) -> QueryResult<Vec<OutboxRow>> {
-    let due = outbox::status
-        .eq(PENDING)
-        .and(outbox::next_attempt_at.le(now))
-        .or(outbox::status.eq(SENDING).and(outbox::claimed_until.lt(now)));
-    let candidates: Vec<String> = outbox::table
-        .filter(due)
-        .order(outbox::next_attempt_at.asc())
-        .select(outbox::id)
-        .limit(limit)
-        .load(conn)?;
-    if candidates.is_empty() {
-        return Ok(Vec::new());
-    }
-    let claim = diesel::update(outbox::table.filter(outbox::id.eq_any(candidates)).filter(due)).set((
-        outbox::status.eq(SENDING),
-        outbox::claimed_by.eq(claim_id),
-        outbox::claimed_until.eq(lease_until),
-        outbox::attempts.eq(outbox::attempts + 1),
-    ));
-    // The claimed rows come back from the UPDATE itself (per backend:
-    // `MultiConnection` cannot return whole rows), oldest first.
-    let mut claimed = match conn {
-        DbConnection::Sqlite(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
-        DbConnection::Postgres(c) => claim.returning(OutboxRow::as_returning()).get_results(c)?,
+    let due = |sql: &mut SqlText| {
+        sql.push("((status = ").text(PENDING).push(" AND next_attempt_at <= ").timestamp(now);
+        sql.push(") OR (status = ").text(SENDING).push(" AND claimed_until < ").timestamp(now).push("))");
     };
-    claimed.sort_by_key(|row: &OutboxRow| row.created_at);
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE outbox SET status = ")
+        .text(SENDING)
+        .push(", claimed_by = ")
+        .text(claim_id)
+        .push(", claimed_until = ")
+        .timestamp(lease_until)
+        .push(", attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox WHERE ");
+    due(&mut sql);
+    sql.push(&format!(" ORDER BY next_attempt_at LIMIT {}) AND ", limit.max(1)));
+    due(&mut sql);
+    sql.push(
+        " RETURNING id, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, \
+         claimed_by, claimed_until, last_error, created_at, sent_at, expires_at, challenge_id",
+    );
+    let mut claimed: Vec<OutboxRow> = sql.into_query().load(conn)?;
+    claimed.sort_by_key(|row| row.created_at);
     Ok(claimed)
 }
 
@@ -157,20 +159,16 @@ pub fn claim_due(
 /// delivered email's code or link has no business staying in the database.
 /// False if the claim was lost meanwhile (the lease ran out).
 pub fn mark_sent(conn: &mut DbConnection, id: &str, claim_id: &str, now: NaiveDateTime, scrub: bool) -> QueryResult<bool> {
-    let row = outbox::table.filter(outbox::id.eq(id)).filter(outbox::claimed_by.eq(claim_id)).filter(outbox::status.eq(SENDING));
-    let marked = (
-        outbox::status.eq(SENT),
-        outbox::sent_at.eq(now),
-        outbox::claimed_until.eq(None::<NaiveDateTime>),
-        outbox::last_error.eq(None::<String>),
-    );
+    // SQL text, kept prepared (see `db::sql_text`): it runs for every email.
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE outbox SET status = ").text(SENT).push(", sent_at = ").timestamp(now);
+    sql.push(", claimed_until = NULL, last_error = NULL");
     // Scrubbing in the same statement: a delivered code is never visible in the table.
-    let updated = if scrub {
-        diesel::update(row).set((marked, outbox::subject.eq(""), outbox::body_text.eq(""), outbox::body_html.eq(""))).execute(conn)?
-    } else {
-        diesel::update(row).set(marked).execute(conn)?
-    };
-    Ok(updated == 1)
+    if scrub {
+        sql.push(", subject = '', body_text = '', body_html = ''");
+    }
+    sql.push(" WHERE id = ").text(id).push(" AND claimed_by = ").text(claim_id).push(" AND status = ").text(SENDING);
+    Ok(sql.into_query().execute(conn)? == 1)
 }
 
 /// Puts a row back in the queue for another attempt at `next_attempt_at`.

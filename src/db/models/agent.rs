@@ -4,6 +4,7 @@ use diesel::sql_types::Text;
 
 use crate::db::{Backend, DbConnection};
 use crate::db::schema::{agent_name_pairs, agent_name_words, agents};
+use crate::db::sql_text::SqlText;
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
 /// An agent of a company. The email is stored normalised (see [`EmailAddress`]).
@@ -140,8 +141,11 @@ impl Agent {
         insert_name_words(conn, new.company_id, new.id, &key)
     }
 
+    /// SQL text, kept prepared (see `db::sql_text`): it runs at every login.
     pub fn record_login(conn: &mut DbConnection, id: &str, at: NaiveDateTime) -> QueryResult<()> {
-        diesel::update(agents::table.find(id)).set(agents::last_login_at.eq(at)).execute(conn).map(|_| ())
+        let mut sql = SqlText::new(conn.backend());
+        sql.push("UPDATE agents SET last_login_at = ").timestamp(at).push(" WHERE id = ").text(id);
+        sql.into_query().execute(conn).map(|_| ())
     }
 
     /// Renames the agent and re-indexes the name for search.

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::code_challenges;
+use crate::db::sql_text::SqlText;
 
 /// What a challenge's code proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,10 +177,15 @@ impl CodeChallenge {
 
     /// Closes the challenge if it is still open; false if something closed it first.
     pub fn close(conn: &mut DbConnection, id: &str, reason: CloseReason, now: NaiveDateTime) -> QueryResult<bool> {
-        let closed = diesel::update(code_challenges::table.find(id).filter(code_challenges::closed_at.is_null()))
-            .set((code_challenges::closed_at.eq(now), code_challenges::closed_reason.eq(reason.as_str())))
-            .execute(conn)?;
-        Ok(closed == 1)
+        let mut sql = SqlText::new(conn.backend());
+        sql.push("UPDATE code_challenges SET closed_at = ")
+            .timestamp(now)
+            .push(", closed_reason = ")
+            .text(reason.as_str())
+            .push(" WHERE id = ")
+            .text(id)
+            .push(" AND closed_at IS NULL");
+        Ok(sql.into_query().execute(conn)? == 1)
     }
 
     /// Closes every open challenge of an agent (of one purpose, or all).

@@ -8,8 +8,9 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::code_lockouts;
+use crate::db::sql_text::SqlText;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = code_lockouts)]
 pub struct CodeLockout {
     pub agent_id: String,
@@ -37,22 +38,21 @@ impl CodeLockout {
 /// Takes the agent's row lock for the rest of the transaction and returns
 /// the row, creating it on the agent's first code: one statement, which on
 /// PostgreSQL waits for a concurrent first insert instead of failing.
-/// (Per backend: `MultiConnection` has no upsert.)
+/// Written as SQL text, which the connection keeps prepared: diesel prepares
+/// an upsert again on every run, and this one runs in every code transaction.
 pub fn lock(conn: &mut DbConnection, agent_id: &str, now: NaiveDateTime) -> QueryResult<CodeLockout> {
-    let upsert = diesel::insert_into(code_lockouts::table)
-        .values((
-            code_lockouts::agent_id.eq(agent_id),
-            code_lockouts::consecutive_wrong.eq(0),
-            code_lockouts::locked_until_reset.eq(false),
-            code_lockouts::updated_at.eq(now),
-        ))
-        .on_conflict(code_lockouts::agent_id)
-        .do_update()
-        .set(code_lockouts::updated_at.eq(now));
-    match conn {
-        DbConnection::Sqlite(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
-        DbConnection::Postgres(c) => upsert.returning(CodeLockout::as_returning()).get_result(c),
-    }
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("INSERT INTO code_lockouts (agent_id, consecutive_wrong, locked_until_reset, updated_at) VALUES (")
+        .text(agent_id)
+        .push(", 0, ")
+        .bool(false)
+        .push(", ")
+        .timestamp(now)
+        .push(
+            ") ON CONFLICT (agent_id) DO UPDATE SET updated_at = excluded.updated_at \
+             RETURNING agent_id, consecutive_wrong, locked_until, locked_until_reset, updated_at",
+        );
+    sql.into_query().get_result(conn)
 }
 
 /// One more consecutive wrong code, atomically; returns the new count.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::one_time_codes;
+use crate::db::sql_text::SqlText;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = one_time_codes)]
@@ -74,7 +75,11 @@ pub fn issued(conn: &mut DbConnection, challenge_id: &str, agent_id: &str, since
 /// accepted code (so no other code of that login works afterwards) and when
 /// too many wrong codes make them dead. Returns how many it ended.
 pub fn end_all_for_challenge(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(one_time_codes::table.filter(one_time_codes::challenge_id.eq(challenge_id)).filter(one_time_codes::ended_at.is_null()))
-        .set(one_time_codes::ended_at.eq(now))
-        .execute(conn)
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE one_time_codes SET ended_at = ")
+        .timestamp(now)
+        .push(" WHERE challenge_id = ")
+        .text(challenge_id)
+        .push(" AND ended_at IS NULL");
+    sql.into_query().execute(conn)
 }

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::rate_buckets;
+use crate::db::sql_text::SqlText;
 
 /// A bucket's stored state: the attempt times (Unix milliseconds, oldest
 /// first, comma-separated) and the version to compare against when writing.
@@ -55,15 +56,21 @@ pub fn compare_and_swap(
     hits: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    let updated = diesel::update(
-        rate_buckets::table
-            .filter(rate_buckets::purpose.eq(purpose))
-            .filter(rate_buckets::bucket_key.eq(key))
-            .filter(rate_buckets::version.eq(version)),
-    )
-    .set((rate_buckets::hits.eq(hits), rate_buckets::version.eq(version + 1), rate_buckets::updated_at.eq(now)))
-    .execute(conn)?;
-    Ok(updated == 1)
+    // SQL text, kept prepared (see `db::sql_text`): every login swaps a few buckets.
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE rate_buckets SET hits = ")
+        .text(hits)
+        .push(", version = ")
+        .big_int(version + 1)
+        .push(", updated_at = ")
+        .timestamp(now)
+        .push(" WHERE purpose = ")
+        .text(purpose)
+        .push(" AND bucket_key = ")
+        .text(key)
+        .push(" AND version = ")
+        .big_int(version);
+    Ok(sql.into_query().execute(conn)? == 1)
 }
 
 pub fn delete(conn: &mut DbConnection, purpose: &str, key: &str) -> QueryResult<()> {

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::sessions;
+use crate::db::sql_text::SqlText;
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sessions)]
@@ -60,7 +61,9 @@ pub fn load_live_and_touch(
     // Never a step as long as the lifetime itself: a one-minute idle
     // lifetime would then never move, and a busy agent be signed out.
     if deadline < idle_expires_at - min_step.min(lifetime / 2) {
-        diesel::update(sessions::table.find(key_hash)).set(sessions::idle_expires_at.eq(idle_expires_at)).execute(conn)?;
+        let mut sql = SqlText::new(conn.backend());
+        sql.push("UPDATE sessions SET idle_expires_at = ").timestamp(idle_expires_at).push(" WHERE key_hash = ").text(key_hash);
+        sql.into_query().execute(conn)?;
     }
     Ok(Some(state))
 }
@@ -72,28 +75,40 @@ pub fn insert(conn: &mut DbConnection, new: &NewSession<'_>) -> QueryResult<()> 
 /// Replaces the state; false when the row is gone (ended from elsewhere).
 /// The idle deadline already moved when the session was loaded.
 pub fn update_state(conn: &mut DbConnection, key_hash: &str, agent_id: Option<&str>, state: &str) -> QueryResult<bool> {
-    let updated = diesel::update(sessions::table.find(key_hash))
-        .set((sessions::agent_id.eq(agent_id), sessions::state.eq(state)))
-        .execute(conn)?;
-    Ok(updated == 1)
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE sessions SET agent_id = ")
+        .optional_text(agent_id.map(str::to_owned))
+        .push(", state = ")
+        .text(state)
+        .push(" WHERE key_hash = ")
+        .text(key_hash);
+    Ok(sql.into_query().execute(conn)? == 1)
 }
 
 /// Moves a session to a new key with new state and fresh deadlines (the id
 /// rotation of SPEC §3), in one statement: the old key finds nothing from
 /// then on. When the old row is already gone (ended elsewhere, or expired),
 /// the new one is inserted: a rotation always leaves a live session.
+/// (The hot writes of a session are SQL text, kept prepared: see `db::sql_text`.)
 pub fn rotate(conn: &mut DbConnection, old_key_hash: &str, new: &NewSession<'_>) -> QueryResult<()> {
-    let moved = diesel::update(sessions::table.find(old_key_hash))
-        .set((
-            sessions::key_hash.eq(new.key_hash),
-            sessions::agent_id.eq(new.agent_id),
-            sessions::state.eq(new.state),
-            sessions::created_at.eq(new.created_at),
-            sessions::idle_expires_at.eq(new.idle_expires_at),
-            sessions::absolute_expires_at.eq(new.absolute_expires_at),
-            sessions::idle_seconds.eq(new.idle_seconds),
-        ))
-        .execute(conn)?;
+    let mut sql = SqlText::new(conn.backend());
+    sql.push("UPDATE sessions SET key_hash = ")
+        .text(new.key_hash)
+        .push(", agent_id = ")
+        .optional_text(new.agent_id.map(str::to_owned))
+        .push(", state = ")
+        .text(new.state)
+        .push(", created_at = ")
+        .timestamp(new.created_at)
+        .push(", idle_expires_at = ")
+        .timestamp(new.idle_expires_at)
+        .push(", absolute_expires_at = ")
+        .timestamp(new.absolute_expires_at)
+        .push(", idle_seconds = ")
+        .optional_int(new.idle_seconds)
+        .push(" WHERE key_hash = ")
+        .text(old_key_hash);
+    let moved = sql.into_query().execute(conn)?;
     if moved == 0 {
         insert(conn, new)?;
     }

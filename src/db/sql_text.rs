@@ -1,13 +1,15 @@
-//! A small builder for the few queries written as SQL text: the Agents tab
-//! listing needs index-shaped subqueries and per-dialect `NULLS FIRST` that the
-//! diesel DSL cannot express on the multi-backend connection.
+//! SQL text written in this crate, for the statements the diesel DSL cannot
+//! express on the multi-backend connection (the Agents tab's index-shaped
+//! subqueries, per-dialect `NULLS FIRST`), and for the hot writes of a login
+//! that diesel would prepare again on every run (it never keeps an `UPDATE`
+//! or an upsert prepared, since their shape may vary with their values).
 //!
 //! Only fixed fragments written in this crate go into the text; every value
 //! is a bind parameter.
 
 use chrono::NaiveDateTime;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp, Untyped};
+use diesel::sql_types::{BigInt, Bool, Integer, Nullable, Text, Timestamp, Untyped};
 use diesel::connection::SimpleConnection;
 use diesel::{QueryResult, RunQueryDsl};
 
@@ -16,6 +18,8 @@ use crate::db::{Backend, DbConnection, MultiBackend};
 enum Bind {
     Text(String),
     OptionalText(Option<String>),
+    Int(i32),
+    OptionalInt(Option<i32>),
     BigInt(i64),
     Bool(bool),
     Timestamp(NaiveDateTime),
@@ -63,6 +67,14 @@ impl SqlText {
 
     pub fn text(&mut self, value: impl Into<String>) -> &mut SqlText {
         self.bind(Bind::Text(value.into()))
+    }
+
+    pub fn int(&mut self, value: i32) -> &mut SqlText {
+        self.bind(Bind::Int(value))
+    }
+
+    pub fn optional_int(&mut self, value: Option<i32>) -> &mut SqlText {
+        self.bind(Bind::OptionalInt(value))
     }
 
     pub fn big_int(&mut self, value: i64) -> &mut SqlText {
@@ -166,6 +178,8 @@ impl QueryFragment<MultiBackend> for SqlTextQuery {
             out.push_sql(piece);
             match bind {
                 Bind::Text(value) => out.push_bind_param::<Text, _>(value)?,
+                Bind::Int(value) => out.push_bind_param::<Integer, _>(value)?,
+                Bind::OptionalInt(value) => out.push_bind_param::<Nullable<Integer>, _>(value)?,
                 Bind::BigInt(value) => out.push_bind_param::<BigInt, _>(value)?,
                 Bind::Timestamp(value) => out.push_bind_param::<Timestamp, _>(value)?,
                 Bind::OptionalText(value) => out.push_bind_param::<Nullable<Text>, _>(value)?,
