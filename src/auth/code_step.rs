@@ -68,10 +68,16 @@ pub fn accepts_agent(purpose: ChallengePurpose, agent: &Agent) -> bool {
 /// The agent whose challenge this is, if the challenge is of `purpose`, the
 /// holder's, and the agent is active and may still use it.
 fn owner(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, challenge: &CodeChallenge) -> diesel::QueryResult<Option<Agent>> {
-    if !challenge.is_for(purpose) || holder.agent_id().is_some_and(|id| id != challenge.agent_id) {
+    if !is_owned(holder, purpose, challenge) {
         return Ok(None);
     }
     Ok(Agent::find_active(conn, &challenge.agent_id)?.filter(|agent| accepts_agent(purpose, agent)))
+}
+
+/// Whether the challenge is of `purpose` and, for a holder signed in as an
+/// agent, that agent's.
+fn is_owned(holder: Holder<'_>, purpose: ChallengePurpose, challenge: &CodeChallenge) -> bool {
+    challenge.is_for(purpose) && holder.agent_id().is_none_or(|id| id == challenge.agent_id)
 }
 
 /// The outcome of entering a code, whatever it was for.
@@ -243,10 +249,12 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
 }
 
 /// The holder's open challenge of `purpose` and the agent it is for, if it
-/// can still be completed: the first three statements of [`view`], for a
-/// step that needs no more.
+/// can still be completed: the first statements of [`view`], for a step
+/// that needs no more. The same rules as [`owner`], on the agent read with
+/// the challenge.
 pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<(CodeChallenge, Agent)>> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
-    let Some(challenge) = CodeChallenge::find(conn, &challenge_id)?.filter(|c| c.is_open(now)) else { return Ok(None) };
-    Ok(owner(conn, holder, purpose, &challenge)?.map(|agent| (challenge, agent)))
+    let Some((challenge, agent)) = CodeChallenge::find_with_active_agent(conn, &challenge_id)? else { return Ok(None) };
+    let usable = challenge.is_open(now) && is_owned(holder, purpose, &challenge) && accepts_agent(purpose, &agent);
+    Ok(usable.then_some((challenge, agent)))
 }

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::code_challenges;
+use crate::db::models::agent::Agent;
+use crate::db::schema::{agents, code_challenges};
 use crate::db::sql_text::SqlText;
 
 /// What a challenge's code proves.
@@ -137,6 +138,19 @@ impl CodeChallenge {
 
     pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<CodeChallenge>> {
         code_challenges::table.find(id).select(CodeChallenge::as_select()).get_result(conn).optional()
+    }
+
+    /// The challenge with its agent, if the agent is active: one statement
+    /// where the code page and the code step would otherwise ask twice (on
+    /// PostgreSQL each statement is a round trip).
+    pub fn find_with_active_agent(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CodeChallenge, Agent)>> {
+        code_challenges::table
+            .inner_join(agents::table)
+            .filter(code_challenges::id.eq(id))
+            .filter(agents::active.eq(true))
+            .select((CodeChallenge::as_select(), Agent::as_select()))
+            .get_result(conn)
+            .optional()
     }
 
     /// The agent's newest open challenge of a purpose.
