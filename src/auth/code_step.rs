@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::db::DbConnection;
 use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::{self, CodeLockout};
-use crate::db::models::{Agent, one_time_code};
+use crate::db::models::{Agent, Company, one_time_code};
 use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
 
@@ -218,6 +218,7 @@ pub fn send_requested_code(
 #[derive(Debug, Clone)]
 pub struct CodeView {
     pub agent: Agent,
+    pub company: Company,
     pub challenge: CodeChallenge,
     /// Where its codes go (a new address's codes go to the new address).
     pub sent_to: EmailAddress,
@@ -235,7 +236,7 @@ pub struct CodeView {
 
 /// The holder's open challenge of `purpose`, if it can still be completed.
 pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeView>> {
-    let Some((challenge, agent)) = open_challenge(conn, holder, purpose, now)? else { return Ok(None) };
+    let Some((challenge, agent, company)) = open_challenge(conn, holder, purpose, now)? else { return Ok(None) };
     let sent_to = codes::recipient(conn, &agent, &challenge)?;
     let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
@@ -245,16 +246,16 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
     // When the agent's window of codes frees a place, if it is full now.
     let next_code_at = (issued.to_agent_since >= policy.codes_per_window)
         .then(|| issued.oldest_to_agent_since.unwrap_or(now) + policy.codes_window);
-    Ok(Some(CodeView { agent, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
+    Ok(Some(CodeView { agent, company, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
 }
 
 /// The holder's open challenge of `purpose` and the agent it is for, if it
 /// can still be completed: the first statements of [`view`], for a step
 /// that needs no more. The same rules as [`owner`], on the agent read with
 /// the challenge.
-pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<(CodeChallenge, Agent)>> {
+pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<(CodeChallenge, Agent, Company)>> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
-    let Some((challenge, agent)) = CodeChallenge::find_with_active_agent(conn, &challenge_id)? else { return Ok(None) };
+    let Some((challenge, agent, company)) = CodeChallenge::find_with_active_agent(conn, &challenge_id)? else { return Ok(None) };
     let usable = challenge.is_open(now) && is_owned(holder, purpose, &challenge) && accepts_agent(purpose, &agent);
-    Ok(usable.then_some((challenge, agent)))
+    Ok(usable.then_some((challenge, agent, company)))
 }

@@ -391,15 +391,14 @@ impl LoginMethods {
 /// The pending login behind a browser's session, if it can still be completed.
 pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<PendingLoginView>> {
     let Some(view) = code_step::view(conn, config, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
-    let Some(company) = Company::find(conn, &view.agent.company_id)? else { return Ok(None) };
-    let agent = &view.agent;
+    let (agent, company) = (&view.agent, &view.company);
     Ok(Some(PendingLoginView {
         agent_id: agent.id.clone(),
         masked_email: view.sent_to.masked(),
         needs_new_code: view.needs_new_code,
         locked: view.locked,
-        trust_offer: trusted_computers::offer(config, &company, agent),
-        methods: LoginMethods::of(&company, agent),
+        trust_offer: trusted_computers::offer(config, company, agent),
+        methods: LoginMethods::of(company, agent),
         email_sent: view.email_sent,
         next_code_at: view.next_code_at,
     }))
@@ -407,10 +406,9 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
 
 /// The agent and methods of the pending login behind a browser's session,
 /// if it can still be completed: what the code step reads to know which
-/// method an answer is for, in half the statements of [`pending_login_view`].
+/// method an answer is for, in one statement, where [`pending_login_view`] needs more.
 pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<(Agent, LoginMethods)>> {
-    let Some((_, agent)) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
-    let Some(company) = Company::find(conn, &agent.company_id)? else { return Ok(None) };
+    let Some((_, agent, company)) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
     let methods = LoginMethods::of(&company, &agent);
     Ok(Some((agent, methods)))
 }

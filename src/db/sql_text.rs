@@ -205,4 +205,37 @@ mod tests {
         pg.push("a = ").text("x").push(" AND b = ").big_int(1);
         assert_eq!(pg.to_sql(), "a = $1 AND b = $2");
     }
+
+    /// What the hot writes of a login rely on: a kept text is prepared once
+    /// per connection and found again by its text, whatever its values.
+    #[test]
+    fn a_kept_text_is_prepared_once_per_connection_and_a_text_not_kept_on_every_run() {
+        use std::sync::{Arc, Mutex};
+        use diesel::Connection;
+        use diesel::connection::InstrumentationEvent;
+
+        let mut conn = DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap());
+        let prepared = Arc::new(Mutex::new(Vec::<String>::new()));
+        let seen = prepared.clone();
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_owned());
+            }
+        });
+        let run = |conn: &mut DbConnection, value: i64, kept: bool| {
+            let mut sql = SqlText::new(conn.backend());
+            sql.push("SELECT 1 WHERE ").big_int(value).push(" > 0");
+            if !kept {
+                sql.push(" AND 1 = 1").not_kept();
+            }
+            sql.into_query().execute(conn).unwrap();
+        };
+        for value in [1, 2, -3] {
+            run(&mut conn, value, true);
+        }
+        assert_eq!(*prepared.lock().unwrap(), vec!["SELECT 1 WHERE ? > 0".to_owned()], "prepared once, then found by its text");
+        run(&mut conn, 1, false);
+        run(&mut conn, 2, false);
+        assert_eq!(prepared.lock().unwrap().len(), 1, "a text not kept is never added to the connection's statements");
+    }
 }

@@ -6,7 +6,8 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::models::agent::Agent;
-use crate::db::schema::{agents, code_challenges};
+use crate::db::models::company::Company;
+use crate::db::schema::{agents, code_challenges, companies};
 use crate::db::sql_text::SqlText;
 
 /// What a challenge's code proves.
@@ -140,15 +141,15 @@ impl CodeChallenge {
         code_challenges::table.find(id).select(CodeChallenge::as_select()).get_result(conn).optional()
     }
 
-    /// The challenge with its agent, if the agent is active: one statement
-    /// where the code page and the code step would otherwise ask twice (on
-    /// PostgreSQL each statement is a round trip).
-    pub fn find_with_active_agent(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CodeChallenge, Agent)>> {
+    /// The challenge with its agent, if the agent is active, and the agent's
+    /// company: one statement where the code page and the code step would
+    /// otherwise ask three times (on PostgreSQL each is a round trip).
+    pub fn find_with_active_agent(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CodeChallenge, Agent, Company)>> {
         code_challenges::table
-            .inner_join(agents::table)
+            .inner_join(agents::table.inner_join(companies::table))
             .filter(code_challenges::id.eq(id))
             .filter(agents::active.eq(true))
-            .select((CodeChallenge::as_select(), Agent::as_select()))
+            .select((CodeChallenge::as_select(), Agent::as_select(), Company::as_select()))
             .get_result(conn)
             .optional()
     }
