@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::{ConfigError, Env, bad, is_loopback_host, positive};
+use super::{ConfigError, Env, bad, is_loopback_name, positive};
 
 /// Where emails go (SPEC §5 `AGENTGATE_MAIL`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,13 +97,7 @@ fn check_smtp_credentials_use_tls(url: &Url) -> Result<(), ConfigError> {
     let has_credentials = !url.username().is_empty() || url.password().is_some();
     let tls_required = url.scheme() == "smtps" || url.query_pairs().any(|(k, v)| k == "tls" && v == "required");
     // smtp:// is not a scheme the URL standard knows, so its host is opaque text.
-    let loopback = url.host_str().is_some_and(|host| {
-        let host = host.trim_start_matches('[').trim_end_matches(']');
-        match host.parse::<std::net::IpAddr>() {
-            Ok(ip) => ip.is_loopback(),
-            Err(_) => is_loopback_host(&url::Host::Domain(host)),
-        }
-    });
+    let loopback = url.host_str().is_some_and(is_loopback_name);
     if has_credentials && !tls_required && !loopback {
         let host = url.host_str().unwrap_or("smtp.example.com");
         return Err(bad(

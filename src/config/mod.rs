@@ -23,17 +23,44 @@ use secret::load_or_generate_secret;
 /// (`unknown` when built outside a git checkout; see `build.rs`).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("AGENTGATE_GIT_COMMIT"), ")");
 
-/// `AGENTGATE_DB_POOL_SIZE` when unset. On PostgreSQL, twice the instance's
-/// cores (at least 4): each connection is a server process, and more of them
-/// busy at once than the cores can run only lengthen the queue's tail (at 16
-/// Agents tab requests in flight on 2 cores, a pool of 4 kept 35 of 40 views
-/// under 50 ms p99 where 10 kept 19; docs/PERFORMANCE.md). On SQLite the
-/// pool holds the read-only connections of the long reads, which a file
-/// serves without a process each.
-pub fn default_pool_size(backend: Backend, cores: usize) -> u32 {
+/// `AGENTGATE_DB_POOL_SIZE` when unset. Each PostgreSQL connection is a
+/// server process, and more of them busy at once than the cores can run
+/// only lengthen the queue's tail (docs/PERFORMANCE.md):
+/// - PostgreSQL on this machine (`database_shares_the_cores`): its
+///   processes run on the instance's own cores, so as many connections as
+///   cores, at least 2. At 16 Agents tab requests in flight on 2 cores, its
+///   costliest view at 100,000 agents answered within 35 ms p99 with 2,
+///   46 ms with 4 and 58 ms with 8, at about the same requests a second;
+/// - PostgreSQL on another machine: a connection also waits for the
+///   network, so twice the cores, at least 4.
+///
+/// On SQLite the pool holds the read-only connections of the long reads,
+/// which a file serves without a process each.
+pub fn default_pool_size(backend: Backend, cores: usize, database_shares_the_cores: bool) -> u32 {
+    let cores = u32::try_from(cores).unwrap_or(u32::MAX);
     match backend {
-        Backend::Postgres => u32::try_from(cores.saturating_mul(2)).unwrap_or(u32::MAX).max(4),
+        Backend::Postgres if database_shares_the_cores => cores.max(2),
+        Backend::Postgres => cores.saturating_mul(2).max(4),
         Backend::Sqlite => 10,
+    }
+}
+
+/// Whether a PostgreSQL URL names a server on this machine: a loopback
+/// host, a Unix socket (a host that is a directory, or no host at all, as
+/// libpq reads it), in the URL's authority or its `host` parameter.
+pub fn database_shares_the_cores(database_url: &str) -> bool {
+    let Ok(url) = Url::parse(database_url) else {
+        return false;
+    };
+    let host = url
+        .query_pairs()
+        .find(|(key, _)| key == "host")
+        .map(|(_, value)| value.into_owned())
+        .or_else(|| url.host_str().map(|host| percent_encoding::percent_decode_str(host).decode_utf8_lossy().into_owned()));
+    match host {
+        None => true,
+        Some(host) if host.is_empty() || host.starts_with('/') => true,
+        Some(host) => is_loopback_name(&host),
     }
 }
 
@@ -219,7 +246,7 @@ impl Config {
             return Err(bad("AGENTGATE_SESSION_IDLE_MINUTES", "session timeouts must be at least 1"));
         }
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        let db_pool_size: u32 = parse_number(env, "AGENTGATE_DB_POOL_SIZE", default_pool_size(Backend::of_url(&database_url), cores))?;
+        let db_pool_size: u32 = parse_number(env, "AGENTGATE_DB_POOL_SIZE", default_pool_size(Backend::of_url(&database_url), cores, database_shares_the_cores(&database_url)))?;
         if db_pool_size == 0 {
             return Err(bad("AGENTGATE_DB_POOL_SIZE", "must be at least 1"));
         }
@@ -384,6 +411,16 @@ fn code_policy(env: &dyn Env) -> Result<CodePolicy, ConfigError> {
         return Err(bad("AGENTGATE_CODE_LOCK_UNTIL_RESET_AFTER", "must be at least AGENTGATE_CODE_LOCK_AFTER"));
     }
     Ok(policy)
+}
+
+/// [`is_loopback_host`] for the host of a URL whose scheme the URL standard
+/// does not know (`smtp://`, `postgres://`): there the host is opaque text.
+pub fn is_loopback_name(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => is_loopback_host(&url::Host::Domain(host)),
+    }
 }
 
 /// True for `localhost` (and `*.localhost`, RFC 6761), 127.0.0.0/8 and ::1.

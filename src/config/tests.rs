@@ -259,11 +259,36 @@ fn the_audit_retention_is_zero_or_between_a_month_and_a_century() {
 }
 
 #[test]
-fn the_pool_defaults_to_twice_the_cores_on_postgresql_and_ten_on_sqlite() {
-    assert_eq!(default_pool_size(Backend::Postgres, 1), 4);
-    assert_eq!(default_pool_size(Backend::Postgres, 2), 4);
-    assert_eq!(default_pool_size(Backend::Postgres, 8), 16);
-    assert_eq!(default_pool_size(Backend::Sqlite, 2), 10);
+fn the_pool_defaults_to_the_cores_beside_a_local_postgresql_twice_them_beside_a_remote_one_and_ten_on_sqlite() {
+    assert_eq!(default_pool_size(Backend::Postgres, 1, true), 2);
+    assert_eq!(default_pool_size(Backend::Postgres, 2, true), 2);
+    assert_eq!(default_pool_size(Backend::Postgres, 8, true), 8);
+    assert_eq!(default_pool_size(Backend::Postgres, 1, false), 4);
+    assert_eq!(default_pool_size(Backend::Postgres, 2, false), 4);
+    assert_eq!(default_pool_size(Backend::Postgres, 8, false), 16);
+    assert_eq!(default_pool_size(Backend::Sqlite, 2, true), 10);
     assert_eq!(config_with(&[]).unwrap().db_pool_size, 10);
     assert_eq!(config_with(&[("AGENTGATE_DB_POOL_SIZE", "3")]).unwrap().db_pool_size, 3);
+}
+
+#[test]
+fn a_postgresql_url_names_this_machine_by_a_loopback_host_or_a_unix_socket() {
+    for url in [
+        "postgres://postgres@127.0.0.1:5432/agentgate",
+        "postgres://app:secret@localhost/agentgate",
+        "postgresql://app@[::1]:5432/agentgate",
+        "postgres:///agentgate",
+        "postgres://%2Fvar%2Frun%2Fpostgresql/agentgate",
+        "postgres:///agentgate?host=/var/run/postgresql&user=app",
+    ] {
+        assert!(database_shares_the_cores(url), "{url}");
+    }
+    for url in [
+        "postgres://app@db.internal:5432/agentgate",
+        "postgres://app@10.0.0.7/agentgate",
+        "postgres://app@localhost/agentgate?host=db.internal",
+        "not a url",
+    ] {
+        assert!(!database_shares_the_cores(url), "{url}");
+    }
 }
