@@ -18,8 +18,8 @@ use crate::auth::mail_limits::CODE_EMAILS_IP;
 use crate::auth::throttle::{self, Bucket};
 use crate::config::Config;
 use crate::db::DbConnection;
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
-use crate::db::models::code_lockout::{self, CodeLockout};
+use crate::db::models::code_challenge::{ChallengePurpose, ChallengeWithAgent, CloseReason, CodeChallenge};
+use crate::db::models::code_lockout::CodeLockout;
 use crate::db::models::{Agent, Company, one_time_code};
 use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
@@ -28,8 +28,10 @@ use crate::auth::AuthError;
 #[derive(Debug, Clone, Copy)]
 pub enum Holder<'a> {
     /// A browser that is not signed in holds the challenge id (a pending
-    /// login): the challenge names the agent.
-    Browser { challenge_id: &'a str },
+    /// login): the challenge names the agent. `agent_id`: that agent, when
+    /// this request has just read it with the challenge (a challenge of
+    /// another agent is then not the holder's).
+    Browser { challenge_id: &'a str, agent_id: Option<&'a str> },
     /// A signed-in agent whose browser holds the challenge id (confirm identity).
     SignedInBrowser { agent_id: &'a str, challenge_id: &'a str },
     /// A signed-in agent's one open challenge of the purpose (turning 2FA on,
@@ -41,14 +43,14 @@ impl Holder<'_> {
     /// The challenge to look at, before any lock is taken.
     fn challenge_id(&self, conn: &mut DbConnection, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<String>> {
         match *self {
-            Holder::Browser { challenge_id } | Holder::SignedInBrowser { challenge_id, .. } => Ok(Some(challenge_id.to_owned())),
+            Holder::Browser { challenge_id, .. } | Holder::SignedInBrowser { challenge_id, .. } => Ok(Some(challenge_id.to_owned())),
             Holder::SignedIn { agent_id } => Ok(CodeChallenge::find_open(conn, agent_id, purpose, now)?.map(|c| c.id)),
         }
     }
 
     fn agent_id(&self) -> Option<&str> {
         match *self {
-            Holder::Browser { .. } => None,
+            Holder::Browser { agent_id, .. } => agent_id,
             Holder::SignedInBrowser { agent_id, .. } | Holder::SignedIn { agent_id } => Some(agent_id),
         }
     }
@@ -65,13 +67,10 @@ pub fn accepts_agent(purpose: ChallengePurpose, agent: &Agent) -> bool {
     }
 }
 
-/// The agent whose challenge this is, if the challenge is of `purpose`, the
-/// holder's, and the agent is active and may still use it.
-fn owner(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, challenge: &CodeChallenge) -> diesel::QueryResult<Option<Agent>> {
-    if !is_owned(holder, purpose, challenge) {
-        return Ok(None);
-    }
-    Ok(Agent::find_active(conn, &challenge.agent_id)?.filter(|agent| accepts_agent(purpose, agent)))
+/// The challenge's agent (read with it, `None` when no longer active), if
+/// the challenge is of `purpose`, the holder's, and the agent may still use it.
+fn owner(holder: Holder<'_>, purpose: ChallengePurpose, challenge: &CodeChallenge, agent: Option<Agent>) -> Option<Agent> {
+    agent.filter(|agent| is_owned(holder, purpose, challenge) && accepts_agent(purpose, agent))
 }
 
 /// Whether the challenge is of `purpose` and, for a holder signed in as an
@@ -110,8 +109,8 @@ pub fn submit<T>(
     accept: impl FnOnce(&mut DbConnection, &Agent, &CodeChallenge) -> Result<T, AuthError>,
 ) -> Result<CodeOutcome<T>, AuthError> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, ctx.now)? else { return Ok(CodeOutcome::Expired) };
-    with_locked_challenge(conn, &challenge_id, ctx.now, CodeOutcome::Expired, |conn, challenge, lockout| {
-        let Some(agent) = owner(conn, holder, purpose, &challenge)? else {
+    with_locked_challenge(conn, &challenge_id, holder.agent_id(), ctx.now, CodeOutcome::Expired, |conn, challenge, agent, lockout| {
+        let Some(agent) = owner(holder, purpose, &challenge, agent) else {
             // A login of an agent since deactivated, or whose 2FA was turned off, cannot be finished.
             if purpose == ChallengePurpose::Login {
                 CodeChallenge::close(conn, &challenge.id, CloseReason::Revoked, ctx.now)?;
@@ -173,8 +172,8 @@ pub enum Resent {
 /// challenge of `purpose`, counted against the client IP.
 pub fn resend(conn: &mut DbConnection, ctx: &Context<'_>, holder: Holder<'_>, purpose: ChallengePurpose) -> Result<Resent, AuthError> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, ctx.now)? else { return Ok(Resent::Expired) };
-    with_locked_challenge(conn, &challenge_id, ctx.now, Resent::Expired, |conn, challenge, lockout| {
-        let Some(agent) = owner(conn, holder, purpose, &challenge)?.filter(|_| challenge.is_open(ctx.now)) else {
+    with_locked_challenge(conn, &challenge_id, holder.agent_id(), ctx.now, Resent::Expired, |conn, challenge, agent, lockout| {
+        let Some(agent) = owner(holder, purpose, &challenge, agent).filter(|_| challenge.is_open(ctx.now)) else {
             return Ok(Resent::Expired);
         };
         Ok(match send_requested_code(conn, ctx, &agent, &challenge, &lockout)? {
@@ -236,9 +235,9 @@ pub struct CodeView {
 
 /// The holder's open challenge of `purpose`, if it can still be completed.
 pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<CodeView>> {
-    let Some((challenge, agent, company)) = open_challenge(conn, holder, purpose, now)? else { return Ok(None) };
+    let Some(ChallengeWithAgent { challenge, agent, company, lockout }) = open_challenge(conn, holder, purpose, now)? else { return Ok(None) };
     let sent_to = codes::recipient(conn, &agent, &challenge)?;
-    let locked = code_lockout::find(conn, &agent.id)?.and_then(|l| l.lock_at(now));
+    let locked = lockout.and_then(|l| l.lock_at(now));
     let needs_new_code = challenge.wrong_codes >= config.codes.attempts_per_login;
     let policy = &config.codes;
     let issued = one_time_code::issued(conn, &challenge.id, &agent.id, now - policy.codes_window)?;
@@ -249,13 +248,13 @@ pub fn view(conn: &mut DbConnection, config: &Config, holder: Holder<'_>, purpos
     Ok(Some(CodeView { agent, company, challenge, sent_to, needs_new_code, locked, email_sent, next_code_at }))
 }
 
-/// The holder's open challenge of `purpose` and the agent it is for, if it
-/// can still be completed: the first statements of [`view`], for a step
-/// that needs no more. The same rules as [`owner`], on the agent read with
-/// the challenge.
-pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<(CodeChallenge, Agent, Company)>> {
+/// The holder's open challenge of `purpose` with the agent it is for (and
+/// what is read with it), if it can still be completed: the first statement
+/// of [`view`], for a step that needs no more. The same rules as [`owner`],
+/// on the agent read with the challenge.
+pub fn open_challenge(conn: &mut DbConnection, holder: Holder<'_>, purpose: ChallengePurpose, now: NaiveDateTime) -> diesel::QueryResult<Option<ChallengeWithAgent>> {
     let Some(challenge_id) = holder.challenge_id(conn, purpose, now)? else { return Ok(None) };
-    let Some((challenge, agent, company)) = CodeChallenge::find_with_active_agent(conn, &challenge_id)? else { return Ok(None) };
-    let usable = challenge.is_open(now) && is_owned(holder, purpose, &challenge) && accepts_agent(purpose, &agent);
-    Ok(usable.then_some((challenge, agent, company)))
+    let Some(found) = CodeChallenge::find_with_active_agent(conn, &challenge_id)? else { return Ok(None) };
+    let usable = found.challenge.is_open(now) && is_owned(holder, purpose, &found.challenge) && accepts_agent(purpose, &found.agent);
+    Ok(usable.then_some(found))
 }

@@ -348,22 +348,33 @@ pub fn recipient(conn: &mut DbConnection, agent: &Agent, challenge: &CodeChallen
     }
 }
 
-/// Runs `work` on the challenge `challenge_id` inside its agent's code
-/// transaction, the challenge read again under the lock (a concurrent
-/// request may have changed it); `gone` when there is no such challenge.
+/// Runs `work` on the challenge `challenge_id` and its agent (`None` when
+/// the agent is no longer active) inside the agent's code transaction, both
+/// read again under the lock (a concurrent request may have changed them);
+/// `gone` when there is no such challenge.
+///
+/// `agent_id`: the agent the caller knows the challenge to be for (a
+/// signed-in holder, or a pending login this request has just read), which
+/// saves reading the challenge before the lock; a challenge of another
+/// agent is `gone` too.
 pub fn with_locked_challenge<T>(
     conn: &mut DbConnection,
     challenge_id: &str,
+    agent_id: Option<&str>,
     now: NaiveDateTime,
     gone: T,
-    work: impl FnOnce(&mut DbConnection, CodeChallenge, CodeLockout) -> Result<T, AuthError>,
+    work: impl FnOnce(&mut DbConnection, CodeChallenge, Option<Agent>, CodeLockout) -> Result<T, AuthError>,
 ) -> Result<T, AuthError> {
-    let Some(agent_id) = CodeChallenge::find(conn, challenge_id)?.map(|c| c.agent_id) else {
-        return Ok(gone);
+    let agent_id = match agent_id {
+        Some(agent_id) => agent_id.to_owned(),
+        None => match CodeChallenge::find(conn, challenge_id)? {
+            Some(challenge) => challenge.agent_id,
+            None => return Ok(gone),
+        },
     };
-    in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
-        let challenge = CodeChallenge::find(conn, challenge_id)?.ok_or(diesel::result::Error::NotFound)?;
-        work(conn, challenge, lockout)
+    in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| match CodeChallenge::find_with_agent_if_active(conn, challenge_id)? {
+        Some((challenge, agent)) if challenge.agent_id == agent_id => work(conn, challenge, agent, lockout),
+        _ => Ok(gone),
     })
 }
 

@@ -20,7 +20,7 @@ use crate::auth::trusted_computers::{self, Granted, TrustOffer, TrustedCookie};
 use crate::config::{ABANDONED_NOTICE_SPACING, Config, Limit, LoginLimits};
 use crate::db::{DbConnection, write_transaction};
 use crate::db::models::{Agent, Company};
-use crate::db::models::code_challenge::{ChallengePurpose, CloseReason, CodeChallenge};
+use crate::db::models::code_challenge::{ChallengePurpose, ChallengeWithAgent, CloseReason, CodeChallenge};
 use crate::db::models::code_lockout::CodeLockout;
 use crate::domain::{EmailAddress, TwoFactorStatus};
 use crate::auth::AuthError;
@@ -70,19 +70,19 @@ pub fn open_password_step(
     email_raw: &str,
     device: &DeviceCookie,
     now: NaiveDateTime,
-) -> diesel::QueryResult<(Option<Agent>, LoginGate)> {
+) -> diesel::QueryResult<(Option<(Agent, Company)>, LoginGate)> {
     let email = EmailAddress::parse(email_raw).ok();
     write_transaction(conn, |conn| {
         let agent = match &email {
-            Some(email) => Agent::find_by_email(conn, email)?,
+            Some(email) => Agent::find_by_email_with_company(conn, email)?,
             None => None,
         };
         // The agent's own browser counts against itself only (see auth::device_cookie).
-        let known_device = agent.as_ref().and_then(|a| device.device_of(&a.id).map(|d| device_bucket(&a.id, d)));
+        let known_device = agent.as_ref().and_then(|(a, _)| device.device_of(&a.id).map(|d| device_bucket(&a.id, d)));
         let gate = match known_device {
             Some(bucket) => open_login_gate(conn, bucket, None, limits, now)?,
             None => {
-                let account_bucket = login_account_bucket(agent.as_ref().map(|a| a.id.as_str()), email_raw);
+                let account_bucket = login_account_bucket(agent.as_ref().map(|(a, _)| a.id.as_str()), email_raw);
                 open_login_gate(conn, account_bucket, Some(Bucket::for_client_ip(LOGIN_IP, client)), limits, now)?
             }
         };
@@ -97,19 +97,19 @@ pub fn open_password_step(
 pub fn settle_password(
     conn: &mut DbConnection,
     ctx: &Context<'_>,
-    agent: Option<Agent>,
+    agent: Option<(Agent, Company)>,
     password_ok: bool,
     tickets: LoginTickets,
     browser: BrowserAtLogin,
 ) -> Result<PasswordOutcome, AuthError> {
     let Context { config, client, now } = *ctx;
     match agent {
-        Some(agent) if password_ok && agent.active => {
-            let (decision, trusted_cookie) = after_password(conn, config, agent, tickets, client, browser, now)?;
+        Some((agent, company)) if password_ok && agent.active => {
+            let (decision, trusted_cookie) = after_password(conn, config, agent, &company, tickets, client, browser, now)?;
             Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
         }
         agent => {
-            write_transaction(conn, |conn| record_failed_password(conn, config, agent.as_ref(), tickets, client, now))?;
+            write_transaction(conn, |conn| record_failed_password(conn, config, agent.as_ref().map(|(agent, _)| agent), tickets, client, now))?;
             Ok(PasswordOutcome::Rejected)
         }
     }
@@ -185,6 +185,7 @@ fn after_password(
     conn: &mut DbConnection,
     config: &Config,
     agent: Agent,
+    company: &Company,
     tickets: LoginTickets,
     client: &ClientInfo,
     browser: BrowserAtLogin,
@@ -202,8 +203,7 @@ fn after_password(
     let agent_id = agent.id.clone();
     codes::in_agent_code_transaction(conn, &agent_id, now, |conn, lockout| {
         tickets.succeeded(conn, now)?;
-        let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-        let trust = trusted_computers::check(conn, config, &agent, &company, trusted_cookie, now)?;
+        let trust = trusted_computers::check(conn, config, &agent, company, trusted_cookie, now)?;
         if let Some(trusted_until) = trust.trusted_until {
             if let Some(previous) = previous_pending.as_deref() {
                 CodeChallenge::close(conn, previous, CloseReason::Superseded, now)?;
@@ -214,7 +214,7 @@ fn after_password(
             return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
         }
         let ctx = Context { config, client, now };
-        let decision = start_pending_login(conn, &ctx, &agent, agent.tr(&company), &lockout, previous_pending.as_deref())?;
+        let decision = start_pending_login(conn, &ctx, &agent, agent.tr(company), &lockout, previous_pending.as_deref())?;
         Ok((decision, trust.cookie))
     })
 }
@@ -253,23 +253,26 @@ pub struct SignedInByCode {
 
 /// The pending login `challenge_id` of a browser that is not signed in.
 pub fn holder(challenge_id: &str) -> Holder<'_> {
-    Holder::Browser { challenge_id }
+    Holder::Browser { challenge_id, agent_id: None }
 }
 
 /// Judges the answer submitted for the pending login `challenge_id`: an
 /// emailed code, the app's code or a recovery code (a missing or malformed
 /// one counts as wrong, SPEC §3). With `trust_requested` (the box ticked)
 /// and a right answer, the browser becomes trusted in the same transaction,
-/// its new token added to `trusted_cookie`.
+/// its new token added to `trusted_cookie`. `agent_id`: the pending
+/// login's agent as [`pending_login_methods`] has just read it.
 pub fn verify_login_code(
     conn: &mut DbConnection,
     ctx: &Context<'_>,
     challenge_id: &str,
+    agent_id: &str,
     submitted: Answer<'_>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
 ) -> Result<CodeOutcome<SignedInByCode>, AuthError> {
-    code_step::submit(conn, ctx, holder(challenge_id), ChallengePurpose::Login, submitted, |conn, agent, _| {
+    let holder = Holder::Browser { challenge_id, agent_id: Some(agent_id) };
+    code_step::submit(conn, ctx, holder, ChallengePurpose::Login, submitted, |conn, agent, _| {
         Agent::record_login(conn, &agent.id, ctx.now)?;
         let detail = match submitted {
             Answer::Emailed(_) => "password and code",
@@ -408,7 +411,7 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
 /// if it can still be completed: what the code step reads to know which
 /// method an answer is for, in one statement, where [`pending_login_view`] needs more.
 pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<(Agent, LoginMethods)>> {
-    let Some((_, agent, company)) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
+    let Some(ChallengeWithAgent { agent, company, .. }) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
     let methods = LoginMethods::of(&company, &agent);
     Ok(Some((agent, methods)))
 }

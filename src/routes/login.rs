@@ -182,7 +182,7 @@ async fn password_step(state: &AppState, req: &HttpRequest, client: &ClientInfo,
         LoginGate::Closed { retry_after } => return Ok(PasswordOutcome::Throttled { retry_after }),
         LoginGate::Open(tickets) => tickets,
     };
-    let stored_hash = agent.as_ref().and_then(|a| a.password_hash.clone());
+    let stored_hash = agent.as_ref().and_then(|(a, _)| a.password_hash.clone());
     let password_ok = slot.verify(login_candidate(&form.password), stored_hash).await?;
     let (config, client, now) = (state.config.clone(), client.clone(), state.now());
     state.db(move |conn| Ok(login::settle_password(conn, &Context { config: &config, client: &client, now }, agent, password_ok, tickets, browser)?)).await
@@ -336,11 +336,11 @@ pub async fn verify_submit(
     // page that sent it shows it), then the answer's check.
     let checked = state
         .db(move |conn| {
-            let Some((_, methods)) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
+            let Some((agent, methods)) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
             let method = methods.method(requested_method(form.method.as_deref()));
             let parsed = parse_answer(method, &form);
             let ctx = Context { config: &config, client: &code_client, now };
-            let outcome = login::verify_login_code(conn, &ctx, &id, parsed.answer(), trust_requested, presented)?;
+            let outcome = login::verify_login_code(conn, &ctx, &id, &agent.id, parsed.answer(), trust_requested, presented)?;
             Ok::<_, AppError>(Some((method, parsed, outcome)))
         })
         .await?;

@@ -3,7 +3,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::db::{Backend, DbConnection};
-use crate::db::schema::{agent_name_pairs, agent_name_words, agents};
+use crate::db::models::company::Company;
+use crate::db::schema::{agent_name_pairs, agent_name_words, agents, companies};
 use crate::db::sql_text::SqlText;
 use crate::domain::{EmailAddress, Role, TwoFactorStatus, search_key, search_words};
 
@@ -101,6 +102,18 @@ impl Agent {
         agents::table
             .filter(agents::email.eq(email.as_str()))
             .select(Agent::as_select())
+            .get_result(conn)
+            .optional()
+    }
+
+    /// [`Agent::find_by_email`] with the agent's company, in one statement:
+    /// the password step's first read, where a login with a second step
+    /// would otherwise read the company again.
+    pub fn find_by_email_with_company(conn: &mut DbConnection, email: &EmailAddress) -> QueryResult<Option<(Agent, Company)>> {
+        agents::table
+            .inner_join(companies::table)
+            .filter(agents::email.eq(email.as_str()))
+            .select((Agent::as_select(), Company::as_select()))
             .get_result(conn)
             .optional()
     }

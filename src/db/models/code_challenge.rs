@@ -7,7 +7,8 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::agent::Agent;
 use crate::db::models::company::Company;
-use crate::db::schema::{agents, code_challenges, companies};
+use crate::db::models::code_lockout::CodeLockout;
+use crate::db::schema::{agents, code_challenges, code_lockouts, companies};
 use crate::db::sql_text::SqlText;
 
 /// What a challenge's code proves.
@@ -117,6 +118,16 @@ pub struct NewCodeChallenge<'a> {
     pub user_agent: &'a str,
 }
 
+/// A challenge read with its active agent, the agent's company and the
+/// agent's code lock-out row (`None` before the agent's first code).
+#[derive(Debug, Clone)]
+pub struct ChallengeWithAgent {
+    pub challenge: CodeChallenge,
+    pub agent: Agent,
+    pub company: Company,
+    pub lockout: Option<CodeLockout>,
+}
+
 impl CodeChallenge {
     pub fn is_for(&self, purpose: ChallengePurpose) -> bool {
         self.purpose == purpose.as_str()
@@ -141,15 +152,29 @@ impl CodeChallenge {
         code_challenges::table.find(id).select(CodeChallenge::as_select()).get_result(conn).optional()
     }
 
-    /// The challenge with its agent, if the agent is active, and the agent's
-    /// company: one statement where the code page and the code step would
-    /// otherwise ask three times (on PostgreSQL each is a round trip).
-    pub fn find_with_active_agent(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CodeChallenge, Agent, Company)>> {
+    /// The challenge with its agent, if the agent is active, the agent's
+    /// company and code lock-out row: one statement where the code page and
+    /// the code step would otherwise ask four times (on PostgreSQL each is a
+    /// round trip).
+    pub fn find_with_active_agent(conn: &mut DbConnection, id: &str) -> QueryResult<Option<ChallengeWithAgent>> {
         code_challenges::table
             .inner_join(agents::table.inner_join(companies::table))
+            .left_join(code_lockouts::table.on(code_lockouts::agent_id.eq(code_challenges::agent_id)))
             .filter(code_challenges::id.eq(id))
             .filter(agents::active.eq(true))
-            .select((CodeChallenge::as_select(), Agent::as_select(), Company::as_select()))
+            .select((CodeChallenge::as_select(), Agent::as_select(), Company::as_select(), Option::<CodeLockout>::as_select()))
+            .get_result(conn)
+            .optional()
+            .map(|found| found.map(|(challenge, agent, company, lockout)| ChallengeWithAgent { challenge, agent, company, lockout }))
+    }
+
+    /// The challenge with its agent if the agent is active: what the code
+    /// step reads under the agent's lock, in one statement.
+    pub fn find_with_agent_if_active(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(CodeChallenge, Option<Agent>)>> {
+        code_challenges::table
+            .left_join(agents::table.on(agents::id.eq(code_challenges::agent_id).and(agents::active.eq(true))))
+            .filter(code_challenges::id.eq(id))
+            .select((CodeChallenge::as_select(), Option::<Agent>::as_select()))
             .get_result(conn)
             .optional()
     }
