@@ -105,7 +105,7 @@ pub fn settle_password(
     let Context { config, client, now } = *ctx;
     match agent {
         Some((agent, company)) if password_ok && agent.active => {
-            let (decision, trusted_cookie) = after_password(conn, config, agent, &company, tickets, client, browser, now)?;
+            let (decision, trusted_cookie) = after_password(conn, ctx, agent, &company, tickets, browser)?;
             Ok(PasswordOutcome::Accepted { decision: Box::new(decision), trusted_cookie })
         }
         agent => {
@@ -183,14 +183,13 @@ pub enum LoginDecision {
 /// stops code guessing, and a trusted computer needs no code.
 fn after_password(
     conn: &mut DbConnection,
-    config: &Config,
+    ctx: &Context<'_>,
     agent: Agent,
     company: &Company,
     tickets: LoginTickets,
-    client: &ClientInfo,
     browser: BrowserAtLogin,
-    now: NaiveDateTime,
 ) -> Result<(LoginDecision, TrustedCookie), AuthError> {
+    let Context { config, client, now } = *ctx;
     let BrowserAtLogin { previous_pending, trusted_cookie } = browser;
     if agent.two_factor_status() != TwoFactorStatus::Enabled {
         write_transaction(conn, |conn| {
@@ -213,8 +212,7 @@ fn after_password(
             audit::record(conn, Event::LoginSucceeded, Outcome::Success, &entry, now)?;
             return Ok((LoginDecision::TrustedComputer { agent, trusted_until }, trust.cookie));
         }
-        let ctx = Context { config, client, now };
-        let decision = start_pending_login(conn, &ctx, &agent, agent.tr(company), &lockout, previous_pending.as_deref())?;
+        let decision = start_pending_login(conn, ctx, &agent, agent.tr(company), &lockout, previous_pending.as_deref())?;
         Ok((decision, trust.cookie))
     })
 }
@@ -266,12 +264,12 @@ pub fn verify_login_code(
     conn: &mut DbConnection,
     ctx: &Context<'_>,
     challenge_id: &str,
-    agent_id: &str,
+    pending: &PendingLogin,
     submitted: Answer<'_>,
     trust_requested: bool,
     trusted_cookie: TrustedCookie,
 ) -> Result<CodeOutcome<SignedInByCode>, AuthError> {
-    let holder = Holder::Browser { challenge_id, agent_id: Some(agent_id) };
+    let holder = Holder::Browser { challenge_id, agent_id: Some(&pending.agent.id) };
     code_step::submit(conn, ctx, holder, ChallengePurpose::Login, submitted, |conn, agent, _| {
         Agent::record_login(conn, &agent.id, ctx.now)?;
         let detail = match submitted {
@@ -286,8 +284,9 @@ pub fn verify_login_code(
             recovery_codes::announce_used(conn, ctx, agent)?;
         }
         let trusted = if trust_requested {
-            let company = Company::find(conn, &agent.company_id)?.ok_or(diesel::result::Error::NotFound)?;
-            trusted_computers::grant(conn, ctx.config, agent, &company, ctx.client, trusted_cookie, ctx.now)?
+            // The agent's company, as the pending login read it: an agent
+            // never moves to another company.
+            trusted_computers::grant(conn, ctx.config, agent, &pending.company, ctx.client, trusted_cookie, ctx.now)?
         } else {
             None
         };
@@ -407,13 +406,21 @@ pub fn pending_login_view(conn: &mut DbConnection, config: &Config, challenge_id
     }))
 }
 
-/// The agent and methods of the pending login behind a browser's session,
-/// if it can still be completed: what the code step reads to know which
-/// method an answer is for, in one statement, where [`pending_login_view`] needs more.
-pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<(Agent, LoginMethods)>> {
+/// A pending login that can still be completed: its agent, their company
+/// and the methods the code step takes.
+pub struct PendingLogin {
+    pub agent: Agent,
+    pub company: Company,
+    pub methods: LoginMethods,
+}
+
+/// The pending login behind a browser's session, if it can still be
+/// completed: what the code step reads to know which method an answer is
+/// for, in one statement, where [`pending_login_view`] needs more.
+pub fn pending_login_methods(conn: &mut DbConnection, challenge_id: &str, now: NaiveDateTime) -> diesel::QueryResult<Option<PendingLogin>> {
     let Some(ChallengeWithAgent { agent, company, .. }) = code_step::open_challenge(conn, holder(challenge_id), ChallengePurpose::Login, now)? else { return Ok(None) };
     let methods = LoginMethods::of(&company, &agent);
-    Ok(Some((agent, methods)))
+    Ok(Some(PendingLogin { agent, company, methods }))
 }
 
 /// Emails the agents whose password was entered but whose login was never

@@ -336,11 +336,11 @@ pub async fn verify_submit(
     // page that sent it shows it), then the answer's check.
     let checked = state
         .db(move |conn| {
-            let Some((agent, methods)) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
-            let method = methods.method(requested_method(form.method.as_deref()));
+            let Some(pending) = login::pending_login_methods(conn, &id, now)? else { return Ok(None) };
+            let method = pending.methods.method(requested_method(form.method.as_deref()));
             let parsed = parse_answer(method, &form);
             let ctx = Context { config: &config, client: &code_client, now };
-            let outcome = login::verify_login_code(conn, &ctx, &id, &agent.id, parsed.answer(), trust_requested, presented)?;
+            let outcome = login::verify_login_code(conn, &ctx, &id, &pending, parsed.answer(), trust_requested, presented)?;
             Ok::<_, AppError>(Some((method, parsed, outcome)))
         })
         .await?;

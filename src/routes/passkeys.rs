@@ -184,11 +184,11 @@ pub async fn second_factor_options(state: web::Data<AppState>, session: TypedSes
     let (config, now) = (state.config.clone(), state.now());
     let options = state
         .db(move |conn| {
-            let Some((agent, methods)) = login_steps::pending_login_methods(conn, &login_id, now)? else { return Ok(None) };
-            if !methods.has_passkey {
+            let Some(pending) = login_steps::pending_login_methods(conn, &login_id, now)? else { return Ok(None) };
+            if !pending.methods.has_passkey {
                 return Ok(None);
             }
-            Ok(passkeys::start_second_factor(conn, &config, &login_id, &agent.id, now)?)
+            Ok(passkeys::start_second_factor(conn, &config, &login_id, &pending.agent.id, now)?)
         })
         .await?;
     Ok(started(options))
