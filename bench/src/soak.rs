@@ -4,8 +4,8 @@
 //! are cut to their minimums, so that what expires does so within the run
 //! and the server's sweep (once a minute) has something to forget. Every
 //! minute the server's resident memory and each table's rows and size are
-//! sampled; the growth from the first sample after the warm-up to the last
-//! one is printed per table.
+//! sampled; each table's peak in the later half of the samples after the
+//! warm-up is compared with its peak in the earlier half.
 //!
 //! The agents who log in are a company of 3,000 cycled in order, so tables
 //! that hold one row per agent (code lock-outs, the per-agent code counters)
@@ -253,15 +253,34 @@ fn summarise(report: &mut Report, minutes: u64, samples: &[Sample]) {
         Some(rss_growth < 0.10),
     );
 
+    // The server sweeps once a minute on its own timer, and the samples come
+    // once a minute on the benchmark's: a table whose rows live for minutes
+    // (sessions, code challenges) holds up to a minute's more rows at one
+    // sample than at the next, and follows the login rate, which drifts on a
+    // shared machine. So each table is judged by its peak: the peak of the
+    // later half of the samples after the warm-up against the peak of the
+    // earlier half. A table that grows with every minute still shows it.
+    let after_warm_up: Vec<&Sample> = samples.iter().filter(|s| s.minute >= WARM_UP_MINUTES).collect();
+    let (earlier, later) = after_warm_up.split_at(after_warm_up.len().div_ceil(2));
+    let later = if later.is_empty() { earlier } else { later };
+    let minutes_of = |half: &[&Sample]| match (half.first(), half.last()) {
+        (Some(first), Some(last)) if first.minute != last.minute => format!("minutes {}-{}", first.minute, last.minute),
+        (Some(only), _) => format!("minute {}", only.minute),
+        _ => String::new(),
+    };
     let mut table = String::new();
     table.push_str(&format!(
-        "Soak of {minutes} minutes: each table after the {WARM_UP_MINUTES}-minute warm-up and at the end (bound: +10 % or +100 rows, +10 % or +1 MiB):\n\n\
-         | table | rows after warm-up | rows at the end | size after warm-up | size at the end | within bound |\n\
-         | --- | ---: | ---: | ---: | ---: | --- |\n"
+        "Soak of {minutes} minutes: each table's peak in the earlier and the later half of the samples after the \
+         {WARM_UP_MINUTES}-minute warm-up ({} and {}; bound: +10 % or +100 rows, +10 % or +1 MiB):\n\n\
+         | table | peak rows, earlier | peak rows, later | peak size, earlier | peak size, later | within bound |\n\
+         | --- | ---: | ---: | ---: | ---: | --- |\n",
+        minutes_of(earlier),
+        minutes_of(later)
     ));
     let mut outside = Vec::new();
     for end in &last.tables {
-        let start = warm.tables.iter().find(|t| t.name == end.name).cloned().unwrap_or(TableSample { name: end.name.clone(), rows: 0, bytes: Some(0) });
+        let start = peak(earlier, &end.name);
+        let end = peak(later, &end.name);
         let rows_ok = end.rows <= start.rows + (start.rows / 10).max(100);
         let bytes_ok = match (start.bytes, end.bytes) {
             (Some(a), Some(b)) => b <= a + (a / 10).max(1 << 20),
@@ -284,12 +303,23 @@ fn summarise(report: &mut Report, minutes: u64, samples: &[Sample]) {
     }
     table.push_str(&format!("| (whole database) |  |  | {} | {} |  |\n", mib(Some(warm.database_bytes)), mib(Some(last.database_bytes))));
     report.add(
-        format!("soak, {minutes} minutes: tables but agents and audit_events within a small bound of their size after the warm-up"),
+        format!("soak, {minutes} minutes: tables but agents and audit_events, peak of the later half after the warm-up within a small bound of the earlier half's"),
         if outside.is_empty() { "all".to_owned() } else { format!("not: {}", outside.join(", ")) },
         "+10 % (or 100 rows, 1 MiB) at most",
         Some(outside.is_empty()),
     );
     report.tables.push(table);
+}
+
+/// A table's most rows and most bytes over `samples` (each may come from
+/// another sample); an absent table counts as empty.
+fn peak(samples: &[&Sample], name: &str) -> TableSample {
+    let of_table = || samples.iter().filter_map(|s| s.tables.iter().find(|t| t.name == name));
+    TableSample {
+        name: name.to_owned(),
+        rows: of_table().map(|t| t.rows).max().unwrap_or(0),
+        bytes: of_table().map(|t| t.bytes).max().unwrap_or(Some(0)),
+    }
 }
 
 fn mib(bytes: Option<i64>) -> String {
