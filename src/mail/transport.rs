@@ -1,17 +1,18 @@
 //! The three ways an email leaves the outbox (SPEC §5 `AGENTGATE_MAIL`).
 
-use std::sync::{Arc, RwLock};
+mod relay;
+
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::{Address, AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, MailTransportKind};
 use crate::mail::outbox::{OutboxRow, single_line};
+use relay::SmtpRelay;
 
 /// Where the worker delivers.
 #[derive(Clone)]
@@ -48,15 +49,8 @@ impl Mailer {
     pub fn from_config(config: &Config) -> anyhow::Result<Mailer> {
         Ok(match &config.mail {
             MailTransportKind::Smtp { url } => {
-                let relay = SmtpRelay {
-                    url: url.clone(),
-                    connections: config.smtp_connections as u32,
-                    deadline: config.smtp_timeout,
-                    ca_pem: config.smtp_ca_pem.clone(),
-                    transport: RwLock::new(None),
-                };
-                let transport = relay.connect().map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
-                *relay.transport.write().unwrap_or_else(|e| e.into_inner()) = Some(transport);
+                let relay = SmtpRelay::new(url, config.smtp_connections, config.smtp_timeout, config.smtp_ca_pem.as_deref())
+                    .map_err(|e| anyhow::anyhow!("SMTP_URL: {e}"))?;
                 Mailer::Smtp(Arc::new(relay))
             }
             MailTransportKind::File { dir } => {
@@ -86,129 +80,6 @@ impl Mailer {
     }
 }
 
-/// An SMTP relay: a pool of kept-open connections, and one deadline for
-/// each whole attempt (lettre's own timeout covers each read and write, not
-/// a relay that trickles or stalls in DATA).
-pub struct SmtpRelay {
-    url: String,
-    connections: u32,
-    deadline: Duration,
-    /// Extra CAs for the relay's certificate (`AGENTGATE_SMTP_CA_FILE`).
-    ca_pem: Option<String>,
-    transport: RwLock<Option<AsyncSmtpTransport<Tokio1Executor>>>,
-}
-
-impl SmtpRelay {
-    fn connect(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&self.url)
-            .map_err(|e| e.to_string())?
-            .timeout(Some(self.deadline))
-            .pool_config(PoolConfig::new().max_size(self.connections));
-        if let Some(pem) = &self.ca_pem {
-            builder = builder.tls(self.tls_trusting(pem)?);
-        }
-        Ok(builder.build())
-    }
-
-    /// The URL's TLS mode, trusting the extra CAs as well as the system's.
-    fn tls_trusting(&self, pem: &str) -> Result<Tls, String> {
-        let url = url::Url::parse(&self.url).map_err(|e| e.to_string())?;
-        let host = url.host_str().unwrap_or_default().to_owned();
-        let mut parameters = TlsParameters::builder(host);
-        for block in pem.split_inclusive("-----END CERTIFICATE-----").filter(|b| b.contains("-----BEGIN CERTIFICATE-----")) {
-            let certificate = Certificate::from_pem(block.trim().as_bytes()).map_err(|e| format!("AGENTGATE_SMTP_CA_FILE: {e}"))?;
-            parameters = parameters.add_root_certificate(certificate);
-        }
-        let parameters = parameters.build_rustls().map_err(|e| format!("TLS settings: {e}"))?;
-        let mode = url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned());
-        Ok(match (url.scheme(), mode.as_deref()) {
-            ("smtps", _) => Tls::Wrapper(parameters),
-            (_, Some("required")) => Tls::Required(parameters),
-            (_, Some("opportunistic")) => Tls::Opportunistic(parameters),
-            _ => Tls::None,
-        })
-    }
-
-    /// Sends one message within the deadline. A connection abandoned at the
-    /// deadline would go back to lettre's pool mid-conversation and hang the
-    /// next send (its NOOP check has no timeout), so the whole pool is
-    /// replaced: sends under way keep the old one until they end.
-    async fn send(&self, message: Message) -> Result<(), DeliveryError> {
-        let transport = self.transport.read().unwrap_or_else(|e| e.into_inner()).clone();
-        let Some(transport) = transport else { return Err(DeliveryError::Transient("the SMTP transport could not be rebuilt".to_owned())) };
-        match tokio::time::timeout(self.deadline, transport.send(message)).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(self.classify(&e)),
-            Err(_) => {
-                *self.transport.write().unwrap_or_else(|e| e.into_inner()) = self.connect().ok();
-                Err(DeliveryError::Transient(format!(
-                    "the SMTP server did not finish within {} s (AGENTGATE_SMTP_TIMEOUT_SECONDS)",
-                    self.deadline.as_secs()
-                )))
-            }
-        }
-    }
-}
-
-impl SmtpRelay {
-    /// Sorts a failure by cause, in one line that says what to change.
-    fn classify(&self, error: &lettre::transport::smtp::Error) -> DeliveryError {
-        let detail = innermost(error);
-        let at = self.address();
-        if let Some(code) = error.status() {
-            let answer = format!("{code} {detail}");
-            return match code.to_string().as_str() {
-                "535" | "534" | "454" => DeliveryError::Configuration(format!(
-                    "SMTP authentication failed ({answer}): check the user and password in SMTP_URL"
-                )),
-                "530" | "538" => DeliveryError::Configuration(format!(
-                    "the SMTP server at {at} wants TLS first ({answer}): use smtps:// or ?tls=required in SMTP_URL"
-                )),
-                "553" | "554" | "555" => DeliveryError::Configuration(format!(
-                    "the SMTP server refused the sender ({answer}): check that MAIL_FROM is an address your provider lets you send from"
-                )),
-                _ if error.is_permanent() => DeliveryError::Permanent(format!("the SMTP server refused this email ({answer})")),
-                _ => DeliveryError::Transient(format!("the SMTP server answered {answer}")),
-            };
-        }
-        if error.is_tls() || detail.contains("certificate") || detail.contains("tls") || detail.contains("TLS") {
-            let hint = if detail.contains("UnknownIssuer") {
-                "its certificate is signed by a CA this machine does not trust: add the CA to the system trust store (read at start) or give it in AGENTGATE_SMTP_CA_FILE"
-            } else if detail.contains("NotValidForName") {
-                "its certificate does not name this host: use the host name the certificate names in SMTP_URL"
-            } else if detail.contains("Expired") {
-                "its certificate has expired"
-            } else {
-                "check that SMTP_URL names the host its certificate names, that a CA in the system trust store (read at start) \
-                 or in AGENTGATE_SMTP_CA_FILE signed it, and that the port speaks the TLS mode the URL says (465: smtps://, 587: ?tls=required)"
-            };
-            return DeliveryError::Configuration(format!("TLS with the SMTP server at {at} failed ({detail}): {hint}"));
-        }
-        if error.is_timeout() {
-            return DeliveryError::Transient(format!("the SMTP server at {at} did not answer in time ({detail})"));
-        }
-        DeliveryError::Configuration(format!("cannot talk to the SMTP server at {at} ({detail}): check the host and port in SMTP_URL"))
-    }
-
-    /// `host:port` of the relay, for messages.
-    fn address(&self) -> String {
-        match url::Url::parse(&self.url) {
-            Ok(url) => format!("{}:{}", url.host_str().unwrap_or("?"), url.port().unwrap_or(if url.scheme() == "smtps" { 465 } else { 25 })),
-            Err(_) => "SMTP_URL".to_owned(),
-        }
-    }
-}
-
-/// The innermost cause of an error, once: lettre nests errors whose
-/// messages repeat their prefixes ("Connection error: Connection error: …").
-fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut deepest = error;
-    while let Some(source) = deepest.source() {
-        deepest = source;
-    }
-    deepest.to_string()
-}
-
 /// The transport in one line for the start-up log: for SMTP the host, the
 /// port, the TLS mode and the user, never the password.
 pub fn describe(kind: &MailTransportKind) -> String {
@@ -217,17 +88,17 @@ pub fn describe(kind: &MailTransportKind) -> String {
         MailTransportKind::File { dir } => format!(".eml files in {}", dir.display()),
         MailTransportKind::Smtp { url } => {
             let Ok(url) = url::Url::parse(url) else { return "SMTP".to_owned() };
-            let implicit = url.scheme() == "smtps";
-            let tls = if implicit {
-                "implicit TLS"
+            // The ports without one in the URL are the relay's (lettre's) defaults.
+            let (tls, default_port) = if url.scheme() == "smtps" {
+                ("implicit TLS", 465)
             } else {
                 match url.query_pairs().find(|(k, _)| k == "tls").map(|(_, v)| v.into_owned()).as_deref() {
-                    Some("required") => "STARTTLS (required)",
-                    Some("opportunistic") => "STARTTLS if offered",
-                    _ => "no TLS",
+                    Some("required") => ("STARTTLS (required)", 587),
+                    Some("opportunistic") => ("STARTTLS if offered", 587),
+                    _ => ("no TLS", 25),
                 }
             };
-            let port = url.port().unwrap_or(if implicit { 465 } else { 25 });
+            let port = url.port().unwrap_or(default_port);
             let user = match url.username() {
                 "" => "no authentication".to_owned(),
                 user => format!("as {user}"),
@@ -319,6 +190,7 @@ mod tests {
         assert_eq!(smtp("smtps://ada:s3cret@mail.example.com"), "SMTP to mail.example.com:465, implicit TLS, as ada");
         assert_eq!(smtp("smtp://ada:s3cret@mail.example.com:587?tls=required"), "SMTP to mail.example.com:587, STARTTLS (required), as ada");
         assert_eq!(smtp("smtp://127.0.0.1:2525"), "SMTP to 127.0.0.1:2525, no TLS, no authentication");
+        assert_eq!(smtp("smtp://ada:s3cret@mail.example.com?tls=required"), "SMTP to mail.example.com:587, STARTTLS (required), as ada");
         assert!(!smtp("smtps://ada:s3cret@mail.example.com").contains("s3cret"));
     }
 
