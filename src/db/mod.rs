@@ -445,6 +445,22 @@ pub fn run_first_migrations(conn: &mut DbConnection, count: usize) -> Result<(),
     Ok(())
 }
 
+/// Runs `work`, whose writes are each safe on their own (compare-and-swap
+/// on a version, as `auth::throttle` writes), grouped in one write
+/// transaction on SQLite, where it saves a commit per write, and without a
+/// transaction on PostgreSQL, where `BEGIN` and `COMMIT` would be two more
+/// round trips (and would hold each row's lock until the end). Do not use it
+/// for writes that must stand or fall together.
+pub fn grouped_writes<T, E>(conn: &mut DbConnection, work: impl FnOnce(&mut DbConnection) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        DbConnection::Postgres(_) => work(conn),
+        DbConnection::Sqlite(_) => write_transaction(conn, work),
+    }
+}
+
 /// Runs `work` in a transaction that takes the write lock at once.
 ///
 /// On SQLite a deferred transaction that reads and then writes can fail with
